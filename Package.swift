@@ -1,0 +1,86 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Modules by phase; dependencies point one way:
+// diagnostics/values/yaml -> language and ledger (side by side) -> engine -> reports -> custody.
+let swiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+  name: "custody",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "custody", targets: ["custody"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+  ],
+  targets: [
+    // Debian's libyaml through pkg-config; install with `apt-get install libyaml-dev`.
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
+    ),
+    .target(name: "CustodyDiagnostics", swiftSettings: swiftSettings),
+    .target(
+      name: "CustodyValues", dependencies: ["CustodyDiagnostics"], swiftSettings: swiftSettings),
+    .target(
+      name: "CustodyYAML",
+      dependencies: ["CYAML", "CustodyDiagnostics"],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "CustodyLanguage",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
+        .product(name: "Collections", package: "swift-collections"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "CustodyLedger",
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "CustodyEngine",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Collections", package: "swift-collections"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "CustodyReports",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "custody",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyReports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine", "CustodyReports",
+      ],
+      resources: [.copy("Corpus")],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

@@ -1,0 +1,4 @@
+// CUS5xxx: lint warnings; emitted by CustodyLanguage
+extension DiagnosticCode {
+  static let lintCodes: [DiagnosticCode] = []
+}

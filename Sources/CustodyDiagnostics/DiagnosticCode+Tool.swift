@@ -1,0 +1,4 @@
+// CUS9xxx: command line, reports and verification
+extension DiagnosticCode {
+  static let toolCodes: [DiagnosticCode] = []
+}
