@@ -1,4 +1,30 @@
-// CUS7xxx: ledger cell errors, reported as data-integrity findings; emitted by CustodyLedger
+// CUS7xxx: ledger cell errors, reported as data-integrity findings; emitted by CustodyLedger.
 extension DiagnosticCode {
-  static let cellCodes: [DiagnosticCode] = []
+  public static let emptyRequiredCell = DiagnosticCode(
+    "CUS7001", "a required cell is empty",
+    fix: "Fill the cell in the export; a required column must hold a value on every row.")
+  public static let notANumber = DiagnosticCode(
+    "CUS7002", "a cell is not a plain decimal number",
+    fix: "Write the number with digits and one decimal point (no exponent, NaN or infinity); use a mapping profile for a decimal comma.")
+  public static let tooManyDecimals = DiagnosticCode(
+    "CUS7003", "a number has more fractional digits than the column allows",
+    fix: "Round in the source system, or raise `scale:` for the column in the ledger schema.")
+  public static let belowMinimum = DiagnosticCode(
+    "CUS7004", "a number is below the column's minimum (a negative quantity)",
+    fix: "Quantities are never negative; book a reversal as its own documented entry instead.")
+  public static let notAnInteger = DiagnosticCode(
+    "CUS7005", "a cell is not an integer", fix: "Write a whole number without separators.")
+  public static let badDate = DiagnosticCode(
+    "CUS7006", "a cell is not a valid date",
+    fix: "Write dates as YYYY-MM-DD, or declare the export's format in a mapping profile.")
+  public static let badBoolean = DiagnosticCode(
+    "CUS7007", "a cell is not a boolean", fix: "Write true or false, or map other spellings in a profile.")
+  public static let unknownEnumValue = DiagnosticCode(
+    "CUS7008", "a cell holds a value the column does not allow",
+    fix: "Use one of the listed values, or map the export's spelling with a profile's `values:`.")
+
+  static let cellCodes: [DiagnosticCode] = [
+    emptyRequiredCell, notANumber, tooManyDecimals, belowMinimum, notAnInteger, badDate,
+    badBoolean, unknownEnumValue,
+  ]
 }

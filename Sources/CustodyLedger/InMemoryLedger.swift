@@ -1,0 +1,79 @@
+import CustodyDiagnostics
+import CustodyValues
+
+/// A ledger given as rows of text cells per table: inline `tests:` rows and check examples.
+/// Cells are read with the same `CellParser` as CSV, so a test row behaves like a file row.
+/// Missing columns are null and are not reported as empty required cells, so tests stay
+/// small; a column the schema does not know is an error.
+public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
+  // Immutable after init except `cellErrors`, which only `read` appends to; reads happen on
+  // one thread per run.
+  public let schema: LedgerSchema
+  private let tables: [String: [[String: String]]]
+  private let origin: String
+  public private(set) var cellErrors: [CellError] = []
+  public private(set) var files: [LedgerFileInfo] = []
+  private var readTables: Set<String> = []
+
+  /// Fails with the first unknown table or column name.
+  public init(schema: LedgerSchema, rows: [String: [[String: String]]], origin: String = "<inline>") throws(LedgerError) {
+    self.schema = schema
+    self.tables = rows
+    self.origin = origin
+    for (table, tableRows) in rows.sorted(by: { $0.key < $1.key }) {
+      guard let t = schema.table(table) else {
+        throw LedgerError(
+          Diagnostic(
+            .unknownTable, "unknown table '\(table)'", at: nil,
+            suggestions: Suggestions.closest(to: table, in: schema.tables.map(\.name))))
+      }
+      for row in tableRows {
+        for name in row.keys.sorted() where t.column(name) == nil {
+          throw LedgerError(
+            Diagnostic(
+              .unknownColumn, "unknown column '\(name)' in table '\(table)'", at: nil,
+              suggestions: Suggestions.closest(to: name, in: t.columns.map(\.name))))
+        }
+      }
+    }
+  }
+
+  public func read(table: String, _ body: (LedgerRow) throws -> Void) throws {
+    guard let t = schema.table(table) else { return }
+    let rows = tables[table] ?? []
+    let parser = CellParser()
+    let path = "\(origin)/\(t.file)"
+    let first = readTables.insert(table).inserted
+    for (index, cells) in rows.enumerated() {
+      let line = index + 2
+      var values: [Value] = []
+      values.reserveCapacity(t.columns.count)
+      var invalid: [Int] = []
+      let entryID = t.entryID.flatMap { cells[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+      for (c, column) in t.columns.enumerated() {
+        guard let text = cells[column.name] else {
+          values.append(.null)
+          continue
+        }
+        switch parser.parse(text, as: column) {
+        case .value(let v): values.append(v)
+        case .error(let code, let message):
+          values.append(.null)
+          invalid.append(c)
+          if first {
+            cellErrors.append(
+              CellError(
+                code: code, message: message, table: table,
+                provenance: CellProvenance(
+                  file: path, line: line, column: c + 1, columnName: column.name, entryID: entryID),
+                raw: text))
+          }
+        }
+      }
+      try body(LedgerRow(values: values, line: line, entryID: entryID, invalidColumns: invalid))
+    }
+    if first {
+      files.append(LedgerFileInfo(table: table, path: path, sha256: "", rows: rows.count, bytes: 0))
+    }
+  }
+}
