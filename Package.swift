@@ -67,19 +67,48 @@ let package = Package(
       name: "custody",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports",
+        "CustodyReports", "CustodySample",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),
+    // Generates realistic canonical ledgers (demos, fixtures, benchmarks): `custody sample`.
+    .target(
+      name: "CustodySample",
+      dependencies: ["CustodyValues"],
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
-      name: "CustodyTests",
-      dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
-        "CustodyEngine", "CustodyReports",
-      ],
+      name: "CustodyYAMLTests",
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyLanguageTests",
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage"],
       resources: [.copy("Corpus")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyLedgerTests",
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyLedger"],
+      resources: [.copy("Corpus")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyEngineTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyIntegrationTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyReports", "CustodySample",
+      ],
       swiftSettings: swiftSettings
     ),
   ]

@@ -1,0 +1,1 @@
+// The evaluation engine; see docs/design.md.

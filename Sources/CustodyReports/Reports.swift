@@ -1,0 +1,1 @@
+// Reporters; see docs/design.md.

@@ -1,0 +1,1 @@
+// Sample ledger generator; see docs/design.md.
