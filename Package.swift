@@ -63,11 +63,21 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Tools for policy authors and reviewers: test runner, explain, graph, diff, waivers,
+    // editor schemas. Builds on everything below it.
+    .target(
+      name: "CustodyAuthoring",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine", "CustodyReports",
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "custody",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodySample",
+        "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -113,7 +123,7 @@ let package = Package(
       name: "CustodyIntegrationTests",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodySample",
+        "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
       swiftSettings: swiftSettings
     ),
