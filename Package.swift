@@ -120,6 +120,13 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "CustodyAuthoringTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyReports", "CustodyAuthoring",
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "CustodyIntegrationTests",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",

@@ -14,9 +14,6 @@ struct CustodyCommand: ParsableCommand {
       standard or rules do not compile, 3 the ledger is unreadable, 64 usage.
       """,
     version: version,
-    subcommands: [
-      Validate.self, Lint.self, Test.self, Inspect.self, Sample.self, Explain.self, Graph.self,
-      Diff.self, Schema.self, Keygen.self, Verify.self,
-    ]
+    subcommands: [Schema.self]
   )
 }

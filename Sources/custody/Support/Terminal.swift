@@ -17,12 +17,18 @@ enum Terminal {
     isatty(fd) != 0 && getenv("NO_COLOR") == nil && String(cString: getenv("TERM") ?? strdup("")) != "dumb"
   }
 
-  static func out(_ text: String) {
-    fputs(text, stdout)
-    fflush(stdout)
+  /// Writes all bytes to a file descriptor (write(2) avoids the C `stdout` global, which Swift 6
+  /// treats as shared mutable state).
+  static func emit(_ text: String, to fd: Int32) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+      if n <= 0 { return }
+      offset += n
+    }
   }
 
-  static func err(_ text: String) {
-    fputs(text, stderr)
-  }
+  static func out(_ text: String) { emit(text, to: STDOUT_FILENO) }
+  static func err(_ text: String) { emit(text, to: STDERR_FILENO) }
 }
