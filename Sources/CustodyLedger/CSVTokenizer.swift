@@ -66,7 +66,7 @@ final class CSVTokenizer {
     self.delimiter = delimiter
     self.limits = limits
     self.stream = try ByteStream(path: path)
-    chunkCapacity = max(limits.chunkBytes, 16) + 4
+    chunkCapacity = max(limits.chunkBytes, 1) + 4
     chunk = .allocate(capacity: chunkCapacity)
     outCapacity = 1 << 16
     out = .allocate(capacity: outCapacity)
@@ -133,7 +133,7 @@ final class CSVTokenizer {
     colValue += scalars(from: colPos, to: limit)
     let carry = filled - limit
     if carry > 0 { (chunk).update(from: chunk + limit, count: carry) }
-    let n = try stream.read(into: chunk + carry, capacity: chunkCapacity - 4 - carry)
+    let n = try stream.read(into: chunk + carry, capacity: chunkCapacity - carry)
     p = 0
     colPos = 0
     filled = carry + n
