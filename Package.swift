@@ -43,7 +43,10 @@ let package = Package(
     ),
     .target(
       name: "CustodyLedger",
-      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -83,6 +86,12 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Measures the CSV reader (scripts/bench-read.sh); not part of the product.
+    .executableTarget(
+      name: "custody-bench-read",
+      dependencies: ["CustodyValues", "CustodyLedger"],
+      swiftSettings: swiftSettings
+    ),
     // Generates realistic canonical ledgers (demos, fixtures, benchmarks): `custody sample`.
     .target(
       name: "CustodySample",
@@ -102,7 +111,7 @@ let package = Package(
     ),
     .testTarget(
       name: "CustodyLedgerTests",
-      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyLedger"],
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger"],
       resources: [.copy("Corpus")],
       swiftSettings: swiftSettings
     ),
