@@ -16,6 +16,12 @@ public struct InputDifference: Sendable, Hashable, CustomStringConvertible {
   public var path: String
   public var kind: Kind
 
+  public init(role: Role, path: String, kind: Kind) {
+    self.role = role
+    self.path = path
+    self.kind = kind
+  }
+
   public var code: DiagnosticCode {
     if case .changed = kind { return .reportInputChanged }
     return .reportInputMissing

@@ -9,6 +9,12 @@ enum JSONErrorLocation {
     for case let text? in texts {
       if let found = lineAndColumn(in: text) { return (found.0, found.1) }
     }
+    // Linux Foundation says "around character N" (a 0-based offset).
+    for case let text? in texts {
+      if let range = text.range(of: "character ") {
+        if let offset = Int(text[range.upperBound...].prefix { $0.isNumber }) { return position(ofByte: offset, in: data) }
+      }
+    }
     if let index = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int {
       return position(ofByte: index, in: data)
     }
@@ -19,7 +25,7 @@ enum JSONErrorLocation {
     if let decoding = error as? DecodingError {
       switch decoding {
       case .keyNotFound(let key, let context):
-        return "missing field '\(key.stringValue)' at \(path(context.codingPath))"
+        return "missing field '\(snakeCase(key.stringValue))' at \(path(context.codingPath))"
       case .typeMismatch(let type, let context):
         return "wrong type at \(path(context.codingPath)) (expected \(type))"
       case .valueNotFound(let type, let context):
