@@ -65,6 +65,21 @@ enum Escape {
     return out
   }
 
+  /// Text for a terminal: C0 and C1 control characters (ESC starts colour and cursor
+  /// sequences) and DEL become U+FFFD; tabs stay.
+  static func terminal(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: isControl) else { return s }
+    var out = String.UnicodeScalarView()
+    for scalar in s.unicodeScalars {
+      out.append(isControl(scalar) ? "\u{FFFD}" : scalar)
+    }
+    return String(out)
+  }
+
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar != "\t" && (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+  }
+
   private static func isNumber(_ s: String) -> Bool {
     var body = Substring(s)
     if body.first == "-" || body.first == "+" { body = body.dropFirst() }

@@ -27,3 +27,13 @@ import Testing
     #expect(md.contains("a&lt;b&gt;&amp;\"c\"<br>'d'\u{01}\\|\\*x\\*"))
   }
 }
+
+@Suite struct TerminalEscapingTests {
+  @Test func controlCharactersInLedgerValuesCannotDriveTheTerminal() {
+    var report = PlantedReport.report
+    report.nonconformities[0].evidence[0].value = "40\u{1B}[2J\u{1B}]0;owned\u{07}"
+    let text = TextReporter(colour: false).render(report)
+    #expect(text.contains("quantity_t=40\u{FFFD}[2J\u{FFFD}]0;owned\u{FFFD}\n"))
+    #expect(!text.contains("\u{1B}"))
+  }
+}
