@@ -6,17 +6,17 @@ public struct TextReporter: Sendable {
 
   public func render(_ report: Report) -> String {
     var out = ""
-    out += bold("custody \(report.tool.version)") + ": \(report.standard.title) \(report.standard.version)"
-    out += " (\(report.standard.id))\n"
-    out += "standard  \(report.standard.file)  sha256 \(report.standard.sha256.prefix(16))\n"
+    out += bold("custody \(report.tool.version)") + ": \(t(report.standard.title)) \(t(report.standard.version))"
+    out += " (\(t(report.standard.id)))\n"
+    out += "standard  \(t(report.standard.file))  sha256 \(report.standard.sha256.prefix(16))\n"
     let rows = report.ledger.files.reduce(0) { $0 + $1.rows }
-    out += "ledger    \(report.ledger.path)  \(report.ledger.files.count) files, \(rows) rows"
-    if let profile = report.ledger.profile { out += ", profile \(profile.path)" }
+    out += "ledger    \(t(report.ledger.path))  \(report.ledger.files.count) files, \(rows) rows"
+    if let profile = report.ledger.profile { out += ", profile \(t(profile.path))" }
     out += "\n\n"
 
     let verdict = report.verdict == "conformant" ? paint("CONFORMANT", "1;32") : paint("NON-CONFORMANT", "1;31")
     out += "Verdict: \(verdict)  (major \(report.summary.major), minor \(report.summary.minor), "
-    out += "observation \(report.summary.observation); fail on \(report.failOn))\n\n"
+    out += "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(report.failOn))\n\n"
 
     out += bold("Clauses") + "\n"
     let idWidth = max(6, report.clauses.map(\.id.count).max() ?? 6)
@@ -30,8 +30,8 @@ public struct TextReporter: Sendable {
       case "not_evaluated": coloured = paint(status, "33")
       default: coloured = status
       }
-      out += "  \(pad(clause.id, idWidth))  \(coloured)  \(pad(clause.severity, 11))  \(clause.title)"
-      if let reason = clause.reason, clause.status != "conformant" { out += "  (\(reason))" }
+      out += "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity, 11))  \(t(clause.title))"
+      if let reason = clause.reason, clause.status != "conformant" { out += "  (\(t(reason)))" }
       out += "\n"
     }
     out += "\n"
@@ -42,12 +42,12 @@ public struct TextReporter: Sendable {
       out += bold("Non-conformities (\(report.nonconformities.count))") + "\n"
       for (index, nc) in report.nonconformities.enumerated() {
         let waived = nc.waived ? " [waived]" : ""
-        out += "\n\(index + 1). [\(nc.severity.uppercased())] \(nc.clause) / \(nc.rule)\(waived)  id \(nc.id)\n"
-        out += "   \(nc.summary)\n"
+        out += "\n\(index + 1). [\(nc.severity.uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
+        out += "   \(t(nc.summary))\n"
         for e in nc.evidence {
-          var line = "   - \(e.file):\(e.line)"
-          if let id = e.entryId { line += "  \(id)" }
-          if let column = e.column { line += "  \(column)=\(e.value ?? "")" }
+          var line = "   - \(t(e.file)):\(e.line)"
+          if let id = e.entryId { line += "  \(t(id))" }
+          if let column = e.column { line += "  \(t(column))=\(t(e.value ?? ""))" }
           out += line + "\n"
         }
         if nc.evidenceTotal > nc.evidence.count {
@@ -55,15 +55,15 @@ public struct TextReporter: Sendable {
         }
       }
       for trace in report.accounts {
-        out += "\n" + bold("Account \(trace.account)") + " (\(trace.rule)): opening \(trace.opening)"
+        out += "\n" + bold("Account \(t(trace.account))") + " (\(t(trace.rule))): opening \(trace.opening)"
         if let shortfall = trace.shortfall { out += ", shortfall \(shortfall)" }
         out += "\n"
         for (i, step) in trace.steps.enumerated() {
           let marker = i == trace.firstFailure ? paint(" <- first failure", "1;31") : ""
           var where_ = ""
-          if let file = step.file, let line = step.line { where_ = "  \(file):\(line)" }
-          if let id = step.entryId { where_ += " \(id)" }
-          out += "   \(step.date)  \(pad(step.kind, 12)) \(lpad(step.amount, 14))  balance \(lpad(step.balance, 14))\(where_)\(marker)\n"
+          if let file = step.file, let line = step.line { where_ = "  \(t(file)):\(line)" }
+          if let id = step.entryId { where_ += " \(t(id))" }
+          out += "   \(t(step.date))  \(pad(t(step.kind), 12)) \(lpad(step.amount, 14))  balance \(lpad(step.balance, 14))\(where_)\(marker)\n"
         }
         if trace.stepsTotal > trace.steps.count {
           out += "   ... \(trace.stepsTotal - trace.steps.count) more postings\n"
@@ -73,11 +73,18 @@ public struct TextReporter: Sendable {
     if !report.waivers.isEmpty {
       out += "\n" + bold("Waivers") + "\n"
       for w in report.waivers {
-        out += "  \(w.id)  \(pad(w.status, 9))  \(w.target)  matched \(w.matched), expires \(w.expires)\n"
+        out += "  \(t(w.id))  \(pad(w.status, 9))  \(t(w.target))  matched \(w.matched), expires \(t(w.expires))\n"
       }
+    }
+    if let signature = report.signature {
+      out += "\nSigned (\(t(signature.algorithm))) with key \(t(String(signature.keyId.prefix(16)))); check with `custody verify`.\n"
     }
     return out
   }
+
+  /// User text for a terminal: control characters (an escape sequence in a ledger cell could
+  /// rewrite the screen) become U+FFFD.
+  private func t(_ s: String) -> String { Escape.terminal(s) }
 
   private func pad(_ s: String, _ n: Int) -> String {
     s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
