@@ -14,6 +14,6 @@ struct CustodyCommand: ParsableCommand {
       standard or rules do not compile, 3 the ledger is unreadable, 64 usage.
       """,
     version: version,
-    subcommands: [Schema.self]
+    subcommands: [Keygen.self, Schema.self]
   )
 }
