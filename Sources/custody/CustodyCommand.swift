@@ -14,6 +14,6 @@ struct CustodyCommand: ParsableCommand {
       standard or rules do not compile, 3 the ledger is unreadable, 64 usage.
       """,
     version: version,
-    subcommands: [Keygen.self, Schema.self]
+    subcommands: [Sample.self, Keygen.self, Schema.self]
   )
 }

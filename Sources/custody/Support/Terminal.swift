@@ -32,3 +32,15 @@ enum Terminal {
   static func out(_ text: String) { emit(text, to: STDOUT_FILENO) }
   static func err(_ text: String) { emit(text, to: STDERR_FILENO) }
 }
+
+extension Terminal {
+  /// Writes a small text file (expected.yaml and the like); errors are reported, not thrown.
+  static func writeFile(_ text: String, to path: String) {
+    guard let file = fopen(path, "wb") else {
+      err("error: cannot write \(path)\n")
+      return
+    }
+    _ = text.utf8CString.withUnsafeBufferPointer { fputs($0.baseAddress!, file) }
+    fclose(file)
+  }
+}
