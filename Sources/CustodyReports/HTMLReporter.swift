@@ -169,6 +169,7 @@ public struct HTMLReporter: Sendable {
     table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
     th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
     th { background: #f3f4f6; }
+    table.clauses td:nth-child(-n+3), table.steps td:nth-child(-n+2), table.evidence td:nth-child(-n+3) { white-space: nowrap; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }
     td.hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px; word-break: break-all; }
     tr.non_conformant .status { color: var(--bad); font-weight: bold; }
