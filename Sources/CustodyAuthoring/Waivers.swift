@@ -171,7 +171,9 @@ public enum Waivers {
     let levels = ["major": 0, "minor": 1, "observation": 2]
     let threshold = levels[report.failOn] ?? 1
     let failing = open.contains { (levels[$0.severity] ?? 0) <= threshold }
-    report.verdict = failing ? "non_conformant" : "conformant"
+    // A clause that could not be evaluated leaves conformity unshown: never a silent pass.
+    let unevaluated = report.clauses.contains { $0.status == "not_evaluated" }
+    report.verdict = failing || unevaluated ? "non_conformant" : "conformant"
     // A clause stays non-conformant while any of its non-conformities is open.
     for i in report.clauses.indices where report.clauses[i].status == "non_conformant" {
       let id = report.clauses[i].id

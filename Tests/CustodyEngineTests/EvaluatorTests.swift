@@ -85,7 +85,7 @@ import Testing
     #expect(try eval(b.call(.abs, b.num("-2.5"))) == .decimal(T.d("2.5")))
     #expect(try eval(b.call(.max, b.num("1"), b.num("3"), b.num("2"))) == .decimal(3))
     #expect(try eval(b.call(.addMonths, b.date("2024-01-31"), b.int(1))) == .date(try #require(CivilDate.parseISO("2024-02-29"))))
-    #expect(try eval(b.call(.monthsBetween, b.date("2024-01-31"), b.date("2024-02-29"))) == .integer(0))
+    #expect(try eval(b.call(.monthsBetween, b.date("2024-01-31"), b.date("2024-02-28"))) == .integer(0))
     #expect(try eval(b.call(.monthsBetween, b.date("2024-01-15"), b.date("2025-01-15"))) == .integer(12))
     #expect(try eval(b.call(.daysBetween, b.date("2024-02-28"), b.date("2024-03-01"))) == .integer(2))
     #expect(try eval(b.call(.quarter, b.date("2024-08-01"))) == .integer(3))

@@ -4,25 +4,26 @@ import Testing
 
 @testable import CustodyEngine
 
+private func receipt(_ id: String, _ date: String, _ site: String, _ pool: String, _ t: String, partner: String? = nil, origin: String? = nil) -> [String: String] {
+  var r = ["entry_id": id, "date": date, "site": site, "pool": pool, "cu_t": t]
+  r["partner"] = partner
+  r["origin"] = origin
+  return r
+}
+private func mr(_ id: String, _ date: String, _ site: String, _ t: String) -> [String: String] {
+  ["entry_id": id, "date": date, "site": site, "claim": "MR100/mb", "cu_t": t]
+}
+private func pcl(_ id: String, _ date: String, _ site: String, _ partner: String, _ t: String) -> [String: String] {
+  ["entry_id": id, "date": date, "site": site, "claim": "PCL100/mb", "partner": partner, "cu_t": t]
+}
+private func period(_ id: String, _ site: String, _ start: String, _ end: String) -> [String: String] {
+  ["period_id": id, "site": site, "start": start, "end": end]
+}
+
+
 /// Hand-computed credit books: each test states the running balance and the first failing row.
 @Suite struct MassBalanceTests {
   typealias Rows = [String: [[String: String]]]
-
-  static func receipt(_ id: String, _ date: String, _ site: String, _ pool: String, _ t: String, partner: String? = nil, origin: String? = nil) -> [String: String] {
-    var r = ["entry_id": id, "date": date, "site": site, "pool": pool, "cu_t": t]
-    r["partner"] = partner
-    r["origin"] = origin
-    return r
-  }
-  static func mr(_ id: String, _ date: String, _ site: String, _ t: String) -> [String: String] {
-    ["entry_id": id, "date": date, "site": site, "claim": "MR100/mb", "cu_t": t]
-  }
-  static func pcl(_ id: String, _ date: String, _ site: String, _ partner: String, _ t: String) -> [String: String] {
-    ["entry_id": id, "date": date, "site": site, "claim": "PCL100/mb", "partner": partner, "cu_t": t]
-  }
-  static func period(_ id: String, _ site: String, _ start: String, _ end: String) -> [String: String] {
-    ["period_id": id, "site": site, "start": start, "end": end]
-  }
 
   func balances(_ f: Finding?) -> [String] {
     (f?.balance?.postings ?? []).map { "\($0.key):\($0.balance)" }

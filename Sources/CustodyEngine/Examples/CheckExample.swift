@@ -64,7 +64,8 @@ extension CompiledStandard {
 /// The small ledger schema the examples use (a subset of the canonical custody ledger).
 public enum ExampleLedger {
   static func col(_ name: String, _ type: ColumnType, required: Bool = false) -> ColumnSchema {
-    ColumnSchema(name: name, type: type, required: required)
+    // Quantities in tonnes are never negative, as in the canonical ledger.
+    ColumnSchema(name: name, type: type, required: required, minimum: type == t ? .zero : nil)
   }
   static let t = ColumnType.decimal(unit: "t", maxScale: 6)
 
