@@ -56,7 +56,7 @@ echo "ok   no console errors; verdict, clause table, evidence and chart are in t
 echo "== screenshot and print"
 name=$(basename "$html" .html)
 rm -f "$out/$name.png" "$out/$name.pdf"
-run "$html" --window-size=1200,2600 --screenshot="$out/$name.png" >/dev/null 2>"$out/shot.log"
+run "$html" --window-size=1200,3400 --screenshot="$out/$name.png" >/dev/null 2>"$out/shot.log"
 run "$html" --no-pdf-header-footer --print-to-pdf="$out/$name.pdf" >/dev/null 2>"$out/pdf.log"
 python3 - "$out/$name.png" "$out/$name.pdf" <<'PY'
 import struct, sys, zlib

@@ -33,11 +33,11 @@ enum Escape {
   }
 
   /// One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled).
-  /// A leading `= + - @` is prefixed with `'` so spreadsheets do not run it as a formula,
-  /// unless the field is a plain number such as `-12.5`.
+  /// A leading `= + - @`, tab or CR is prefixed with `'` so spreadsheets do not run it as a
+  /// formula, unless the field is a plain number such as `-12.5`.
   static func csv(_ s: String) -> String {
     var field = s
-    if let first = field.first, "=+-@".contains(first), !isNumber(field) {
+    if let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isNumber(field) {
       field = "'" + field
     }
     if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

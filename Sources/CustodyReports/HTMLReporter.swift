@@ -54,7 +54,7 @@ public struct HTMLReporter: Sendable {
       out += "<p class=\"warn\">\(report.ledger.cellErrors) unreadable ledger cells (data-integrity findings).</p>\n"
     }
     if !report.standard.parameters.isEmpty {
-      out += "<details><summary>Parameters (\(report.standard.parameters.count))</summary>\n<table>\n<tbody>\n"
+      out += "<details open><summary>Parameters (\(report.standard.parameters.count))</summary>\n<table>\n<tbody>\n"
       for p in report.standard.parameters {
         out += "<tr><td>\(e(p.name))</td><td>\(e(p.value))</td><td>\(e(p.origin))</td></tr>\n"
       }
@@ -143,7 +143,7 @@ public struct HTMLReporter: Sendable {
     if let at = report.generatedAt { out += " · generated \(e(at))" }
     out += " · report schema \(report.schemaVersion)</p>\n"
     if let integrity = report.integrity {
-      out += "<details><summary>Integrity digests</summary>\n<table>\n<tbody>\n"
+      out += "<details open><summary>Integrity digests</summary>\n<table>\n<tbody>\n"
       for name in integrity.sections.keys.sorted() {
         out += "<tr><td>\(e(name))</td><td class=\"hash\">\(e(integrity.sections[name] ?? ""))</td></tr>\n"
       }
@@ -169,6 +169,7 @@ public struct HTMLReporter: Sendable {
     table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; }
     th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top; }
     th { background: #f3f4f6; }
+    table.clauses td:nth-child(-n+3), table.steps td:nth-child(-n+2), table.evidence td:nth-child(-n+3) { white-space: nowrap; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; }
     td.hash { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11px; word-break: break-all; }
     tr.non_conformant .status { color: var(--bad); font-weight: bold; }
@@ -198,7 +199,6 @@ public struct HTMLReporter: Sendable {
       .verdict { color: #000; background: none !important; border: 2px solid #000; }
       article.nc, figure.account, tr { break-inside: avoid; }
       h2 { break-after: avoid; }
-      details > * { display: block; }
       th { background: none; }
     }
 

@@ -63,6 +63,17 @@ public enum InputCheck {
       + differences(.standard, recorded: recordedStandard, actual: standardInputs)
   }
 
+  /// sha256 of each file, keyed by the path as given (joined to `root` when relative, to
+  /// read it). Unreadable or absent files are left out, so `compare` reports them as missing.
+  public static func hashFiles(_ paths: [String], root: String? = nil) -> [String: String] {
+    var out: [String: String] = [:]
+    for path in paths {
+      let full = path.hasPrefix("/") || root == nil ? path : (root ?? "") + "/" + path
+      if let digest = Digests.sha256Hex(ofFile: full) { out[path] = digest }
+    }
+    return out
+  }
+
   private static func differences(
     _ role: InputDifference.Role, recorded: [String: String], actual: [String: String]
   ) -> [InputDifference] {

@@ -37,3 +37,18 @@ import Testing
     #expect(!text.contains("\u{1B}"))
   }
 }
+
+@Suite struct CSVFieldTests {
+  @Test(arguments: [
+    ("plain", "plain"), ("-12.5", "-12.5"), ("+3", "+3"), ("-", "'-"), ("=SUM(A1)", "'=SUM(A1)"),
+    ("@cmd", "'@cmd"), ("\tx", "'\tx"), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+    ("line\nbreak", "\"line\nbreak\""), ("", ""),
+  ])
+  func field(_ input: String, _ expected: String) {
+    var report = PlantedReport.report
+    report.nonconformities = [report.nonconformities[0]]
+    report.nonconformities[0].evidence[0].value = input
+    let rows = CSVReporter().render(report).components(separatedBy: "\r\n")
+    #expect(rows[1].hasSuffix(",quantity_t," + expected))
+  }
+}

@@ -154,3 +154,29 @@ import Testing
     }
   }
 }
+
+@Suite struct IntegrityCoverageTests {
+  /// Every top-level field of the report is covered by a section digest. A field added to
+  /// `Report` without a section here would be unsigned: this test is the reminder.
+  @Test func sectionsCoverEveryTopLevelField() throws {
+    let data = try JSONReporter().render(try PlantedReport.report.withIntegrity())
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let covered: [ReportSection: [String]] = [
+      .tool: ["schema_version", "tool", "generated_at"], .standard: ["standard"], .ledger: ["ledger"],
+      .verdict: ["verdict", "fail_on", "summary"], .clauses: ["clauses"], .rules: ["rules"],
+      .nonconformities: ["nonconformities"], .findings: ["findings"], .accounts: ["accounts"],
+      .waivers: ["waivers"],
+    ]
+    #expect(Set(covered.keys) == Set(ReportSection.allCases))
+    let fields = Set(object.keys).subtracting(["integrity", "signature"])
+    #expect(fields == Set(covered.values.joined()))
+  }
+
+  @Test func eachSectionDigestChangesWithItsOwnContentOnly() throws {
+    let base = try PlantedReport.report.sectionDigests()
+    var report = PlantedReport.report
+    report.generatedAt = nil
+    let changed = try report.sectionDigests()
+    #expect(ReportSection.allCases.filter { base[$0.rawValue] != changed[$0.rawValue] } == [.tool])
+  }
+}
