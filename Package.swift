@@ -126,6 +126,7 @@ let package = Package(
     .testTarget(
       name: "CustodyReportsTests",
       dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyReports"],
+      exclude: ["Schemas"],
       resources: [.copy("Golden")],
       swiftSettings: swiftSettings
     ),
