@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      default: 600 s, all targets
 #   scripts/fuzz.sh 180 FuzzCSV                            one target for 3 minutes
 #   FUZZ_BUILD_ONLY=1 scripts/fuzz.sh                      build, do not run
+#   FUZZ_ARGS="-detect_leaks=0" scripts/fuzz.sh            extra libFuzzer flags
 #
 # Targets run one after another (the machine may be shared). Each has a persistent corpus in
 # .build-fuzz/corpus/<target> (git-ignored), seeded from committed samples on every run; crash,
@@ -92,10 +93,10 @@ for target in "${TARGETS[@]}"; do
   echo "== fuzzing $target for $SECONDS_PER_TARGET s (corpus $(ls "$corpus" | wc -l) files before)"
   log="$SCRATCH/$target.log"
   "$BIN/$target" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" ${dict:+-dict=$dict} >"$log" 2>&1
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" ${dict:+-dict=$dict} ${FUZZ_ARGS:-} >"$log" 2>&1
   rc=$?
-  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
-  secs=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
+  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
+  secs=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
   files=$(ls "$corpus" | wc -l)
   if [ $rc -eq 0 ]; then
     verdict="no crash"
