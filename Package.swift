@@ -73,7 +73,6 @@ let package = Package(
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
         "CustodyEngine", "CustodyReports",
-        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),
