@@ -19,7 +19,7 @@ import Testing
 
   func eval(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws -> Value {
     var frame = Frame(row: try row(cells))
-    return try ExpressionCompiler(lookups: lookups).evaluate(e, &frame)
+    return try ProgramCompiler(lookups: lookups).evaluate(e, &frame)
   }
 
   func error(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws -> EvaluationError? {
@@ -109,7 +109,7 @@ import Testing
   @Test func traceRecordsEveryNodeValue() throws {
     let e = b.bin(.lessOrEqual, b.bin(.multiply, b.col("cu_t"), b.num("2")), b.num("5"))
     var frame = Frame(row: try row(["entry_id": "R", "cu_t": "3"]), trace: Trace())
-    let v = try ExpressionCompiler(lookups: Lookups(), tracing: true).evaluate(e, &frame)
+    let v = try ProgramCompiler(lookups: Lookups(), tracing: true).evaluate(e, &frame)
     #expect(v == .bool(false))
     guard case .binary(_, let lhs, _) = e.kind else { return }
     #expect(frame.trace?.values[lhs.id] == .decimal(6))

@@ -24,8 +24,8 @@ final class RunContext {
   let schema: LedgerSchema
   let lookups: Lookups
   let options: EngineOptions
-  let compiler: ExpressionCompiler
-  let tracer: ExpressionCompiler
+  let compiler: ProgramCompiler
+  let tracer: ProgramCompiler
   /// Periods per period-source, built from tables read before streaming.
   var periodIndexes: [PeriodSource: PeriodIndex] = [:]
 
@@ -33,8 +33,8 @@ final class RunContext {
     self.schema = schema
     self.lookups = lookups
     self.options = options
-    self.compiler = ExpressionCompiler(lookups: lookups)
-    self.tracer = ExpressionCompiler(lookups: lookups, tracing: true)
+    self.compiler = ProgramCompiler(lookups: lookups)
+    self.tracer = ProgramCompiler(lookups: lookups, tracing: true)
   }
 }
 
