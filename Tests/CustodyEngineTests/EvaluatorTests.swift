@@ -95,6 +95,10 @@ import Testing
     #expect(try eval(b.call(.matches, b.str("S-000123"), b.str("^S-[0-9]+$"))) == .bool(true))
     #expect(try eval(b.call(.matches, b.str("S-00012x"), b.str("^S-\\d+$"))) == .bool(false))
     #expect(try error(b.call(.abs, b.col("cu_t")), ["entry_id": "R"])?.code == .nullOperand)
+    #expect(try error(b.call(.matches, b.str("x"), b.str("(unclosed")))?.code == .badArgument)
+    #expect(try error(b.call(.matches, b.col("site"), b.str("^S")), ["entry_id": "R"])?.code == .nullOperand)
+    // A pattern computed per row goes through the general path.
+    #expect(try eval(b.call(.matches, b.str("S-1"), b.col("site")), ["entry_id": "R", "site": "^S-\\d$"]) == .bool(true))
   }
 
   @Test func patternsRunInLinearTime() {

@@ -65,6 +65,12 @@ public final class LookupIndex: @unchecked Sendable {
 
   /// The first row with this key (whose window covers `at`, when given), or nil.
   public func find(_ key: [Value], at: CivilDate?) -> LedgerRow? {
+    if key.count == keyColumns.count {
+      let k = key.contains { if case .integer = $0 { true } else { false } } ? key.map(LookupIndex.normalize) : key
+      guard let list = groups[k] else { return nil }
+      for i in list where at == nil || covers(rows[i], at!) { return rows[i] }
+      return nil
+    }
     let list = candidates(key)
     guard let at else { return list.first }
     return list.first { covers($0, at) }
