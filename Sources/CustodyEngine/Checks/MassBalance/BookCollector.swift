@@ -129,14 +129,14 @@ final class BookCollector {
       case .debit, .outputTotal: creditsFirst ? 3 : 1
       }
     }
-    return postings.sorted { a, b in
-      if a.date != b.date { return a.date < b.date }
-      let (pa, pb) = (phase(a.role), phase(b.role))
-      if pa != pb { return pa < pb }
-      if a.role != b.role { return a.role.rawValue < b.role.rawValue }
-      if a.source != b.source { return a.source < b.source }
-      if a.table != b.table { return a.table < b.table }
-      return a.line < b.line
+    // Sort compact integer keys, not the postings themselves (they hold arrays and strings).
+    let tables = Dictionary(uniqueKeysWithValues: Set(postings.map(\.table)).sorted().enumerated().map { ($1, $0) })
+    let keys = postings.indices.map { i -> (Int, Int, Int) in
+      let p = postings[i]
+      let first = Int(p.date.dayNumber) << 16 | phase(p.role) << 8 | p.role.rawValue
+      let second = p.source << 48 | (tables[p.table] ?? 0) << 40 | p.line
+      return (first, second, i)
     }
+    return keys.sorted { $0 < $1 }.map { postings[$0.2] }
   }
 }
