@@ -120,3 +120,26 @@ import Testing
     #expect(frame.trace?.values.count == 5)
   }
 }
+
+@Suite struct ExplainTests {
+  @Test func explainRecordsValuesAndTheFailingNode() throws {
+    let b = ExprBuilder(schema: T.schema, table: "receipts")
+    let ledger = try InMemoryLedger(
+      schema: T.schema,
+      rows: [
+        "conversion_factors": [["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-12-31", "factor": "0.5"]],
+        "receipts": [["entry_id": "R1", "site": "S1", "date": "2025-01-01", "cu_t": "4"]],
+      ])
+    let lookups = try Lookups.load(["conversion_factors"], from: ledger)
+    var row: [Value] = []
+    try ledger.read(table: "receipts") { row = $0.values }
+    let member = b.member(b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
+    let e = b.bin(.multiply, b.col("cu_t"), member)
+    let trace = ExpressionTrace.evaluate(e, row: row, lookups: lookups)
+    #expect(trace.value == nil)
+    #expect(trace.error?.code == .missingLookupRow)
+    #expect(trace.failedNode == member.id)
+    guard case .binary(_, let cu, _) = e.kind else { return }
+    #expect(trace.values[cu.id] == .decimal(4))
+  }
+}
