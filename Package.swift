@@ -118,7 +118,8 @@ let package = Package(
     .testTarget(
       name: "CustodyEngineTests",
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
       ],
       swiftSettings: swiftSettings
     ),

@@ -145,6 +145,14 @@ final class Finisher: FinishContext {
       return
     }
     runner.finish(self, out: out)
+    if out.unreadableCount > 0 {
+      out.add(
+        Finding(
+          ruleID: id, clauseIDs: [], severity: nil, status: .skipped,
+          code: DiagnosticCode.unreadableCellSkipped.id,
+          message: "\(out.unreadableCount) row\(out.unreadableCount == 1 ? "" : "s") not judged: a cell this rule reads could not be read",
+          location: instance.span, evidence: out.unreadable, evidenceTotal: out.unreadableCount))
+    }
     status[id] = out.status
     var why: [String] = []
     if let e = out.firstError { why.append("first error: \(e)") }

@@ -77,23 +77,22 @@ final class MassBalanceCheck: CheckRunner {
 
   func finish(_ ctx: any FinishContext, out: RuleOutput) {
     let postings = collector.ordered()
+    var failing: [String: Set<Int>] = [:]
+    func excluded(_ p: RawPosting) -> Bool {
+      for rule in p.excludeFailing {
+        let key = rule + "\u{1F}" + p.table
+        if failing[key] == nil { failing[key] = ctx.failingLines(of: rule, table: p.table) ?? [] }
+        if failing[key]?.contains(p.line) == true { return true }
+      }
+      return false
+    }
     if spec.mode == .percentage {
-      PercentageMode(check: self).judge(postings, out: out)
+      PercentageMode(check: self).judge(postings.filter { $0.role != .credit || !excluded($0) }, out: out)
       summarize(out)
       return
     }
     let periods = spec.mode == .periodEnd ? spec.periods.flatMap { run.periodIndexes[$0] } : nil
     let lastDate = postings.last?.date
-    var failing: [String: Set<Int>] = [:]
-    func excluded(_ p: RawPosting) -> Bool {
-      for rule in p.excludeFailing {
-        if failing[rule + "\u{1F}" + p.table] == nil {
-          failing[rule + "\u{1F}" + p.table] = ctx.failingLines(of: rule, table: p.table) ?? []
-        }
-        if failing[rule + "\u{1F}" + p.table]?.contains(p.line) == true { return true }
-      }
-      return false
-    }
     do {
       for p in postings {
         if p.role == .inputTotal || p.role == .outputTotal { continue }

@@ -99,7 +99,7 @@ final class ReferenceCheck: CheckRunner {
     if covering.isEmpty, let when {
       let windows = candidates.prefix(3).map { r in
         guard let w = index.window else { return "" }
-        return "\(r[w.from].description)..\(w.to.map { r[$0].description } ?? "")"
+        return "\(w.from.map { r[$0].description } ?? "")..\(w.to.map { r[$0].description } ?? "")"
       }
       return "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
     }

@@ -34,6 +34,8 @@ final class BookCollector {
     var amount: Program
     var label: String
     var excludeFailing: [String]
+    var dateNode: ExprNode
+    var amountNode: ExprNode
   }
   let book: CompiledBook
   var bySource: [String: [Compiled]] = [:]
@@ -54,7 +56,8 @@ final class BookCollector {
         Compiled(
           role: role, source: i, gate: gate, date: run.compiler.compile(s.date),
           account: s.account.map(run.compiler.compile), to: nil,
-          amount: run.compiler.compile(s.amount), label: s.label, excludeFailing: s.excludeFailing))
+          amount: run.compiler.compile(s.amount), label: s.label, excludeFailing: s.excludeFailing,
+          dateNode: s.date, amountNode: s.amount))
     }
     if let o = book.opening { add(.opening, 0, o) }
     for (i, s) in book.credits.enumerated() { add(.credit, i, s) }
@@ -70,7 +73,8 @@ final class BookCollector {
         Compiled(
           role: .transfer, source: i, gate: gate, date: run.compiler.compile(t.date),
           account: t.from.map(run.compiler.compile), to: t.to.map(run.compiler.compile),
-          amount: run.compiler.compile(t.amount), label: "transfer", excludeFailing: []))
+          amount: run.compiler.compile(t.amount), label: "transfer", excludeFailing: [],
+          dateNode: t.date, amountNode: t.amount))
     }
   }
 
@@ -85,13 +89,15 @@ final class BookCollector {
         guard let date = dv.asDate else {
           throw EvaluationError(
             code: dv.isNull ? .nullOperand : .unexpectedType,
-            message: "the \(c.label) date is \(dv.literal), not a date", span: nil, expression: "")
+            message: "the \(c.label) date is \(dv.literal), not a date", span: c.dateNode.span,
+            expression: c.dateNode.text)
         }
         let av = try c.amount(&frame)
         guard let amount = av.asDecimal else {
           throw EvaluationError(
             code: av.isNull ? .nullOperand : .unexpectedType,
-            message: "the \(c.label) amount is \(av.literal), not a number", span: nil, expression: "")
+            message: "the \(c.label) amount is \(av.literal), not a number", span: c.amountNode.span,
+            expression: c.amountNode.text)
         }
         var account: [Value] = []
         for a in c.account { account.append(LookupIndex.normalize(try a(&frame))) }
@@ -123,14 +129,14 @@ final class BookCollector {
       case .debit, .outputTotal: creditsFirst ? 3 : 1
       }
     }
-    return postings.sorted { a, b in
-      if a.date != b.date { return a.date < b.date }
-      let (pa, pb) = (phase(a.role), phase(b.role))
-      if pa != pb { return pa < pb }
-      if a.role != b.role { return a.role.rawValue < b.role.rawValue }
-      if a.source != b.source { return a.source < b.source }
-      if a.table != b.table { return a.table < b.table }
-      return a.line < b.line
+    // Sort compact integer keys, not the postings themselves (they hold arrays and strings).
+    let tables = Dictionary(uniqueKeysWithValues: Set(postings.map(\.table)).sorted().enumerated().map { ($1, $0) })
+    let keys = postings.indices.map { i -> (Int, Int, Int) in
+      let p = postings[i]
+      let first = Int(p.date.dayNumber) << 16 | phase(p.role) << 8 | p.role.rawValue
+      let second = p.source << 48 | (tables[p.table] ?? 0) << 40 | p.line
+      return (first, second, i)
     }
+    return keys.sorted { $0 < $1 }.map { postings[$0.2] }
   }
 }

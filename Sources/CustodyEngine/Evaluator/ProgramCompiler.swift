@@ -16,7 +16,7 @@ public final class Lookups: @unchecked Sendable {
 
 /// Turns a type-checked `ExprNode` tree into nested closures once per rule instance, so a row
 /// costs one closure call per node and no tree walk or dictionary look-up.
-public struct ExpressionCompiler {
+public struct ProgramCompiler {
   public var lookups: Lookups
   /// Record every node's value in `frame.trace` (slower; for explanations and messages).
   public var tracing: Bool
