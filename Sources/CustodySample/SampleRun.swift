@@ -291,7 +291,7 @@ struct SampleRun {
   private mutating func emitShipment(_ j: Int, on date: CivilDate) throws {
     advance(to: date)
     var site = rng.index(SampleWorld.activeSites)
-    var lot = rng.int(5_000...30_000) * 1_000
+    var lot = rng.int(25_000...70_000) * 1_000
     let claimDraw = rng.ppm()
     let partner = rng.index(SampleWorld.flowPartners)
     let customerDraw = rng.index(world.customers.count)
