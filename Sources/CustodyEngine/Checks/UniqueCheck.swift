@@ -30,12 +30,16 @@ final class UniqueCheck: CheckRunner {
     var rows: [EvidenceRow]
     var lines: [(String, Int)]
   }
-  struct Source {
-    var gate: RowGate
-    var key: [Program]
-    var table: Int
+  /// A class, so the per-row loop retains one reference instead of copying every field.
+  final class Source {
+    let gate: RowGate
+    let key: [Program]
+    let table: Int
     /// The key expressions' text (evidence column), from the first source on this table.
-    var column: String?
+    let column: String?
+    init(gate: RowGate, key: [Program], table: Int, column: String?) {
+      (self.gate, self.key, self.table, self.column) = (gate, key, table, column)
+    }
   }
   let spec: UniqueCheckSpec
   let instance: RuleInstance

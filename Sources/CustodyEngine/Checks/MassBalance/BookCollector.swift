@@ -24,18 +24,28 @@ struct RawPosting {
 
 /// Evaluates the book's sources over streamed rows into raw postings.
 final class BookCollector {
-  struct Compiled {
-    var role: RawPosting.Role
-    var source: Int
-    var gate: RowGate
-    var date: Program
-    var account: [Program]
-    var to: [Program]?
-    var amount: Program
-    var label: String
-    var excludeFailing: [String]
-    var dateNode: ExprNode
-    var amountNode: ExprNode
+  /// A class, so the per-row loop retains one reference instead of copying every field.
+  final class Compiled {
+    let role: RawPosting.Role
+    let source: Int
+    let gate: RowGate
+    let date: Program
+    let account: [Program]
+    let to: [Program]?
+    let amount: Program
+    let label: String
+    let excludeFailing: [String]
+    let dateNode: ExprNode
+    let amountNode: ExprNode
+    init(
+      role: RawPosting.Role, source: Int, gate: RowGate, date: @escaping Program, account: [Program],
+      to: [Program]?, amount: @escaping Program, label: String, excludeFailing: [String], dateNode: ExprNode,
+      amountNode: ExprNode
+    ) {
+      (self.role, self.source, self.gate, self.date, self.account, self.to) = (role, source, gate, date, account, to)
+      (self.amount, self.label, self.excludeFailing, self.dateNode, self.amountNode) =
+        (amount, label, excludeFailing, dateNode, amountNode)
+    }
   }
   let book: CompiledBook
   var bySource: [String: [Compiled]] = [:]
