@@ -1,7 +1,7 @@
 // custody-bench: measures reading and evaluation of a ledger folder with the Cu-again rules
 // (BenchStandard), in release builds (docs/performance.md). Not part of the product.
 //
-//   custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE] [--affiliates]
+//   custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE] [--threads N]
 //
 // --read times streaming every table through FolderLedger; --eval times Engine.evaluate
 // (read + evaluate). --dump writes the full result (findings, rules, clauses, accounts) so a
@@ -31,6 +31,7 @@ func option(_ name: String, _ args: inout [String]) -> String? {
 }
 let repeats = Int(option("--repeat", &args) ?? "1") ?? 1
 let dumpPath = option("--dump", &args)
+let threads = Int(option("--threads", &args) ?? "2") ?? 2
 var doRead = flag("--read", &args)
 var doEval = flag("--eval", &args)
 var bench = BenchStandard()
@@ -69,7 +70,7 @@ if doEval {
     var result: EvaluationResult?
     let t = try seconds {
       let ledger = try FolderLedger.open(folder: folder, schema: bench.schema)
-      result = try Engine(standard: standard, options: EngineOptions(evidenceLimit: 20)).evaluate(ledger: ledger)
+      result = try Engine(standard: standard, options: EngineOptions(evidenceLimit: 20, threads: threads)).evaluate(ledger: ledger)
     }
     guard let result else { continue }
     print(String(format: "evaluate: %.3f s", t), "verdict:", result.verdict, "findings:", result.findings.count)
