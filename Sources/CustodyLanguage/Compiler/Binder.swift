@@ -75,6 +75,8 @@ struct Binder {
   func bindParameters(_ rule: RuleDecl, _ use: RuleUse) -> [BoundParameter]? {
     var ok = true
     var bound: [String: BoundParameter] = [:]
+    // Names whose binding was written (even if wrong): not reported again as missing.
+    let attempted = Set(use.bindings.map(\.name.value))
     for (name, value) in use.bindings {
       guard let p = rule.params.first(where: { $0.name == name.value }) else {
         session.bag.report(
@@ -113,6 +115,8 @@ struct Binder {
     for p in rule.params {
       if let b = bound[p.name] {
         out.append(b)
+      } else if attempted.contains(p.name) {
+        continue
       } else if let d = p.defaultValue {
         out.append(BoundParameter(name: p.name, type: p.type, value: d, origin: .defaultValue, span: p.defaultSpan, description: p.description))
       } else {

@@ -30,13 +30,17 @@ extension CompileSession {
     guard let decl = StandardLowering.standard(root, file: path, bag: &bag) else { return nil }
     stage(.resolve)
     var schema = LedgerSchema(id: "", version: "", tables: [])
+    var schemaLoaded = false
     if let s = decl.schemaPath {
       let target = Paths.resolve(s.value, relativeTo: path)
       if Paths.isFile(target) {
         let lowering = SchemaLowering(load: { self.load($0) })
         // A local bag: the loader closure reports into `bag` while lowering runs.
         var local = DiagnosticBag()
-        if let loaded = lowering.lower(path: target, bag: &local) { schema = loaded }
+        if let loaded = lowering.lower(path: target, bag: &local) {
+          schema = loaded
+          schemaLoaded = true
+        }
         bag.append(contentsOf: local.diagnostics)
       } else {
         bag.report(.fileNotFound, "ledger schema '\(s.value)' not found (looked at \(target))", at: s.span)
@@ -45,6 +49,8 @@ extension CompileSession {
     let library = self.library(paths: decl.rulePaths.map { (Paths.resolve($0.value, relativeTo: path), $0.span) })
     let parameters = standardParameters(decl)
     resolved = Resolved(decl: decl, schema: schema, library: library, parameters: parameters)
+    // Without a schema every table would be unknown: stop here rather than cascade.
+    guard schemaLoaded else { return nil }
     stage(.typecheck)
     stage(.bind)
     var binder = Binder(session: self, decl: decl, schema: schema, library: library, standardParameters: parameters)

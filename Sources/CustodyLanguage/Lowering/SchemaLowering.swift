@@ -14,11 +14,11 @@ struct SchemaLowering {
 
   func lower(path: String, bag: inout DiagnosticBag, chain: [String] = []) -> LedgerSchema? {
     guard let root = load(path) else { return nil }
-    guard let r = MappingReader.open(root, what: "ledger schema", allowed: Self.fileKeys, required: ["schema", "tables"], bag: &bag) else { return nil }
     guard root.mapping?.pairs.first?.key.value == "schema" else {
       bag.report(.wrongFileKind, "'\(path)' is not a ledger schema (its first key must be `schema:`)", at: root.span)
       return nil
     }
+    guard let r = MappingReader.open(root, what: "ledger schema", allowed: Self.fileKeys, required: ["schema", "tables"], bag: &bag) else { return nil }
     var base = LedgerSchema(id: r.string("schema", bag: &bag) ?? "", version: r.string("version", bag: &bag) ?? "", tables: [], span: root.span)
     if let ext = r.scalar("extends", bag: &bag) {
       let target = Paths.resolve(ext.value, relativeTo: path)
