@@ -4,7 +4,7 @@ import CustodyValues
 /// Reads the cells of one schema column. Well-formed canonical cells take byte-level fast
 /// paths (decimals, ISO dates, enumeration values, short strings); anything else goes through
 /// `CellParser`, so every error message is the one inline test rows give too.
-struct ColumnReader {
+final class ColumnReader {
   let column: ColumnSchema
   let parser: CellParser
   /// Export value -> schema value, applied before parsing.
