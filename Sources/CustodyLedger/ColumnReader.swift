@@ -51,7 +51,8 @@ final class ColumnReader {
         return .value(.string(String(decoding: bytes, as: UTF8.self)))
       case .decimal(let maxScale, let minimum):
         if case .success(let d) = ExactDecimal.parse(bytes: bytes, decimalComma: parser.decimalComma),
-          maxScale.map({ d.scale <= $0 }) ?? true, minimum.map({ !(d < $0) }) ?? true
+          maxScale.map({ d.scale <= $0 }) ?? true,
+          minimum.map({ $0.isZero ? d.mantissa >= 0 : !(d < $0) }) ?? true
         {
           return .value(.decimal(d))
         }
