@@ -139,7 +139,13 @@ struct RowAssembler {
           provenance: CellProvenance(
             file: path, line: p.line, column: p.fileColumn, columnName: table.columns[p.column].name,
             entryID: entryID),
-          raw: p.raw))
+          raw: RowAssembler.clipped(p.raw)))
     }
+  }
+
+  /// Cell text kept in a CellError: at most 200 characters, so a file full of huge bad cells
+  /// cannot exhaust memory through its error list.
+  static func clipped(_ raw: String) -> String {
+    raw.utf8.count <= 200 ? raw : String(raw.prefix(200)) + "…"
   }
 }
