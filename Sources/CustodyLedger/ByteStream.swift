@@ -1,10 +1,11 @@
+import Crypto
+import CustodyDiagnostics
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Crypto
-import CustodyDiagnostics
 
 @inline(__always)
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {

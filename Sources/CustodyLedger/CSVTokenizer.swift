@@ -105,7 +105,8 @@ final class CSVTokenizer {
   /// The bytes of field `i` of the current record (valid until the next `next()`).
   @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
     let s = starts[i]
-    return UnsafeBufferPointer(start: s < 0 ? UnsafePointer(chunk + (-s - 1)) : UnsafePointer(out + s), count: lengths[i])
+    return UnsafeBufferPointer(
+      start: s < 0 ? UnsafePointer(chunk + (-s - 1)) : UnsafePointer(out + s), count: lengths[i])
   }
 
   func fieldString(_ i: Int) -> String { String(decoding: field(i), as: UTF8.self) }
@@ -122,7 +123,8 @@ final class CSVTokenizer {
       if p >= limit {
         switch stop {
         case .invalid(let offset) where offset == p:
-          throw error(.ledgerNotUTF8, "invalid UTF-8 byte 0x\(hex(chunk[p])); the file is not UTF-8", at: p)
+          throw error(
+            .ledgerNotUTF8, "invalid UTF-8 byte 0x\(hex(chunk[p])); the file is not UTF-8", at: p)
         case .nul(let offset) where offset == p:
           throw error(.nulByte, "NUL byte in a text file; is it binary or UTF-16?", at: p)
         default: break
@@ -191,7 +193,8 @@ final class CSVTokenizer {
     case .quoted, .quotedCR:
       throw LedgerError(
         Diagnostic(
-          .unterminatedQuote, "quoted field opened here is never closed", at: span(fieldLine, fieldStartColumn)))
+          .unterminatedQuote, "quoted field opened here is never closed",
+          at: span(fieldLine, fieldStartColumn)))
     case .fieldStart, .afterCR:
       if !inRecord { return false }
     case .unquoted, .quoteSeen: break
@@ -251,7 +254,9 @@ final class CSVTokenizer {
         let c = b[i]
         if c == quote {
           p = i
-          throw error(.strayQuote, "quote inside an unquoted field; quote the whole field and double inner quotes", at: i)
+          throw error(
+            .strayQuote,
+            "quote inside an unquoted field; quote the whole field and double inner quotes", at: i)
         }
         if fieldInOut {
           try append(b + s, i - s)
@@ -437,7 +442,8 @@ final class CSVTokenizer {
     if recordBytes > limits.maxRecordBytes {
       throw LedgerError(
         Diagnostic(
-          .recordTooLarge, "record is larger than \(limits.maxRecordBytes) bytes", at: span(recordLine, 1)))
+          .recordTooLarge, "record is larger than \(limits.maxRecordBytes) bytes",
+          at: span(recordLine, 1)))
     }
     if fieldCount >= limits.maxColumns {
       throw LedgerError(

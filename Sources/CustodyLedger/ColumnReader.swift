@@ -50,7 +50,8 @@ final class ColumnReader {
       case .string:
         return .value(.string(String(decoding: bytes, as: UTF8.self)))
       case .decimal(let maxScale, let minimum):
-        if case .success(let d) = ExactDecimal.parse(bytes: bytes, decimalComma: parser.decimalComma),
+        if case .success(let d) = ExactDecimal.parse(
+          bytes: bytes, decimalComma: parser.decimalComma),
           maxScale.map({ d.scale <= $0 }) ?? true,
           minimum.map({ $0.isZero ? d.mantissa >= 0 : !(d < $0) }) ?? true
         {
@@ -60,7 +61,9 @@ final class ColumnReader {
         if let d = CivilDate.parseISO(bytes: bytes) { return .value(.date(d)) }
       case .enumeration(let values):
         for candidate in values where candidate.bytes.count == bytes.count {
-          if candidate.bytes.withUnsafeBufferPointer({ memEqual($0, bytes) }) { return .value(candidate.value) }
+          if candidate.bytes.withUnsafeBufferPointer({ memEqual($0, bytes) }) {
+            return .value(candidate.value)
+          }
         }
       case .none: break
       }
@@ -75,7 +78,9 @@ final class ColumnReader {
     // A unit conversion: parse as written (no scale limit: the scale applies to tonnes as
     // written), multiply exactly, then check the minimum.
     var unscaled = column
-    if case .decimal(let unit, _) = column.type { unscaled.type = .decimal(unit: unit, maxScale: nil) }
+    if case .decimal(let unit, _) = column.type {
+      unscaled.type = .decimal(unit: unit, maxScale: nil)
+    }
     unscaled.minimum = nil
     switch parser.parse(text, as: unscaled) {
     case .error(let code, let message): return .error(code, message)
@@ -85,7 +90,9 @@ final class ColumnReader {
         return .error(.unitConversion, "'\(text)' x \(factor) t overflows an exact decimal")
       }
       if let minimum = column.minimum, t < minimum {
-        return .error(.belowMinimum, minimum.isZero ? "negative quantity \(text)" : "\(text) is below the minimum \(minimum)")
+        return .error(
+          .belowMinimum,
+          minimum.isZero ? "negative quantity \(text)" : "\(text) is below the minimum \(minimum)")
       }
       return .value(.decimal(t))
     }

@@ -67,14 +67,17 @@ extension FolderLedger {
         LedgerInspection.Table(
           name: table.name, format: plan.format.rawValue, file: info,
           dateRanges: dateColumns.compactMap { c in
-            ranges[c].map { LedgerInspection.DateRange(column: table.columns[c].name, min: $0.0, max: $0.1) }
+            ranges[c].map {
+              LedgerInspection.DateRange(column: table.columns[c].name, min: $0.0, max: $0.1)
+            }
           },
           mapping: profile?.describe(table: table.name) ?? [], cellErrors: byCode))
     }
     var counts: [DiagnosticCode: Int] = [:]
     for e in cellErrors { counts[e.code, default: 0] += 1 }
     return LedgerInspection(
-      folder: folder, schema: "\(schema.id) v\(schema.version)", profile: profile?.name, tables: tables,
+      folder: folder, schema: "\(schema.id) v\(schema.version)", profile: profile?.name,
+      tables: tables,
       cellErrorsByCode: counts.sorted { $0.key.id < $1.key.id }.map { ($0.key, $0.value) })
   }
 }

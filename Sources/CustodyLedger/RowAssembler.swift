@@ -67,7 +67,8 @@ struct RowAssembler {
           Pending(
             column: c, code: code, message: message,
             raw: inFile ? tok.fieldString(source ?? 0) : (binding.constants[c] ?? ""),
-            fileColumn: source.map { $0 + 1 }, line: inFile ? tok.fieldLine(source ?? 0) : tok.recordLine))
+            fileColumn: source.map { $0 + 1 },
+            line: inFile ? tok.fieldLine(source ?? 0) : tok.recordLine))
       }
     }
     let entryID = entryIndex.flatMap { values[$0].isNull ? nil : values[$0].description }
@@ -77,18 +78,23 @@ struct RowAssembler {
         errors.append(
           CellError(
             code: .fieldCountMismatch,
-            message: "row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(binding.headerCount)",
-            table: table.name, provenance: CellProvenance(file: path, line: tok.recordLine, entryID: entryID), raw: ""))
+            message:
+              "row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(binding.headerCount)",
+            table: table.name,
+            provenance: CellProvenance(file: path, line: tok.recordLine, entryID: entryID), raw: "")
+        )
       }
     }
-    return LedgerRow(values: values, line: tok.recordLine, entryID: entryID, invalidColumns: invalid)
+    return LedgerRow(
+      values: values, line: tok.recordLine, entryID: entryID, invalidColumns: invalid)
   }
 
   func assembleJSON(
     line: Int, pairs: [(key: String, column: Int, value: JSONCell)], errors: inout [CellError],
     extras: (String) -> Void
   ) -> LedgerRow {
-    var cells: [(text: String, cell: JSONCell, position: Int)?] = Array(repeating: nil, count: readers.count)
+    var cells: [(text: String, cell: JSONCell, position: Int)?] = Array(
+      repeating: nil, count: readers.count)
     for (position, pair) in pairs.enumerated() {
       if let c = keyIndex[pair.key] {
         cells[c] = (pair.value.text, pair.value, position)
@@ -103,7 +109,8 @@ struct RowAssembler {
       let outcome: CellParser.Outcome
       if let cell = cells[c] {
         if cell.cell == .nested {
-          outcome = .error(.wrongJSONType, "'\(table.columns[c].name)' holds an object or a list, not a cell")
+          outcome = .error(
+            .wrongJSONType, "'\(table.columns[c].name)' holds an object or a list, not a cell")
         } else {
           outcome = readers[c].read(cell.text)
         }
@@ -122,7 +129,8 @@ struct RowAssembler {
         invalid.append(c)
         pending.append(
           Pending(
-            column: c, code: code, message: message, raw: cells[c]?.text ?? binding.constants[c] ?? "",
+            column: c, code: code, message: message,
+            raw: cells[c]?.text ?? binding.constants[c] ?? "",
             fileColumn: cells[c].map { $0.position + 1 }, line: line))
       }
     }
@@ -137,7 +145,8 @@ struct RowAssembler {
         CellError(
           code: p.code, message: p.message, table: table.name,
           provenance: CellProvenance(
-            file: path, line: p.line, column: p.fileColumn, columnName: table.columns[p.column].name,
+            file: path, line: p.line, column: p.fileColumn,
+            columnName: table.columns[p.column].name,
             entryID: entryID),
           raw: RowAssembler.clipped(p.raw)))
     }

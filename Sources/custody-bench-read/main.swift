@@ -1,3 +1,6 @@
+import CustodyLedger
+import CustodyValues
+
 // Measures how fast CustodyLedger reads a canonical receipts.csv (scripts/bench-read.sh).
 // Usage: custody-bench-read LEDGER_FOLDER [REPEATS]
 #if canImport(Glibc)
@@ -5,8 +8,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CustodyLedger
-import CustodyValues
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -16,16 +17,21 @@ guard arguments.count >= 2 else {
 let repeats = arguments.count >= 3 ? Int(arguments[2]) ?? 3 : 3
 
 func col(_ name: String, _ type: ColumnType = .string, min: ExactDecimal? = nil) -> ColumnSchema {
-  ColumnSchema(name: name, type: type, required: name != "partner" && name != "document_id", minimum: min)
+  ColumnSchema(
+    name: name, type: type, required: name != "partner" && name != "document_id", minimum: min)
 }
 let tonnes = ColumnType.decimal(unit: "t", maxScale: 6)
 let receipts = TableSchema(
   name: "receipts", file: "receipts.csv", key: ["entry_id"], entryID: "entry_id",
   columns: [
     col("entry_id"), col("date", .date), col("site"), col("supplier"), col("material"),
-    col("origin", .enumeration(["post_consumer", "pre_consumer", "primary", "same_process", "unknown"])),
-    col("pool", .enumeration(["PCL", "MR", "NONE"])), col("partner"), col("gross_t", tonnes, min: 0),
-    col("cu_pct", .decimal(unit: "%", maxScale: 6), min: 0), col("cu_t", tonnes, min: 0), col("document_id"),
+    col(
+      "origin",
+      .enumeration(["post_consumer", "pre_consumer", "primary", "same_process", "unknown"])),
+    col("pool", .enumeration(["PCL", "MR", "NONE"])), col("partner"),
+    col("gross_t", tonnes, min: 0),
+    col("cu_pct", .decimal(unit: "%", maxScale: 6), min: 0), col("cu_t", tonnes, min: 0),
+    col("document_id"),
   ])
 let schema = LedgerSchema(id: "custody-ledger", version: "1", tables: [receipts])
 

@@ -8,7 +8,8 @@ import Testing
 /// Cell errors do not stop the run: each becomes a CellError with exact provenance, and the
 /// row still reaches the body with the bad column in `invalidColumns`.
 @Suite struct CellErrorTests {
-  static let header = "entry_id,date,site,supplier,material,origin,pool,partner,gross_t,cu_pct,cu_t,document_id\n"
+  static let header =
+    "entry_id,date,site,supplier,material,origin,pool,partner,gross_t,cu_pct,cu_t,document_id\n"
 
   func read(_ receipts: String) throws -> (rows: [LedgerRow], errors: [String]) {
     let folder = TestLedger.writeValid()
@@ -20,13 +21,15 @@ import Testing
     try ledger.read(table: "receipts") { _ in }  // a second read adds no duplicate errors
     let errors = ledger.cellErrors.map { e in
       let p = e.provenance
-      return "\((p.file as NSString).lastPathComponent):\(p.line):\(p.column.map(String.init) ?? "-") \(p.columnName ?? "-") \(p.entryID ?? "-") \(e.code.id) '\(e.raw)'"
+      return
+        "\((p.file as NSString).lastPathComponent):\(p.line):\(p.column.map(String.init) ?? "-") \(p.columnName ?? "-") \(p.entryID ?? "-") \(e.code.id) '\(e.raw)'"
     }
     return (rows, errors)
   }
 
   @Test func everyKindOfCellError() throws {
-    let text = CellErrorTests.header
+    let text =
+      CellErrorTests.header
       + "R-1,2024-01-15,SM1,SUP-1,\"scrap\nwith note\",post_consumer,PCL,P-1,1e3,96.5,9.65,D1\n"  // lines 2-3
       + "R-2,2024-02-30,SM1,SUP-2,ore,primary,NONE,,100,25,25,\n"  // 4: bad date
       + "R-3,2024-03-09,SM1,SUP-1,cable,post_consumr,MR,,2.5,80,-2,\n"  // 5: enum, negative
@@ -55,7 +58,9 @@ import Testing
     let (_, _) = try read(CellErrorTests.header)
     let folder = TestLedger.writeValid()
     defer { TestLedger.remove(folder) }
-    TestLedger.write(folder, "receipts.csv", CellErrorTests.header + "R-9,2024-01-01,SM1,S,m,post_consumr,PCL,,1,1,1,\n")
+    TestLedger.write(
+      folder, "receipts.csv",
+      CellErrorTests.header + "R-9,2024-01-01,SM1,S,m,post_consumr,PCL,,1,1,1,\n")
     let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
     try ledger.read(table: "receipts") { _ in }
     #expect(ledger.cellErrors.first?.message.hasSuffix("did you mean 'post_consumer'?") == true)

@@ -28,7 +28,9 @@ import Testing
     #expect(rows[0].values[10] == .decimal(ExactDecimal(mantissa: 1, scale: 1)))
     #expect(rows[2].values[10] == .decimal(ExactDecimal(mantissa: 3_000_001, scale: 6)))
     #expect(rows[2].values[11] == .null)
-    let errors = ledger.cellErrors.map { "\($0.provenance.line):\($0.provenance.column ?? 0) \($0.provenance.columnName ?? "") \($0.code.id) '\($0.raw)'" }
+    let errors = ledger.cellErrors.map {
+      "\($0.provenance.line):\($0.provenance.column ?? 0) \($0.provenance.columnName ?? "") \($0.code.id) '\($0.raw)'"
+    }
     #expect(errors == ["3:8 gross_t CUS7002 '1e3'", "3:10 cu_t CUS7010 ''"])
     #expect(ledger.cellErrors.first?.message.contains("exponent") == true)
     #expect(ledger.files.first?.extraColumns == ["note", "extra"])
@@ -43,7 +45,8 @@ import Testing
     TestLedger.write(
       folder, "shipments.csv",
       "entry_id,date,site,customer,product,cu_t,claim,document_id,cfp_kg_per_t\n"
-        + "S-1,2024-03-20,SM1,W,cathode,5,PCL100/mb,DOC-1,\nS-2,2024-13-01,SM1,W,cathode,x,none,,\nS-3,2024-01-02,SM1,W,cathode,1,none,,\n")
+        + "S-1,2024-03-20,SM1,W,cathode,5,PCL100/mb,DOC-1,\nS-2,2024-13-01,SM1,W,cathode,x,none,,\nS-3,2024-01-02,SM1,W,cathode,1,none,,\n"
+    )
     let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
     let summary = try ledger.inspect()
     #expect(summary.tables.map(\.name) == CanonicalSchema.v1.tables.map(\.name))
@@ -51,11 +54,18 @@ import Testing
     #expect(receipts.format == "csv")
     #expect(receipts.file.rows == 3)
     #expect(receipts.file.sha256.count == 64)
-    #expect(receipts.dateRanges.map { "\($0.column) \($0.min)..\($0.max)" } == ["date 2024-01-15..2024-03-09"])
+    #expect(
+      receipts.dateRanges.map { "\($0.column) \($0.min)..\($0.max)" } == [
+        "date 2024-01-15..2024-03-09"
+      ])
     let shipments = try #require(summary.tables.first { $0.name == "shipments" })
-    #expect(shipments.dateRanges.map { "\($0.column) \($0.min)..\($0.max)" } == ["date 2024-01-02..2024-03-20"])
+    #expect(
+      shipments.dateRanges.map { "\($0.column) \($0.min)..\($0.max)" } == [
+        "date 2024-01-02..2024-03-20"
+      ])
     #expect(shipments.cellErrors == ["CUS7002": 1, "CUS7006": 1])
-    #expect(summary.cellErrorsByCode.map { "\($0.code.id)=\($0.count)" } == ["CUS7002=1", "CUS7006=1"])
+    #expect(
+      summary.cellErrorsByCode.map { "\($0.code.id)=\($0.count)" } == ["CUS7002=1", "CUS7006=1"])
     #expect(summary.tables.first { $0.name == "transfers" }?.format == "absent")
     #expect(summary.tables.first { $0.name == "transfers" }?.file.absent == true)
   }

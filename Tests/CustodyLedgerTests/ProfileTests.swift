@@ -37,8 +37,12 @@ import Testing
 
   func load(_ text: String) -> (MappingProfile?, [String]) {
     var bag = DiagnosticBag()
-    let profile = MappingProfile.load(text: text, path: "p.yaml", schema: CanonicalSchema.v1, into: &bag)
-    return (profile, bag.sorted.map { "\($0.span?.start.description ?? "-") \($0.code.id) \($0.suggestions)" })
+    let profile = MappingProfile.load(
+      text: text, path: "p.yaml", schema: CanonicalSchema.v1, into: &bag)
+    return (
+      profile,
+      bag.sorted.map { "\($0.span?.start.description ?? "-") \($0.code.id) \($0.suggestions)" }
+    )
   }
 
   @Test func erpExportReadsAsCanonicalRows() throws {
@@ -67,7 +71,9 @@ import Testing
     // 2204.62262 lb x 0.00045359237 t/lb, exactly.
     #expect(first.values[10] == .decimal(ExactDecimal(mantissa: 9_999_999_991_614_094, scale: 16)))
     #expect(first.invalidColumns == [])
-    let errors = ledger.cellErrors.map { "\($0.provenance.line):\($0.provenance.column ?? 0) \($0.provenance.columnName ?? "") \($0.code.id)" }
+    let errors = ledger.cellErrors.map {
+      "\($0.provenance.line):\($0.provenance.column ?? 0) \($0.provenance.columnName ?? "") \($0.code.id)"
+    }
     #expect(errors == ["3:2 date CUS7006", "3:5 origin CUS7008", "3:10 cu_t CUS7004"])
     #expect(ledger.files.first?.extraColumns == ["Bemerkung"])
     #expect(ledger.files.first?.path.hasSuffix("/WE_export.csv") == true)
@@ -86,7 +92,10 @@ import Testing
       Issue.record("expected a missing column")
     } catch {
       #expect(error.diagnostic.code == .missingColumn)
-      #expect(error.diagnostic.message == "receipts.csv has no column 'Lieferant' (the profile maps 'supplier' to it), which table 'receipts' requires")
+      #expect(
+        error.diagnostic.message
+          == "receipts.csv has no column 'Lieferant' (the profile maps 'supplier' to it), which table 'receipts' requires"
+      )
       #expect(error.diagnostic.span?.start.line == 1)
     }
   }

@@ -20,7 +20,9 @@ struct SeededRandom: RandomNumberGenerator {
 
 @Suite struct PropertyTests {
   /// Reads every record of a CSV file with the tokenizer, at a given chunk size.
-  static func records(_ path: String, chunk: Int, delimiter: UInt8 = UInt8(ascii: ",")) throws -> [[String]] {
+  static func records(_ path: String, chunk: Int, delimiter: UInt8 = UInt8(ascii: ",")) throws
+    -> [[String]]
+  {
     var limits = LedgerReadLimits()
     limits.chunkBytes = chunk
     let tok = try CSVTokenizer(path: path, delimiter: delimiter, limits: limits)
@@ -32,14 +34,18 @@ struct SeededRandom: RandomNumberGenerator {
   @Test(arguments: [1, 2, 3, 5, 8, 13, 64, 1 << 20])
   func randomFieldsRoundTrip(chunk: Int) throws {
     var rng = SeededRandom(seed: 0xC0FFEE + UInt64(chunk))
-    let alphabet: [String] = ["a", "b", "Z", "0", " ", ",", "\"", "\n", "\r", ";", "é", "€", "😀", "\t", "x"]
+    let alphabet: [String] = [
+      "a", "b", "Z", "0", " ", ",", "\"", "\n", "\r", ";", "é", "€", "😀", "\t", "x",
+    ]
     var rows: [[String]] = []
     for _ in 0..<300 {
       let fields = Int.random(in: 1...6, using: &rng)
       rows.append(
         (0..<fields).map { _ in
-          var s = (0..<Int.random(in: 0...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? "" }
-            .joined()
+          var s = (0..<Int.random(in: 0...12, using: &rng)).map { _ in
+            alphabet.randomElement(using: &rng) ?? ""
+          }
+          .joined()
           // CRLF inside a quoted field reads as LF (documented); keep the property exact.
           while s.contains("\r\n") { s = s.replacingOccurrences(of: "\r\n", with: "\n") }
           return s
@@ -49,7 +55,9 @@ struct SeededRandom: RandomNumberGenerator {
     rows = rows.map { $0 == [""] ? ["", ""] : $0 }
     let folder = TestLedger.tempFolder()
     defer { TestLedger.remove(folder) }
-    let text = rows.map { $0.map { TestLedger.csvField($0) }.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    let text =
+      rows.map { $0.map { TestLedger.csvField($0) }.joined(separator: ",") }.joined(
+        separator: "\r\n") + "\r\n"
     TestLedger.write(folder, "r.csv", text)
     #expect(try PropertyTests.records(folder + "/r.csv", chunk: chunk) == rows)
   }
@@ -61,7 +69,9 @@ struct SeededRandom: RandomNumberGenerator {
       tables: [
         TableSchema(
           name: "numbers", file: "numbers.csv",
-          columns: [ColumnSchema(name: "n", type: .decimal(unit: nil, maxScale: nil), required: true)])
+          columns: [
+            ColumnSchema(name: "n", type: .decimal(unit: nil, maxScale: nil), required: true)
+          ])
       ])
     var values: [ExactDecimal] = []
     for _ in 0..<2000 {
@@ -69,11 +79,13 @@ struct SeededRandom: RandomNumberGenerator {
       var mantissa: Int128 = 0
       for _ in 0..<digits { mantissa = mantissa * 10 + Int128(Int.random(in: 0...9, using: &rng)) }
       if Bool.random(using: &rng) { mantissa = -mantissa }
-      values.append(ExactDecimal(mantissa: mantissa, scale: Int.random(in: 0...min(digits, 18), using: &rng)))
+      values.append(
+        ExactDecimal(mantissa: mantissa, scale: Int.random(in: 0...min(digits, 18), using: &rng)))
     }
     let folder = TestLedger.tempFolder()
     defer { TestLedger.remove(folder) }
-    TestLedger.write(folder, "numbers.csv", "n\n" + values.map(\.description).joined(separator: "\n") + "\n")
+    TestLedger.write(
+      folder, "numbers.csv", "n\n" + values.map(\.description).joined(separator: "\n") + "\n")
     let ledger = try FolderLedger.open(folder: folder, schema: schema)
     var read: [ExactDecimal] = []
     try ledger.read(table: "numbers") { row in
