@@ -96,3 +96,58 @@ struct SeededRandom: RandomNumberGenerator {
     #expect(zip(read, values).allSatisfy { $0.mantissa == $1.mantissa && $0.scale == $1.scale })
   }
 }
+
+/// Differential robustness: random byte soup (CSV specials, multi-byte and invalid UTF-8, NUL)
+/// gives the same records, or the same error at the same location, whatever the chunk size.
+/// Chunk boundaries are where a streaming reader breaks; this finds such bugs.
+@Suite struct ChunkIndependenceTests {
+  static func outcome(_ path: String, chunk: Int) -> String {
+    var limits = LedgerReadLimits()
+    limits.chunkBytes = chunk
+    limits.maxFieldBytes = 64
+    limits.maxRecordBytes = 256
+    limits.maxColumns = 16
+    do {
+      let tok = try CSVTokenizer(path: path, delimiter: UInt8(ascii: ","), limits: limits)
+      var out: [String] = []
+      while try tok.next() {
+        let fields = (0..<tok.fieldCount).map { "\(tok.fieldLine($0)):\(tok.fieldString($0))" }
+        out.append("\(tok.recordLine)[\(fields.joined(separator: "|"))]")
+      }
+      return out.joined(separator: "\n")
+    } catch {
+      return "error \(error.diagnostic)"
+    }
+  }
+
+  @Test func randomBytesReadTheSameAtEveryChunkSize() throws {
+    var rng = SeededRandom(seed: 8)
+    let pieces: [[UInt8]] = [
+      [UInt8(ascii: ",")], [10], [13], [13, 10], [UInt8(ascii: "a")], [UInt8(ascii: "b")],
+      Array("é".utf8), Array("€".utf8), Array("😀".utf8), [UInt8(ascii: "\"")], [0xFF], [0xC3], [0],
+      [0xEF, 0xBB, 0xBF], Array("xyz".utf8), Array(String(repeating: "q", count: 40).utf8),
+    ]
+    let folder = TestLedger.tempFolder()
+    defer { TestLedger.remove(folder) }
+    var errors = 0
+    for n in 0..<400 {
+      var bytes: [UInt8] = []
+      // A third without quotes or bad bytes (reads cleanly), a third with quotes, a third anything.
+      let kinds = [9, 10, pieces.count][n % 3]
+      for _ in 0..<Int.random(in: 0...120, using: &rng) {
+        let piece = pieces[Int.random(in: 0..<kinds, using: &rng)]
+        bytes += piece
+      }
+      let path = folder + "/f\(n).csv"
+      TestLedger.write(folder, "f\(n).csv", bytes: bytes)
+      let reference = ChunkIndependenceTests.outcome(path, chunk: 1 << 20)
+      if reference.hasPrefix("error") { errors += 1 }
+      for chunk in [1, 2, 3, 5, 16] {
+        let other = ChunkIndependenceTests.outcome(path, chunk: chunk)
+        #expect(other == reference, "case \(n), chunk \(chunk)")
+      }
+    }
+    // The soup must exercise both outcomes.
+    #expect(errors > 50 && errors < 270)
+  }
+}

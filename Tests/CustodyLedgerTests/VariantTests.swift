@@ -39,6 +39,7 @@ import Testing
 
   @Test(arguments: [
     TestLedger.Variant(lineEnd: "\r\n"),
+    TestLedger.Variant(lineEnd: "\r"),
     TestLedger.Variant(bom: true),
     TestLedger.Variant(reverseColumns: true),
     TestLedger.Variant(extraColumn: true),
