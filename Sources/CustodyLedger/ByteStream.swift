@@ -24,6 +24,8 @@ public struct LedgerReadLimits: Sendable, Hashable {
   public var maxRecordBytes: Int = 16 << 20
   /// Most fields in one record or keys in one object.
   public var maxColumns: Int = 4096
+  /// Cell errors kept per ledger (all are counted; see `FolderLedger.cellErrorCounts`).
+  public var maxCellErrors: Int = 100_000
   /// Bytes read from the file per chunk.
   public var chunkBytes: Int = 1 << 20
   public init() {}

@@ -27,7 +27,10 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   public let options: LedgerOpenOptions
   let plans: [String: TablePlan]
   public private(set) var files: [LedgerFileInfo] = []
+  /// Cell errors kept (the first `limits.maxCellErrors` of the ledger).
   public private(set) var cellErrors: [CellError] = []
+  /// Every cell error counted by table and code, including those past the keep limit.
+  public private(set) var cellErrorCounts: [String: [DiagnosticCode: Int]] = [:]
   private var readTables: Set<String> = []
 
   /// How one table is stored in the folder.
@@ -181,7 +184,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
           suggestions: Suggestions.closest(to: table, in: schema.tables.map(\.name))))
     }
     let first = readTables.insert(table).inserted
-    var errors: [CellError] = []
+    var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - cellErrors.count))
     let info: LedgerFileInfo
     switch plan.format {
     case .absent:
@@ -194,12 +197,13 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     }
     if first {
       files.append(info)
-      cellErrors += errors
+      cellErrors += errors.kept
+      cellErrorCounts[table] = errors.counts
     }
   }
 
   private func readCSV(
-    _ plan: TablePlan, errors: inout [CellError], _ body: (LedgerRow) throws -> Void
+    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (LedgerRow) throws -> Void
   ) throws -> LedgerFileInfo {
     let (tok, binding) = try FolderLedger.openCSV(plan, limits: options.limits)
     let rows = RowAssembler(plan: plan, binding: binding)
@@ -215,7 +219,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   }
 
   private func readJSONLines(
-    _ plan: TablePlan, errors: inout [CellError], _ body: (LedgerRow) throws -> Void
+    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (LedgerRow) throws -> Void
   ) throws -> LedgerFileInfo {
     let (reader, binding, firstObject) = try FolderLedger.openJSONLines(
       plan, limits: options.limits)

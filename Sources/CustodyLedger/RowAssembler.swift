@@ -39,7 +39,7 @@ struct RowAssembler {
     var line: Int
   }
 
-  func assemble(_ tok: CSVTokenizer, errors: inout [CellError]) -> LedgerRow {
+  func assemble(_ tok: CSVTokenizer, errors: inout CellErrorSink) -> LedgerRow {
     let n = readers.count
     let fieldCount = tok.fieldCount
     var values: [Value] = []
@@ -90,7 +90,7 @@ struct RowAssembler {
   }
 
   func assembleJSON(
-    line: Int, pairs: [(key: String, column: Int, value: JSONCell)], errors: inout [CellError],
+    line: Int, pairs: [(key: String, column: Int, value: JSONCell)], errors: inout CellErrorSink,
     extras: (String) -> Void
   ) -> LedgerRow {
     var cells: [(text: String, cell: JSONCell, position: Int)?] = Array(
@@ -139,7 +139,7 @@ struct RowAssembler {
     return LedgerRow(values: values, line: line, entryID: entryID, invalidColumns: invalid)
   }
 
-  private func report(_ pending: [Pending], entryID: String?, errors: inout [CellError]) {
+  private func report(_ pending: [Pending], entryID: String?, errors: inout CellErrorSink) {
     for p in pending {
       errors.append(
         CellError(
@@ -156,5 +156,20 @@ struct RowAssembler {
   /// cannot exhaust memory through its error list.
   static func clipped(_ raw: String) -> String {
     raw.utf8.count <= 200 ? raw : String(raw.prefix(200)) + "…"
+  }
+}
+
+/// Collects a table's cell errors: every error is counted by code, the first `limit` are kept
+/// (a file where every row is bad must not exhaust memory through its error list).
+struct CellErrorSink {
+  let limit: Int
+  var kept: [CellError] = []
+  var counts: [DiagnosticCode: Int] = [:]
+
+  init(limit: Int) { self.limit = limit }
+
+  mutating func append(_ error: CellError) {
+    counts[error.code, default: 0] += 1
+    if kept.count < limit { kept.append(error) }
   }
 }

@@ -66,3 +66,33 @@ import Testing
     #expect(ledger.cellErrors.first?.message.hasSuffix("did you mean 'post_consumer'?") == true)
   }
 }
+
+@Suite struct CellErrorLimitTests {
+  @Test func keepsTheFirstErrorsAndCountsThemAll() throws {
+    let folder = TestLedger.writeValid()
+    defer { TestLedger.remove(folder) }
+    var text = CellErrorTests.header
+    for i in 1...5 { text += "R-\(i),2024-01-0\(i),SM1,S,m,primary,NONE,,x\(i),1,1,\n" }
+    TestLedger.write(folder, "receipts.csv", text)
+    var options = LedgerOpenOptions()
+    options.limits.maxCellErrors = 2
+    let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1, options: options)
+    let summary = try ledger.inspect()
+    #expect(ledger.cellErrors.map(\.raw) == ["x1", "x2"])
+    #expect(ledger.cellErrorCounts["receipts"] == [.notANumber: 5])
+    #expect(summary.tables.first { $0.name == "receipts" }?.cellErrors == ["CUS7002": 5])
+    #expect(summary.cellErrorsByCode.map { "\($0.code.id)=\($0.count)" } == ["CUS7002=5"])
+  }
+
+  @Test func listColumnsSplitOnTheirSeparator() throws {
+    let folder = TestLedger.writeValid()
+    defer { TestLedger.remove(folder) }
+    TestLedger.write(
+      folder, "partners.csv",
+      "partner,valid_from,affiliates\nP-1,2024-01-01,A;B;;C\nP-2,2024-01-01,\n")
+    let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
+    var values: [Value] = []
+    try ledger.read(table: "partners") { values.append($0[5]) }
+    #expect(values == [.list([.string("A"), .string("B"), .string("C")]), .null])
+  }
+}

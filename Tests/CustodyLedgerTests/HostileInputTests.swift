@@ -154,3 +154,49 @@ import Testing
     #expect(HostileInputTests.location { try openAndRead(folder) } == "sites.csv:2:5 CUS6011")
   }
 }
+
+@Suite struct HostileJSONLinesTests {
+  @Test func hugeJSONLine() throws {
+    let folder = TestLedger.writeValid()
+    defer { TestLedger.remove(folder) }
+    try FileManager.default.removeItem(atPath: folder + "/sites.csv")
+    HostileInputTests.writeBig(
+      folder + "/sites.jsonl", header: "{\"site\": \"SM1\", \"in_scope\": true}\n{\"site\": \"",
+      unit: String(repeating: "z", count: 1000), count: 100_000, tail: "\"}\n")
+    let start = ContinuousClock.now
+    #expect(
+      HostileInputTests.location {
+        _ = try TestLedger.readAll(
+          try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1))
+      } == "sites.jsonl:2:1 CUS6012")
+    #expect(ContinuousClock.now - start < .seconds(3))
+  }
+
+  @Test func nulByteInJSONLines() throws {
+    let folder = TestLedger.writeValid()
+    defer { TestLedger.remove(folder) }
+    try FileManager.default.removeItem(atPath: folder + "/sites.csv")
+    TestLedger.write(
+      folder, "sites.jsonl",
+      bytes: Array("{\"site\": \"SM1\", \"in_scope\": true}\n{\"site\": \"a".utf8) + [0])
+    #expect(
+      HostileInputTests.location {
+        _ = try TestLedger.readAll(
+          try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1))
+      } == "sites.jsonl:2:12 CUS6014")
+  }
+
+  @Test func deeplyNestedJSONValue() throws {
+    let folder = TestLedger.writeValid()
+    defer { TestLedger.remove(folder) }
+    try FileManager.default.removeItem(atPath: folder + "/sites.csv")
+    let deep = String(repeating: "[", count: 100_000)
+    TestLedger.write(
+      folder, "sites.jsonl", "{\"site\": \"SM1\", \"in_scope\": true}\n{\"site\": \(deep)\n")
+    #expect(
+      HostileInputTests.location {
+        _ = try TestLedger.readAll(
+          try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1))
+      } == "sites.jsonl:2:43 CUS6017")
+  }
+}
