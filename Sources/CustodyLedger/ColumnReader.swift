@@ -20,6 +20,7 @@ final class ColumnReader {
     case none
   }
   private let fast: Fast
+  private var interner = StringInterner()
 
   init(column: ColumnSchema, settings: TableSettings) {
     self.column = column
@@ -48,10 +49,10 @@ final class ColumnReader {
     if bytes.count > 0 {
       switch fast {
       case .string:
-        return .value(.string(String(decoding: bytes, as: UTF8.self)))
+        return .value(interner.value(bytes))
       case .decimal(let maxScale, let minimum):
-        if case .success(let d) = ExactDecimal.parse(
-          bytes: bytes, decimalComma: parser.decimalComma),
+        if let d = ColumnReader.plainDecimal(bytes, separator: parser.decimalComma ? 44 : 46)
+          ?? ExactDecimal.parse(bytes: bytes, decimalComma: parser.decimalComma).success,
           maxScale.map({ d.scale <= $0 }) ?? true,
           minimum.map({ $0.isZero ? d.mantissa >= 0 : !(d < $0) }) ?? true
         {
@@ -97,6 +98,43 @@ final class ColumnReader {
       return .value(.decimal(t))
     }
   }
+}
+
+extension ColumnReader {
+  /// The common case `digits[.digits]` with at most 18 digits, accumulated in 64 bits (cheaper
+  /// than 128-bit steps); anything else (a sign, more digits, errors) is left to
+  /// `ExactDecimal.parse`.
+  @inline(__always)
+  static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>, separator: UInt8) -> ExactDecimal? {
+    let n = b.count
+    if n == 0 || n > 19 { return nil }
+    var v: UInt64 = 0
+    var scale = 0
+    var point = -1
+    var i = 0
+    while i < n {
+      let c = b[i]
+      if c &- 48 < 10 {
+        v = v &* 10 &+ UInt64(c &- 48)
+      } else if c == separator && point < 0 && i > 0 && i < n - 1 {
+        point = i
+      } else {
+        return nil
+      }
+      i += 1
+    }
+    if point >= 0 {
+      scale = n - 1 - point
+      if n - 1 > 18 { return nil }
+    } else if n > 18 {
+      return nil
+    }
+    return ExactDecimal(mantissa: Int128(v), scale: scale)
+  }
+}
+
+extension Result {
+  fileprivate var success: Success? { if case .success(let s) = self { s } else { nil } }
 }
 
 @inline(__always)

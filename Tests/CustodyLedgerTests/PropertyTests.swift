@@ -151,3 +151,41 @@ struct SeededRandom: RandomNumberGenerator {
     #expect(errors > 50 && errors < 270)
   }
 }
+
+@Suite struct FastPathTests {
+  /// The 64-bit decimal fast path agrees with `ExactDecimal.parse` (value and scale) or
+  /// declines, on random near-decimal texts.
+  @Test func plainDecimalAgreesWithExactDecimal() {
+    var rng = SeededRandom(seed: 99)
+    let alphabet = Array("0123456789999..,-+e ")
+    for _ in 0..<20_000 {
+      let text = String(
+        (0..<Int.random(in: 0...22, using: &rng)).map { _ in
+          alphabet.randomElement(using: &rng) ?? "0"
+        })
+      for comma in [false, true] {
+        let bytes = Array(text.utf8)
+        let fast = bytes.withUnsafeBufferPointer {
+          ColumnReader.plainDecimal($0, separator: comma ? 44 : 46)
+        }
+        guard let fast else { continue }
+        let slow = try? ExactDecimal.parse(text, decimalComma: comma).get()
+        #expect(
+          slow.map { $0.mantissa == fast.mantissa && $0.scale == fast.scale } == true, "\(text)")
+      }
+    }
+  }
+
+  /// Repeated strings are shared and still equal to the cell text; unique ones still read.
+  @Test func internedStringsReadExactly() throws {
+    var interner = StringInterner()
+    var out: [Value] = []
+    for i in 0..<10_000 {
+      let text = i % 3 == 0 ? "site-\(i % 7)" : "R-\(i)"
+      out.append(Array(text.utf8).withUnsafeBufferPointer { interner.value($0) })
+    }
+    for i in 0..<10_000 {
+      #expect(out[i] == .string(i % 3 == 0 ? "site-\(i % 7)" : "R-\(i)"))
+    }
+  }
+}
