@@ -66,11 +66,21 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Tools for policy authors and reviewers: test runner, explain, graph, diff, waivers,
+    // editor schemas. Builds on everything below it.
+    .target(
+      name: "CustodyAuthoring",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine", "CustodyReports",
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "custody",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodySample",
+        "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -108,7 +118,22 @@ let package = Package(
     .testTarget(
       name: "CustodyEngineTests",
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyReportsTests",
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyReports"],
+      exclude: ["Schemas"],
+      resources: [.copy("Golden")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyAuthoringTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyReports", "CustodyAuthoring",
       ],
       swiftSettings: swiftSettings
     ),
@@ -116,7 +141,7 @@ let package = Package(
       name: "CustodyIntegrationTests",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodySample",
+        "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
       swiftSettings: swiftSettings
     ),

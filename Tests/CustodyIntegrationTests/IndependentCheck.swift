@@ -1,0 +1,241 @@
+import CustodyValues
+
+/// An independent, deliberately plain re-implementation of the automated Cu-again clauses
+/// (issue 5), used to prove the generator's ledgers before the engine exists. It is a test
+/// oracle, not the product: the product's rules are YAML (rules/, standards/).
+struct IndependentCheck {
+  struct Problem: Hashable, CustomStringConvertible {
+    var clause: String
+    var row: String
+    var description: String { "\(clause) \(row)" }
+  }
+  typealias Row = SampleLedger.Row
+  let ledger: SampleLedger
+  private var out: [Problem] = []
+
+  init(ledger: SampleLedger) { self.ledger = ledger }
+
+  private func id(_ row: Row, _ table: String, _ column: String? = "entry_id") -> String {
+    if let column, let value = row[column] { return value }
+    return "\(table).csv:\(row["#line"] ?? "?")"
+  }
+
+  private static func covers(_ row: Row, _ date: CivilDate) -> Bool {
+    guard let from = day(row["valid_from"]), let to = day(row["valid_to"]) else { return false }
+    return from <= date && date <= to
+  }
+
+  mutating func problems() -> [Problem] {
+    out = []
+    let sites = Dictionary(ledger.table("sites").map { ($0["site"] ?? "", $0) }) { a, _ in a }
+    let inScope = { (site: String?) in sites[site ?? ""]?["in_scope"] == "true" }
+    let partners = ledger.table("partners")
+    func partnerOf(_ party: String) -> Row? {
+      partners.first { $0["partner"] == party || ($0["affiliates"] ?? "").split(separator: ";").contains { $0 == party } }
+    }
+    let receipts = ledger.table("receipts")
+    let shipments = ledger.table("shipments")
+    let transfers = ledger.table("transfers")
+    let factors = ledger.table("conversion_factors")
+    func factor(_ site: String?, _ date: CivilDate) -> Int64? {
+      factors.first { $0["site"] == site && Self.covers($0, date) }.flatMap { scaled($0["factor"], 3) }
+    }
+
+    // CUA-1.1 scope, CUA-1.3 unique entry ids, CUA-8.1 transfers.
+    for r in receipts where !inScope(r["site"]) { add("CUA-1.1", id(r, "receipts")) }
+    for s in shipments where !inScope(s["site"]) { add("CUA-1.1", id(s, "shipments")) }
+    for t in transfers where !inScope(t["from_site"]) || !inScope(t["to_site"]) { add("CUA-1.1", id(t, "transfers", "transfer_id")) }
+    for table in ["receipts", "shipments"] {
+      var seen: [String: Int] = [:]
+      for r in ledger.table(table) { seen[r["entry_id"] ?? "", default: 0] += 1 }
+      for (entry, count) in seen where count > 1 { add("CUA-1.3", entry) }
+    }
+    for t in transfers {
+      let from = sites[t["from_site"] ?? ""]
+      let to = sites[t["to_site"] ?? ""]
+      if from?["entity"] != to?["entity"] || !inScope(t["from_site"]) || !inScope(t["to_site"]) {
+        add("CUA-8.1", id(t, "transfers", "transfer_id"))
+      }
+    }
+
+    // CUA-3.x and CUA-4.2 on receipts; credited receipts feed the books below.
+    var documentCount: [String: Int] = [:]
+    for r in receipts { documentCount[r["document_id"] ?? "", default: 0] += 1 }
+    var credits: [(date: CivilDate, account: String, nano: Int64, row: String)] = []
+    for r in receipts {
+      let rid = id(r, "receipts")
+      guard let date = day(r["date"]) else { continue }
+      if documentCount[r["document_id"] ?? "", default: 0] > 1 { add("CUA-3.3", rid) }
+      if let gross = scaled(r["gross_t"], 3), let pct = scaled(r["cu_pct"], 2), let cu = scaled(r["cu_t"], 6) {
+        // gross x pct / 100 in units of 10^-7 t against cu in 10^-6 t; tolerance 0.001 t.
+        if abs(gross * pct - cu * 10) > 10_000 { add("CUA-3.4", rid) }
+      }
+      let pool = r["pool"] ?? ""
+      guard pool == "PCL" || pool == "MR" else { continue }
+      var ok = inScope(r["site"])
+      if r["origin"] != "post_consumer" && r["origin"] != "pre_consumer" { add("CUA-3.1", rid); ok = false }
+      let supplier = ledger.table("suppliers").first { $0["supplier"] == r["supplier"] && Self.covers($0, date) }
+      if supplier?["due_diligence"] != "passed" { add("CUA-3.2", rid); ok = false }
+      var partner = ""
+      if pool == "PCL" {
+        partner = r["partner"] ?? ""
+        let p = partners.first { $0["partner"] == partner && Self.covers($0, date) }
+        let affiliates = (p?["affiliates"] ?? "").split(separator: ";").map(String.init)
+        if p == nil || (r["supplier"] != partner && !affiliates.contains(r["supplier"] ?? "")) {
+          add("CUA-3.5", rid)
+          ok = false
+        }
+      }
+      guard let f = factor(r["site"], date), f > 0, f <= 1_000 else { add("CUA-4.2", rid); continue }
+      if ok, let cu = scaled(r["cu_t"], 6) {
+        credits.append((date, "\(r["site"] ?? "")|\(pool)|\(partner)", cu * f, rid))
+      }
+    }
+
+    // CUA-4.1 periods.
+    var periodsBySite: [String: [(id: String, start: CivilDate, end: CivilDate)]] = [:]
+    for p in ledger.table("periods") {
+      guard let s = day(p["start"]), let e = day(p["end"]) else { continue }
+      periodsBySite[p["site"] ?? "", default: []].append((p["period"] ?? "", s, e))
+    }
+    for (site, list) in periodsBySite {
+      let sorted = list.sorted { $0.start < $1.start }
+      for (a, b) in zip(sorted, sorted.dropFirst()) where a.end.addingDays(1) != b.start { add("CUA-4.1", a.id) }
+      for p in sorted where p.start.addingMonths(12) <= p.end { add("CUA-4.1", p.id) }
+      periodsBySite[site] = sorted
+    }
+    func inPeriod(_ site: String?, _ date: String?) -> Bool {
+      guard let d = day(date) else { return false }
+      return (periodsBySite[site ?? ""] ?? []).contains { $0.start <= d && d <= $0.end }
+    }
+    for r in receipts where !inPeriod(r["site"], r["date"]) { add("CUA-4.1", id(r, "receipts")) }
+    for s in shipments where !inPeriod(s["site"], s["date"]) { add("CUA-4.1", id(s, "shipments")) }
+    for t in transfers where !inPeriod(t["from_site"], t["date"]) || !inPeriod(t["to_site"], t["date"]) {
+      add("CUA-4.1", id(t, "transfers", "transfer_id"))
+    }
+
+    // CUA-4.6 stock counts.
+    for c in ledger.table("stock_counts") {
+      if let physical = scaled(c["physical_cu_t"], 6), let book = scaled(c["book_cu_t"], 6),
+        abs(physical - book) * 1_000 > book * 5
+      {
+        add("CUA-4.6", id(c, "stock_counts", nil))
+      }
+    }
+
+    // CUA-5.1, 7.x, 9.1 on shipments; debits feed the books.
+    let documents = Dictionary(ledger.table("documents").map { ($0["document_id"] ?? "", $0) }) { a, _ in a }
+    let cfp = ledger.table("cfp_factors")
+    var debits: [(date: CivilDate, account: String, nano: Int64, row: String)] = []
+    for s in shipments {
+      let sid = id(s, "shipments")
+      guard let date = day(s["date"]), let cu = scaled(s["cu_t"], 6) else { continue }
+      let claim = s["claim"] ?? ""
+      if !["", "PCL100/mb", "MR100/mb"].contains(claim) { add("CUA-7.3", sid) }
+      let route = claim.isEmpty ? "average" : "recycled"
+      let expected = cfp.first { $0["route"] == route && Self.covers($0, date) }?["kg_co2e_per_t"]
+      if expected == nil || expected != s["cfp_kg_per_t"] { add("CUA-9.1", sid) }
+      guard !claim.isEmpty else { continue }
+      if let doc = documents[s["document_id"] ?? ""],
+        ["issue_date", "recipient", "cu_t", "claim", "certificate"].allSatisfy({ !(doc[$0] ?? "").isEmpty }),
+        doc["model"] == "mass_balance"
+      {
+        if doc["recipient"] != s["customer"] || scaled(doc["cu_t"], 6) != cu || doc["claim"] != claim {
+          add("CUA-7.2", sid)
+        }
+      } else {
+        add("CUA-7.1", sid)
+      }
+      if claim == "MR100/mb" { debits.append((date, "\(s["site"] ?? "")|MR|", cu * 1_000, sid)) }
+      if claim == "PCL100/mb" {
+        let partner = partnerOf(s["customer"] ?? "")
+        if partner == nil { add("CUA-5.1", sid) }
+        debits.append((date, "\(s["site"] ?? "")|PCL|\(partner?["partner"] ?? "")", cu * 1_000, sid))
+      }
+    }
+    runBooks(credits: credits, debits: debits, transfers: transfers, periods: periodsBySite)
+    return out.sorted { ($0.clause, $0.row) < ($1.clause, $1.row) }
+  }
+
+  /// CUA-4.3 (never below zero), 4.4 (period ends) and 4.5 (24-month FIFO expiry).
+  private mutating func runBooks(
+    credits: [(date: CivilDate, account: String, nano: Int64, row: String)],
+    debits: [(date: CivilDate, account: String, nano: Int64, row: String)],
+    transfers: [Row], periods: [String: [(id: String, start: CivilDate, end: CivilDate)]]
+  ) {
+    // Event order: by date; credits (0), transfers (1), debits (2); then file order.
+    var events: [(date: CivilDate, order: Int, seq: Int, kind: Int, index: Int)] = []
+    for (i, c) in credits.enumerated() { events.append((c.date, 0, i, 0, i)) }
+    for (i, t) in transfers.enumerated() { if let d = day(t["date"]) { events.append((d, 1, i, 1, i)) } }
+    for (i, d) in debits.enumerated() { events.append((d.date, 2, i, 2, i)) }
+    events.sort { ($0.date, $0.order, $0.seq) < ($1.date, $1.order, $1.seq) }
+    var balance: [String: Int64] = [:]
+    var lots: [String: [(nano: Int64, expires: CivilDate)]] = [:]
+    var firstNegative: [String: String] = [:]
+    var periodEnds: [(date: CivilDate, site: String)] = []
+    for (site, list) in periods { for p in list { periodEnds.append((p.end, site)) } }
+    periodEnds.sort { ($0.date, $0.site) < ($1.date, $1.site) }
+    var nextEnd = 0
+    func closePeriods(before date: CivilDate?) {
+      while nextEnd < periodEnds.count, date.map({ periodEnds[nextEnd].date < $0 }) ?? true {
+        let (_, site) = periodEnds[nextEnd]
+        for (account, value) in balance where value < 0 && account.hasPrefix(site + "|") {
+          add("CUA-4.4", firstNegative[account] ?? account)
+        }
+        nextEnd += 1
+      }
+    }
+    func take(_ account: String, _ amount: Int64, on date: CivilDate) -> (taken: [(Int64, CivilDate)], short: Int64) {
+      var need = amount
+      var taken: [(Int64, CivilDate)] = []
+      var queue = lots[account] ?? []
+      queue.removeAll { $0.expires <= date }
+      while need > 0, !queue.isEmpty {
+        let use = min(need, queue[0].nano)
+        taken.append((use, queue[0].expires))
+        need -= use
+        queue[0].nano -= use
+        if queue[0].nano == 0 { queue.removeFirst() }
+      }
+      lots[account] = queue
+      return (taken, need)
+    }
+    for event in events {
+      closePeriods(before: event.date)
+      switch event.kind {
+      case 0:
+        let c = credits[event.index]
+        balance[c.account, default: 0] += c.nano
+        lots[c.account, default: []].append((c.nano, c.date.addingMonths(24)))
+      case 1:
+        let t = transfers[event.index]
+        guard let amount = scaled(t["cu_t"], 6).map({ $0 * 1_000 }) else { continue }
+        let from = "\(t["from_site"] ?? "")|\(t["pool"] ?? "")|\(t["partner"] ?? "")"
+        let to = "\(t["to_site"] ?? "")|\(t["pool"] ?? "")|\(t["partner"] ?? "")"
+        let moved = take(from, amount, on: event.date)
+        balance[from, default: 0] -= amount
+        balance[to, default: 0] += amount
+        lots[to, default: []] += moved.taken.map { (nano: $0.0, expires: $0.1) }
+        if balance[from, default: 0] < 0 { add("CUA-4.3", t["transfer_id"] ?? "?") }
+      default:
+        let d = debits[event.index]
+        let before = balance[d.account, default: 0]
+        balance[d.account, default: 0] -= d.nano
+        let result = take(d.account, d.nano, on: event.date)
+        if before - d.nano < 0 {
+          add("CUA-4.3", d.row)
+          if firstNegative[d.account] == nil { firstNegative[d.account] = d.row }
+        } else if result.short > 0 {
+          add("CUA-4.5", d.row)
+        }
+      }
+      for (account, value) in balance where value >= 0 { firstNegative[account] = nil }
+    }
+    closePeriods(before: nil)
+  }
+
+  private mutating func add(_ clause: String, _ row: String) {
+    let problem = Problem(clause: clause, row: row)
+    if !out.contains(problem) { out.append(problem) }
+  }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Regenerates fixtures/sample (the README's conformant ledger) and fixtures/planted/<clause>/
+# (one planted non-conformity per automated Cu-again clause, with expected.yaml).
+# Deterministic: the same generator and seed always give byte-identical files; the test
+# SampleGeneratorTests/committedFixturesMatchGenerator fails when the committed ones are stale.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SEED=20240131
+if swift run custody sample --help >/dev/null 2>&1; then
+  rm -rf fixtures/sample fixtures/planted
+  swift run custody sample --out fixtures/sample --receipts 3000 --shipments 2500 --seed "$SEED"
+  for kind in out-of-scope-site duplicate-entry-id ineligible-origin supplier-not-passed \
+    duplicate-document copper-mismatch pcl-wrong-supplier period-gap missing-conversion-factor \
+    overdraft negative-period-close expired-credits stock-difference pcl-wrong-customer \
+    missing-document document-mismatch unknown-claim transfer-across-entities wrong-cfp-factor; do
+    # The folder is the clause id the kind breaks (custody sample prints it in expected.yaml).
+    tmp="$(mktemp -d)"
+    swift run custody sample --out "$tmp" --receipts 600 --shipments 500 --seed "$SEED" --plant "$kind"
+    clause="$(sed -n 's/^clause: //p' "$tmp/expected.yaml" | tr 'A-Z' 'a-z')"
+    mkdir -p fixtures/planted && rm -rf "fixtures/planted/$clause" && mv "$tmp" "fixtures/planted/$clause"
+  done
+else
+  # Until the CLI wires `custody sample`, the integration test writes the same fixtures.
+  CUSTODY_REGENERATE_FIXTURES=1 swift test --filter 'SampleGeneratorTests/committedFixturesMatchGenerator'
+fi
+echo "fixtures regenerated"
