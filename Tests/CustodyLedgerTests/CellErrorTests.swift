@@ -31,14 +31,14 @@ import Testing
     let text =
       CellErrorTests.header
       + "R-1,2024-01-15,SM1,SUP-1,\"scrap\nwith note\",post_consumer,PCL,P-1,1e3,96.5,9.65,D1\n"  // lines 2-3
-      + "R-2,2024-02-30,SM1,SUP-2,ore,primary,NONE,,100,25,25,\n"  // 4: bad date
-      + "R-3,2024-03-09,SM1,SUP-1,cable,post_consumr,MR,,2.5,80,-2,\n"  // 5: enum, negative
-      + "R-4,2024-03-10,,SUP-1,cable,primary,MR,,2.5,80,2.0000001,\n"  // 6: empty required, scale
+      + "R-2,2024-02-30,SM1,SUP-2,ore,primary,NONE,,100,25,25,D2\n"  // 4: bad date
+      + "R-3,2024-03-09,SM1,SUP-1,cable,post_consumr,MR,,2.5,80,-2,D3\n"  // 5: enum, negative
+      + "R-4,2024-03-10,,SUP-1,cable,primary,MR,,2.5,80,2.0000001,D4\n"  // 6: empty required, scale
       + "R-5,2024-03-11,SM1,SUP-1,cable,primary,MR,,NaN,80\n"  // 7: NaN, short row
     let (rows, errors) = try read(text)
     #expect(rows.map(\.line) == [2, 4, 5, 6, 7])
     #expect(rows.map(\.entryID) == ["R-1", "R-2", "R-3", "R-4", "R-5"])
-    #expect(rows.map(\.invalidColumns) == [[8], [1], [5, 10], [2, 10], [8, 10]])
+    #expect(rows.map(\.invalidColumns) == [[8], [1], [5, 10], [2, 10], [8, 10, 11]])
     #expect(rows[0][4] == .string("scrap\nwith note"))
     #expect(
       errors == [
@@ -50,6 +50,7 @@ import Testing
         "receipts.csv:6:11 cu_t R-4 CUS7003 '2.0000001'",
         "receipts.csv:7:9 gross_t R-5 CUS7002 'NaN'",
         "receipts.csv:7:11 cu_t R-5 CUS7001 ''",
+        "receipts.csv:7:12 document_id R-5 CUS7001 ''",
         "receipts.csv:7:- - R-5 CUS7009 ''",
       ])
   }
@@ -60,7 +61,7 @@ import Testing
     defer { TestLedger.remove(folder) }
     TestLedger.write(
       folder, "receipts.csv",
-      CellErrorTests.header + "R-9,2024-01-01,SM1,S,m,post_consumr,PCL,,1,1,1,\n")
+      CellErrorTests.header + "R-9,2024-01-01,SM1,S,m,post_consumr,PCL,,1,1,1,D9\n")
     let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
     try ledger.read(table: "receipts") { _ in }
     #expect(ledger.cellErrors.first?.message.hasSuffix("did you mean 'post_consumer'?") == true)
@@ -72,7 +73,7 @@ import Testing
     let folder = TestLedger.writeValid()
     defer { TestLedger.remove(folder) }
     var text = CellErrorTests.header
-    for i in 1...5 { text += "R-\(i),2024-01-0\(i),SM1,S,m,primary,NONE,,x\(i),1,1,\n" }
+    for i in 1...5 { text += "R-\(i),2024-01-0\(i),SM1,S,m,primary,NONE,,x\(i),1,1,D\(i)\n" }
     TestLedger.write(folder, "receipts.csv", text)
     var options = LedgerOpenOptions()
     options.limits.maxCellErrors = 2
@@ -89,7 +90,8 @@ import Testing
     defer { TestLedger.remove(folder) }
     TestLedger.write(
       folder, "partners.csv",
-      "partner,valid_from,affiliates\nP-1,2024-01-01,A;B;;C\nP-2,2024-01-01,\n")
+      "partner,agreement,valid_from,valid_to,affiliates\nP-1,AG,2024-01-01,2024-12-31,A;B;;C\n"
+        + "P-2,AG,2024-01-01,2024-12-31,\n")
     let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
     var values: [Value] = []
     try ledger.read(table: "partners") { values.append($0[5]) }

@@ -88,7 +88,8 @@ import Testing
     defer { TestLedger.remove(folder) }
     TestLedger.write(
       folder, "sites.csv",
-      bytes: Array("site,in_scope\nSM1,true\nRF".utf8) + [0, 0, 0] + Array(",false\n".utf8))
+      bytes: Array("site,entity,in_scope\nSM1,E,true\nRF".utf8) + [0, 0, 0] + Array(",false\n".utf8)
+    )
     #expect(HostileInputTests.location { try openAndRead(folder) } == "sites.csv:3:3 CUS6014")
   }
 
@@ -161,7 +162,8 @@ import Testing
     defer { TestLedger.remove(folder) }
     try FileManager.default.removeItem(atPath: folder + "/sites.csv")
     HostileInputTests.writeBig(
-      folder + "/sites.jsonl", header: "{\"site\": \"SM1\", \"in_scope\": true}\n{\"site\": \"",
+      folder + "/sites.jsonl",
+      header: "{\"site\": \"SM1\", \"entity\": \"E\", \"in_scope\": true}\n{\"site\": \"",
       unit: String(repeating: "z", count: 1000), count: 100_000, tail: "\"}\n")
     let start = ContinuousClock.now
     #expect(
@@ -178,7 +180,8 @@ import Testing
     try FileManager.default.removeItem(atPath: folder + "/sites.csv")
     TestLedger.write(
       folder, "sites.jsonl",
-      bytes: Array("{\"site\": \"SM1\", \"in_scope\": true}\n{\"site\": \"a".utf8) + [0])
+      bytes: Array(
+        "{\"site\": \"SM1\", \"entity\": \"E\", \"in_scope\": true}\n{\"site\": \"a".utf8) + [0])
     #expect(
       HostileInputTests.location {
         _ = try TestLedger.readAll(
@@ -192,7 +195,8 @@ import Testing
     try FileManager.default.removeItem(atPath: folder + "/sites.csv")
     let deep = String(repeating: "[", count: 100_000)
     TestLedger.write(
-      folder, "sites.jsonl", "{\"site\": \"SM1\", \"in_scope\": true}\n{\"site\": \(deep)\n")
+      folder, "sites.jsonl",
+      "{\"site\": \"SM1\", \"entity\": \"E\", \"in_scope\": true}\n{\"site\": \(deep)\n")
     #expect(
       HostileInputTests.location {
         _ = try TestLedger.readAll(

@@ -55,7 +55,7 @@ import Testing
       folder, "WE_export.csv",
       "Beleg;Datum;Lieferant;Material;Herkunft;Pool;Partner;Brutto_kg;Cu_Prozent;Cu_lb;Dok;Bemerkung\r\n"
         + "WE-1;15.01.2024;SUP-1;\"Kabel; gehackt\";Altschrott;Recycling;P-1;10000,5;96,5;2204,62262;D1;eilig\r\n"
-        + "WE-2;31.02.2024;SUP-2;Erz;Primaer;NONE;;5;1,5;-3;;\r\n")
+        + "WE-2;31.02.2024;SUP-2;Erz;Primaer;NONE;;5;1,5;-3;D2;\r\n")
     let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1, profile: profile)
     var rows: [LedgerRow] = []
     try ledger.read(table: "receipts") { rows.append($0) }

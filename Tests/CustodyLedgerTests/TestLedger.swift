@@ -17,7 +17,7 @@ enum TestLedger {
     "suppliers.csv": [
       ["supplier", "name", "due_diligence", "valid_from", "valid_to"],
       ["SUP-1", "Scrap & Co", "passed", "2024-01-01", "2024-12-31"],
-      ["SUP-2", "Mine \"Nord\"", "pending", "2024-01-01", ""],
+      ["SUP-2", "Mine \"Nord\"", "pending", "2024-01-01", "2024-06-30"],
     ],
     "partners.csv": [
       ["partner", "name", "agreement", "valid_from", "valid_to", "affiliates"],
@@ -33,8 +33,8 @@ enum TestLedger {
     ],
     "cfp_factors.csv": [
       ["route", "kg_co2e_per_t", "valid_from", "valid_to"],
-      ["recycled", "1200.5", "2024-01-01", ""],
-      ["average", "3800", "2024-01-01", ""],
+      ["recycled", "1200.5", "2024-01-01", "2024-12-31"],
+      ["average", "3800", "2024-01-01", "2024-12-31"],
     ],
     "receipts.csv": [
       [
@@ -47,7 +47,7 @@ enum TestLedger {
       ],
       [
         "R-2", "2024-02-01", "SM1", "SUP-2", "concentrate", "primary", "NONE", "", "100",
-        "25.123456", "25.123456", "",
+        "25.123456", "25.123456", "D-R2",
       ],
       [
         "R-3", "2024-03-09", "SM1", "SUP-1", "cable, chopped", "pre_consumer", "MR", "", "2.5",
@@ -60,7 +60,7 @@ enum TestLedger {
         "cfp_kg_per_t",
       ],
       ["S-1", "2024-03-20", "SM1", "Wire Works", "cathode", "5", "PCL100/mb", "DOC-1", "1200.5"],
-      ["S-2", "2024-03-21", "SM1", "Tube Ltd", "cathode", "20", "none", "", ""],
+      ["S-2", "2024-03-21", "SM1", "Tube Ltd", "cathode", "20", "", "", "3800"],
     ],
     "documents.csv": [
       ["document_id", "issue_date", "recipient", "cu_t", "claim", "model", "certificate"],

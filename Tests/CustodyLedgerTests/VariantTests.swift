@@ -60,13 +60,34 @@ import Testing
     let folder = TestLedger.tempFolder()
     defer { TestLedger.remove(folder) }
     for (name, rows) in TestLedger.valid { TestLedger.write(folder, name, TestLedger.csv(rows)) }
-    TestLedger.write(folder, "sites.csv", "site,in_scope\nSM1,true\n")
+    TestLedger.write(folder, "sites.csv", "site,entity,in_scope\nSM1,E,true\n")
     let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
     try ledger.read(table: "sites") { _ in }
-    // sha256("site,in_scope\nSM1,true\n"), computed with sha256sum.
+    // sha256("site,entity,in_scope\nSM1,E,true\n"), computed with sha256sum.
     #expect(
       ledger.files.first?.sha256
-        == "4c683926694500112ffe20bf646db41c6d73382d335d5ef0dada59c1a64561c8")
-    #expect(ledger.files.first?.bytes == 23)
+        == "8bc8b0700c79128e7b1d6c20e18eacd3a677daf015668a94bbafd2c14bbe713d")
+    #expect(ledger.files.first?.bytes == 32)
+  }
+}
+
+/// The committed sample ledger (fixtures/sample, from `custody sample`) reads cleanly with the
+/// canonical schema: every row, no cell errors.
+@Suite struct SampleFixtureTests {
+  static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+      "fixtures/sample"
+    ).path
+
+  @Test func sampleLedgerReadsWithoutErrors() throws {
+    let ledger = try FolderLedger.open(
+      folder: SampleFixtureTests.sample, schema: CanonicalSchema.v1)
+    let summary = try ledger.inspect()
+    #expect(
+      ledger.cellErrors.map { "\($0.provenance.file):\($0.provenance.line) \($0.code.id)" } == [])
+    let rows = Dictionary(uniqueKeysWithValues: summary.tables.map { ($0.name, $0.file.rows) })
+    #expect(rows["receipts"] == 3000)
+    #expect(rows["shipments"] == 2500)
+    #expect(summary.tables.allSatisfy { $0.file.extraColumns.isEmpty })
   }
 }
