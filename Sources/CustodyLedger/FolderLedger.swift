@@ -183,7 +183,8 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
           .unknownTable, "unknown table '\(table)'", at: nil,
           suggestions: Suggestions.closest(to: table, in: schema.tables.map(\.name))))
     }
-    let first = readTables.insert(table).inserted
+    // Recorded once, after the first complete read (a failed read records nothing).
+    let first = !readTables.contains(table)
     var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - cellErrors.count))
     let info: LedgerFileInfo
     switch plan.format {
@@ -196,6 +197,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       info = try readJSONLines(plan, errors: &errors, body)
     }
     if first {
+      readTables.insert(table)
       files.append(info)
       cellErrors += errors.kept
       cellErrorCounts[table] = errors.counts
