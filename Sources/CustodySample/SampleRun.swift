@@ -318,7 +318,15 @@ struct SampleRun {
     var averageCFP = false
     var plantedHere = false
 
-    if (plant == .overdraft && date >= Self.overdraftFrom) || (plant == .negativePeriodClose && date >= Self.closeFrom),
+    if plant == .siteOverdraft && j == m - 1 {
+      // Claim all of TAM's credits and 3,000 t more on the ledger's last day.
+      site = 2
+      let total = (0..<8).reduce(Int64(0)) { $0 + balance[2 * 8 + $1] }
+      lot = max(0, total / 1_000) + 3_000_000_000
+      claim = .mr
+      plantedHere = true
+      plantDone = true
+    } else if (plant == .overdraft && date >= Self.overdraftFrom) || (plant == .negativePeriodClose && date >= Self.closeFrom),
       !plantDone
     {
       if plant == .negativePeriodClose {
