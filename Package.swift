@@ -109,6 +109,8 @@ let package = Package(
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample",
       ],
+      // YAML-only variant standards, read from the source tree by path.
+      exclude: ["Variants"],
       swiftSettings: swiftSettings
     ),
   ]
