@@ -43,7 +43,10 @@ let package = Package(
     ),
     .target(
       name: "CustodyLedger",
-      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: swiftSettings
     ),
     .target(
@@ -63,14 +66,30 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Tools for policy authors and reviewers: test runner, explain, graph, diff, waivers,
+    // editor schemas. Builds on everything below it.
+    .target(
+      name: "CustodyAuthoring",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine", "CustodyReports",
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "custody",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodySample",
+        "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
+      swiftSettings: swiftSettings
+    ),
+    // Measures the CSV reader (scripts/bench-read.sh); not part of the product.
+    .executableTarget(
+      name: "custody-bench-read",
+      dependencies: ["CustodyValues", "CustodyLedger"],
       swiftSettings: swiftSettings
     ),
     // Generates realistic canonical ledgers (demos, fixtures, benchmarks): `custody sample`.
@@ -92,14 +111,29 @@ let package = Package(
     ),
     .testTarget(
       name: "CustodyLedgerTests",
-      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyLedger"],
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger"],
       resources: [.copy("Corpus")],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "CustodyEngineTests",
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyReportsTests",
+      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyReports"],
+      exclude: ["Schemas"],
+      resources: [.copy("Golden")],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "CustodyAuthoringTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyReports", "CustodyAuthoring",
       ],
       swiftSettings: swiftSettings
     ),
@@ -107,7 +141,7 @@ let package = Package(
       name: "CustodyIntegrationTests",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodySample",
+        "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
       // YAML-only variant standards, read from the source tree by path.
       exclude: ["Variants"],

@@ -23,8 +23,18 @@ extension DiagnosticCode {
     "CUS7008", "a cell holds a value the column does not allow",
     fix: "Use one of the listed values, or map the export's spelling with a profile's `values:`.")
 
+  public static let fieldCountMismatch = DiagnosticCode(
+    "CUS7009", "a row has a different number of fields than the header",
+    fix: "Check the row for a missing or extra delimiter; missing cells are read as empty.")
+  public static let wrongJSONType = DiagnosticCode(
+    "CUS7010", "a JSON Lines value is an object or a list where a cell is expected",
+    fix: "Write the cell as a JSON string, number, boolean or null.")
+  public static let unitConversion = DiagnosticCode(
+    "CUS7011", "a quantity cannot be converted to the column's unit exactly",
+    fix: "The converted value overflows an exact decimal; check the cell and the profile's `units:`.")
+
   static let cellCodes: [DiagnosticCode] = [
     emptyRequiredCell, notANumber, tooManyDecimals, belowMinimum, notAnInteger, badDate,
-    badBoolean, unknownEnumValue,
+    badBoolean, unknownEnumValue, fieldCountMismatch, wrongJSONType, unitConversion,
   ]
 }

@@ -1,4 +1,21 @@
 // CUS5xxx: lint warnings; emitted by CustodyLanguage
 extension DiagnosticCode {
-  static let lintCodes: [DiagnosticCode] = []
+  public static let clauseWithoutRule = DiagnosticCode(
+    "CUS5001", "a clause has no rule and is not marked documentary",
+    fix: "Bind rules under `rules:`, or write `evidence: documentary` if no ledger can show it.",
+    severity: .warning)
+  public static let unusedRule = DiagnosticCode(
+    "CUS5002", "a rule in the library is not used by any standard",
+    fix: "Bind it in a clause, or delete it.", severity: .warning)
+  public static let unusedParameter = DiagnosticCode(
+    "CUS5003", "a declared parameter is never used",
+    fix: "Use it as `$name` in an expression (or a binding), or remove the declaration.",
+    severity: .warning)
+  public static let ruleWithoutTest = DiagnosticCode(
+    "CUS5004", "a rule has no `tests:`",
+    fix: "Add at least one passing and one failing case under `tests:`.", severity: .warning)
+
+  static let lintCodes: [DiagnosticCode] = [
+    clauseWithoutRule, unusedRule, unusedParameter, ruleWithoutTest,
+  ]
 }

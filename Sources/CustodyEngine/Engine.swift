@@ -1,1 +1,171 @@
-// The evaluation engine; see docs/design.md.
+import CustodyDiagnostics
+import CustodyLanguage
+import CustodyLedger
+import CustodyValues
+
+/// Evaluates a compiled standard against a ledger.
+///
+/// The plan: read the small tables that lookups, reference checks and periods need, and index
+/// them; then stream every other table once, feeding each row to every check that reads it;
+/// then finish the checks in the graph's dependency order (a rule whose `requires` did not
+/// pass is `skipped`), map findings to clauses and grade the non-conformities.
+///
+/// ```swift
+/// let engine = Engine(standard: compiled, options: EngineOptions(evidenceLimit: 20))
+/// let result = try engine.evaluate(ledger: source)   // throws LedgerError only
+/// ```
+public final class Engine: Sendable {
+  public let standard: CompiledStandard
+  public let options: EngineOptions
+
+  public init(standard: CompiledStandard, options: EngineOptions = EngineOptions()) {
+    self.standard = standard
+    self.options = options
+  }
+
+  /// Runs every rule instance once over the ledger. Throws only `LedgerError` (unreadable
+  /// ledger); every problem in the data is a finding.
+  public func evaluate(ledger: any LedgerSource) throws -> EvaluationResult {
+    let instances = orderedInstances()
+    let reads = instances.map(CheckReads.init)
+    let schema = ledger.schema
+
+    // 1. Reference tables, in memory and indexed.
+    let indexedTables = reads.reduce(into: Set<String>()) { $0.formUnion($1.indexed) }.sorted()
+    var stored: [String: [LedgerRow]] = [:]
+    for table in indexedTables where schema.table(table) != nil {
+      var rows: [LedgerRow] = []
+      try ledger.read(table: table) { rows.append($0) }
+      stored[table] = rows
+    }
+    let lookups = Lookups()
+    for (table, rows) in stored.sorted(by: { $0.key < $1.key }) {
+      if let t = schema.table(table) { lookups.add(LookupIndex(table: t, rows: rows)) }
+    }
+    let run = RunContext(schema: schema, lookups: lookups, options: options)
+    for source in reads.flatMap(\.periodSources) where run.periodIndexes[source] == nil {
+      run.periodIndexes[source] = PeriodIndex(source: source, rows: stored[source.table] ?? [])
+    }
+
+    // 2. Checks, compiled once each.
+    var outputs: [String: RuleOutput] = [:]
+    var runners: [(RuleInstance, any CheckRunner)] = []
+    for instance in instances {
+      outputs[instance.id] = RuleOutput(instance: instance, options: options)
+      runners.append((instance, makeRunner(instance, run: run, stored: stored, schema: schema)))
+    }
+
+    // 3. Stream each table once to every check that reads it.
+    var interested: [String: [(any CheckRunner, RuleOutput)]] = [:]
+    for (instance, runner) in runners {
+      guard let out = outputs[instance.id] else { continue }
+      for t in Set(runner.tables) { interested[t, default: []].append((runner, out)) }
+    }
+    let tableOrder = schema.tables.map(\.name).filter { interested[$0] != nil }
+    for table in tableOrder {
+      let consumers = interested[table] ?? []
+      if let rows = stored[table] {
+        for row in rows { for (r, o) in consumers { r.consume(table: table, row: row, out: o) } }
+      } else {
+        try ledger.read(table: table) { row in
+          for (r, o) in consumers { r.consume(table: table, row: row, out: o) }
+        }
+      }
+    }
+
+    // 4. Finish in dependency order.
+    let finisher = Finisher(instances: instances, runners: runners, outputs: outputs)
+    for instance in instances { finisher.finish(instance.id) }
+
+    return Assembler(
+      standard: standard, options: options, instances: instances, reads: reads,
+      outputs: outputs, finisher: finisher, ledger: ledger
+    ).assemble()
+  }
+
+  /// Instances in `graph.order`, then any the order does not list (by id).
+  func orderedInstances() -> [RuleInstance] {
+    var byID: [String: RuleInstance] = [:]
+    for r in standard.rules { byID[r.id] = r }
+    var out = standard.graph.order.compactMap { byID[$0] }
+    let listed = Set(out.map(\.id))
+    out += standard.rules.filter { !listed.contains($0.id) }.sorted { $0.id < $1.id }
+    return out
+  }
+
+  private func makeRunner(
+    _ instance: RuleInstance, run: RunContext, stored: [String: [LedgerRow]], schema: LedgerSchema
+  ) -> any CheckRunner {
+    switch instance.check {
+    case .row(let s): return RowCheck(s, instance: instance, run: run)
+    case .unique(let s): return UniqueCheck(s, instance: instance, run: run)
+    case .reference(let s):
+      let index = schema.table(s.target).map {
+        LookupIndex(table: $0, rows: stored[s.target] ?? [], keyColumns: s.targetKey.isEmpty ? nil : s.targetKey)
+      }
+      return ReferenceCheck(s, instance: instance, run: run, index: index)
+    case .aggregate(let s): return AggregateCheck(s, instance: instance, run: run)
+    case .periodCoverage(let s): return PeriodCoverageCheck(s, instance: instance, run: run)
+    case .massBalance(let s): return MassBalanceCheck(s, instance: instance, run: run)
+    }
+  }
+}
+
+/// Finishes checks in dependency order; a check asking for another's failing rows (for
+/// `exclude_failing`) finishes that one first.
+final class Finisher: FinishContext {
+  let byID: [String: (RuleInstance, any CheckRunner)]
+  let outputs: [String: RuleOutput]
+  private(set) var status: [String: RuleResult.Status] = [:]
+  private(set) var reasons: [String: String] = [:]
+  private var inProgress: Set<String> = []
+
+  init(instances: [RuleInstance], runners: [(RuleInstance, any CheckRunner)], outputs: [String: RuleOutput]) {
+    var map: [String: (RuleInstance, any CheckRunner)] = [:]
+    for r in runners { map[r.0.id] = r }
+    self.byID = map
+    self.outputs = outputs
+  }
+
+  func finish(_ id: String) {
+    guard status[id] == nil, !inProgress.contains(id), let (instance, runner) = byID[id],
+      let out = outputs[id]
+    else { return }
+    inProgress.insert(id)
+    defer { inProgress.remove(id) }
+    for required in instance.requires { finish(required) }
+    let blocked = instance.requires.filter { r in
+      guard let s = status[r] else { return false }
+      return s == .fail || s == .error || s == .skipped
+    }
+    if !blocked.isEmpty {
+      status[id] = .skipped
+      reasons[id] = blocked.map { "requires \($0), which is \(status[$0]?.rawValue ?? "?")" }
+        .joined(separator: "; ")
+      return
+    }
+    runner.finish(self, out: out)
+    if out.unreadableCount > 0 {
+      out.add(
+        Finding(
+          ruleID: id, clauseIDs: [], severity: nil, status: .skipped,
+          code: DiagnosticCode.unreadableCellSkipped.id,
+          message: "\(out.unreadableCount) row\(out.unreadableCount == 1 ? "" : "s") not judged: a cell this rule reads could not be read",
+          location: instance.span, evidence: out.unreadable, evidenceTotal: out.unreadableCount))
+    }
+    status[id] = out.status
+    var why: [String] = []
+    if let e = out.firstError { why.append("first error: \(e)") }
+    if out.counts.skippedRows > 0 {
+      why.append("\(out.counts.skippedRows) rows skipped (unreadable cells or no period)")
+    }
+    if out.counts.findingsOmitted > 0 { why.append("\(out.counts.findingsOmitted) findings not listed") }
+    if !why.isEmpty { reasons[id] = why.joined(separator: "; ") }
+  }
+
+  func failingLines(of instance: String, table: String) -> Set<Int>? {
+    finish(instance)
+    guard let s = status[instance], s != .skipped, let out = outputs[instance] else { return nil }
+    return out.failingLines[table] ?? []
+  }
+}

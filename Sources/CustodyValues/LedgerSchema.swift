@@ -77,12 +77,18 @@ public struct TableSchema: Sendable, Hashable {
   public var columns: [ColumnSchema]
   public var description: String
   public var span: SourceSpan?
+  /// Validity window columns (`valid: [from, to]`, both ends included; a null end is open).
+  /// `table[key @ date]` matches only rows whose window covers the date.
+  public var validFrom: String?
+  public var validTo: String?
 
   public init(
     name: String, file: String, optional: Bool = false, key: [String] = [],
     entryID: String? = nil, columns: [ColumnSchema], description: String = "",
-    span: SourceSpan? = nil
+    span: SourceSpan? = nil, validFrom: String? = nil, validTo: String? = nil
   ) {
+    self.validFrom = validFrom
+    self.validTo = validTo
     self.name = name
     self.file = file
     self.optional = optional

@@ -1,0 +1,220 @@
+import CustodyDiagnostics
+import CustodyLanguage
+import CustodyLedger
+import CustodyValues
+
+/// One rule instance's check while a run is in progress. The engine streams every row of the
+/// tables in `tables` to `consume` (each table read once for all checks), then calls `finish`
+/// in dependency order.
+protocol CheckRunner: AnyObject {
+  var tables: [String] { get }
+  func consume(table: String, row: LedgerRow, out: RuleOutput)
+  func finish(_ run: any FinishContext, out: RuleOutput)
+}
+
+/// What a check may ask of the run when it finishes.
+protocol FinishContext {
+  /// Lines of `table` that failed (or errored in) rule instance `instance`; nil if that
+  /// instance is unknown or skipped.
+  func failingLines(of instance: String, table: String) -> Set<Int>?
+}
+
+/// Shared, read-only state of one run.
+final class RunContext {
+  let schema: LedgerSchema
+  let lookups: Lookups
+  let options: EngineOptions
+  let compiler: ProgramCompiler
+  let tracer: ProgramCompiler
+  /// Periods per period-source, built from tables read before streaming.
+  var periodIndexes: [PeriodSource: PeriodIndex] = [:]
+
+  init(schema: LedgerSchema, lookups: Lookups, options: EngineOptions) {
+    self.schema = schema
+    self.lookups = lookups
+    self.options = options
+    self.compiler = ProgramCompiler(lookups: lookups)
+    self.tracer = ProgramCompiler(lookups: lookups, tracing: true)
+  }
+}
+
+/// What one rule instance produced: findings (capped), counts, failing rows per table.
+final class RuleOutput {
+  let instance: RuleInstance
+  let options: EngineOptions
+  private(set) var findings: [Finding] = []
+  var counts = RuleResult.Counts()
+  /// Lines per table of rows that failed or errored (for `exclude_failing`).
+  var failingLines: [String: Set<Int>] = [:]
+  var accounts: [AccountSummary] = []
+  var firstError: String?
+  /// Overrides the status computed from counts (a check with a structural problem).
+  var forcedStatus: RuleResult.Status?
+  var notes: [String] = []
+  /// Rows not judged because a cell the rule reads is unreadable (capped) and their count.
+  var unreadable: [EvidenceRow] = []
+  var unreadableCount = 0
+
+  init(instance: RuleInstance, options: EngineOptions) {
+    self.instance = instance
+    self.options = options
+  }
+
+  func add(_ finding: Finding) {
+    switch finding.status {
+    case .fail: counts.failed += 1
+    case .error:
+      counts.errors += 1
+      if firstError == nil { firstError = finding.message }
+    case .skipped: break
+    }
+    if findings.count < options.findingLimit {
+      findings.append(finding)
+    } else {
+      counts.findingsOmitted += 1
+    }
+  }
+
+  func markFailing(_ table: String, _ line: Int) { failingLines[table, default: []].insert(line) }
+
+  /// A row-level run-time error: the row is cited and the expression's location given.
+  func error(_ e: EvaluationError, table: String, row: LedgerRow, date: CivilDate? = nil) {
+    markFailing(table, row.line)
+    add(
+      Finding(
+        ruleID: instance.id, clauseIDs: [], severity: nil, status: .error, code: e.code.id,
+        message: e.message, location: e.span,
+        evidence: [EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID)],
+        date: date))
+  }
+
+  var status: RuleResult.Status {
+    if let forcedStatus { return forcedStatus }
+    if counts.failed > 0 { return .fail }
+    if counts.errors > 0 { return .error }
+    if counts.evaluated == 0 { return .notApplicable }
+    return .pass
+  }
+}
+
+/// Decides whether a row is judged by a check: readable cells, effective dates, `where:`.
+struct RowGate {
+  enum Outcome {
+    case judge
+    case unreadable
+    case outOfWindow
+    case filteredOut
+    case error(EvaluationError)
+  }
+  let reads: Set<Int>
+  let names: [String]
+  let dateColumn: Int?
+  let from: CivilDate?
+  let until: CivilDate?
+  let filter: Program?
+
+  init(table: TableSchema, instance: RuleInstance, expressions: [ExprNode?], filter: ExprNode?, run: RunContext) {
+    var reads = Set<Int>()
+    for e in expressions.compactMap({ $0 }) + [filter].compactMap({ $0 }) { e.collectRowColumns(into: &reads) }
+    self.reads = reads
+    self.names = table.columns.map(\.name)
+    self.dateColumn = table.entryDateColumn
+    self.from = instance.effectiveFrom
+    self.until = instance.effectiveUntil
+    self.filter = filter.map(run.compiler.compile)
+  }
+
+  func date(of row: LedgerRow) -> CivilDate? { dateColumn.flatMap { row[$0].asDate } }
+
+  func admit(_ row: LedgerRow, _ frame: inout Frame) -> Outcome {
+    if !row.invalidColumns.isEmpty, row.invalidColumns.contains(where: reads.contains) {
+      return .unreadable
+    }
+    if from != nil || until != nil, let d = date(of: row) {
+      if let from, d < from { return .outOfWindow }
+      if let until, until < d { return .outOfWindow }
+    }
+    guard let filter else { return .judge }
+    do {
+      switch try filter(&frame) {
+      case .bool(true): return .judge
+      case .bool(false): return .filteredOut
+      case .null:
+        return .error(EvaluationError(code: .nullOperand, message: "the `where:` filter is null", span: nil, expression: ""))
+      case let v:
+        return .error(EvaluationError(code: .unexpectedType, message: "the `where:` filter is \(v.literal)", span: nil, expression: ""))
+      }
+    } catch {
+      return .error(error)
+    }
+  }
+
+  /// Counts the outcome; returns true when the row is to be judged.
+  func admitCounting(_ row: LedgerRow, _ frame: inout Frame, table: String, out: RuleOutput) -> Bool {
+    switch admit(row, &frame) {
+    case .judge: return true
+    case .unreadable:
+      out.counts.skippedRows += 1
+      out.unreadableCount += 1
+      if out.unreadable.count < out.options.evidenceLimit {
+        let bad = row.invalidColumns.filter(reads.contains).sorted()
+        out.unreadable.append(
+          EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID, column: bad.first.flatMap { $0 < names.count ? names[$0] : nil }))
+      }
+    case .outOfWindow: out.counts.outOfWindow += 1
+    case .filteredOut: break
+    case .error(let e): out.error(e, table: table, row: row, date: date(of: row))
+    }
+    return false
+  }
+}
+
+extension TableSchema {
+  /// The column that dates an entry (effective dates, finding dates): `date` if the table has
+  /// a date column of that name, else its first date column that is not a validity bound.
+  public var entryDateColumn: Int? {
+    if let i = columnIndex("date"), case .date = columns[i].type { return i }
+    let window = validityColumns
+    return columns.indices.first { i in
+      if case .date = columns[i].type { return i != window?.from && i != window?.to }
+      return false
+    }
+  }
+}
+
+extension ExprNode {
+  /// Row columns this expression reads (for skipping rows with unreadable cells).
+  func collectRowColumns(into set: inout Set<Int>) {
+    visit { node in
+      if case .field(.row, let c, _) = node.kind { set.insert(c) }
+    }
+  }
+
+  /// Tables this expression looks up.
+  func collectLookupTables(into set: inout Set<String>) {
+    visit { node in
+      if case .lookup(let t, _, _) = node.kind { set.insert(t) }
+    }
+  }
+
+  func visit(_ body: (ExprNode) -> Void) {
+    body(self)
+    switch kind {
+    case .literal, .parameter, .field: break
+    case .unary(_, let a): a.visit(body)
+    case .binary(_, let a, let b):
+      a.visit(body)
+      b.visit(body)
+    case .list(let items), .call(_, let items): for i in items { i.visit(body) }
+    case .lookup(_, let key, let at):
+      for k in key { k.visit(body) }
+      at?.visit(body)
+    case .member(let a, _, _, _): a.visit(body)
+    case .conditional(let a, let b, let c):
+      a.visit(body)
+      b.visit(body)
+      c.visit(body)
+    case .aggregate(_, let a): a?.visit(body)
+    }
+  }
+}

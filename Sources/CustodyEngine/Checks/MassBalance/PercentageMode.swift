@@ -1,0 +1,101 @@
+import CustodyLanguage
+import CustodyValues
+
+/// The percentage method (ASI CoC Part 8): per account and accounting period,
+/// `claimed <= carried + output_total x credited / input_total`, where `credited` sums the
+/// book's credits, `input_total` its `input_totals`, `output_total` its `output_totals` and
+/// `claimed` its debits in the period. The unclaimed allowance is carried forward to the next
+/// period of the account; a failing period carries nothing.
+struct PercentageMode {
+  let check: MassBalanceCheck
+
+  struct Tally {
+    var credited: ExactDecimal = .zero
+    var inputs: ExactDecimal = .zero
+    var outputs: ExactDecimal = .zero
+    var claimed: ExactDecimal = .zero
+    var claims: [RawPosting] = []
+  }
+
+  func judge(_ postings: [RawPosting], out: RuleOutput) {
+    guard let source = check.spec.periods, let periods = check.run.periodIndexes[source] else {
+      out.forcedStatus = .error
+      out.firstError = "percentage mode needs `periods:`"
+      return
+    }
+    // account -> period index -> tally
+    var tallies: [[Value]: [Int: Tally]] = [:]
+    do {
+      for p in postings {
+        guard let site = p.account.first, let list = periods.byGroup[LookupIndex.normalize(site)],
+          let index = list.firstIndex(where: { $0.start <= p.date && p.date <= $0.end })
+        else {
+          out.counts.skippedRows += 1
+          continue
+        }
+        out.counts.evaluated += 1
+        let a = check.account(p.account)
+        var t = tallies[p.account, default: [:]][index, default: Tally()]
+        switch p.role {
+        case .credit, .opening:
+          t.credited = try t.credited.adding(p.amount)
+          a.credits = try a.credits.adding(p.amount)
+        case .inputTotal: t.inputs = try t.inputs.adding(p.amount)
+        case .outputTotal: t.outputs = try t.outputs.adding(p.amount)
+        case .debit:
+          t.claimed = try t.claimed.adding(p.amount)
+          t.claims.append(p)
+          a.debits = try a.debits.adding(p.amount)
+        case .transfer: break
+        }
+        tallies[p.account, default: [:]][index] = t
+      }
+      for a in check.sortedAccounts() {
+        guard let site = a.key.first, let list = periods.byGroup[LookupIndex.normalize(site)],
+          let byPeriod = tallies[a.key]
+        else { continue }
+        var carried = ExactDecimal.zero
+        for index in byPeriod.keys.sorted() {
+          guard let t = byPeriod[index] else { continue }
+          let period = list[index]
+          let share = t.inputs.isZero ? ExactDecimal.zero : try t.credited.divided(by: t.inputs)
+          let allowed = try carried.adding(try t.outputs.multiplied(by: share))
+          let excess = try t.claimed.subtracting(allowed)
+          if excess > check.spec.tolerance.magnitude, check.inWindow(period.end) {
+            emit(a, period, t, share, carried, excess, out)
+            carried = .zero
+          } else {
+            carried = max(.zero, try allowed.subtracting(t.claimed))
+          }
+          a.balance = carried
+        }
+      }
+    } catch {
+      out.forcedStatus = .error
+      out.firstError = "\(error)"
+    }
+  }
+
+  private func emit(
+    _ a: Account, _ period: PeriodIndex.Period, _ t: Tally, _ share: ExactDecimal,
+    _ carried: ExactDecimal, _ excess: ExactDecimal, _ out: RuleOutput
+  ) {
+    let claimedShare = t.outputs.isZero ? ExactDecimal.zero : ((try? t.claimed.divided(by: t.outputs)) ?? .zero)
+    let evidence = t.claims.prefix(check.run.options.evidenceLimit).map { p in
+      EvidenceRow(table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount", value: p.amount.description)
+    }
+    for p in t.claims { out.markFailing(p.table, p.line) }
+    let pct = { (d: ExactDecimal) in ((try? d.multiplied(by: 100)) ?? d).rounded(scale: 2).description + "%" }
+    let message =
+      "account \(a.shownKey.joined(separator: "/")) period \(period.id) (\(period.start)..\(period.end)): claimed \(t.claimed) of \(t.outputs) output (\(pct(claimedShare))) exceeds the credited input share \(t.credited) of \(t.inputs) (\(pct(share))) plus \(carried) carried forward by \(excess)"
+    out.add(
+      Finding(
+        ruleID: check.instance.id, clauseIDs: [], severity: nil, status: .fail,
+        message: check.instance.message.map { Messages.render($0, Frame(group: a.key), run: check.run) } ?? message,
+        location: check.instance.span, evidence: evidence, evidenceTotal: t.claims.count,
+        balance: BalanceSlice(
+          account: a.shownKey, openingBalance: carried, postings: [], omitted: 0, failingIndex: nil,
+          shortfall: excess, periodStart: period.start, periodEnd: period.end),
+        date: period.end, discriminator: a.shownKey.joined(separator: "/") + "|" + period.id))
+  }
+}

@@ -1,0 +1,332 @@
+import CustodyLanguage
+import CustodyLedger
+import CustodyValues
+
+/// `kind: mass_balance`: replays a credit book over the ledger and asserts one property of
+/// its accounts.
+///
+/// The book (a `book:` file) says which rows create credits (`credits:`), use them
+/// (`debits:`), move them (`transfers:`) and open accounts (`opening:`), each with a date, an
+/// account key (e.g. site, pool, partner) and an amount expression. Postings are replayed in
+/// date order; on one day `same_day: credits_first` (the default) applies openings, credits,
+/// transfers, then debits. A credit row that fails a rule listed in `exclude_failing:` creates
+/// nothing (it shows in the trace as `excluded`).
+///
+/// Modes:
+/// - `continuous`: no account's balance (credits created minus used) is ever below
+///   `-tolerance`. One finding per overdraft episode, citing the posting that went negative.
+/// - `period_end`: at the close of every period (`periods:`, by the account's first key), the
+///   balance is at least `-tolerance`. One finding per account and period.
+/// - `expiry`: credits expire `lifetime_months` after the day that created them (usable on
+///   days before created + N months) and are used first in, first out; a transfer keeps their
+///   expiry. A debit that the balance covers but unexpired credits do not is covered only by
+///   expired credits: a finding (an uncovered debit is an overdraft, not an expiry failure).
+/// - `percentage`: per account and period, claimed output (debits) <= credited input share x
+///   all output (`input_totals`, `output_totals`), unclaimed allowance carried forward.
+///
+/// A debit no credit covers leaves the account negative; later credits first make good the
+/// deficit. Findings carry the contributing slice: the balance before it, each posting with
+/// the balance after it, the failing posting and the shortfall.
+///
+/// ```yaml
+/// check:
+///   kind: mass_balance
+///   book: cu-again-credits
+///   mode: continuous
+/// ```
+final class MassBalanceCheck: CheckRunner {
+  let spec: MassBalanceSpec
+  let instance: RuleInstance
+  let run: RunContext
+  let collector: BookCollector
+  var tables: [String] { collector.tables }
+  var accounts: [[Value]: Account] = [:]
+  var pendingOverdrafts: [Overdraft] = []
+
+  struct Overdraft {
+    var account: Account
+    var posting: Posting
+    var slice: (postings: [Posting], omitted: Int, opening: ExactDecimal)
+    var lowest: ExactDecimal
+    var recovered: CivilDate?
+  }
+
+  init(_ spec: MassBalanceSpec, instance: RuleInstance, run: RunContext) {
+    self.spec = spec
+    self.instance = instance
+    self.run = run
+    self.collector = BookCollector(book: spec.book, instance: instance, run: run)
+  }
+
+  func consume(table: String, row: LedgerRow, out: RuleOutput) {
+    collector.consume(table: table, row: row, out: out)
+  }
+
+  func account(_ key: [Value]) -> Account {
+    if let a = accounts[key] { return a }
+    let a = Account(key: key, limit: run.options.evidenceLimit, keepTrace: run.options.keepAccountTraces)
+    accounts[key] = a
+    return a
+  }
+
+  func inWindow(_ d: CivilDate) -> Bool {
+    if let f = instance.effectiveFrom, d < f { return false }
+    if let u = instance.effectiveUntil, u < d { return false }
+    return true
+  }
+
+  func finish(_ ctx: any FinishContext, out: RuleOutput) {
+    let postings = collector.ordered()
+    var failing: [String: Set<Int>] = [:]
+    func excluded(_ p: RawPosting) -> Bool {
+      for rule in p.excludeFailing {
+        let key = rule + "\u{1F}" + p.table
+        if failing[key] == nil { failing[key] = ctx.failingLines(of: rule, table: p.table) ?? [] }
+        if failing[key]?.contains(p.line) == true { return true }
+      }
+      return false
+    }
+    if spec.mode == .percentage {
+      PercentageMode(check: self).judge(postings.filter { $0.role != .credit || !excluded($0) }, out: out)
+      summarize(out)
+      return
+    }
+    let periods = spec.mode == .periodEnd ? spec.periods.flatMap { run.periodIndexes[$0] } : nil
+    let lastDate = postings.last?.date
+    do {
+      for p in postings {
+        if p.role == .inputTotal || p.role == .outputTotal { continue }
+        out.counts.evaluated += 1
+        let a = account(p.account)
+        if let periods { closePeriods(a, before: p.date, periods, out) }
+        switch p.role {
+        case .opening, .credit:
+          if p.role == .credit, excluded(p) {
+            a.record(posting(p, .excluded, p.amount, a))
+            continue
+          }
+          a.expire(on: p.date)
+          a.balance = try a.balance.adding(p.amount)
+          a.credits = try a.credits.adding(p.amount)
+          try a.addLot(lot(p.date, p.amount))
+          a.record(posting(p, p.role == .opening ? .opening : .credit, p.amount, a))
+          afterIncrease(a, p)
+        case .debit:
+          a.expire(on: p.date)
+          a.balance = try a.balance.subtracting(p.amount)
+          a.debits = try a.debits.adding(p.amount)
+          _ = try a.take(p.amount)
+          a.record(posting(p, .debit, p.amount.negated, a))
+          try afterDecrease(a, p, out)
+        case .transfer:
+          a.expire(on: p.date)
+          a.balance = try a.balance.subtracting(p.amount)
+          a.transfersOut = try a.transfersOut.adding(p.amount)
+          let (taken, uncovered) = try a.take(p.amount)
+          a.record(posting(p, .transferOut, p.amount.negated, a))
+          try afterDecrease(a, p, out)
+          let b = account(p.to ?? [])
+          if let periods { closePeriods(b, before: p.date, periods, out) }
+          b.expire(on: p.date)
+          b.balance = try b.balance.adding(p.amount)
+          b.transfersIn = try b.transfersIn.adding(p.amount)
+          // Transferred credits keep their creation date and expiry.
+          for t in taken { try b.addLot(t) }
+          if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
+          b.record(posting(p, .transferIn, p.amount, b))
+          afterIncrease(b, p)
+        case .inputTotal, .outputTotal: break
+        }
+      }
+    } catch {
+      out.forcedStatus = .error
+      out.firstError = "\(error)"
+    }
+    if let periods, let lastDate {
+      for a in sortedAccounts() { closePeriods(a, before: lastDate.addingDays(1), periods, out, final: true) }
+    }
+    for o in pendingOverdrafts.sorted(by: { ($0.posting.date, $0.posting.line) < ($1.posting.date, $1.posting.line) }) {
+      emitOverdraft(o, out)
+    }
+    summarize(out)
+  }
+
+  func lot(_ date: CivilDate, _ amount: ExactDecimal) -> Account.Lot {
+    Account.Lot(
+      created: date, expires: spec.book.lifetimeMonths.map { date.addingMonths($0) }, remaining: amount)
+  }
+
+  func posting(_ p: RawPosting, _ kind: Posting.Kind, _ amount: ExactDecimal, _ a: Account) -> Posting {
+    Posting(
+      date: p.date, kind: kind, label: p.label, table: p.table, file: "", line: p.line,
+      entryID: p.entryID, amount: amount, balance: a.balance,
+      available: spec.book.lifetimeMonths == nil ? nil : a.available)
+  }
+
+  func sortedAccounts() -> [Account] {
+    accounts.values.sorted { a, b in
+      for (x, y) in zip(a.key, b.key) where x != y { return Value.orderedBefore(x, y) }
+      return a.key.count < b.key.count
+    }
+  }
+
+  private var negativeLimit: ExactDecimal { spec.tolerance.magnitude.negated }
+
+  private func afterIncrease(_ a: Account, _ p: RawPosting) {
+    guard let i = a.overdraft else { return }
+    if a.balance >= negativeLimit {
+      pendingOverdrafts[i].recovered = p.date
+      a.overdraft = nil
+    }
+  }
+
+  private func afterDecrease(_ a: Account, _ p: RawPosting, _ out: RuleOutput) throws {
+    if spec.mode == .continuous {
+      if let i = a.overdraft {
+        pendingOverdrafts[i].lowest = min(pendingOverdrafts[i].lowest, a.balance)
+      } else if a.balance < negativeLimit, inWindow(p.date) {
+        let slice = a.slice(last: run.options.evidenceLimit)
+        guard let last = slice.postings.last else { return }
+        a.overdraft = pendingOverdrafts.count
+        pendingOverdrafts.append(
+          Overdraft(account: a, posting: last, slice: slice, lowest: a.balance, recovered: nil))
+      }
+    }
+    if spec.mode == .expiry, spec.book.lifetimeMonths != nil {
+      let short = a.expiryShortfall
+      if short > spec.tolerance.magnitude {
+        if !a.expiryOpen, inWindow(p.date) {
+          a.expiryOpen = true
+          emitExpiry(a, p, short, out)
+        }
+      } else {
+        a.expiryOpen = false
+      }
+    }
+  }
+
+  private func emitOverdraft(_ o: Overdraft, _ out: RuleOutput) {
+    let a = o.account
+    let p = o.posting
+    out.markFailing(p.table, p.line)
+    let shortfall = p.balance.negated
+    let end =
+      o.recovered.map { "recovered on \($0)" } ?? "still \(a.balance) at the end of the ledger"
+    let message =
+      "account \(a.shownKey.joined(separator: "/")) went negative on \(p.date): \(p.label) \(p.entryID ?? "line \(p.line)") of \(p.amount.magnitude) left a balance of \(p.balance) (shortfall \(shortfall)); lowest \(o.lowest), \(end)"
+    out.add(
+      Finding(
+        ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
+        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) } ?? message,
+        location: instance.span, evidence: [evidence(p)],
+        balance: BalanceSlice(
+          account: a.shownKey, openingBalance: o.slice.opening, postings: o.slice.postings,
+          omitted: o.slice.omitted, failingIndex: o.slice.postings.count - 1, shortfall: shortfall),
+        date: p.date, discriminator: a.shownKey.joined(separator: "/")))
+  }
+
+  private func emitExpiry(_ a: Account, _ p: RawPosting, _ short: ExactDecimal, _ out: RuleOutput) {
+    let slice = a.slice(last: run.options.evidenceLimit)
+    out.markFailing(p.table, p.line)
+    let message =
+      "account \(a.shownKey.joined(separator: "/")): \(p.label) \(p.entryID ?? "line \(p.line)") of \(p.amount) on \(p.date) is covered only by expired credits: \(short) short of unexpired credits (balance \(a.balance), expired so far \(a.expired))"
+    out.add(
+      Finding(
+        ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
+        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) } ?? message,
+        location: instance.span,
+        evidence: [EvidenceRow(table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount", value: p.amount.description)],
+        balance: BalanceSlice(
+          account: a.shownKey, openingBalance: slice.opening, postings: slice.postings,
+          omitted: slice.omitted, failingIndex: slice.postings.count - 1, shortfall: short),
+        date: p.date, discriminator: a.shownKey.joined(separator: "/")))
+  }
+
+  func evidence(_ p: Posting) -> EvidenceRow {
+    EvidenceRow(
+      table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+      value: p.amount.magnitude.description)
+  }
+
+  /// Judges the balance at the close of every period of the account's site that ends before
+  /// `date`.
+  private func closePeriods(
+    _ a: Account, before date: CivilDate, _ periods: PeriodIndex, _ out: RuleOutput, final: Bool = false
+  ) {
+    guard let site = a.key.first, let list = periods.byGroup[site] else { return }
+    while a.periodCursor < list.count, list[a.periodCursor].end < date || (final && list[a.periodCursor].start < date) {
+      let period = list[a.periodCursor]
+      a.periodCursor += 1
+      defer {
+        a.periodStartBalance = a.balance
+        a.periodPostings = 0
+      }
+      guard a.balance < negativeLimit, inWindow(period.end) else { continue }
+      let slice = a.slice(last: min(a.periodPostings, run.options.evidenceLimit))
+      // Cite the posting that last took the balance below zero in this period, else the period.
+      var cited: EvidenceRow?
+      var previous = slice.opening
+      for p in slice.postings {
+        if p.balance < negativeLimit, previous >= negativeLimit { cited = evidence(p) }
+        previous = p.balance
+      }
+      let row = cited ?? EvidenceRow(
+        table: periods.source.table, file: "", line: period.row.line, entryID: period.row.entryID ?? period.id)
+      out.markFailing(row.table, row.line)
+      let message =
+        "account \(a.shownKey.joined(separator: "/")) closes period \(period.id) (\(period.start)..\(period.end)) at \(a.balance): shortfall \(a.balance.negated)"
+      out.add(
+        Finding(
+          ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
+          message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) } ?? message,
+          location: instance.span, evidence: [row],
+          balance: BalanceSlice(
+            account: a.shownKey, openingBalance: a.periodPostings > slice.postings.count ? slice.opening : a.periodStartBalance,
+            postings: slice.postings, omitted: a.periodPostings - slice.postings.count,
+            failingIndex: slice.postings.isEmpty ? nil : slice.postings.count - 1,
+            shortfall: a.balance.negated, periodStart: period.start, periodEnd: period.end),
+          date: period.end, discriminator: a.shownKey.joined(separator: "/") + "|" + period.id))
+    }
+  }
+
+  func summarize(_ out: RuleOutput) {
+    out.accounts = sortedAccounts().map { a in
+      AccountSummary(
+        ruleID: instance.id, book: spec.book.id, account: a.shownKey, credits: a.credits,
+        debits: a.debits, transfersIn: a.transfersIn, transfersOut: a.transfersOut,
+        expired: a.expired, balance: a.balance, postings: a.postingCount, trace: a.trace)
+    }
+  }
+}
+
+extension MassBalanceCheck {
+  /// Overdraft, negative period close and expiry, on the example credit book.
+  static let examples: [CheckExample] = {
+    let receipts: [[String: String]] = [
+      ["entry_id": "R1", "date": "2024-01-10", "site": "S1", "pool": "MR", "cu_t": "10"],
+      ["entry_id": "R2", "date": "2024-01-20", "site": "S1", "pool": "MR", "cu_t": "5"],
+    ]
+    let periods: [[String: String]] = [
+      ["period_id": "P1", "site": "S1", "start": "2024-01-01", "end": "2024-01-31"]
+    ]
+    let overdraft: [String: [[String: String]]] = [
+      "receipts": receipts, "periods": periods,
+      "shipments": [["entry_id": "S1", "date": "2024-01-15", "site": "S1", "claim": "MR100/mb", "cu_t": "12"]],
+    ]
+    return [
+      CheckExample(
+        "continuous: 10 in, 12 out on the 15th, negative until the 20th", check: ExampleBook.check(.continuous),
+        rows: overdraft, expect: .fail, rows: ["S1"]),
+      CheckExample(
+        "period_end: the same ledger closes January at 3", check: ExampleBook.check(.periodEnd, periods: true),
+        rows: overdraft, expect: .pass),
+      CheckExample(
+        "expiry: 24-month credits used on the day they expire",
+        check: ExampleBook.check(.expiry, book: ExampleBook.book(lifetimeMonths: 24)),
+        rows: [
+          "receipts": [receipts[0]],
+          "shipments": [["entry_id": "S1", "date": "2026-01-10", "site": "S1", "claim": "MR100/mb", "cu_t": "4"]],
+        ], expect: .fail, rows: ["S1"]),
+    ]
+  }()
+}

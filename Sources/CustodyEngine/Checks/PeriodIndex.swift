@@ -1,0 +1,57 @@
+import CustodyLanguage
+import CustodyLedger
+import CustodyValues
+
+/// Accounting periods from a period table, per group (site), sorted by start.
+final class PeriodIndex {
+  struct Period {
+    var group: Value
+    var id: String
+    var start: CivilDate
+    var end: CivilDate
+    var row: LedgerRow
+  }
+  let source: PeriodSource
+  /// Periods per group, sorted by start then line.
+  private(set) var byGroup: [Value: [Period]] = [:]
+  /// Rows with a null or unreadable group, start or end.
+  private(set) var unusable: [LedgerRow] = []
+
+  init(source: PeriodSource, rows: [LedgerRow]) {
+    self.source = source
+    for row in rows {
+      let g = LookupIndex.normalize(row[source.group])
+      guard !g.isNull, let s = row[source.start].asDate, let e = row[source.end].asDate else {
+        unusable.append(row)
+        continue
+      }
+      let id = source.id.map { Messages.show(row[$0]) } ?? "\(s)..\(e)"
+      byGroup[g, default: []].append(Period(group: g, id: id, start: s, end: e, row: row))
+    }
+    for (g, list) in byGroup {
+      byGroup[g] = list.sorted { ($0.start, $0.row.line) < ($1.start, $1.row.line) }
+    }
+  }
+
+  /// Every period of `group` whose days (both ends included) cover `date`.
+  func covering(_ group: Value, _ date: CivilDate) -> [Period] {
+    guard let list = byGroup[LookupIndex.normalize(group)] else { return [] }
+    // Periods are sorted by start: binary-search the last start <= date, scan back for overlaps.
+    var lo = 0
+    var hi = list.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if list[mid].start <= date { lo = mid + 1 } else { hi = mid }
+    }
+    var out: [Period] = []
+    var i = lo - 1
+    while i >= 0 {
+      if list[i].end >= date { out.append(list[i]) }
+      i -= 1
+    }
+    return out.reversed()
+  }
+
+  /// Groups in a deterministic order.
+  var groups: [Value] { byGroup.keys.sorted(by: Value.orderedBefore) }
+}

@@ -1,0 +1,165 @@
+import CustodyLanguage
+import CustodyLedger
+import CustodyValues
+
+/// `kind: reference`: a value of this row exists as a key of another table, optionally in a
+/// row whose validity window covers a date of this row, and optionally meets a condition.
+///
+/// For each row of `table` passing `where:`, the `key:` values are looked up in `target`
+/// (on `target_key:` columns, default the target's key). The row fails when no target row has
+/// that key, when none of them has a validity window covering `at:` (both ends included), or
+/// when no matching row makes `assert:` true (`ref.col` reads the matched row). A null key
+/// fails too: a reference that cannot be followed is not evidence.
+///
+/// ```yaml
+/// check:
+///   kind: reference
+///   table: receipts
+///   where: pool in ["PCL", "MR"]
+///   key: [supplier_id]
+///   target: due_diligence
+///   at: date
+///   assert: ref.status == "passed"
+/// ```
+final class ReferenceCheck: CheckRunner {
+  let spec: ReferenceCheckSpec
+  let instance: RuleInstance
+  let run: RunContext
+  let gate: RowGate
+  let key: [Program]
+  let at: Program?
+  let condition: Program?
+  let index: LookupIndex?
+  var tables: [String] { [spec.table] }
+
+  init(_ spec: ReferenceCheckSpec, instance: RuleInstance, run: RunContext, index: LookupIndex?) {
+    self.spec = spec
+    self.instance = instance
+    self.run = run
+    let table = run.schema.table(spec.table) ?? TableSchema(name: spec.table, file: "", columns: [])
+    self.gate = RowGate(
+      table: table, instance: instance, expressions: spec.key + [spec.at, spec.condition],
+      filter: spec.filter, run: run)
+    self.key = spec.key.map(run.compiler.compile)
+    self.at = spec.at.map(run.compiler.compile)
+    self.condition = spec.condition.map(run.compiler.compile)
+    self.index = index
+  }
+
+  func consume(table: String, row: LedgerRow, out: RuleOutput) {
+    var frame = Frame(row: row.values)
+    guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
+    out.counts.evaluated += 1
+    let date = gate.date(of: row)
+    do throws(EvaluationError) {
+      var values: [Value] = []
+      for k in key { values.append(try k(&frame)) }
+      var when: CivilDate?
+      if let at {
+        let v = try at(&frame)
+        guard let d = v.asDate else {
+          throw EvaluationError(
+            code: v.isNull ? .nullOperand : .unexpectedType,
+            message: "`at:` is \(v.literal), not a date", span: spec.at?.span,
+            expression: spec.at?.text ?? "")
+        }
+        when = d
+      }
+      if let problem = try check(values, when, &frame) {
+        out.markFailing(table, row.line)
+        let message = Messages.message(instance, frame, run: run) { problem }
+        out.add(
+          Finding(
+            ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
+            location: instance.span,
+            evidence: [
+              EvidenceRow(
+                table: table, file: "", line: row.line, entryID: row.entryID,
+                column: spec.key.map(\.text).joined(separator: ", "),
+                value: values.map(Messages.show).joined(separator: ", "))
+            ], date: date))
+      }
+    } catch {
+      out.error(error, table: table, row: row, date: date)
+    }
+  }
+
+  /// nil when the reference holds, else why not.
+  private func check(_ values: [Value], _ when: CivilDate?, _ frame: inout Frame) throws(
+    EvaluationError
+  ) -> String? {
+    let shown = values.map(Messages.show).joined(separator: ", ")
+    if values.contains(where: \.isNull) {
+      return "\(spec.key.map(\.text).joined(separator: ", ")) is null: no \(spec.target) row can be found"
+    }
+    guard let index else { return "table \(spec.target) is not loaded" }
+    let candidates = index.candidates(values)
+    if candidates.isEmpty { return "no \(spec.target) row with key \(shown)" }
+    let covering = when.map { d in candidates.filter { index.covers($0, d) } } ?? candidates
+    if covering.isEmpty, let when {
+      let windows = candidates.prefix(3).map { r in
+        guard let w = index.window else { return "" }
+        return "\(w.from.map { r[$0].description } ?? "")..\(w.to.map { r[$0].description } ?? "")"
+      }
+      return "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
+    }
+    guard let condition, let c = spec.condition else { return nil }
+    var last = ""
+    for r in covering {
+      frame.ref = r.values
+      switch try condition(&frame) {
+      case .bool(true): return nil
+      case .bool(false):
+        last = Messages.explainFalse(c, frame, run: run)
+      case let v:
+        throw EvaluationError(
+          code: v.isNull ? .nullOperand : .unexpectedType,
+          message: "the condition is \(v.literal), not true or false", span: c.span,
+          expression: c.text)
+      }
+    }
+    return "\(spec.target) \(shown)\(when.map { " on \($0)" } ?? ""): \(last)"
+  }
+
+  func finish(_ run: any FinishContext, out: RuleOutput) {}
+}
+
+extension ReferenceCheck {
+  /// Supplier due diligence `passed` and valid on the receipt date.
+  static let examples: [CheckExample] = {
+    let b = ExprBuilder(schema: ExampleLedger.schema, table: "receipts")
+    let spec = CheckSpec.reference(
+      ReferenceCheckSpec(
+        table: "receipts", filter: nil, key: [b.col("supplier_id")], target: "due_diligence",
+        targetKey: [], at: b.col("date"),
+        condition: b.bin(.equal, b.ref("status", in: "due_diligence"), b.str("passed"))))
+    let dd: [[String: String]] = [
+      ["supplier_id": "SUP1", "status": "passed", "valid_from": "2024-01-01", "valid_to": "2024-12-31"],
+      ["supplier_id": "SUP1", "status": "passed", "valid_from": "2025-01-01", "valid_to": "2025-06-30"],
+      ["supplier_id": "SUP2", "status": "failed", "valid_from": "2024-01-01", "valid_to": "2025-12-31"],
+    ]
+    return [
+      CheckExample(
+        "due diligence valid on the receipt date, both ends included", check: spec,
+        rows: [
+          "due_diligence": dd,
+          "receipts": [
+            ["entry_id": "R1", "date": "2024-01-01", "supplier_id": "SUP1"],
+            ["entry_id": "R2", "date": "2025-06-30", "supplier_id": "SUP1"],
+          ],
+        ], expect: .pass),
+      CheckExample(
+        "no due diligence, expired, failed, or no supplier", check: spec,
+        rows: [
+          "due_diligence": dd,
+          "receipts": [
+            ["entry_id": "R1", "date": "2025-07-01", "supplier_id": "SUP1"],
+            ["entry_id": "R2", "date": "2024-05-01", "supplier_id": "SUP2"],
+            ["entry_id": "R3", "date": "2024-05-01", "supplier_id": "SUP9"],
+            ["entry_id": "R4", "date": "2024-05-01"],
+            ["entry_id": "R5", "date": "2024-05-01", "supplier_id": "SUP1"],
+          ],
+        ], expect: .fail, rows: ["R1", "R2", "R3", "R4"]),
+    ]
+  }()
+}

@@ -1,0 +1,119 @@
+import CustodyDiagnostics
+import CustodyLanguage
+import CustodyValues
+
+/// The outcome of one rule instance.
+public struct RuleResult: Sendable, Hashable, Codable {
+  public enum Status: String, Sendable, Hashable, Codable {
+    case pass, fail, error, skipped
+    /// Nothing in scope: no row passed the filter or the effective-date window.
+    case notApplicable = "not_applicable"
+  }
+  /// Row counts: how much the rule looked at and what it made of it.
+  public struct Counts: Sendable, Hashable, Codable {
+    /// Rows (or groups, periods, accounts) judged.
+    public var evaluated = 0
+    public var failed = 0
+    public var errors = 0
+    /// Rows not judged because a cell the rule reads could not be read.
+    public var skippedRows = 0
+    /// Rows outside the rule's effective dates.
+    public var outOfWindow = 0
+    /// Findings not kept because of `EngineOptions.findingLimit` (counts stay exact).
+    public var findingsOmitted = 0
+    public init() {}
+  }
+  public var id: String
+  public var ruleID: String
+  public var kind: String
+  public var status: Status
+  /// Why: the required rule that failed, the skipped rows, the first error.
+  public var reason: String?
+  public var counts: Counts
+  public var clauseIDs: [String]
+  public init(
+    id: String, ruleID: String, kind: String, status: Status, reason: String?, counts: Counts,
+    clauseIDs: [String]
+  ) {
+    self.id = id
+    self.ruleID = ruleID
+    self.kind = kind
+    self.status = status
+    self.reason = reason
+    self.counts = counts
+    self.clauseIDs = clauseIDs
+  }
+}
+
+/// The outcome of one clause of the standard.
+public struct ClauseResult: Sendable, Hashable, Codable {
+  public enum Status: String, Sendable, Hashable, Codable {
+    case conformant
+    case nonConformant = "non_conformant"
+    /// Nothing in scope for any of its rules (or outside its effective dates).
+    case notApplicable = "not_applicable"
+    /// Evidenced outside the ledger.
+    case documentary
+    /// Blocked: a rule errored or was skipped; `reason` says which and why.
+    case notEvaluated = "not_evaluated"
+  }
+  public var id: String
+  public var section: String
+  public var title: String
+  public var severity: ClauseSeverity
+  public var status: Status
+  public var reason: String?
+  public var rules: [String]
+  /// Ids of the failing findings that count against this clause.
+  public var findings: [String]
+  public init(
+    id: String, section: String, title: String, severity: ClauseSeverity, status: Status,
+    reason: String?, rules: [String], findings: [String]
+  ) {
+    self.id = id
+    self.section = section
+    self.title = title
+    self.severity = severity
+    self.status = status
+    self.reason = reason
+    self.rules = rules
+    self.findings = findings
+  }
+}
+
+/// One entry of the non-conformity list: a failing clause and one of its failing rules.
+public struct NonConformity: Sendable, Hashable, Codable {
+  /// `CUA-4.3/mb-continuous`: clause and rule instance.
+  public var id: String
+  public var clause: String
+  public var rule: String
+  public var severity: ClauseSeverity
+  /// One line: the clause title and how many findings.
+  public var summary: String
+  /// Finding ids, in output order.
+  public var findings: [String]
+  /// The evidence of those findings, capped at the evidence limit.
+  public var evidence: [EvidenceRow]
+  public var evidenceTotal: Int
+  public init(
+    id: String, clause: String, rule: String, severity: ClauseSeverity, summary: String,
+    findings: [String], evidence: [EvidenceRow], evidenceTotal: Int
+  ) {
+    self.id = id
+    self.clause = clause
+    self.rule = rule
+    self.severity = severity
+    self.summary = summary
+    self.findings = findings
+    self.evidence = evidence
+    self.evidenceTotal = evidenceTotal
+  }
+}
+
+/// The standard's verdict.
+public enum Verdict: String, Sendable, Hashable, Codable {
+  case conformant
+  case nonConformant = "non_conformant"
+  /// No non-conformity, but some clause could not be evaluated (errors, skipped rules).
+  case incomplete
+}

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Crypto
+import CustodyDiagnostics
+
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+  #if canImport(Glibc)
+    Glibc.read(fd, buffer, count)
+  #else
+    Darwin.read(fd, buffer, count)
+  #endif
+}
+
+/// Limits for reading ledger files (issue 8). Each has a clear error when exceeded.
+public struct LedgerReadLimits: Sendable, Hashable {
+  /// Largest field (CSV) or string value (JSON Lines), in bytes after unquoting.
+  public var maxFieldBytes: Int = 1 << 20
+  /// Largest record: one CSV record (all its fields) or one JSON Lines line.
+  public var maxRecordBytes: Int = 16 << 20
+  /// Most fields in one record or keys in one object.
+  public var maxColumns: Int = 4096
+  /// Bytes read from the file per chunk.
+  public var chunkBytes: Int = 1 << 20
+  public init() {}
+  public static let `default` = LedgerReadLimits()
+}
+
+/// Reads a file in fixed-size chunks and hashes every byte on the way (sha256 of the file as
+/// stored), so a ledger is read once and never held whole in memory.
+final class ByteStream {
+  let path: String
+  private let fd: Int32
+  private var hasher = SHA256()
+  private(set) var totalBytes = 0
+  private(set) var atEOF = false
+
+  /// Opens `path` for reading. Directories, symlink loops and missing files are clear errors.
+  init(path: String) throws(LedgerError) {
+    self.path = path
+    var st = stat()
+    if stat(path, &st) != 0 {
+      let reason = errno == ELOOP ? "a symlink loop" : String(cString: strerror(errno))
+      throw LedgerError(
+        Diagnostic(.ledgerFileUnreadable, "cannot read '\(path)': \(reason)", at: .file(path)))
+    }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+      throw LedgerError(
+        Diagnostic(
+          .ledgerFileUnreadable, "'\(path)' is a directory, not a ledger file", at: .file(path)))
+    }
+    let fd = open(path, O_RDONLY)
+    if fd < 0 {
+      throw LedgerError(
+        Diagnostic(
+          .ledgerFileUnreadable, "cannot read '\(path)': \(String(cString: strerror(errno)))",
+          at: .file(path)))
+    }
+    self.fd = fd
+  }
+
+  deinit { close(fd) }
+
+  /// Reads up to `capacity` bytes into `buffer`; 0 means end of file.
+  func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws(LedgerError) -> Int {
+    if atEOF { return 0 }
+    var filled = 0
+    while filled < capacity {
+      let n = systemRead(fd, buffer + filled, capacity - filled)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw LedgerError(
+          Diagnostic(
+            .ledgerFileUnreadable, "cannot read '\(path)': \(String(cString: strerror(errno)))",
+            at: .file(path)))
+      }
+      if n == 0 {
+        atEOF = true
+        break
+      }
+      filled += n
+    }
+    if filled > 0 {
+      hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: filled))
+      totalBytes += filled
+    }
+    return filled
+  }
+
+  /// Reads the rest of the file (hashing it) so the digest covers every byte.
+  func drain() throws(LedgerError) {
+    let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+    defer { scratch.deallocate() }
+    while try read(into: scratch, capacity: 1 << 16) > 0 {}
+  }
+
+  /// Lowercase hex sha256 of every byte read so far (call after `drain`).
+  func sha256Hex() -> String {
+    let digest = hasher.finalize()
+    let hex: [Character] = Array("0123456789abcdef")
+    var s = ""
+    s.reserveCapacity(64)
+    for byte in digest {
+      s.append(hex[Int(byte >> 4)])
+      s.append(hex[Int(byte & 15)])
+    }
+    return s
+  }
+}
+
+/// Fast UTF-8 validation over a chunk: an 8-byte ASCII fast path, then full checks.
+enum UTF8Validator {
+  enum Stop: Equatable {
+    /// Everything up to the end is valid.
+    case valid
+    /// A multi-byte sequence starts at `offset` but the chunk ends before it does.
+    case incomplete(offset: Int)
+    case invalid(offset: Int)
+    case nul(offset: Int)
+  }
+
+  static func scan(_ b: UnsafePointer<UInt8>, count n: Int) -> Stop {
+    var i = 0
+    while i < n {
+      // ASCII fast path, 8 bytes at a time; stops at any high bit or zero byte.
+      while i + 8 <= n {
+        let w = UnsafeRawPointer(b + i).loadUnaligned(as: UInt64.self)
+        let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+        if (w & 0x8080_8080_8080_8080) != 0 || zero != 0 { break }
+        i += 8
+      }
+      if i >= n { break }
+      let c = b[i]
+      if c < 0x80 {
+        if c == 0 { return .nul(offset: i) }
+        i += 1
+        continue
+      }
+      var need = 0
+      var minimum: UInt32 = 0
+      var scalar: UInt32 = 0
+      if c & 0xE0 == 0xC0 {
+        need = 1
+        minimum = 0x80
+        scalar = UInt32(c & 0x1F)
+      } else if c & 0xF0 == 0xE0 {
+        need = 2
+        minimum = 0x800
+        scalar = UInt32(c & 0x0F)
+      } else if c & 0xF8 == 0xF0 {
+        need = 3
+        minimum = 0x10000
+        scalar = UInt32(c & 0x07)
+      } else {
+        return .invalid(offset: i)
+      }
+      for k in 1...need {
+        if i + k >= n { return .incomplete(offset: i) }
+        let cc = b[i + k]
+        if cc & 0xC0 != 0x80 { return .invalid(offset: i) }
+        scalar = scalar << 6 | UInt32(cc & 0x3F)
+      }
+      if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
+        return .invalid(offset: i)
+      }
+      i += need + 1
+    }
+    return .valid
+  }
+}

@@ -1,0 +1,103 @@
+import CustodyDiagnostics
+import CustodyValues
+
+/// Reads the cells of one schema column. Well-formed canonical cells take byte-level fast
+/// paths (decimals, ISO dates, enumeration values, short strings); anything else goes through
+/// `CellParser`, so every error message is the one inline test rows give too.
+struct ColumnReader {
+  let column: ColumnSchema
+  let parser: CellParser
+  /// Export value -> schema value, applied before parsing.
+  let valueMap: [String: String]?
+  /// Tonnes per source unit when the profile converts this column.
+  let factor: ExactDecimal?
+
+  private enum Fast {
+    case string
+    case decimal(maxScale: Int?, minimum: ExactDecimal?)
+    case isoDate
+    case enumeration([(bytes: [UInt8], value: Value)])
+    case none
+  }
+  private let fast: Fast
+
+  init(column: ColumnSchema, settings: TableSettings) {
+    self.column = column
+    self.parser = CellParser(decimalComma: settings.decimalComma, dateFormat: settings.dateFormat)
+    let map = settings.mapping.values[column.name]
+    self.valueMap = map
+    let unit = settings.mapping.units[column.name]
+    self.factor = unit.flatMap { $0 == .t ? nil : $0.tonnes }
+    if map != nil || factor != nil {
+      fast = .none
+      return
+    }
+    switch column.type {
+    case .string: fast = .string
+    case .decimal(_, let maxScale): fast = .decimal(maxScale: maxScale, minimum: column.minimum)
+    case .date: fast = settings.dateFormat == "yyyy-MM-dd" ? .isoDate : .none
+    case .enumeration(let values):
+      fast = .enumeration(values.map { (Array($0.utf8), Value.string($0)) })
+    default: fast = .none
+    }
+  }
+
+  /// The value of a cell given as UTF-8 bytes (already validated).
+  @inline(__always)
+  func read(_ bytes: UnsafeBufferPointer<UInt8>) -> CellParser.Outcome {
+    if bytes.count > 0 {
+      switch fast {
+      case .string:
+        return .value(.string(String(decoding: bytes, as: UTF8.self)))
+      case .decimal(let maxScale, let minimum):
+        if case .success(let d) = ExactDecimal.parse(bytes: bytes, decimalComma: parser.decimalComma),
+          maxScale.map({ d.scale <= $0 }) ?? true, minimum.map({ !(d < $0) }) ?? true
+        {
+          return .value(.decimal(d))
+        }
+      case .isoDate:
+        if let d = CivilDate.parseISO(bytes: bytes) { return .value(.date(d)) }
+      case .enumeration(let values):
+        for candidate in values where candidate.bytes.count == bytes.count {
+          if candidate.bytes.withUnsafeBufferPointer({ memEqual($0, bytes) }) { return .value(candidate.value) }
+        }
+      case .none: break
+      }
+    }
+    return read(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// The value of a cell given as text (slow path, JSON Lines, constants).
+  func read(_ raw: String) -> CellParser.Outcome {
+    let text = valueMap?[raw] ?? raw
+    guard let factor, !text.isEmpty else { return parser.parse(text, as: column) }
+    // A unit conversion: parse as written (no scale limit: the scale applies to tonnes as
+    // written), multiply exactly, then check the minimum.
+    var unscaled = column
+    if case .decimal(let unit, _) = column.type { unscaled.type = .decimal(unit: unit, maxScale: nil) }
+    unscaled.minimum = nil
+    switch parser.parse(text, as: unscaled) {
+    case .error(let code, let message): return .error(code, message)
+    case .value(let v):
+      guard let d = v.asDecimal else { return .value(v) }
+      guard let t = try? d.multiplied(by: factor) else {
+        return .error(.unitConversion, "'\(text)' x \(factor) t overflows an exact decimal")
+      }
+      if let minimum = column.minimum, t < minimum {
+        return .error(.belowMinimum, minimum.isZero ? "negative quantity \(text)" : "\(text) is below the minimum \(minimum)")
+      }
+      return .value(.decimal(t))
+    }
+  }
+}
+
+@inline(__always)
+private func memEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  if a.count != b.count { return false }
+  var i = 0
+  while i < a.count {
+    if a[i] != b[i] { return false }
+    i += 1
+  }
+  return true
+}

@@ -1,0 +1,213 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CustodyDiagnostics
+import CustodyValues
+
+/// Options for opening a ledger folder.
+public struct LedgerOpenOptions: Sendable, Hashable {
+  public var limits: LedgerReadLimits
+  public init(limits: LedgerReadLimits = .default) { self.limits = limits }
+}
+
+/// A ledger export on disk: one CSV (`x.csv`) or JSON Lines (`x.jsonl`) file per table.
+///
+/// `open` checks the structure up front (files present, headers complete, UTF-8 at the header)
+/// so a broken export stops before any rule runs; `read` then streams each table in one pass,
+/// hashing the file as it goes. Only the current row is held in memory.
+public final class FolderLedger: LedgerSource, @unchecked Sendable {
+  // Mutable state (`files`, `cellErrors`, `readTables`) changes only inside `read`, which the
+  // engine calls from one thread per run (the LedgerSource contract).
+  public let folder: String
+  public let schema: LedgerSchema
+  public let profile: MappingProfile?
+  public let options: LedgerOpenOptions
+  let plans: [String: TablePlan]
+  public private(set) var files: [LedgerFileInfo] = []
+  public private(set) var cellErrors: [CellError] = []
+  private var readTables: Set<String> = []
+
+  /// How one table is stored in the folder.
+  enum Format: String, Sendable { case csv, jsonl, absent }
+
+  struct TablePlan: @unchecked Sendable {
+    var table: TableSchema
+    var path: String
+    var format: Format
+    var settings: TableSettings
+  }
+
+  private init(folder: String, schema: LedgerSchema, profile: MappingProfile?, options: LedgerOpenOptions, plans: [String: TablePlan]) {
+    self.folder = folder
+    self.schema = schema
+    self.profile = profile
+    self.options = options
+    self.plans = plans
+  }
+
+  /// Opens `folder` and validates every table's file and header against `schema` (after the
+  /// profile's mapping). Throws the first structural problem, located where it starts.
+  public static func open(
+    folder: String, schema: LedgerSchema, profile: MappingProfile? = nil,
+    options: LedgerOpenOptions = LedgerOpenOptions()
+  ) throws(LedgerError) -> FolderLedger {
+    var st = stat()
+    guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+      let reason = errno == ELOOP ? "a symlink loop" : "not a folder"
+      throw LedgerError(
+        Diagnostic(.ledgerFolderUnreadable, "cannot open ledger folder '\(folder)': \(reason)", at: .file(folder)))
+    }
+    var plans: [String: TablePlan] = [:]
+    for table in schema.tables {
+      let settings = profile?.settings(for: table.name) ?? .canonical
+      let plan = try locate(table: table, folder: folder, settings: settings)
+      switch plan.format {
+      case .absent: break
+      case .csv: _ = try openCSV(plan, limits: options.limits)
+      case .jsonl: _ = try openJSONLines(plan, limits: options.limits)
+      }
+      plans[table.name] = plan
+    }
+    return FolderLedger(folder: folder, schema: schema, profile: profile, options: options, plans: plans)
+  }
+
+  /// Finds the table's file: the profile's `file:`, else `<stem>.csv` or `<stem>.jsonl`.
+  private static func locate(table: TableSchema, folder: String, settings: TableSettings) throws(LedgerError) -> TablePlan {
+    let base = folder.hasSuffix("/") ? folder : folder + "/"
+    var candidates: [(String, Format)]
+    if let file = settings.mapping.file {
+      let lower = file.lowercased()
+      candidates = [(file, lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv)]
+    } else {
+      let stem = table.file.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+      let name = stem.isEmpty ? table.file : stem
+      candidates = [(name + ".csv", .csv), (name + ".jsonl", .jsonl)]
+    }
+    var found: [(String, Format)] = []
+    for (file, format) in candidates {
+      let path = base + file
+      var st = stat()
+      if lstat(path, &st) != 0 { continue }  // absent (a dangling symlink still exists)
+      found.append((path, format))
+    }
+    if found.count > 1 {
+      throw LedgerError(
+        Diagnostic(
+          .ambiguousLedgerFile, "table '\(table.name)' has both \(found[0].0) and \(found[1].0)",
+          at: .file(found[0].0)))
+    }
+    guard let (path, format) = found.first else {
+      if table.optional {
+        return TablePlan(table: table, path: base + candidates[0].0, format: .absent, settings: settings)
+      }
+      throw LedgerError(
+        Diagnostic(
+          .missingLedgerFile,
+          "ledger folder has no \(candidates.map(\.0).joined(separator: " or ")) for table '\(table.name)'",
+          at: .file(base + candidates[0].0)))
+    }
+    return TablePlan(table: table, path: path, format: format, settings: settings)
+  }
+
+  static func delimiterByte(_ settings: TableSettings) -> UInt8 {
+    settings.delimiter.utf8.first ?? UInt8(ascii: ",")
+  }
+
+  /// Opens a CSV table and binds its header.
+  static func openCSV(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (CSVTokenizer, HeaderBinding) {
+    let tokenizer = try CSVTokenizer(path: plan.path, delimiter: delimiterByte(plan.settings), limits: limits)
+    guard try tokenizer.next() else {
+      throw LedgerError(
+        Diagnostic(.emptyLedgerFile, "\(plan.table.file) is empty; it needs at least a header row", at: .file(plan.path)))
+    }
+    let header = (0..<tokenizer.fieldCount).map { trimmed(tokenizer.fieldString($0)) }
+    let binding = try HeaderBinding.bind(
+      header: header, columns: tokenizer.headerColumns, line: tokenizer.recordLine, table: plan.table,
+      settings: plan.settings, path: plan.path)
+    return (tokenizer, binding)
+  }
+
+  /// Opens a JSON Lines table; the first object's keys are checked like a header.
+  static func openJSONLines(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (JSONLinesReader, HeaderBinding, [(key: String, column: Int, value: JSONCell)]?) {
+    let reader = try JSONLinesReader(path: plan.path, limits: limits)
+    guard let first = try reader.next() else {
+      throw LedgerError(
+        Diagnostic(.emptyLedgerFile, "\(plan.path) is empty; it needs at least one object", at: .file(plan.path)))
+    }
+    let binding = try HeaderBinding.bind(
+      header: first.map(\.key), columns: first.map { $0.column }, line: reader.line, table: plan.table,
+      settings: plan.settings, path: plan.path)
+    return (reader, binding, first)
+  }
+
+  private static func trimmed(_ s: String) -> String {
+    var sub = Substring(s)
+    while sub.first == " " || sub.first == "\t" { sub = sub.dropFirst() }
+    while sub.last == " " || sub.last == "\t" { sub = sub.dropLast() }
+    return String(sub)
+  }
+
+  // MARK: Reading
+
+  public func read(table: String, _ body: (LedgerRow) throws -> Void) throws {
+    guard let plan = plans[table] else {
+      throw LedgerError(
+        Diagnostic(
+          .unknownTable, "unknown table '\(table)'", at: nil,
+          suggestions: Suggestions.closest(to: table, in: schema.tables.map(\.name))))
+    }
+    let first = readTables.insert(table).inserted
+    var errors: [CellError] = []
+    let info: LedgerFileInfo
+    switch plan.format {
+    case .absent:
+      info = LedgerFileInfo(table: table, path: plan.path, sha256: "", rows: 0, bytes: 0, absent: true)
+    case .csv:
+      info = try readCSV(plan, errors: &errors, body)
+    case .jsonl:
+      info = try readJSONLines(plan, errors: &errors, body)
+    }
+    if first {
+      files.append(info)
+      cellErrors += errors
+    }
+  }
+
+  private func readCSV(_ plan: TablePlan, errors: inout [CellError], _ body: (LedgerRow) throws -> Void) throws -> LedgerFileInfo {
+    let (tok, binding) = try FolderLedger.openCSV(plan, limits: options.limits)
+    let rows = RowAssembler(plan: plan, binding: binding)
+    var count = 0
+    while try tok.next() {
+      count += 1
+      try body(rows.assemble(tok, errors: &errors))
+    }
+    let (sha, bytes) = try tok.finish()
+    return LedgerFileInfo(
+      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
+      extraColumns: binding.extraColumns)
+  }
+
+  private func readJSONLines(_ plan: TablePlan, errors: inout [CellError], _ body: (LedgerRow) throws -> Void) throws -> LedgerFileInfo {
+    let (reader, binding, firstObject) = try FolderLedger.openJSONLines(plan, limits: options.limits)
+    let rows = RowAssembler(plan: plan, binding: binding)
+    var extras = binding.extraColumns
+    var known = Set(extras)
+    var count = 0
+    var object = firstObject
+    var line = reader.line
+    while let pairs = object {
+      count += 1
+      let row = rows.assembleJSON(line: line, pairs: pairs, errors: &errors, extras: { key in
+        if known.insert(key).inserted { extras.append(key) }
+      })
+      try body(row)
+      object = try reader.next()
+      line = reader.line
+    }
+    let (sha, bytes) = try reader.finish()
+    return LedgerFileInfo(
+      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes, extraColumns: extras)
+  }
+}

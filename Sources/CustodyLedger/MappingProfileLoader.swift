@@ -1,0 +1,175 @@
+import CustodyDiagnostics
+import CustodyValues
+import CustodyYAML
+
+extension MappingProfile {
+  /// Loads a `profile:` YAML file and checks it against `schema`. Problems are reported with
+  /// their file:line:column; nil when the profile has errors.
+  public static func load(
+    path: String, schema: LedgerSchema, into diagnostics: inout DiagnosticBag,
+    limits: YAMLLimits = .default
+  ) -> MappingProfile? {
+    let loader = YAMLLoader(limits: limits)
+    guard let node = loader.load(path: path, into: &diagnostics) else { return nil }
+    return build(node, path: path, schema: schema, into: &diagnostics)
+  }
+
+  /// Loads a profile from text (tests, inline use).
+  public static func load(
+    text: String, path: String, schema: LedgerSchema, into diagnostics: inout DiagnosticBag
+  ) -> MappingProfile? {
+    guard let node = YAMLLoader().load(text: text, path: path, into: &diagnostics) else { return nil }
+    return build(node, path: path, schema: schema, into: &diagnostics)
+  }
+
+  private static let topKeys = ["profile", "description", "delimiter", "decimal_comma", "date_format", "tables"]
+  private static let tableKeys = [
+    "file", "delimiter", "decimal_comma", "date_format", "columns", "units", "constants", "values",
+  ]
+
+  static func build(
+    _ node: YAMLNode, path: String, schema: LedgerSchema, into bag: inout DiagnosticBag
+  ) -> MappingProfile? {
+    let before = bag.errorCount
+    guard let map = node.mapping, let nameNode = map["profile"]?.scalar, map.keys.first == "profile" else {
+      bag.report(.profileInvalidValue, "a profile file starts with `profile: <name>`", at: node.span)
+      return nil
+    }
+    checkKeys(map, allowed: topKeys, into: &bag)
+    var profile = MappingProfile(name: nameNode.value, path: path)
+    if let d = map["delimiter"] { profile.delimiter = delimiter(d, into: &bag) ?? "," }
+    if let d = map["decimal_comma"] { profile.decimalComma = bool(d, into: &bag) ?? false }
+    if let d = map["date_format"] { profile.dateFormat = dateFormat(d, into: &bag) ?? "yyyy-MM-dd" }
+    if let tablesNode = map["tables"] {
+      guard let tables = tablesNode.mapping else {
+        bag.report(.profileInvalidValue, "`tables` is a mapping of table name to its mapping", at: tablesNode.span)
+        return nil
+      }
+      for (key, value) in tables.pairs {
+        guard let table = schema.table(key.value) else {
+          bag.report(
+            .profileUnknownName, "the schema has no table '\(key.value)'", at: key.span,
+            suggestions: Suggestions.closest(to: key.value, in: schema.tables.map(\.name)))
+          continue
+        }
+        if let mapping = tableMapping(value, table: table, into: &bag) {
+          profile.tables[table.name] = mapping
+        }
+      }
+    }
+    return bag.errorCount > before ? nil : profile
+  }
+
+  private static func tableMapping(
+    _ node: YAMLNode, table: TableSchema, into bag: inout DiagnosticBag
+  ) -> TableMapping? {
+    guard let map = node.mapping else {
+      bag.report(.profileInvalidValue, "a table's mapping is a YAML mapping", at: node.span)
+      return nil
+    }
+    checkKeys(map, allowed: tableKeys, into: &bag)
+    var m = TableMapping()
+    if let f = map["file"] { m.file = string(f, into: &bag) }
+    if let d = map["delimiter"] { m.delimiter = delimiter(d, into: &bag) }
+    if let d = map["decimal_comma"] { m.decimalComma = bool(d, into: &bag) }
+    if let d = map["date_format"] { m.dateFormat = dateFormat(d, into: &bag) }
+    let names = table.columns.map(\.name)
+    func columnPairs(_ key: String) -> [(YAMLScalar, YAMLNode)] {
+      guard let n = map[key] else { return [] }
+      guard let pairs = n.mapping?.pairs else {
+        bag.report(.profileInvalidValue, "`\(key)` is a mapping keyed by schema column", at: n.span)
+        return []
+      }
+      return pairs.compactMap { pair in
+        guard table.column(pair.key.value) != nil else {
+          bag.report(
+            .profileUnknownName, "table '\(table.name)' has no column '\(pair.key.value)'",
+            at: pair.key.span, suggestions: Suggestions.closest(to: pair.key.value, in: names))
+          return nil
+        }
+        return (pair.key, pair.value)
+      }
+    }
+    for (key, value) in columnPairs("columns") {
+      if let s = string(value, into: &bag) { m.columns[key.value] = s }
+    }
+    for (key, value) in columnPairs("units") {
+      guard let s = string(value, into: &bag) else { continue }
+      guard let unit = QuantityUnit(rawValue: s) else {
+        bag.report(
+          .profileInvalidValue, "unknown unit '\(s)'; use t, kg or lb", at: value.span,
+          suggestions: Suggestions.closest(to: s, in: QuantityUnit.allCases.map(\.rawValue)))
+        continue
+      }
+      if case .decimal = table.column(key.value)?.type {} else {
+        bag.report(.profileInvalidValue, "column '\(key.value)' is not a decimal quantity", at: key.span)
+        continue
+      }
+      m.units[key.value] = unit
+    }
+    for (key, value) in columnPairs("constants") {
+      if let s = string(value, into: &bag) { m.constants[key.value] = s }
+    }
+    for (key, value) in columnPairs("values") {
+      guard let pairs = value.mapping?.pairs else {
+        bag.report(.profileInvalidValue, "`values` of '\(key.value)' maps export values to schema values", at: value.span)
+        continue
+      }
+      var valueMap: [String: String] = [:]
+      for pair in pairs {
+        if let s = string(pair.value, into: &bag) { valueMap[pair.key.value] = s }
+      }
+      m.values[key.value] = valueMap
+    }
+    return m
+  }
+
+  private static func checkKeys(_ map: YAMLMapping, allowed: [String], into bag: inout DiagnosticBag) {
+    for pair in map.pairs where !allowed.contains(pair.key.value) {
+      bag.report(
+        .profileUnknownKey, "unknown key '\(pair.key.value)' in a mapping profile", at: pair.key.span,
+        suggestions: Suggestions.closest(to: pair.key.value, in: allowed))
+    }
+  }
+
+  private static func string(_ node: YAMLNode, into bag: inout DiagnosticBag) -> String? {
+    guard let s = node.scalar, !s.isNull || s.style != .plain else {
+      bag.report(.profileInvalidValue, "expected a text value, found \(node.kindDescription)", at: node.span)
+      return nil
+    }
+    return s.value
+  }
+
+  private static func bool(_ node: YAMLNode, into bag: inout DiagnosticBag) -> Bool? {
+    switch node.scalar?.value {
+    case "true": return true
+    case "false": return false
+    default:
+      bag.report(.profileInvalidValue, "expected true or false", at: node.span)
+      return nil
+    }
+  }
+
+  private static func delimiter(_ node: YAMLNode, into bag: inout DiagnosticBag) -> String? {
+    guard let s = string(node, into: &bag) else { return nil }
+    let text = s == "\\t" ? "\t" : s
+    guard text.utf8.count == 1, let b = text.utf8.first, b != UInt8(ascii: "\""), b != 10, b != 13 else {
+      bag.report(
+        .profileInvalidValue, "a delimiter is one ASCII character other than a quote or a line end (\"\\t\" for tab)",
+        at: node.span)
+      return nil
+    }
+    return text
+  }
+
+  private static func dateFormat(_ node: YAMLNode, into bag: inout DiagnosticBag) -> String? {
+    guard let s = string(node, into: &bag) else { return nil }
+    guard s.contains("yyyy"), s.contains("MM"), s.contains("dd") else {
+      bag.report(
+        .profileInvalidValue, "a date format uses yyyy, MM and dd with separators, e.g. dd.MM.yyyy",
+        at: node.span)
+      return nil
+    }
+    return s
+  }
+}

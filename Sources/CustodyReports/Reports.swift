@@ -1,1 +1,0 @@
-// Reporters; see docs/design.md.

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `custody` command line. Commands are thin: they parse options, call the library
+/// modules and map outcomes to exit codes.
+@main
+struct CustodyCommand: ParsableCommand {
+  static let version = "0.1.0"
+
+  static let configuration = CommandConfiguration(
+    commandName: "custody",
+    abstract: "Check a material-accounting ledger against a chain-of-custody standard.",
+    discussion: """
+      Exit codes: 0 conformant or no errors, 1 non-conformities (or test failures), 2 the \
+      standard or rules do not compile, 3 the ledger is unreadable, 64 usage.
+      """,
+    version: version,
+    subcommands: [Sample.self, Keygen.self, Schema.self]
+  )
+}
