@@ -144,6 +144,8 @@ let package = Package(
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
+      // YAML-only variant standards, read from the source tree by path.
+      exclude: ["Variants"],
       swiftSettings: swiftSettings
     ),
   ]
