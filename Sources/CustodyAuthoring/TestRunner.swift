@@ -191,8 +191,10 @@ public struct TestRunner {
     }
     for (id, rows) in test.expect.rows.sorted(by: { $0.key < $1.key }) {
       let actual = Set(
-        result.findings.filter { $0.clauseIDs.contains(id) || $0.ruleID == id }.flatMap(\.evidence).map(\.key))
-      let expected = Set(rows)
+        result.findings.filter { $0.clauseIDs.contains(id) || $0.ruleID == id }.flatMap(\.evidence).map {
+          $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)"
+        })
+      let expected = Set(rows.map(Self.canonicalRowKey))
       if actual != expected {
         differences.append(
           "rows of \(id): expected \(expected.sorted().joined(separator: ", ")), actual \(actual.sorted().prefix(20).joined(separator: ", "))")
@@ -220,30 +222,53 @@ public struct TestRunner {
     }
     let schemaFile = standard.inputs.map(\.path).first { $0.contains("schema") } ?? ""
     let ruleFiles = standard.inputs.map(\.path).filter { $0 != standard.file && $0 != schemaFile }
-    var yaml = """
-      standard: rule-test
-      title: Rule test harness
-      version: "0"
-      schema: \(quote(absolute(schemaFile)))
-      rules: [\(ruleFiles.map { quote(absolute($0)) }.joined(separator: ", "))]
-      sections:
-        - id: T
-          title: Rule under test
-          clauses:
-            - id: T-1
-              title: \(quote(instance.title))
-              requirement: The rule under test.
-              severity: major
-              rules:
-                - rule: \(quote(test.owner))
-
-      """
+    // Rules whose failing rows a credit book excludes must run too (as the standard binds
+    // them), or the book would count credits the standard never grants.
+    var helpers: [RuleInstance] = []
+    if case .massBalance(let mb) = instance.check {
+      let ids = Set(mb.book.credits.flatMap(\.excludeFailing) + mb.book.debits.flatMap(\.excludeFailing))
+      helpers = standard.rules.filter { ids.contains($0.id) }
+    }
+    // Written line by line: the indentation is the YAML structure.
+    var lines = [
+      "standard: rule-test",
+      "title: Rule test harness",
+      "version: \"0\"",
+      "schema: \(quote(absolute(schemaFile)))",
+      "rules: [\(ruleFiles.map { quote(absolute($0)) }.joined(separator: ", "))]",
+      "sections:",
+      "  - id: T",
+      "    title: Rule under test",
+      "    clauses:",
+      "      - id: T-1",
+      "        title: \(quote(instance.title))",
+      "        requirement: The rule under test.",
+      "        severity: major",
+      "        rules:",
+      "          - rule: \(quote(test.owner))",
+    ]
     if !test.parameters.isEmpty {
-      yaml += "              with:\n"
+      lines.append("            with:")
       for (name, value) in test.parameters.sorted(by: { $0.key < $1.key }) {
-        yaml += "                \(name): \(yamlValue(value))\n"
+        lines.append("              \(name): \(yamlValue(value))")
       }
     }
+    if !helpers.isEmpty {
+      lines += [
+        "      - id: T-2", "        title: Rules the book relies on",
+        "        requirement: Rows failing these create no credits.", "        severity: major",
+        "        rules:",
+      ]
+      for h in helpers {
+        lines.append("          - rule: \(quote(h.ruleID))")
+        let bound = h.parameters.filter { $0.origin != .defaultValue }
+        if !bound.isEmpty {
+          lines.append("            with:")
+          for p in bound { lines.append("              \(p.name): \(yamlValue(p.value))") }
+        }
+      }
+    }
+    let yaml = lines.joined(separator: "\n") + "\n"
     let folder = NSTemporaryDirectory() + "custody-test-\(UUID().uuidString)"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -254,36 +279,34 @@ public struct TestRunner {
       return .failure(
         SetupFailure(
           [Diagnostic(.testSetup, "test '\(test.name)' of rule '\(test.owner)' cannot be compiled", at: test.span)]
-            + compiled.diagnostics.filter { $0.severity == .error && $0.span?.file != path }))
+            + compiled.diagnostics.filter { $0.severity == .error }))
     }
     // The rule alone: requires are the standard's business, not the rule test's.
-    harness.rules = harness.rules.filter { $0.ruleID == test.owner }.map { r in
+    let keep = Set([test.owner] + helpers.map(\.ruleID))
+    harness.rules = harness.rules.filter { keep.contains($0.ruleID) }.map { r in
       var r = r
       r.requires = []
       return r
     }
+    let order = harness.rules.filter { $0.ruleID != test.owner }.map(\.id) + harness.rules.filter { $0.ruleID == test.owner }.map(\.id)
     harness.graph = RuleGraph(
-      order: harness.rules.map(\.id), requires: [:],
+      order: order, requires: [:],
       tables: Dictionary(uniqueKeysWithValues: harness.rules.map { ($0.id, $0.check.tables) }))
-    harness.clauses = harness.clauses.map { c in
-      var c = c
-      c.evidence = .ledger(ruleInstances: harness.rules.map(\.id))
-      return c
-    }
     var differences: [String] = []
     let expected = test.expect.statuses[test.owner] ?? "pass"
     do {
       let ledger = try makeLedger(test.given, schema: harness.schema)
       let result = try Engine(standard: harness, options: EngineOptions(evidenceLimit: evidenceLimit)).evaluate(ledger: ledger)
       let rule = result.rules.first { $0.ruleID == test.owner }
+      let key: (EvidenceRow) -> String = { $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)" }
       let actual = rule?.status.rawValue ?? "missing"
       if actual != expected {
         differences.append("status: expected \(expected), actual \(actual)\(rule?.reason.map { " (\($0))" } ?? "")")
         for f in result.findings.prefix(3) { differences.append("  finding: \(f.message)") }
       }
       if let rows = test.expect.rows[test.owner] {
-        let actualRows = result.findings.filter { $0.ruleID == test.owner }.flatMap(\.evidence).map(\.key)
-        if Set(actualRows) != Set(rows) {
+        let actualRows = result.findings.filter { $0.ruleID == test.owner }.flatMap(\.evidence).map(key)
+        if Set(actualRows) != Set(rows.map(Self.canonicalRowKey)) {
           differences.append(
             "rows: expected \(rows.sorted().joined(separator: ", ")), actual \(Set(actualRows).sorted().joined(separator: ", "))")
         }
@@ -299,6 +322,10 @@ public struct TestRunner {
         passed: differences.isEmpty, differences: differences,
         exercised: [test.owner: expected == "fail" ? "fail" : "pass"]))
   }
+
+  /// Rows are named by entry id, or `file.csv:line` for tables without one (`line:N` is
+  /// accepted for inline rows, whose file is the table's).
+  static func canonicalRowKey(_ key: String) -> String { key }
 
   func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
