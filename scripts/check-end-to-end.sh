@@ -21,6 +21,10 @@ echo "== test --coverage"
 "$BIN" test --coverage > "$TMP/coverage.txt" || { cat "$TMP/coverage.txt"; exit 1; }
 tail -1 "$TMP/coverage.txt"
 
+echo "== editor schemas (custody schema) against every shipped YAML file"
+python3 -c "import jsonschema, yaml" 2>/dev/null || pip install --quiet jsonschema pyyaml
+python3 scripts/check-editor-schemas.py
+
 echo "== JSON report against docs/report-schema.json, twice byte-identical"
 for run in 1 2; do
   set +e
@@ -31,7 +35,6 @@ for run in 1 2; do
   [ "$code" -eq 1 ] || { echo "expected exit 1 (non-conformant), got $code"; exit 1; }
 done
 cmp "$TMP/report-1.json" "$TMP/report-2.json"
-python3 -c "import jsonschema" 2>/dev/null || pip install --quiet jsonschema
 python3 - "$TMP/report-1.json" <<'PY'
 import json, sys, jsonschema
 schema = json.load(open("docs/report-schema.json"))
