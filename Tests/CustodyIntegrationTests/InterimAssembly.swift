@@ -155,5 +155,27 @@ struct MiniCompiler {
     instances.sort { $0.id < $1.id }
     return CompiledStandard(id: s["standard"]?.scalar?.value ?? "", title: "", version: "", effectiveFrom: nil, effectiveUntil: nil, references: [], file: path, sha256: "", inputs: [], schema: schema, parameters: [], sections: sections, clauses: clauses, rules: instances, graph: RuleGraph(order: instances.map(\.id), requires: [:], tables: [:]), graphDigest: "", tests: [], span: nil)
   }
-}
 
+  /// One rule alone (clause `T`), bound with `with` (a test's `params:`), plus the rules its
+  /// book excludes failing rows of (clause `X`, defaults), as `custody test` runs a rule test.
+  mutating func ruleAlone(_ ruleID: String, with: YAMLMapping?) -> CompiledStandard? {
+    var instances: [RuleInstance] = []
+    func add(_ rid: String, _ clause: String, _ with: YAMLMapping?) -> Bool {
+      guard let (rm, file) = rules[rid], let chk = rm["check"]?.mapping else { return false }
+      let p = Self.bind(rm["params"]?.mapping, with: with, outer: [:])
+      guard let spec = check(chk, p) else { return false }
+      instances.append(RuleInstance(id: rid, ruleID: rid, title: rid, description: "", clauseIDs: [clause], parameters: [], check: spec, message: nil, requires: [], file: file, span: nil, digest: ""))
+      return true
+    }
+    guard add(ruleID, "T", with) else { return nil }
+    var excluded: [String] = []
+    if case .massBalance(let mb) = instances[0].check {
+      for src in mb.book.credits { excluded += src.excludeFailing.filter { $0 != ruleID && !excluded.contains($0) } }
+    }
+    for rid in excluded { _ = add(rid, "X", nil) }
+    instances.sort { $0.id < $1.id }
+    let clauses = [Clause(id: "T", section: "S", title: "", requirement: "", severity: .major, evidence: .ledger(ruleInstances: [ruleID]))]
+      + (excluded.isEmpty ? [] : [Clause(id: "X", section: "S", title: "", requirement: "", severity: .minor, evidence: .ledger(ruleInstances: excluded))])
+    return CompiledStandard(id: "rule-test", title: "", version: "", effectiveFrom: nil, effectiveUntil: nil, references: [], file: "", sha256: "", inputs: [], schema: schema, parameters: [], sections: [Section(id: "S", title: "", clauseIDs: clauses.map(\.id))], clauses: clauses, rules: instances, graph: RuleGraph(order: instances.map(\.id), requires: [:], tables: [:]), graphDigest: "", tests: [], span: nil)
+  }
+}
