@@ -38,6 +38,7 @@ let package = Package(
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
         .product(name: "Collections", package: "swift-collections"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),

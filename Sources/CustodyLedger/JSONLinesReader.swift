@@ -54,9 +54,12 @@ final class JSONLinesReader {
       switch checked {
       case .invalid(let o), .incomplete(let o):
         throw LedgerError(
-          Diagnostic(.ledgerNotUTF8, "invalid UTF-8 byte; the file is not UTF-8", at: span(content, o)))
+          Diagnostic(
+            .ledgerNotUTF8, "invalid UTF-8 byte; the file is not UTF-8", at: span(content, o)))
       case .nul(let o):
-        throw LedgerError(Diagnostic(.nulByte, "NUL byte in a text file; is it binary or UTF-16?", at: span(content, o)))
+        throw LedgerError(
+          Diagnostic(
+            .nulByte, "NUL byte in a text file; is it binary or UTF-16?", at: span(content, o)))
       case .valid: break
       }
       var parser = JSONObjectParser(bytes: Array(content), maxColumns: limits.maxColumns)
@@ -101,7 +104,9 @@ final class JSONLinesReader {
       }
       start = 0
       end = n
-      if firstRead && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
+      if firstRead && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+        start = 3
+      }
       firstRead = false
       if n == 0 { return pending.isEmpty ? nil : pending }
     }
@@ -150,10 +155,14 @@ struct JSONObjectParser {
         guard peek == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
         let key = try parseString()
         if !seen.insert(key).inserted {
-          throw Failure(code: .duplicateHeader, message: "key '\(key)' appears twice in the object", offset: keyOffset)
+          throw Failure(
+            code: .duplicateHeader, message: "key '\(key)' appears twice in the object",
+            offset: keyOffset)
         }
         if pairs.count >= maxColumns {
-          throw Failure(code: .tooManyColumns, message: "object has more than \(maxColumns) keys", offset: keyOffset)
+          throw Failure(
+            code: .tooManyColumns, message: "object has more than \(maxColumns) keys",
+            offset: keyOffset)
         }
         skipSpace()
         try expect(UInt8(ascii: ":"), "expected ':' after the key")
@@ -223,7 +232,9 @@ struct JSONObjectParser {
       return n
     }
     if peek == UInt8(ascii: "-") { i += 1 }
-    if digits() == 0 { throw Failure(code: .jsonLinesSyntax, message: "expected a value", offset: s) }
+    if digits() == 0 {
+      throw Failure(code: .jsonLinesSyntax, message: "expected a value", offset: s)
+    }
     if peek == UInt8(ascii: ".") {
       i += 1
       if digits() == 0 { throw fail("expected digits after '.'") }
