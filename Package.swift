@@ -93,6 +93,17 @@ let package = Package(
       dependencies: ["CustodyValues", "CustodyLedger"],
       swiftSettings: swiftSettings
     ),
+    // Measures reading and evaluation with the Cu-again rules built in Swift (docs/performance.md);
+    // not part of the product.
+    .executableTarget(
+      name: "custody-bench",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
+      ],
+      path: "Benchmarks/custody-bench",
+      swiftSettings: swiftSettings
+    ),
     // Generates realistic canonical ledgers (demos, fixtures, benchmarks): `custody sample`.
     .target(
       name: "CustodySample",
