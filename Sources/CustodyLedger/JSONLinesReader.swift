@@ -68,7 +68,8 @@ final class JSONLinesReader {
             .nulByte, "NUL byte in a text file; is it binary or UTF-16?", at: span(content, o)))
       case .valid: break
       }
-      var parser = JSONObjectParser(bytes: Array(content), maxColumns: limits.maxColumns)
+      var parser = JSONObjectParser(
+        bytes: Array(content), maxColumns: limits.maxColumns, maxFieldBytes: limits.maxFieldBytes)
       do {
         return try parser.parseObject()
       } catch let failure {
@@ -147,11 +148,14 @@ struct JSONObjectParser {
 
   let bytes: [UInt8]
   let maxColumns: Int
+  /// Largest string value, as for a CSV field (LedgerReadLimits.maxFieldBytes).
+  let maxFieldBytes: Int
   var i = 0
 
-  init(bytes: [UInt8], maxColumns: Int) {
+  init(bytes: [UInt8], maxColumns: Int, maxFieldBytes: Int = 1 << 20) {
     self.bytes = bytes
     self.maxColumns = maxColumns
+    self.maxFieldBytes = maxFieldBytes
   }
 
   mutating func parseObject() throws(Failure) -> [(key: String, column: Int, value: JSONCell)] {
@@ -262,9 +266,14 @@ struct JSONObjectParser {
   }
 
   private mutating func parseString() throws(Failure) -> String {
+    let start = i
     i += 1  // opening quote
     var out: [UInt8] = []
     while true {
+      if out.count > maxFieldBytes {
+        throw Failure(
+          code: .fieldTooLarge, message: "field is larger than \(maxFieldBytes) bytes", offset: start)
+      }
       guard let c = peek else { throw fail("string is never closed") }
       if c == UInt8(ascii: "\"") {
         i += 1
