@@ -87,6 +87,12 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Measures compiling 1,000 rules (scripts/bench-compile.sh); not part of the product.
+    .executableTarget(
+      name: "custody-bench-compile",
+      dependencies: ["CustodyLanguage"],
+      swiftSettings: swiftSettings
+    ),
     // Measures the CSV reader (scripts/bench-read.sh); not part of the product.
     .executableTarget(
       name: "custody-bench-read",
