@@ -55,6 +55,11 @@ final class ByteStream {
         Diagnostic(
           .ledgerFileUnreadable, "'\(path)' is a directory, not a ledger file", at: .file(path)))
     }
+    // A pipe would block `open` forever and a device never ends: only regular files (issue 8).
+    if (st.st_mode & S_IFMT) != S_IFREG {
+      throw LedgerError(
+        Diagnostic(.ledgerFileUnreadable, "'\(path)' is not a regular file (a pipe or a device?)", at: .file(path)))
+    }
     let fd = open(path, O_RDONLY)
     if fd < 0 {
       throw LedgerError(

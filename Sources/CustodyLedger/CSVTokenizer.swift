@@ -77,7 +77,8 @@ final class CSVTokenizer {
     self.delimiter = delimiter
     self.limits = limits
     self.stream = try ByteStream(path: path)
-    chunkCapacity = max(limits.chunkBytes, 1) + 4
+    // At least 4 bytes per read, so the first read always sees a whole BOM.
+    chunkCapacity = max(limits.chunkBytes, 4) + 4
     chunk = .allocate(capacity: chunkCapacity)
     outCapacity = 1 << 16
     out = .allocate(capacity: outCapacity)

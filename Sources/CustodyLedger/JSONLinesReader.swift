@@ -1,5 +1,11 @@
 import CustodyDiagnostics
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A JSON value as a ledger cell: numbers keep the text they were written with, so
 /// `0.1` is read by `ExactDecimal` exactly and never passes through a Double.
 enum JSONCell: Equatable {
@@ -88,7 +94,15 @@ final class JSONLinesReader {
     var pending: [UInt8] = []
     while true {
       if start < end {
-        if let nl = buffer[start..<end].firstIndex(of: 10) {
+        let from = start
+        let upTo = end
+        let found = buffer.withUnsafeBufferPointer { b -> Int? in
+          guard let base = b.baseAddress, let hit = memchr(base + from, 10, upTo - from) else {
+            return nil
+          }
+          return hit.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
+        }
+        if let nl = found {
           pending += buffer[start..<nl]
           start = nl + 1
           try checkSize(pending.count)

@@ -59,3 +59,25 @@ func corpusPath(_ relative: String, file: String = #filePath) -> String {
     #expect(result.diagnostics.map { "\($0.code.id) \($0.message)" } == [])
   }
 }
+
+/// The repository root (for the shipped standards and rules).
+func repositoryPath(_ relative: String, file: String = #filePath) -> String {
+  var dir = file
+  for _ in 0..<3 {
+    while let last = dir.last, last != "/" { dir.removeLast() }
+    dir.removeLast()
+  }
+  return dir + "/" + relative
+}
+
+@Suite struct ShippedStandardsTests {
+  @Test func shippedStandardsAndRulesLintClean() {
+    let result = Compiler().lint(paths: [repositoryPath("standards"), repositoryPath("rules")])
+    // Known at the time of writing: YAML syntax errors in seven rule files of the standards
+    // branch and no standards/*.yaml yet. Remove the wrapper once they are fixed (it fails then).
+    withKnownIssue("shipped YAML not yet clean (standards branch in progress)") {
+      #expect(result.diagnostics.map(\.description) == [])
+      #expect(result.standards.count >= 1)
+    }
+  }
+}

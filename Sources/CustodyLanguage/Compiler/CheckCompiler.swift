@@ -199,7 +199,24 @@ struct CheckCompiler {
     return .reference(ReferenceCheckSpec(table: t.name, filter: filter, key: key, target: target.name, targetKey: targetKey, at: at, condition: assertion))
   }
 
+  /// `{table, group, start, end, id?}`, or the shorthand `periods: <table>` for a table with
+  /// `site`, `start` and `end` columns (its `entry_id` column names the period).
   mutating func periodSource(_ node: YAMLNode?) -> PeriodSource? {
+    if let s = node?.scalar, !s.isNull {
+      guard let t = schema.table(s.value) else {
+        bag.report(
+          .unknownSchemaTable, "the ledger schema has no table '\(s.value)'", at: s.span,
+          suggestions: Suggestions.closest(to: s.value, in: schema.tables.map(\.name)))
+        return nil
+      }
+      guard let group = t.columnIndex("site"), let start = t.columnIndex("start"), let end = t.columnIndex("end") else {
+        bag.report(
+          .unknownSchemaColumn, "table '\(t.name)' has no site/start/end columns; write {table, group, start, end}",
+          at: s.span)
+        return nil
+      }
+      return PeriodSource(table: t.name, group: group, id: t.entryID.flatMap { t.columnIndex($0) }, start: start, end: end)
+    }
     guard let node,
       let p = MappingReader.open(node, what: "periods", allowed: ["table", "group", "start", "end", "id"], required: ["table", "group", "start", "end"], bag: &bag),
       let t = table(p), let group = column(p, "group", in: t),
