@@ -38,9 +38,8 @@ public struct PlantedRow: Sendable, Hashable, CustomStringConvertible {
     self.line = line
   }
 
-  /// `S-000123`, or `line:17` for rows of tables without an entry id (the key an engine
-  /// evidence row is known by).
-  public var reference: String { entryID ?? "line:\(line)" }
+  /// `S-000123`, or `stock_counts.csv:17` for rows of tables without an entry id.
+  public var reference: String { entryID ?? "\(table).csv:\(line)" }
   public var description: String { reference }
 }
 

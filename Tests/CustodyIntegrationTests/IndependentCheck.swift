@@ -17,7 +17,7 @@ struct IndependentCheck {
 
   private func id(_ row: Row, _ table: String, _ column: String? = "entry_id") -> String {
     if let column, let value = row[column] { return value }
-    return "line:\(row["#line"] ?? "?")"
+    return "\(table).csv:\(row["#line"] ?? "?")"
   }
 
   private static func covers(_ row: Row, _ date: CivilDate) -> Bool {
