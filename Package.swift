@@ -38,6 +38,7 @@ let package = Package(
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
         .product(name: "Collections", package: "swift-collections"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -86,6 +87,12 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Measures compiling 1,000 rules (scripts/bench-compile.sh); not part of the product.
+    .executableTarget(
+      name: "custody-bench-compile",
+      dependencies: ["CustodyLanguage"],
+      swiftSettings: swiftSettings
+    ),
     // Measures the CSV reader (scripts/bench-read.sh); not part of the product.
     .executableTarget(
       name: "custody-bench-read",
@@ -109,6 +116,30 @@ let package = Package(
       dependencies: ["CustodyValues"],
       swiftSettings: swiftSettings
     ),
+    // Fuzz harnesses (scripts/fuzz.sh, Fuzz/README.md). A plain build replays the inputs given
+    // as arguments; built with -sanitize=fuzzer -DFUZZING they run under libFuzzer.
+    .target(name: "FuzzCEntry", path: "Fuzz/FuzzCEntry"),
+    .target(
+      name: "FuzzSupport", dependencies: ["FuzzCEntry", "CustodyDiagnostics"], path: "Fuzz/FuzzSupport",
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzYAML",
+      dependencies: ["FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger"],
+      path: "Fuzz/FuzzYAML", swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzExpression",
+      dependencies: [
+        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
+      ],
+      path: "Fuzz/FuzzExpression", swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzCSV",
+      dependencies: [
+        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyLedger",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      path: "Fuzz/FuzzCSV", swiftSettings: swiftSettings),
     .testTarget(
       name: "CustodyYAMLTests",
       dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],
@@ -148,12 +179,24 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Hostile inputs (Corpus/, expected.tsv), limits, read-only guarantees (issue 8).
+    .testTarget(
+      name: "CustodyRobustnessTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine", .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      exclude: ["Corpus"],
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "CustodyIntegrationTests",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
+      // YAML-only variant standards, read from the source tree by path.
+      exclude: ["Variants"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -1,5 +1,5 @@
 import CustodyDiagnostics
-import CustodyLanguage
+@testable import CustodyLanguage
 import CustodyValues
 import CustodyYAML
 import Testing
@@ -160,5 +160,44 @@ private let params: [String: (ValueType, Value)] = [
     #expect(bag.sorted.map(\.description) == [
       "f:3:11: error: a condition must be true or false, but 'cu_t * 2' is decimal (t) [CUS3015]"
     ])
+  }
+}
+
+@Suite struct LocationTests {
+  /// Node spans come from a one-pass table; they must equal the YAML module's per-offset answer.
+  @Test func nodeSpansMatchTheYAMLScalarLocations() {
+    let yaml = """
+      a: cu_t > 0 and pool == "PCL"
+      b: "cu_t > 0 and pool == \\"PCL\\" and\\
+        origin != 'x'"
+      c: 'it''s ''x'' or cu_t'
+      d: >-
+        cu_t >= 0 and
+          gross_t >= 0 and
+
+        origin == "primary"
+      e: |
+        cu_t >= 0
+        and pool == "MR"
+      f: plain scalar
+        folded over lines
+      """
+    var bag = DiagnosticBag()
+    guard let root = YAMLLoader().load(text: yaml, path: "l.yaml", into: &bag)?.mapping else {
+      Issue.record("no mapping: \(bag.sorted)")
+      return
+    }
+    for (_, node) in root.pairs {
+      guard let scalar = node.scalar else { continue }
+      let count = scalar.value.unicodeScalars.count
+      let env = ExpressionEnvironment(schema: TestSchema.schema, table: TestSchema.receipts)
+      _ = env
+      for lo in 0...count {
+        for hi in [lo, lo + 1, min(count, lo + 3), count] where hi >= lo {
+          let expected = scalar.span(ofValueRange: lo..<hi)
+          #expect(ScalarLocator(scalar).span(lo..<hi) == expected, "\(scalar.value) \(lo)..<\(hi)")
+        }
+      }
+    }
   }
 }

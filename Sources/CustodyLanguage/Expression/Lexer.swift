@@ -74,9 +74,9 @@ struct Lexer {
   }
 
   private mutating func skipSpace() {
-    while position < scalars.count, scalars[position] == " " || scalars[position] == "\n"
-      || scalars[position] == "\t" || scalars[position] == "\r"
-    {
+    while position < scalars.count {
+      let c = scalars[position]
+      guard c == " " || c == "\n" || c == "\t" || c == "\r" else { return }
       position += 1
     }
   }

@@ -12,23 +12,27 @@ struct TypeChecker {
   var bag: DiagnosticBag
   var nextID = 0
 
+  let locator: ScalarLocator
+  /// String index of every value offset (and the end), so node text is a cheap slice.
+  let indices: [String.Index]
+
   init(scalar: YAMLScalar, env: ExpressionEnvironment) {
     self.scalar = scalar
     self.scalars = Array(scalar.value.unicodeScalars)
     self.env = env
     self.bag = DiagnosticBag()
+    self.locator = ScalarLocator(scalar)
+    self.indices = Array(scalar.value.unicodeScalars.indices) + [scalar.value.unicodeScalars.endIndex]
   }
 
   func span(_ range: Range<Int>) -> SourceSpan {
-    scalar.span(ofValueRange: range.isEmpty ? range.lowerBound..<(range.lowerBound + 1) : range)
+    locator.span(range.isEmpty ? range.lowerBound..<(range.lowerBound + 1) : range)
   }
 
   func text(_ range: Range<Int>) -> String {
     let lo = max(0, min(range.lowerBound, scalars.count))
     let hi = max(lo, min(range.upperBound, scalars.count))
-    var s = ""
-    s.unicodeScalars.append(contentsOf: scalars[lo..<hi])
-    return s
+    return String(scalar.value.unicodeScalars[indices[lo]..<indices[hi]])
   }
 
   mutating func error(
