@@ -1,10 +1,11 @@
 import CustodyLedger
 import Dispatch
 
-/// Streams one table to its checks on several threads: rows are read in batches, and each
-/// batch is consumed by every lane (a fixed subset of the checks) at the same time. A check
-/// belongs to one lane and sees every row in file order, so findings, counts and their order
-/// are the same as on one thread. Lane 0 runs on the reading thread and gets less work.
+/// Streams one table to its checks on several threads: rows are read in batches; lane 0 (a
+/// subset of the checks) runs on the reading thread, the other lanes on a worker thread, one
+/// batch behind the reader, so reading overlaps evaluation. A check belongs to one lane and
+/// sees every row in file order, so findings, counts and their order are the same as on one
+/// thread.
 ///
 /// Safe because checks share nothing mutable while streaming: each writes only its own state
 /// and its own `RuleOutput` (a book collector shared by several mass-balance checks is one
@@ -19,7 +20,8 @@ struct StreamLanes {
     // Greedy by estimated cost per row; the reading lane starts loaded with the read.
     var lanes = [[(any CheckRunner, RuleOutput)]](repeating: [], count: count)
     var load = [Int](repeating: 0, count: count)
-    load[0] = 4
+    // The reading lane also parses the rows: about a quarter of the work.
+    load[0] = max(4, consumers.reduce(0) { $0 + StreamLanes.cost($1.0) } / 3)
     let weighted = consumers.enumerated().map { ($0.element, StreamLanes.cost($0.element.0), $0.offset) }
       .sorted { ($0.1, -$0.2) > ($1.1, -$1.2) }
     for (consumer, cost, _) in weighted {
@@ -52,28 +54,43 @@ struct StreamLanes {
       }
     }
     if !batch.isEmpty { work.consume(batch) }
+    work.wait()
   }
 }
 
-/// The lanes' checks, handed to worker threads for one batch at a time.
+/// The lanes' checks; lanes 1... run on a serial worker queue.
 private final class LaneWork: @unchecked Sendable {
-  // Each lane's checks are touched by one thread per batch; batches never overlap.
+  // A lane's checks are touched by one thread at a time: the worker runs lanes 1... for batch
+  // k while the reader runs lane 0 for batch k and reads batch k+1; `consume` waits for the
+  // worker before handing it the next batch.
   let table: String
   let lanes: [[(any CheckRunner, RuleOutput)]]
-  var rows: [LedgerRow] = []
+  private let queue = DispatchQueue(label: "custody.engine.lane")
+  private let pending = DispatchGroup()
 
   init(table: String, lanes: [[(any CheckRunner, RuleOutput)]]) {
     self.table = table
     self.lanes = lanes
   }
 
-  func consume(_ batch: [LedgerRow]) {
-    rows = batch
-    DispatchQueue.concurrentPerform(iterations: lanes.count) { lane in
-      let rows = self.rows
-      for row in rows {
-        for (r, o) in self.lanes[lane] { r.consume(table: self.table, row: row, out: o) }
-      }
+  private func run(_ lane: Int, _ rows: [LedgerRow]) {
+    for row in rows {
+      for (r, o) in lanes[lane] { r.consume(table: table, row: row, out: o) }
     }
   }
+
+  func consume(_ batch: [LedgerRow]) {
+    pending.wait()
+    for lane in lanes.indices.dropFirst() {
+      pending.enter()
+      queue.async {
+        self.run(lane, batch)
+        self.pending.leave()
+      }
+    }
+    run(0, batch)
+  }
+
+  /// Returns once the worker has consumed every batch handed to it.
+  func wait() { pending.wait() }
 }
