@@ -263,7 +263,7 @@ enum ExampleYAML {
     func walk(_ n: ExprNode?) {
       guard let n else { return }
       if case .parameter(let name, let value) = n.kind { params[name] = value }
-      for child in FindingExplainerChildren.of(n) { walk(child) }
+      for child in FindingExplainer.children(n) { walk(child) }
     }
     switch c {
     case .row(let r): walk(r.filter); walk(r.assertion)
@@ -277,23 +277,6 @@ enum ExampleYAML {
       for s in m.book.credits + m.book.debits + m.book.inputTotals + m.book.outputTotals {
         walk(s.filter); walk(s.amount); s.account.forEach(walk)
       }
-    }
-  }
-}
-
-/// Children of an expression node (the same walk `explain` uses).
-enum FindingExplainerChildren {
-  static func of(_ node: ExprNode) -> [ExprNode] {
-    switch node.kind {
-    case .literal, .parameter, .field: []
-    case .unary(_, let a): [a]
-    case .binary(_, let a, let b): [a, b]
-    case .list(let items): items
-    case .call(_, let args): args
-    case .lookup(_, let key, let at): key + (at.map { [$0] } ?? [])
-    case .member(let base, _, _, _): [base]
-    case .conditional(let a, let b, let c): [a, b, c]
-    case .aggregate(_, let a): a.map { [$0] } ?? []
     }
   }
 }
