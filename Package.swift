@@ -99,12 +99,47 @@ let package = Package(
       dependencies: ["CustodyValues", "CustodyLedger"],
       swiftSettings: swiftSettings
     ),
+    // Measures reading and evaluation with the Cu-again rules built in Swift (docs/performance.md);
+    // not part of the product.
+    .executableTarget(
+      name: "custody-bench",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
+      ],
+      path: "Benchmarks/custody-bench",
+      swiftSettings: swiftSettings
+    ),
     // Generates realistic canonical ledgers (demos, fixtures, benchmarks): `custody sample`.
     .target(
       name: "CustodySample",
       dependencies: ["CustodyValues"],
       swiftSettings: swiftSettings
     ),
+    // Fuzz harnesses (scripts/fuzz.sh, Fuzz/README.md). A plain build replays the inputs given
+    // as arguments; built with -sanitize=fuzzer -DFUZZING they run under libFuzzer.
+    .target(name: "FuzzCEntry", path: "Fuzz/FuzzCEntry"),
+    .target(
+      name: "FuzzSupport", dependencies: ["FuzzCEntry", "CustodyDiagnostics"], path: "Fuzz/FuzzSupport",
+      swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzYAML",
+      dependencies: ["FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger"],
+      path: "Fuzz/FuzzYAML", swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzExpression",
+      dependencies: [
+        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
+      ],
+      path: "Fuzz/FuzzExpression", swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzCSV",
+      dependencies: [
+        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyLedger",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      path: "Fuzz/FuzzCSV", swiftSettings: swiftSettings),
     .testTarget(
       name: "CustodyYAMLTests",
       dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],
@@ -144,12 +179,24 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Hostile inputs (Corpus/, expected.tsv), limits, read-only guarantees (issue 8).
+    .testTarget(
+      name: "CustodyRobustnessTests",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine", .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      exclude: ["Corpus"],
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "CustodyIntegrationTests",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
+      // YAML-only variant standards, read from the source tree by path.
+      exclude: ["Variants"],
       swiftSettings: swiftSettings
     ),
   ]

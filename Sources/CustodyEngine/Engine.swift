@@ -55,6 +55,15 @@ public final class Engine: Sendable {
       runners.append((instance, makeRunner(instance, run: run, stored: stored, schema: schema)))
     }
 
+    // Mass-balance checks over books with the same sources collect their postings once.
+    var collectors: [BookCollector.ShareKey: BookCollector] = [:]
+    for (instance, runner) in runners {
+      guard let check = runner as? MassBalanceCheck, let out = outputs[instance.id] else { continue }
+      let key = BookCollector.ShareKey(check.spec.book)
+      if let shared = collectors[key] { check.share(shared) } else { collectors[key] = check.collector }
+      check.collector.outputs.append(out)
+    }
+
     // 3. Stream each table once to every check that reads it.
     var interested: [String: [(any CheckRunner, RuleOutput)]] = [:]
     for (instance, runner) in runners {

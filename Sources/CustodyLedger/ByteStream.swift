@@ -1,10 +1,11 @@
+import Crypto
+import CustodyDiagnostics
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Crypto
-import CustodyDiagnostics
 
 @inline(__always)
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
@@ -23,6 +24,8 @@ public struct LedgerReadLimits: Sendable, Hashable {
   public var maxRecordBytes: Int = 16 << 20
   /// Most fields in one record or keys in one object.
   public var maxColumns: Int = 4096
+  /// Cell errors kept per ledger (all are counted; see `FolderLedger.cellErrorCounts`).
+  public var maxCellErrors: Int = 100_000
   /// Bytes read from the file per chunk.
   public var chunkBytes: Int = 1 << 20
   public init() {}
@@ -51,6 +54,11 @@ final class ByteStream {
       throw LedgerError(
         Diagnostic(
           .ledgerFileUnreadable, "'\(path)' is a directory, not a ledger file", at: .file(path)))
+    }
+    // A pipe would block `open` forever and a device never ends: only regular files (issue 8).
+    if (st.st_mode & S_IFMT) != S_IFREG {
+      throw LedgerError(
+        Diagnostic(.ledgerFileUnreadable, "'\(path)' is not a regular file (a pipe or a device?)", at: .file(path)))
     }
     let fd = open(path, O_RDONLY)
     if fd < 0 {

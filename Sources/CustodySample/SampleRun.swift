@@ -318,7 +318,15 @@ struct SampleRun {
     var averageCFP = false
     var plantedHere = false
 
-    if (plant == .overdraft && date >= Self.overdraftFrom) || (plant == .negativePeriodClose && date >= Self.closeFrom),
+    if plant == .siteOverdraft && j == m - 1 {
+      // Claim all of TAM's credits and 3,000 t more on the ledger's last day.
+      site = 2
+      let total = (0..<8).reduce(Int64(0)) { $0 + balance[2 * 8 + $1] }
+      lot = max(0, total / 1_000) + 3_000_000_000
+      claim = .mr
+      plantedHere = true
+      plantDone = true
+    } else if (plant == .overdraft && date >= Self.overdraftFrom) || (plant == .negativePeriodClose && date >= Self.closeFrom),
       !plantDone
     {
       if plant == .negativePeriodClose {
@@ -347,7 +355,10 @@ struct SampleRun {
     }
     if case .pcl(let p) = claim {
       let partnerRow = world.partners[p]
-      customer = affiliateDraw < 500_000 || partnerRow.customerAffiliates.isEmpty ? partnerRow.id : partnerRow.customerAffiliates[0]
+      // Claims go to the partner itself: the rule language cannot yet resolve a partner from an
+      // affiliate customer (docs/standards.md, "Language gaps"); the draw keeps the stream aligned.
+      _ = affiliateDraw
+      customer = partnerRow.id
       claimText = "PCL100/mb"
     } else if case .mr = claim {
       claimText = "MR100/mb"

@@ -425,6 +425,11 @@ public enum FileBytes {
   }
 
   public static func read(path: String, limit: Int = Int.max) -> Result<[UInt8], Failure> {
+    // `fopen` would block forever on a pipe and a device never ends: only regular files (issue 8).
+    var before = stat()
+    if stat(path, &before) == 0, (before.st_mode & S_IFMT) != S_IFREG, (before.st_mode & S_IFMT) != S_IFDIR {
+      return .failure(.unreadable("not a regular file (a pipe or a device?)"))
+    }
     guard let file = fopen(path, "rb") else {
       return .failure(.unreadable(String(cString: strerror(errno))))
     }

@@ -73,11 +73,8 @@ func repositoryPath(_ relative: String, file: String = #filePath) -> String {
 @Suite struct ShippedStandardsTests {
   @Test func shippedStandardsAndRulesLintClean() {
     let result = Compiler().lint(paths: [repositoryPath("standards"), repositoryPath("rules")])
-    // Known at the time of writing: YAML syntax errors in seven rule files of the standards
-    // branch and no standards/*.yaml yet. Remove the wrapper once they are fixed (it fails then).
-    withKnownIssue("shipped YAML not yet clean (standards branch in progress)") {
-      #expect(result.diagnostics.map(\.description) == [])
-      #expect(result.standards.count >= 1)
-    }
+    // Issue 2 acceptance 3: every shipped standard and rule lints clean, warnings included.
+    #expect(result.diagnostics.map(\.description) == [])
+    #expect(result.standards.map(\.id).sorted() == ["asi-coc-mb", "coppermark-coc-mb", "cu-again-coc"])
   }
 }

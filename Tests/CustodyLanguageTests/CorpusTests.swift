@@ -43,10 +43,7 @@ import Testing
   @Test(arguments: CorpusTests.cases)
   func brokenInputGivesExpectedDiagnostics(_ name: String) throws {
     let dir = Self.root + "/" + name
-    let clock = ContinuousClock()
-    let start = clock.now
     let result = Compiler().lint(paths: [dir])
-    let elapsed = clock.now - start
     let actual = result.diagnostics.map(Self.render)
     let expectPath = dir + "/expect.txt"
     if getenv("CUSTODY_RECORD") != nil {
@@ -63,8 +60,7 @@ import Testing
     } else {
       #expect(result.errorCount > 0)
     }
-    // Hostile inputs fail fast (generous bound for a shared machine).
-    #expect(elapsed < .seconds(2))
+    // Speed on hostile inputs is measured by scripts/hostile-timing.sh, never by a timed test.
   }
 }
 

@@ -151,8 +151,16 @@ struct RowGate {
 
   /// Counts the outcome; returns true when the row is to be judged.
   func admitCounting(_ row: LedgerRow, _ frame: inout Frame, table: String, out: RuleOutput) -> Bool {
-    switch admit(row, &frame) {
-    case .judge: return true
+    let outcome = admit(row, &frame)
+    if case .judge = outcome { return true }
+    record(outcome, row, table: table, out: out)
+    return false
+  }
+
+  /// Counts an outcome other than `.judge` in `out` (several outputs may share one gate).
+  func record(_ outcome: Outcome, _ row: LedgerRow, table: String, out: RuleOutput) {
+    switch outcome {
+    case .judge: break
     case .unreadable:
       out.counts.skippedRows += 1
       out.unreadableCount += 1
@@ -165,7 +173,6 @@ struct RowGate {
     case .filteredOut: break
     case .error(let e): out.error(e, table: table, row: row, date: date(of: row))
     }
-    return false
   }
 }
 

@@ -124,7 +124,10 @@ enum Builtins {
       }
     case .matches:
       let pattern = try string(1)
-      guard let compiled = Pattern(pattern) else { throw fail("invalid pattern \"\(pattern)\"") }
+      guard let compiled = Pattern(pattern) else {
+        throw fail(
+          "invalid pattern \"\(pattern.prefix(80))\(pattern.count > 80 ? "..." : "")\" (at most \(Pattern.maxLength) characters and \(Pattern.maxDepth) nested groups)")
+      }
       return .bool(compiled.matches(try string(0)))
     case .len:
       switch try arg(0) {

@@ -55,6 +55,27 @@ public final class LookupIndex: @unchecked Sendable {
     }
   }
 
+  /// Whether some row with key `key` (in `candidates` order), whose window covers `at` when
+  /// given, satisfies `body`; stops at the first that does. Builds no arrays for full keys.
+  /// Rows that do not satisfy `body` are evaluated in order, as a caller scanning
+  /// `candidates(key)` would.
+  public func firstMatch<E: Error>(
+    _ key: [Value], at: CivilDate?, where body: (LedgerRow) throws(E) -> Bool
+  ) throws(E) -> Bool {
+    if key.count == keyColumns.count {
+      let k = key.contains { if case .integer = $0 { true } else { false } } ? key.map(LookupIndex.normalize) : key
+      guard let list = groups[k] else { return false }
+      for i in list where at == nil || covers(rows[i], at!) {
+        if try body(rows[i]) { return true }
+      }
+      return false
+    }
+    for row in candidates(key) where at == nil || covers(row, at!) {
+      if try body(row) { return true }
+    }
+    return false
+  }
+
   /// True when the row's validity window covers `date` (both ends included; empty ends open).
   public func covers(_ row: LedgerRow, _ date: CivilDate) -> Bool {
     guard let window else { return true }

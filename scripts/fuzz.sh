@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (Fuzz/) with AddressSanitizer and runs each for a given time.
+#
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      default: 600 s, all targets
+#   scripts/fuzz.sh 180 FuzzCSV                            one target for 3 minutes
+#   FUZZ_BUILD_ONLY=1 scripts/fuzz.sh                      build, do not run
+#
+# Targets run one after another (the machine may be shared). Each has a persistent corpus in
+# .build-fuzz/corpus/<target> (git-ignored), seeded from committed samples on every run; crash,
+# timeout and leak reproducers land in .build-fuzz/artifacts/<target>/. The script exits 1 if
+# any target found a problem, after printing one summary line per target:
+#   <target>: <seconds> s, <execs> execs (<execs/s> /s), corpus <files> files, <verdict>
+# Replay a reproducer with a plain build: swift build --product <target>; .build/debug/<target> FILE
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_TARGET="${1:-600}"
+shift || true
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzYAML FuzzExpression FuzzCSV)
+SCRATCH=.build-fuzz
+CONFIG="${FUZZ_CONFIG:-release}"
+
+# Swift's crash reporter would keep libFuzzer's pipes open after a crash; libFuzzer reports.
+export SWIFT_BACKTRACE=enable=no
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+
+if [ ! -d "$SCRATCH/checkouts" ] && [ -d .build/checkouts ]; then
+  mkdir -p "$SCRATCH" && cp -r .build/repositories .build/checkouts .build/workspace-state.json "$SCRATCH/" 2>/dev/null
+fi
+for target in "${TARGETS[@]}"; do
+  echo "== building $target ($CONFIG, -sanitize=fuzzer,address)"
+  swift build -c "$CONFIG" --product "$target" --scratch-path "$SCRATCH" \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >"$SCRATCH-$target-build.log" 2>&1 \
+    || { tail -40 "$SCRATCH-$target-build.log"; echo "build of $target failed"; exit 2; }
+done
+[ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
+BIN="$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)"
+
+# Seeds: committed samples; the harnesses read the first byte as a mode, so each seed is
+# added with a few mode bytes in front.
+seed() {  # seed <corpus dir> <mode bytes (octal escapes)> <files...>
+  local dir="$1" modes="$2"
+  shift 2
+  local f m i=0
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    i=$((i + 1))
+    if [ -z "$modes" ]; then
+      cp "$f" "$dir/seed-$i"
+    else
+      for m in $modes; do { printf "$m"; head -c 65536 "$f"; } >"$dir/seed-$i-${m//\\/}"; done
+    fi
+  done
+}
+
+# Expressions from YAML files: the values of where/assert/amount/date/... keys, one per seed.
+expression_seeds() {  # expression_seeds <corpus dir> <yaml files...>
+  local dir="$1"
+  shift
+  grep -hoE '^\s*-?\s*(where|assert|amount|date|at|group|start|end):\s*.+$' "$@" 2>/dev/null \
+    | sed -E 's/^\s*-?\s*[a-z_]+:\s*//; s/^"(.*)"$/\1/' | sort -u | head -500 \
+    | { i=0; while IFS= read -r line; do i=$((i + 1)); for m in '\000' '\001' '\002'; do
+          { printf "$m"; printf '%s' "$line"; } >"$dir/yamlexpr-$i-${m//\\/}"; done; done; }
+}
+
+TMPROOT="$(mktemp -d "${TMPDIR:-/dev/shm}/custody-fuzz.XXXXXX" 2>/dev/null || mktemp -d)"
+trap 'rm -rf "$TMPROOT"' EXIT
+export CUSTODY_FUZZ_TMP="$TMPROOT"
+
+status=0
+SUMMARY=()
+for target in "${TARGETS[@]}"; do
+  corpus="$SCRATCH/corpus/$target"
+  artifacts="$SCRATCH/artifacts/$target"
+  mkdir -p "$corpus" "$artifacts"
+  yaml_files=$(find Tests standards rules fixtures -name '*.yaml' 2>/dev/null | head -400)
+  case "$target" in
+    FuzzYAML)
+      seed "$corpus" "" $yaml_files Tests/CustodyRobustnessTests/Corpus/yaml/*
+      dict=Fuzz/dictionaries/yaml.dict ;;
+    FuzzExpression)
+      expression_seeds "$corpus" $yaml_files
+      seed "$corpus" '\000 \001 \002 \003' Tests/CustodyRobustnessTests/Corpus/expression/*
+      dict=Fuzz/dictionaries/expression.dict ;;
+    FuzzCSV)
+      seed "$corpus" '\000 \001 \005 \006 \010' $(find fixtures Tests -name '*.csv' -size -64k 2>/dev/null | head -200) \
+        Tests/CustodyRobustnessTests/Corpus/csv/*
+      dict=Fuzz/dictionaries/csv.dict ;;
+    *) dict="" ;;
+  esac
+  echo "== fuzzing $target for $SECONDS_PER_TARGET s (corpus $(ls "$corpus" | wc -l) files before)"
+  log="$SCRATCH/$target.log"
+  "$BIN/$target" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" ${dict:+-dict=$dict} >"$log" 2>&1
+  rc=$?
+  execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
+  secs=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
+  files=$(ls "$corpus" | wc -l)
+  if [ $rc -eq 0 ]; then
+    verdict="no crash"
+  else
+    status=1
+    verdict="FAILED (exit $rc): $(grep -m1 -E 'ERROR:|property violated|Fatal error|deadly signal|timeout' "$log" | head -c 200); reproducer in $artifacts/ ; log $log"
+  fi
+  line="$target: ${SECONDS_PER_TARGET} s, ${execs:-0} execs (${secs:-0} /s), corpus $files files, $verdict"
+  echo "$line"
+  SUMMARY+=("$line")
+done
+echo "== summary"
+printf '%s\n' "${SUMMARY[@]}"
+exit $status
