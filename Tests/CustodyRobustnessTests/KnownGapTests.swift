@@ -57,22 +57,18 @@ import Testing
     var row = Array(repeating: Value.null, count: table.columns.count)
     row[lines] = .integer(Int64.min)
     var frame = Frame(row: row)
-    _ = try? CustodyEngine.ExpressionCompiler(lookups: Lookups()).evaluate(node, &frame)
+    _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
   }
 
   /// Found by FuzzExpression: `-x` on an integer traps on overflow
-  /// (CustodyEngine/Evaluator/ExpressionCompiler.swift, `.integer(-i)`) instead of the
+  /// (CustodyEngine/Evaluator/ProgramCompiler.swift, `.integer(-i)`) instead of the
   /// `arithmeticOverflow` error that `+ - *` give.
   @Test func negatingTheSmallestInteger() async {
-    await withKnownIssue("unary minus on Int64.min traps (ExpressionCompiler.swift, .integer(-i))") {
-      await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("-lines < 0") }
-    }
+    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("-lines < 0") }
   }
 
   /// The same in `abs` (CustodyEngine/Evaluator/Builtins.swift, `n < 0 ? -n : n`).
   @Test func absOfTheSmallestInteger() async {
-    await withKnownIssue("abs(Int64.min) traps (Builtins.swift, .abs)") {
-      await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("abs(lines) > 0") }
-    }
+    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("abs(lines) > 0") }
   }
 }

@@ -83,7 +83,11 @@ public struct ProgramCompiler {
         case (_, .null):
           throw EvaluationError(.nullOperand, "`\(op.rawValue)` applied to null", at: node)
         case (.not, .bool(let b)): return .bool(!b)
-        case (.negate, .integer(let i)): return .integer(-i)
+        case (.negate, .integer(let i)):
+          // -Int64.min does not exist: an overflow error, never a trap.
+          let (r, o) = Int64(0).subtractingReportingOverflow(i)
+          if o { throw EvaluationError(.arithmeticOverflow, "integer overflow negating \(i)", at: node) }
+          return .integer(r)
         case (.negate, .decimal(let d)): return .decimal(d.negated)
         default:
           throw EvaluationError(.unexpectedType, "cannot apply `\(op.rawValue)` to \(v.literal)", at: node)
