@@ -115,7 +115,8 @@ public enum FindingExplainer {
     return v.literal
   }
 
-  static func children(_ node: ExprNode) -> [ExprNode] {
+  /// The direct sub-expressions of a node, in source order.
+  public static func children(_ node: ExprNode) -> [ExprNode] {
     switch node.kind {
     case .literal, .parameter, .field: []
     case .unary(_, let a): [a]
