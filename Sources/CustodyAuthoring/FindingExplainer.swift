@@ -124,6 +124,7 @@ public enum FindingExplainer {
     case .list(let items): items
     case .call(_, let args): args
     case .lookup(_, let key, let at): key + (at.map { [$0] } ?? [])
+    case .lookupWhere(_, _, _, let value, let at): [value] + (at.map { [$0] } ?? [])
     case .member(let base, _, _, _): [base]
     case .conditional(let a, let b, let c): [a, b, c]
     case .aggregate(_, let a): a.map { [$0] } ?? []
@@ -132,6 +133,7 @@ public enum FindingExplainer {
 
   static func collectLookups(_ node: ExprNode, into tables: inout Set<String>) {
     if case .lookup(let table, _, _) = node.kind { tables.insert(table) }
+    if case .lookupWhere(let table, _, _, _, _) = node.kind { tables.insert(table) }
     for child in children(node) { collectLookups(child, into: &tables) }
   }
 }
