@@ -1,7 +1,9 @@
 // custody-bench: measures reading and evaluation of a ledger folder with the Cu-again rules
 // (BenchStandard), in release builds (docs/performance.md). Not part of the product.
 //
-//   custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE] [--affiliates]
+//   custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE] [--threads N]
+//                [--standard standards/cu-again-coc.yaml]
+// Without --standard, the Cu-again rules built in Swift (BenchStandard) are used.
 //
 // --read times streaming every table through FolderLedger; --eval times Engine.evaluate
 // (read + evaluate). --dump writes the full result (findings, rules, clauses, accounts) so a
@@ -31,6 +33,8 @@ func option(_ name: String, _ args: inout [String]) -> String? {
 }
 let repeats = Int(option("--repeat", &args) ?? "1") ?? 1
 let dumpPath = option("--dump", &args)
+let threads = Int(option("--threads", &args) ?? "2") ?? 2
+let standardPath = option("--standard", &args)
 var doRead = flag("--read", &args)
 var doEval = flag("--eval", &args)
 var bench = BenchStandard()
@@ -50,15 +54,24 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
   return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-let standard = bench.build()
+var standard = bench.build()
+if let standardPath {
+  let compiled = Compiler().compileStandard(path: standardPath)
+  guard let s = compiled.standard else {
+    print(compiled.diagnostics.map(\.description).joined(separator: "\n"))
+    exit(2)
+  }
+  standard = s
+}
+let schema = standard.schema
 print("rules: \(standard.rules.count)")
 
 if doRead {
   for _ in 0..<repeats {
     var rows = 0
     let t = try seconds {
-      let ledger = try FolderLedger.open(folder: folder, schema: bench.schema)
-      for table in bench.schema.tables { try ledger.read(table: table.name) { _ in rows += 1 } }
+      let ledger = try FolderLedger.open(folder: folder, schema: schema)
+      for table in schema.tables { try ledger.read(table: table.name) { _ in rows += 1 } }
     }
     print(String(format: "read: %.3f s (%d rows)", t, rows))
   }
@@ -68,8 +81,8 @@ if doEval {
   for i in 0..<repeats {
     var result: EvaluationResult?
     let t = try seconds {
-      let ledger = try FolderLedger.open(folder: folder, schema: bench.schema)
-      result = try Engine(standard: standard, options: EngineOptions(evidenceLimit: 20)).evaluate(ledger: ledger)
+      let ledger = try FolderLedger.open(folder: folder, schema: schema)
+      result = try Engine(standard: standard, options: EngineOptions(evidenceLimit: 20, threads: threads)).evaluate(ledger: ledger)
     }
     guard let result else { continue }
     print(String(format: "evaluate: %.3f s", t), "verdict:", result.verdict, "findings:", result.findings.count)

@@ -75,6 +75,8 @@ public final class Engine: Sendable {
       let consumers = interested[table] ?? []
       if let rows = stored[table] {
         for row in rows { for (r, o) in consumers { r.consume(table: table, row: row, out: o) } }
+      } else if options.threads > 1, consumers.count > 1 {
+        try StreamLanes(table: table, consumers: consumers, lanes: options.threads).run(ledger)
       } else {
         try ledger.read(table: table) { row in
           for (r, o) in consumers { r.consume(table: table, row: row, out: o) }

@@ -47,7 +47,7 @@ final class UniqueCheck: CheckRunner {
   var gates: [String: [Source]] = [:]
   let tableNames: [String]
   // One-expression keys (the common case) hash the value itself, not a one-element array.
-  var single: [Value: Int] = [:]
+  var single = ValueIndex()
   var multi: [[Value]: Int] = [:]
   var groups: [Group] = []
   var repeats: [Repeats] = []
@@ -87,7 +87,7 @@ final class UniqueCheck: CheckRunner {
         }
         if spec.ignoreNulls, value.isNull { continue }
         out.counts.evaluated += 1
-        index = UniqueCheck.slot(&single[value, default: next])
+        index = single.findOrInsert(value, next).value
         if index != next { repeated(index, [value], source, table, row) }
       } else {
         var values: [Value] = []
@@ -144,14 +144,16 @@ final class UniqueCheck: CheckRunner {
   }
 
   private func storedKey(_ values: [Value]) -> [Value] {
-    if values.count == 1, let i = single.index(forKey: values[0]) { return [single[i].key] }
+    if values.count == 1, let key = single.storedKey(values[0]) { return [key] }
     if let i = multi.index(forKey: values) { return multi[i].key }
     return values
   }
 
   func finish(_ run: any FinishContext, out: RuleOutput) {
     var duplicates: [([Value], Group)] = []
-    for (key, i) in single where groups[i].count > 1 { duplicates.append(([key], groups[i])) }
+    for (key, i) in zip(single.keys, single.values) where groups[i].count > 1 {
+      duplicates.append(([key], groups[i]))
+    }
     for (key, i) in multi where groups[i].count > 1 { duplicates.append((key, groups[i])) }
     for (key, g) in duplicates.sorted(by: { a, b in
       (tableNames[a.1.table], a.1.line) < (tableNames[b.1.table], b.1.line)

@@ -16,6 +16,9 @@ public final class LookupIndex: @unchecked Sendable {
   /// Validity window columns, if the table has one.
   public let window: (from: Int?, to: Int?)?
   private var groups: [[Value]: [Int]] = [:]
+  /// The same groups by the single key value, when there is one key column (the common case):
+  /// a lookup then hashes one value and builds no key array.
+  private var single: [Value: [Int]] = [:]
 
   public init(table: TableSchema, rows: [LedgerRow], keyColumns: [Int]? = nil) {
     self.table = table.name
@@ -37,6 +40,17 @@ public final class LookupIndex: @unchecked Sendable {
         }
       }
     }
+    if self.keyColumns.count == 1 {
+      for (key, list) in groups { single[key[0]] = list }
+    }
+  }
+
+  /// `find([key], at:)` for a one-column key, without building a key array.
+  public func find(one key: Value, at: CivilDate?) -> LedgerRow? {
+    guard keyColumns.count == 1 else { return find([key], at: at) }
+    guard let list = single[LookupIndex.normalize(key)] else { return nil }
+    for i in list where at == nil || covers(rows[i], at!) { return rows[i] }
+    return nil
   }
 
   /// An index on one column for `table[column = value]`: each row is filed under its cell, or,
@@ -86,8 +100,15 @@ public final class LookupIndex: @unchecked Sendable {
     _ key: [Value], at: CivilDate?, where body: (LedgerRow) throws(E) -> Bool
   ) throws(E) -> Bool {
     if key.count == keyColumns.count {
-      let k = key.contains { if case .integer = $0 { true } else { false } } ? key.map(LookupIndex.normalize) : key
-      guard let list = groups[k] else { return false }
+      let list: [Int]
+      if key.count == 1 {
+        guard let found = single[LookupIndex.normalize(key[0])] else { return false }
+        list = found
+      } else {
+        let k = key.contains { if case .integer = $0 { true } else { false } } ? key.map(LookupIndex.normalize) : key
+        guard let found = groups[k] else { return false }
+        list = found
+      }
       for i in list where at == nil || covers(rows[i], at!) {
         if try body(rows[i]) { return true }
       }

@@ -173,9 +173,14 @@ public struct ProgramCompiler {
       guard let index else {
         throw EvaluationError(.unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node)
       }
+      var one: Value = .null
       var values: [Value] = []
-      values.reserveCapacity(key.count)
-      for k in key { values.append(try k(&f)) }
+      if key.count == 1 {
+        one = try key[0](&f)
+      } else {
+        values.reserveCapacity(key.count)
+        for k in key { values.append(try k(&f)) }
+      }
       var date: CivilDate?
       if let at {
         switch try at(&f) {
@@ -186,7 +191,8 @@ public struct ProgramCompiler {
           throw EvaluationError(.unexpectedType, "the value after @ is \(v.literal), not a date", at: node)
         }
       }
-      guard let row = index.find(values, at: date) else { return .null }
+      let found = key.count == 1 ? index.find(one: one, at: date) : index.find(values, at: date)
+      guard let row = found else { return .null }
       return .list(row.values)
     }
   }
