@@ -74,6 +74,8 @@ public final class LookupIndex: @unchecked Sendable {
       case let v: groups[[LookupIndex.normalize(v)], default: []].append(i)
       }
     }
+    // `find(one:at:)` reads `single`, as for one-column keys.
+    for (key, list) in groups { single[key[0]] = list }
   }
 
   /// Integers and decimals that are equal must hash equal as keys.
