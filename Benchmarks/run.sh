@@ -17,12 +17,15 @@ BIN="$(swift build -c release --show-bin-path)/custody"
 python3 -c "import duckdb" 2>/dev/null || pip install --quiet duckdb
 mkdir -p "$DATA"
 
-measure() { # prints "seconds maxrss_kb" for the command
-  local out; out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
-  echo "$out"
+measure() { # prints "seconds maxrss_kb cpu_seconds" for the command
+  # -o: time's own report must not go where the command's stderr goes (it is discarded).
+  local f; f=$(mktemp)
+  /usr/bin/time -o "$f" -f "%e %M %U %S" "$@" >/dev/null 2>/dev/null || true
+  tail -1 "$f" | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}'
+  rm -f "$f"
 }
 
-printf "%-10s %-10s %10s %10s %8s %12s %12s\n" rows tool seconds duckdb_s ratio custody_MB duckdb_MB
+printf "%-10s %10s %10s %8s %12s %12s %10s %10s\n" rows custody_s duckdb_s ratio custody_MB duckdb_MB custody_cpu duckdb_cpu
 for half in "${SIZES[@]}"; do
   rows=$((half * 2))
   dir="$DATA/ledger-$rows"
@@ -33,18 +36,20 @@ for half in "${SIZES[@]}"; do
   fi
   # Warm the page cache once so both tools read from memory.
   cat "$dir"/*.csv >/dev/null
-  best_c=""; mem_c=""
+  best_c=""; mem_c=""; cpu_c=""
   for _ in 1 2 3; do
-    read -r t m < <(measure "$BIN" validate --standard standards/cu-again-coc.yaml --ledger "$dir" \
-      --format json --output "$DATA/report-$rows.json" --deterministic || true)
-    if [ -z "$best_c" ] || awk "BEGIN{exit !($t < $best_c)}"; then best_c=$t; mem_c=$m; fi
+    read -r t m c < <(measure "$BIN" validate --standard standards/cu-again-coc.yaml --ledger "$dir" \
+      --format json --output "$DATA/report-$rows.json" --deterministic)
+    if [ -z "$best_c" ] || awk "BEGIN{exit !($t < $best_c)}"; then best_c=$t; mem_c=$m; cpu_c=$c; fi
   done
-  best_d=""; mem_d=""
+  best_d=""; mem_d=""; cpu_d=""
   for _ in 1 2 3; do
-    read -r t m < <(measure python3 Benchmarks/duckdb_checks.py "$dir")
-    if [ -z "$best_d" ] || awk "BEGIN{exit !($t < $best_d)}"; then best_d=$t; mem_d=$m; fi
+    read -r t m c < <(measure python3 Benchmarks/duckdb_checks.py "$dir")
+    if [ -z "$best_d" ] || awk "BEGIN{exit !($t < $best_d)}"; then best_d=$t; mem_d=$m; cpu_d=$c; fi
   done
   ratio=$(awk "BEGIN{printf \"%.2f\", $best_c / $best_d}")
-  printf "%-10s %-10s %10s %10s %8s %12d %12d\n" "$rows" custody "$best_c" "$best_d" "$ratio" $((mem_c / 1024)) $((mem_d / 1024))
+  printf "%-10s %10s %10s %8s %12d %12d %10s %10s\n" "$rows" "$best_c" "$best_d" "$ratio" $((mem_c / 1024)) $((mem_d / 1024)) "$cpu_c" "$cpu_d"
 done
-echo "(best of 3; ratio = custody / duckdb, below 1 means custody is faster; MB = peak RSS)"
+echo "(best of 3 wall-clock runs; ratio = custody / duckdb, below 1 means custody is faster;"
+echo " MB = peak RSS; cpu = user + system seconds of that run, less sensitive to other load)"
+uptime

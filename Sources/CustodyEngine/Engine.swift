@@ -111,7 +111,9 @@ public final class Engine: Sendable {
     case .row(let s): return RowCheck(s, instance: instance, run: run)
     case .unique(let s): return UniqueCheck(s, instance: instance, run: run)
     case .reference(let s):
-      let index = schema.table(s.target).map {
+      // On the target's own key, the lookup index built for `table[key]` is the same index.
+      let shared = s.targetKey.isEmpty ? run.lookups[s.target] : nil
+      let index = shared ?? schema.table(s.target).map {
         LookupIndex(table: $0, rows: stored[s.target] ?? [], keyColumns: s.targetKey.isEmpty ? nil : s.targetKey)
       }
       return ReferenceCheck(s, instance: instance, run: run, index: index)
