@@ -86,7 +86,7 @@ swift build -c release --product custody-bench-compile >/dev/null
 if [ -x .build/release/custody ] && .build/release/custody lint --help >/dev/null 2>&1; then
   for run in 1 2 3; do
     start=$(date +%s%N)
-    .build/release/custody lint "$dir" >/dev/null || true
+    .build/release/custody lint "$dir" >/dev/null 2>&1 || true
     end=$(date +%s%N)
     echo "custody lint run $run: $(((end - start) / 1000000)) ms (process start included)"
   done

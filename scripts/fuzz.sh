@@ -31,8 +31,8 @@ fi
 for target in "${TARGETS[@]}"; do
   echo "== building $target ($CONFIG, -sanitize=fuzzer,address)"
   swift build -c "$CONFIG" --product "$target" --scratch-path "$SCRATCH" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >"$SCRATCH-$target-build.log" 2>&1 \
-    || { tail -40 "$SCRATCH-$target-build.log"; echo "build of $target failed"; exit 2; }
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING >"$SCRATCH/build-$target.log" 2>&1 \
+    || { tail -40 "$SCRATCH/build-$target.log"; echo "build of $target failed"; exit 2; }
 done
 [ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
 BIN="$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)"

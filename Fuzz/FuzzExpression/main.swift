@@ -77,7 +77,8 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     source = YAMLScalar(
       value: text, style: .plain, span: SourceSpan(start: start, end: start.advanced(by: max(1, text.unicodeScalars.count))),
       raw: text)
-    maxLine = text.split(separator: "\n", omittingEmptySubsequences: false).count
+    // Positions count "\n" scalars (a "\r\n" is one Character, so split by scalars).
+    maxLine = 1 + text.unicodeScalars.count { $0 == "\n" }
   default:
     let yaml = mode == 1 ? doubleQuoted(text) : literalBlock(text)
     guard let s = scalar(fromYAML: yaml) else { return 0 }  // the loader's own fuzz target covers this

@@ -65,7 +65,8 @@ private func walk(_ node: YAMLNode, maxLine: Int) {
 public func fuzzYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let input = UnsafeBufferPointer(start: data, count: data == nil ? 0 : size)
   let bytes = Array(input)
-  let maxLine = FuzzProperties.lineCount(input, unicodeBreaks: true)
+  // libyaml puts the end of a file that lacks a final newline on the next line (column 1).
+  let maxLine = FuzzProperties.lineCount(input, unicodeBreaks: true) + 1
   var bag = DiagnosticBag()
   let node = YAMLLoader().load(bytes: bytes, path: path, into: &bag)
   FuzzProperties.checkLocations(bag.diagnostics, file: path, maxLine: maxLine)

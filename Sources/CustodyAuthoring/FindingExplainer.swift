@@ -115,7 +115,8 @@ public enum FindingExplainer {
     return v.literal
   }
 
-  static func children(_ node: ExprNode) -> [ExprNode] {
+  /// The direct sub-expressions of a node, in source order.
+  public static func children(_ node: ExprNode) -> [ExprNode] {
     switch node.kind {
     case .literal, .parameter, .field: []
     case .unary(_, let a): [a]
@@ -123,6 +124,7 @@ public enum FindingExplainer {
     case .list(let items): items
     case .call(_, let args): args
     case .lookup(_, let key, let at): key + (at.map { [$0] } ?? [])
+    case .lookupWhere(_, _, _, let value, let at): [value] + (at.map { [$0] } ?? [])
     case .member(let base, _, _, _): [base]
     case .conditional(let a, let b, let c): [a, b, c]
     case .aggregate(_, let a): a.map { [$0] } ?? []
@@ -131,6 +133,7 @@ public enum FindingExplainer {
 
   static func collectLookups(_ node: ExprNode, into tables: inout Set<String>) {
     if case .lookup(let table, _, _) = node.kind { tables.insert(table) }
+    if case .lookupWhere(let table, _, _, _, _) = node.kind { tables.insert(table) }
     for child in children(node) { collectLookups(child, into: &tables) }
   }
 }

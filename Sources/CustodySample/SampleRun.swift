@@ -355,10 +355,14 @@ struct SampleRun {
     }
     if case .pcl(let p) = claim {
       let partnerRow = world.partners[p]
-      // Claims go to the partner itself: the rule language cannot yet resolve a partner from an
-      // affiliate customer (docs/standards.md, "Language gaps"); the draw keeps the stream aligned.
-      _ = affiliateDraw
-      customer = partnerRow.id
+      // Two claims in five go to one of the partner's affiliated customers (when it has any);
+      // the book resolves them with partners[affiliates = customer] and debits the partner.
+      let affiliates = partnerRow.customerAffiliates
+      if !affiliates.isEmpty && affiliateDraw < 400_000 {
+        customer = affiliates[affiliateDraw % affiliates.count]
+      } else {
+        customer = partnerRow.id
+      }
       claimText = "PCL100/mb"
     } else if case .mr = claim {
       claimText = "MR100/mb"

@@ -264,11 +264,11 @@ private struct TreeBuilder {
       guard case .mapping(let start, let pairs, _, let anchor, let size, _) = stack.popLast() else { return false }
       let mapping = YAMLMapping(pairs: pairs, span: SourceSpan(start: start, end: location(event.end_mark)))
       checkDuplicates(mapping)
-      return add(.mapping(mapping), size: size, anchor: anchor)
+      return add(.mapping(mapping), size: size, anchor: anchor, counted: 1)
     case YAML_SEQUENCE_END_EVENT:
       guard case .sequence(let start, let items, let anchor, let size) = stack.popLast() else { return false }
       let sequence = YAMLSequence(items: items, span: SourceSpan(start: start, end: location(event.end_mark)))
-      return add(.sequence(sequence), size: size, anchor: anchor)
+      return add(.sequence(sequence), size: size, anchor: anchor, counted: 1)
     default:
       break
     }
@@ -286,8 +286,10 @@ private struct TreeBuilder {
   }
 
   /// Adds a finished node to its parent, counting its expanded size against the limit.
-  mutating func add(_ node: YAMLNode, size: Int, anchor: String?) -> Bool {
-    expanded += size
+  /// `counted` is what the node adds to the expanded total: a closed mapping or sequence
+  /// counts only itself (its children were counted as they were added).
+  mutating func add(_ node: YAMLNode, size: Int, anchor: String?, counted: Int? = nil) -> Bool {
+    expanded += counted ?? size
     if expanded > limits.maxExpandedNodes {
       diagnostics.report(
         .aliasExpansionLimit,
@@ -300,7 +302,9 @@ private struct TreeBuilder {
       root = node
       return true
     }
-    switch top {
+    // `consume` leaves `items` / `pairs` uniquely referenced, so appending does not copy the
+    // whole array (a copy per node made a long list or mapping quadratic).
+    switch consume top {
     case .sequence(let start, var items, let a, let s):
       items.append(node)
       stack.append(.sequence(start: start, items: items, anchor: a, size: s + size))

@@ -106,3 +106,21 @@ import Testing
     try Self.assertGolden(text, "diff-cu-again-1.0-1.1.txt")
   }
 }
+
+/// `custody schema FORMAT` prints exactly the committed docs/schemas files (the editor setup in
+/// docs/editing.md points at those files).
+@Suite struct EditorSchemaTests {
+  @Test(arguments: EditorSchemas.all.map(\.name))
+  func printedSchemaEqualsTheCommittedFile(name: String) throws {
+    let printed = try #require(EditorSchemas.all.first { $0.name == name }?.json)
+    let committed = try String(
+      contentsOfFile: PlantedFixtureTests.root + "/docs/schemas/\(name).schema.json", encoding: .utf8)
+    #expect(printed == committed)
+    let parsed = try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any]
+    #expect(parsed?["$id"] as? String == "https://custody.dev/schemas/\(name).schema.json")
+  }
+
+  @Test func everyFormatHasASchema() {
+    #expect(EditorSchemas.all.map(\.name) == ["standard", "rule", "book", "ledger-schema", "profile"])
+  }
+}

@@ -47,4 +47,28 @@ import Testing
         _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
     }
   }
+
+  /// Evaluates `text` against a row whose integer column `lines` holds `Int64.min` (a valid
+  /// ledger cell: -9223372036854775808), in a child process.
+  static func evaluateWithSmallestInteger(_ text: String) {
+    let table = Robust.expressionReceipts
+    let (node, _) = CustodyLanguage.ExpressionCompiler.compile(text: text, table: table, schema: Robust.expressionSchema)
+    guard let node, let lines = table.columnIndex("lines") else { return }
+    var row = Array(repeating: Value.null, count: table.columns.count)
+    row[lines] = .integer(Int64.min)
+    var frame = Frame(row: row)
+    _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
+  }
+
+  /// Found by FuzzExpression: `-x` on an integer traps on overflow
+  /// (CustodyEngine/Evaluator/ProgramCompiler.swift, `.integer(-i)`) instead of the
+  /// `arithmeticOverflow` error that `+ - *` give.
+  @Test func negatingTheSmallestInteger() async {
+    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("-lines < 0") }
+  }
+
+  /// The same in `abs` (CustodyEngine/Evaluator/Builtins.swift, `n < 0 ? -n : n`).
+  @Test func absOfTheSmallestInteger() async {
+    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("abs(lines) > 0") }
+  }
 }

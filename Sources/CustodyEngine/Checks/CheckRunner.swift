@@ -201,6 +201,7 @@ extension ExprNode {
   func collectLookupTables(into set: inout Set<String>) {
     visit { node in
       if case .lookup(let t, _, _) = node.kind { set.insert(t) }
+      if case .lookupWhere(let t, _, _, _, _) = node.kind { set.insert(t) }
     }
   }
 
@@ -215,6 +216,9 @@ extension ExprNode {
     case .list(let items), .call(_, let items): for i in items { i.visit(body) }
     case .lookup(_, let key, let at):
       for k in key { k.visit(body) }
+      at?.visit(body)
+    case .lookupWhere(_, _, _, let value, let at):
+      value.visit(body)
       at?.visit(body)
     case .member(let a, _, _, _): a.visit(body)
     case .conditional(let a, let b, let c):

@@ -84,7 +84,10 @@ enum Builtins {
     switch function {
     case .abs:
       let x = try arg(0)
-      if case .integer(let n) = x { return .integer(n < 0 ? -n : n) }
+      if case .integer(let n) = x {
+        guard n != .min else { throw EvaluationError(.arithmeticOverflow, "abs(\(n)) overflows", at: node) }
+        return .integer(n < 0 ? -n : n)
+      }
       return .decimal(try decimal(0).magnitude)
     case .min, .max:
       var items = v

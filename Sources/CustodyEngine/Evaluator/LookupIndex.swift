@@ -53,6 +53,31 @@ public final class LookupIndex: @unchecked Sendable {
     return nil
   }
 
+  /// An index on one column for `table[column = value]`: each row is filed under its cell, or,
+  /// for a list cell, under each element. Groups keep file order (the first row in file order
+  /// wins), whatever the window; the window only filters.
+  public init(
+    table: String, rows: [LedgerRow], window: (from: Int?, to: Int?)?, column: Int
+  ) {
+    self.table = table
+    self.rows = rows
+    self.window = window
+    self.keyColumns = [column]
+    for (i, row) in rows.enumerated() where column < row.values.count {
+      switch row[column] {
+      case .null: continue
+      case .list(let items):
+        var seen = Set<Value>()
+        for item in items where item != .null && seen.insert(LookupIndex.normalize(item)).inserted {
+          groups[[LookupIndex.normalize(item)], default: []].append(i)
+        }
+      case let v: groups[[LookupIndex.normalize(v)], default: []].append(i)
+      }
+    }
+    // `find(one:at:)` reads `single`, as for one-column keys.
+    for (key, list) in groups { single[key[0]] = list }
+  }
+
   /// Integers and decimals that are equal must hash equal as keys.
   static func normalize(_ v: Value) -> Value {
     if case .integer(let i) = v { return .decimal(ExactDecimal(mantissa: Int128(i), scale: 0)) }

@@ -12,6 +12,26 @@ public final class Lookups: @unchecked Sendable {
   public init() {}
   public func add(_ index: LookupIndex) { indexes[index.table] = index }
   public subscript(table: String) -> LookupIndex? { indexes[table] }
+
+  private let lock = Lock()
+  private var columnIndexes: [ColumnKey: LookupIndex] = [:]
+  private struct ColumnKey: Hashable {
+    var table: String
+    var column: Int
+  }
+
+  /// The index of `table` on one column, for `table[column = value]`: built on first use from the
+  /// rows of the table's key index (list cells expanded), then shared.
+  public func index(_ table: String, column: Int) -> LookupIndex? {
+    lock.withLock {
+      let key = ColumnKey(table: table, column: column)
+      if let built = columnIndexes[key] { return built }
+      guard let base = indexes[table] else { return nil }
+      let built = LookupIndex(table: table, rows: base.rows, window: base.window, column: column)
+      columnIndexes[key] = built
+      return built
+    }
+  }
 }
 
 /// Turns a type-checked `ExprNode` tree into nested closures once per rule instance, so a row
@@ -83,7 +103,11 @@ public struct ProgramCompiler {
         case (_, .null):
           throw EvaluationError(.nullOperand, "`\(op.rawValue)` applied to null", at: node)
         case (.not, .bool(let b)): return .bool(!b)
-        case (.negate, .integer(let i)): return .integer(-i)
+        case (.negate, .integer(let i)):
+          // -Int64.min does not exist: an overflow error, never a trap.
+          let (r, o) = Int64(0).subtractingReportingOverflow(i)
+          if o { throw EvaluationError(.arithmeticOverflow, "integer overflow negating \(i)", at: node) }
+          return .integer(r)
         case (.negate, .decimal(let d)): return .decimal(d.negated)
         default:
           throw EvaluationError(.unexpectedType, "cannot apply `\(op.rawValue)` to \(v.literal)", at: node)
@@ -113,6 +137,9 @@ public struct ProgramCompiler {
       }
     case .lookup(let table, let key, let at):
       return compileLookup(table, key.map(compile), at.map(compile), node)
+    case .lookupWhere(let table, let column, let name, let value, let at):
+      let index = lookups.index(table, column: column)
+      return compileLookup(table, [compile(value)], at.map(compile), node, index: index, what: "column '\(name)' of")
     case .member(let base, let column, let name, let nullSafe):
       let pb = compile(base)
       return { (f: inout Frame) throws(EvaluationError) -> Value in
@@ -135,13 +162,16 @@ public struct ProgramCompiler {
     }
   }
 
+  /// A key lookup (`index` defaults to the table's key index) or a column lookup (`index` on
+  /// that column); both find the first candidate row whose window covers the date.
   private func compileLookup(
-    _ table: String, _ key: [Program], _ at: Program?, _ node: ExprNode
+    _ table: String, _ key: [Program], _ at: Program?, _ node: ExprNode,
+    index: LookupIndex?? = nil, what: String = ""
   ) -> Program {
-    let index = lookups[table]
+    let index = index ?? lookups[table]
     return { (f: inout Frame) throws(EvaluationError) -> Value in
       guard let index else {
-        throw EvaluationError(.unexpectedType, "table '\(table)' is not loaded for lookups", at: node)
+        throw EvaluationError(.unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node)
       }
       var one: Value = .null
       var values: [Value] = []

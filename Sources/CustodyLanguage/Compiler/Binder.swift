@@ -158,7 +158,7 @@ struct Binder {
   }
 
   /// What `{...}` in a message may read: the checked row (and `ref`), an aggregate's group
-  /// fields, or a book's account components with `balance` and `date`.
+  /// fields, or a book's account components.
   static func messageEnvironment(_ spec: CheckSpec, checker: CheckCompiler) -> ExpressionEnvironment {
     switch spec {
     case .row(let s): return checker.env(checker.schema.table(s.table))
@@ -178,7 +178,8 @@ struct Binder {
     case .periodCoverage(let s): return checker.env(checker.schema.table(s.periods.table))
     case .massBalance(let s):
       var e = checker.env(nil)
-      e.groupFields = s.book.accountKey.map { ($0, ValueType.string) } + [("balance", .decimal(unit: nil)), ("date", .date)]
+      // The engine renders these per account: the account key components, in order.
+      e.groupFields = s.book.accountKey.map { ($0, ValueType.string) }
       return e
     }
   }

@@ -1,5 +1,6 @@
 import Crypto
 import CustodyDiagnostics
+import Dispatch
 import CustodyValues
 import CustodyYAML
 
@@ -25,20 +26,43 @@ final class CompileSession {
   func load(_ path: String) -> YAMLNode? {
     touched.insert(path)
     if let cached = files[path] { return cached.root }
-    var loader = YAMLLoader(limits: options.yamlLimits, sources: options.sources)
-    loader.sources = options.sources
+    let (root, sha, diagnostics) = Self.read(path, options: options)
+    bag.append(contentsOf: diagnostics)
+    files[path] = (root, sha)
+    return root
+  }
+
+  /// Reads and parses files not yet cached on all cores (libyaml parsing dominates the
+  /// compile of a large rule library); results enter the cache in path order.
+  func preload(_ paths: [String]) {
+    let missing = paths.filter { files[$0] == nil }
+    guard missing.count > 8 else { return }
+    let results = ResultBox(count: missing.count)
+    let options = self.options
+    DispatchQueue.concurrentPerform(iterations: missing.count) { i in
+      results.set(i, Self.read(missing[i], options: options))
+    }
+    for (i, path) in missing.enumerated() {
+      guard let (root, sha, diagnostics) = results.get(i) else { continue }
+      bag.append(contentsOf: diagnostics)
+      files[path] = (root, sha)
+    }
+  }
+
+  static func read(_ path: String, options: CompilerOptions) -> (YAMLNode?, String, [Diagnostic]) {
+    var bag = DiagnosticBag()
+    let loader = YAMLLoader(limits: options.yamlLimits, sources: options.sources)
     switch FileBytes.read(path: path, limit: options.yamlLimits.maxBytes) {
     case .failure(.tooLarge(let size)):
       bag.report(.fileTooLarge, "YAML file is \(size) bytes; the limit is \(options.yamlLimits.maxBytes) bytes", at: .file(path))
-      files[path] = (nil, "")
+      return (nil, "", bag.diagnostics)
     case .failure(.unreadable(let reason)):
       bag.report(.fileUnreadable, "cannot read '\(path)': \(reason)", at: .file(path))
-      files[path] = (nil, "")
+      return (nil, "", bag.diagnostics)
     case .success(let bytes):
       let root = loader.load(bytes: bytes, path: path, into: &bag)
-      files[path] = (root, Self.sha256(bytes))
+      return (root, sha256(bytes), bag.diagnostics)
     }
-    return files[path]?.root
   }
 
   func sha(_ path: String) -> String { files[path]?.sha256 ?? "" }
@@ -77,7 +101,9 @@ final class CompileSession {
         bag.report(.fileNotFound, "rules path '\(path)' does not exist", at: span)
         continue
       }
-      for file in Paths.yamlFiles(under: path) { add(file: file, to: &lib) }
+      let files = Paths.yamlFiles(under: path)
+      preload(files)
+      for file in files { add(file: file, to: &lib) }
     }
     return lib
   }
@@ -111,4 +137,13 @@ final class CompileSession {
         suggestions: Suggestions.closest(to: kind, in: ["standard", "rule", "book", "schema", "profile"]))
     }
   }
+}
+
+/// Slots for results computed concurrently, guarded by a lock.
+private final class ResultBox: @unchecked Sendable {
+  private var slots: [(YAMLNode?, String, [Diagnostic])?]
+  private let lock = Lock()
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  func set(_ i: Int, _ value: (YAMLNode?, String, [Diagnostic])) { lock.withLock { slots[i] = value } }
+  func get(_ i: Int) -> (YAMLNode?, String, [Diagnostic])? { lock.withLock { slots[i] } }
 }

@@ -156,6 +156,10 @@ enum Digest {
       out += "lookup " + table
       list(key, &out)
       opt(at, &out)
+    case .lookupWhere(let table, let column, let name, let value, let at):
+      out += "lookupwhere \(table).\(column).\(name)"
+      expr(value, &out)
+      opt(at, &out)
     case .member(let base, let column, let name, let nullSafe):
       out += "member \(column).\(name).\(nullSafe)"
       expr(base, &out)

@@ -16,6 +16,7 @@ extension CompileSession {
       files += Paths.yamlFiles(under: path)
     }
     files = Array(Set(files)).sorted()
+    preload(files)
     var standards: [CompiledStandard] = []
     var resolvedAll: [Resolved] = []
     var library = Library()
