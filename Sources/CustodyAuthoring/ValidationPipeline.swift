@@ -21,6 +21,10 @@ public enum ValidationPipeline {
     public var expectStandardSHA256: String?
     public var toolVersion: String
     public var sources: SourceCache
+    /// Bounds on YAML files and expressions (docs/limits.md).
+    public var compilerOptions = CompilerOptions()
+    /// Bounds on ledger files (docs/limits.md).
+    public var ledgerLimits = LedgerReadLimits()
 
     public init(
       standardPath: String, ledgerPath: String, profilePath: String? = nil,
@@ -50,14 +54,16 @@ public enum ValidationPipeline {
     case evaluated(Report, EvaluationResult, CompiledStandard)
   }
 
-  public static func compile(_ path: String, sources: SourceCache) -> CompileResult {
-    var options = CompilerOptions()
+  public static func compile(
+    _ path: String, sources: SourceCache, options: CompilerOptions = CompilerOptions()
+  ) -> CompileResult {
+    var options = options
     options.sources = sources
     return Compiler(options: options).compileStandard(path: path)
   }
 
   public static func run(_ request: Request) -> Outcome {
-    let compiled = compile(request.standardPath, sources: request.sources)
+    let compiled = compile(request.standardPath, sources: request.sources, options: request.compilerOptions)
     guard let standard = compiled.standard else {
       return .invalidInput(compiled.diagnostics, omitted: compiled.omittedDiagnostics)
     }
@@ -75,7 +81,8 @@ public enum ValidationPipeline {
     var profile: MappingProfile?
     var profileDigest: Report.FileDigest?
     if let path = request.profilePath {
-      profile = MappingProfile.load(path: path, schema: standard.schema, into: &bag)
+      profile = MappingProfile.load(
+        path: path, schema: standard.schema, into: &bag, limits: request.compilerOptions.yamlLimits)
       if let bytes = FileManager.default.contents(atPath: path) {
         profileDigest = Report.FileDigest(path: path, sha256: Digests.sha256Hex(bytes))
       }
@@ -88,7 +95,9 @@ public enum ValidationPipeline {
 
     let ledger: FolderLedger
     do throws(LedgerError) {
-      ledger = try FolderLedger.open(folder: request.ledgerPath, schema: standard.schema, profile: profile)
+      ledger = try FolderLedger.open(
+        folder: request.ledgerPath, schema: standard.schema, profile: profile,
+        options: LedgerOpenOptions(limits: request.ledgerLimits))
     } catch {
       return .unreadableLedger(error.diagnostic)
     }

@@ -22,9 +22,12 @@ extension CustodyCommand {
     @Option(help: "Output format: text or json.")
     var format: DiagnosticsOutput.Format = .text
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func run() throws {
       let sources = SourceCache()
-      var options = CompilerOptions()
+      var options = limits.compilerOptions
       options.sources = sources
       let targets = paths.isEmpty ? ["standards", "rules"] : paths
       let result = Compiler(options: options).lint(paths: targets)

@@ -52,6 +52,9 @@ extension CustodyCommand {
     @Option(help: "Date waivers are judged on, YYYY-MM-DD (default: today).")
     var asOf: String?
 
+    @OptionGroup(title: "Limits")
+    var limits: LimitOptions
+
     func validate() throws {
       if evidenceLimit < 0 { throw ValidationError("--evidence-limit must be 0 or more") }
       if let asOf, CivilDate.parseISO(asOf) == nil {
@@ -64,12 +67,14 @@ extension CustodyCommand {
 
     func run() throws {
       let sources = SourceCache()
-      let request = ValidationPipeline.Request(
+      var request = ValidationPipeline.Request(
         standardPath: standard, ledgerPath: ledger, profilePath: profile, waiversPath: waivers,
         asOf: asOf.flatMap(CivilDate.parseISO) ?? Today.date, failOn: failOn,
         evidenceLimit: evidenceLimit, deterministic: deterministic,
         expectStandardSHA256: expectStandardSha256, toolVersion: CustodyCommand.version,
         sources: sources)
+      request.compilerOptions = limits.compilerOptions
+      request.ledgerLimits = limits.ledgerLimits
       if Terminal.stderrIsTTY { Terminal.err("custody: validating \(ledger) against \(standard)...\r") }
       switch ValidationPipeline.run(request) {
       case .invalidInput(let diagnostics, let omitted):
