@@ -38,6 +38,7 @@ let package = Package(
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
         .product(name: "Collections", package: "swift-collections"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -73,7 +74,6 @@ let package = Package(
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
         "CustodyEngine", "CustodyReports",
-        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -87,10 +87,27 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Measures compiling 1,000 rules (scripts/bench-compile.sh); not part of the product.
+    .executableTarget(
+      name: "custody-bench-compile",
+      dependencies: ["CustodyLanguage"],
+      swiftSettings: swiftSettings
+    ),
     // Measures the CSV reader (scripts/bench-read.sh); not part of the product.
     .executableTarget(
       name: "custody-bench-read",
       dependencies: ["CustodyValues", "CustodyLedger"],
+      swiftSettings: swiftSettings
+    ),
+    // Measures reading and evaluation with the Cu-again rules built in Swift (docs/performance.md);
+    // not part of the product.
+    .executableTarget(
+      name: "custody-bench",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
+      ],
+      path: "Benchmarks/custody-bench",
       swiftSettings: swiftSettings
     ),
     // Generates realistic canonical ledgers (demos, fixtures, benchmarks): `custody sample`.
@@ -143,7 +160,8 @@ let package = Package(
     .testTarget(
       name: "CustodyEngineTests",
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
       ],
       swiftSettings: swiftSettings
     ),
@@ -177,6 +195,8 @@ let package = Package(
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
+      // YAML-only variant standards, read from the source tree by path.
+      exclude: ["Variants"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -13,12 +13,12 @@ if swift run custody sample --help >/dev/null 2>&1; then
   for kind in out-of-scope-site duplicate-entry-id ineligible-origin supplier-not-passed \
     duplicate-document copper-mismatch pcl-wrong-supplier period-gap missing-conversion-factor \
     overdraft negative-period-close expired-credits stock-difference pcl-wrong-customer \
-    missing-document document-mismatch unknown-claim transfer-across-entities wrong-cfp-factor; do
-    # The folder is the clause id the kind breaks (custody sample prints it in expected.yaml).
+    missing-document document-mismatch unknown-claim transfer-across-entities wrong-cfp-factor site-overdraft; do
+    # The folder (planted/<clause id>) is named in the expected.yaml the generator writes.
     tmp="$(mktemp -d)"
     swift run custody sample --out "$tmp" --receipts 600 --shipments 500 --seed "$SEED" --plant "$kind"
-    clause="$(sed -n 's/^clause: //p' "$tmp/expected.yaml" | tr 'A-Z' 'a-z')"
-    mkdir -p fixtures/planted && rm -rf "fixtures/planted/$clause" && mv "$tmp" "fixtures/planted/$clause"
+    folder="$(sed -n 's/^fixture: //p' "$tmp/expected.yaml")"
+    mkdir -p fixtures/planted && rm -rf "fixtures/$folder" && mv "$tmp" "fixtures/$folder"
   done
 else
   # Until the CLI wires `custody sample`, the integration test writes the same fixtures.

@@ -49,7 +49,7 @@ private func scalar(fromYAML yaml: String) -> YAMLScalar? {
 }
 
 private func evaluate(_ node: ExprNode) {
-  let evaluator = CustodyEngine.ExpressionCompiler(lookups: Fixtures.lookups, tracing: true)
+  let evaluator = ProgramCompiler(lookups: Fixtures.lookups, tracing: true)
   let program = evaluator.compile(node)
   for row in Fixtures.rows {
     var frame = Frame(row: row, trace: Trace())

@@ -319,6 +319,7 @@ public enum EditorSchemas {
     "sections"
   ]
 }
+
 """#),
     ("rule", #"""
 {
@@ -729,6 +730,7 @@ public enum EditorSchemas {
     "check"
   ]
 }
+
 """#),
     ("book", #"""
 {
@@ -1172,6 +1174,7 @@ public enum EditorSchemas {
     "account"
   ]
 }
+
 """#),
     ("ledger-schema", #"""
 {
@@ -1307,6 +1310,7 @@ public enum EditorSchemas {
     "tables"
   ]
 }
+
 """#),
     ("profile", #"""
 {
@@ -1408,6 +1412,7 @@ public enum EditorSchemas {
     "profile"
   ]
 }
+
 """#),
   ]
 }

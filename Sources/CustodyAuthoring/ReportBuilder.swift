@@ -68,7 +68,9 @@ public enum ReportBuilder {
         account = slice.account.joined(separator: "|")
         accounts.append(
           Report.AccountTrace(
-            rule: f.ruleID, account: account!, opening: slice.openingBalance.canonicalDescription,
+            rule: f.ruleID, account: account!,
+            period: slice.periodEnd.map { "\(slice.periodStart?.description ?? "")..\($0)" },
+            opening: slice.openingBalance.canonicalDescription,
             steps: slice.postings.map {
               Report.AccountTrace.Step(
                 date: $0.date.description, kind: $0.kind.rawValue, amount: $0.amount.canonicalDescription,

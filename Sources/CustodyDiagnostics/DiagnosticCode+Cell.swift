@@ -5,7 +5,9 @@ extension DiagnosticCode {
     fix: "Fill the cell in the export; a required column must hold a value on every row.")
   public static let notANumber = DiagnosticCode(
     "CUS7002", "a cell is not a plain decimal number",
-    fix: "Write the number with digits and one decimal point (no exponent, NaN or infinity); use a mapping profile for a decimal comma.")
+    fix:
+      "Write the number with digits and one decimal point (no exponent, NaN or infinity); use a mapping profile for a decimal comma."
+  )
   public static let tooManyDecimals = DiagnosticCode(
     "CUS7003", "a number has more fractional digits than the column allows",
     fix: "Round in the source system, or raise `scale:` for the column in the ledger schema.")
@@ -18,7 +20,8 @@ extension DiagnosticCode {
     "CUS7006", "a cell is not a valid date",
     fix: "Write dates as YYYY-MM-DD, or declare the export's format in a mapping profile.")
   public static let badBoolean = DiagnosticCode(
-    "CUS7007", "a cell is not a boolean", fix: "Write true or false, or map other spellings in a profile.")
+    "CUS7007", "a cell is not a boolean",
+    fix: "Write true or false, or map other spellings in a profile.")
   public static let unknownEnumValue = DiagnosticCode(
     "CUS7008", "a cell holds a value the column does not allow",
     fix: "Use one of the listed values, or map the export's spelling with a profile's `values:`.")
@@ -31,7 +34,8 @@ extension DiagnosticCode {
     fix: "Write the cell as a JSON string, number, boolean or null.")
   public static let unitConversion = DiagnosticCode(
     "CUS7011", "a quantity cannot be converted to the column's unit exactly",
-    fix: "The converted value overflows an exact decimal; check the cell and the profile's `units:`.")
+    fix:
+      "The converted value overflows an exact decimal; check the cell and the profile's `units:`.")
 
   static let cellCodes: [DiagnosticCode] = [
     emptyRequiredCell, notANumber, tooManyDecimals, belowMinimum, notAnInteger, badDate,

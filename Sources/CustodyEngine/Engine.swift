@@ -55,6 +55,15 @@ public final class Engine: Sendable {
       runners.append((instance, makeRunner(instance, run: run, stored: stored, schema: schema)))
     }
 
+    // Mass-balance checks over books with the same sources collect their postings once.
+    var collectors: [BookCollector.ShareKey: BookCollector] = [:]
+    for (instance, runner) in runners {
+      guard let check = runner as? MassBalanceCheck, let out = outputs[instance.id] else { continue }
+      let key = BookCollector.ShareKey(check.spec.book)
+      if let shared = collectors[key] { check.share(shared) } else { collectors[key] = check.collector }
+      check.collector.outputs.append(out)
+    }
+
     // 3. Stream each table once to every check that reads it.
     var interested: [String: [(any CheckRunner, RuleOutput)]] = [:]
     for (instance, runner) in runners {
@@ -66,6 +75,8 @@ public final class Engine: Sendable {
       let consumers = interested[table] ?? []
       if let rows = stored[table] {
         for row in rows { for (r, o) in consumers { r.consume(table: table, row: row, out: o) } }
+      } else if options.threads > 1, consumers.count > 1 {
+        try StreamLanes(table: table, consumers: consumers, lanes: options.threads).run(ledger)
       } else {
         try ledger.read(table: table) { row in
           for (r, o) in consumers { r.consume(table: table, row: row, out: o) }
@@ -100,7 +111,9 @@ public final class Engine: Sendable {
     case .row(let s): return RowCheck(s, instance: instance, run: run)
     case .unique(let s): return UniqueCheck(s, instance: instance, run: run)
     case .reference(let s):
-      let index = schema.table(s.target).map {
+      // On the target's own key, the lookup index built for `table[key]` is the same index.
+      let shared = s.targetKey.isEmpty ? run.lookups[s.target] : nil
+      let index = shared ?? schema.table(s.target).map {
         LookupIndex(table: $0, rows: stored[s.target] ?? [], keyColumns: s.targetKey.isEmpty ? nil : s.targetKey)
       }
       return ReferenceCheck(s, instance: instance, run: run, index: index)
@@ -145,6 +158,14 @@ final class Finisher: FinishContext {
       return
     }
     runner.finish(self, out: out)
+    if out.unreadableCount > 0 {
+      out.add(
+        Finding(
+          ruleID: id, clauseIDs: [], severity: nil, status: .skipped,
+          code: DiagnosticCode.unreadableCellSkipped.id,
+          message: "\(out.unreadableCount) row\(out.unreadableCount == 1 ? "" : "s") not judged: a cell this rule reads could not be read",
+          location: instance.span, evidence: out.unreadable, evidenceTotal: out.unreadableCount))
+    }
     status[id] = out.status
     var why: [String] = []
     if let e = out.firstError { why.append("first error: \(e)") }

@@ -1,10 +1,11 @@
+import Crypto
+import CustodyDiagnostics
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Crypto
-import CustodyDiagnostics
 
 @inline(__always)
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
@@ -23,6 +24,8 @@ public struct LedgerReadLimits: Sendable, Hashable {
   public var maxRecordBytes: Int = 16 << 20
   /// Most fields in one record or keys in one object.
   public var maxColumns: Int = 4096
+  /// Cell errors kept per ledger (all are counted; see `FolderLedger.cellErrorCounts`).
+  public var maxCellErrors: Int = 100_000
   /// Bytes read from the file per chunk.
   public var chunkBytes: Int = 1 << 20
   public init() {}

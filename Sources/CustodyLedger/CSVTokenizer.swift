@@ -33,18 +33,29 @@ final class CSVTokenizer {
   private var firstRead = true
   private var finished = false
 
-  // The current record: unquoted field bytes back to back in `out`, field i ends at ends[i].
+  // The current record. An unquoted field that lies inside the chunk is not copied: its start
+  // is stored as -(chunk offset + 1). Quoted fields and fields cut by a chunk boundary are
+  // unquoted into `out` (start >= 0). Before a refill overwrites the chunk, `relocate` copies
+  // the record's chunk-backed fields into `out`.
   private var out: UnsafeMutablePointer<UInt8>
   private var outCapacity: Int
   private var outCount = 0
   private var fieldBegin = 0
-  private var ends: UnsafeMutablePointer<Int>
+  /// The current field already has bytes in `out`.
+  private var fieldInOut = false
+  private var recordBytes = 0
+  private var starts: UnsafeMutablePointer<Int>
+  private var lengths: UnsafeMutablePointer<Int>
   private var fieldLines: UnsafeMutablePointer<Int>
   private var endsCapacity: Int
   /// Number of fields in the current record.
   private(set) var fieldCount = 0
   /// Physical line where the current record starts.
   private(set) var recordLine = 1
+
+  /// 1 for bytes that end an unquoted run (delimiter, quote, CR, LF); 2 for a quoted run
+  /// (quote, CR, LF). One table load per byte instead of four compares.
+  private let stops: UnsafeMutablePointer<UInt8>
 
   private var state = State.fieldStart
   private var inRecord = false
@@ -66,28 +77,37 @@ final class CSVTokenizer {
     self.delimiter = delimiter
     self.limits = limits
     self.stream = try ByteStream(path: path)
-    chunkCapacity = max(limits.chunkBytes, 1) + 4
+    // At least 4 bytes per read, so the first read always sees a whole BOM.
+    chunkCapacity = max(limits.chunkBytes, 4) + 4
     chunk = .allocate(capacity: chunkCapacity)
     outCapacity = 1 << 16
     out = .allocate(capacity: outCapacity)
     endsCapacity = 64
-    ends = .allocate(capacity: endsCapacity)
+    starts = .allocate(capacity: endsCapacity)
+    lengths = .allocate(capacity: endsCapacity)
     fieldLines = .allocate(capacity: endsCapacity)
+    stops = .allocate(capacity: 256)
+    stops.initialize(repeating: 0, count: 256)
+    for b in [CSVTokenizer.quote, CSVTokenizer.lf, CSVTokenizer.cr] { stops[Int(b)] = 3 }
+    stops[Int(delimiter)] |= 1
   }
 
   deinit {
     chunk.deallocate()
     out.deallocate()
-    ends.deallocate()
+    starts.deallocate()
+    lengths.deallocate()
     fieldLines.deallocate()
+    stops.deallocate()
   }
 
   // MARK: Record access
 
   /// The bytes of field `i` of the current record (valid until the next `next()`).
   @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-    let start = i == 0 ? 0 : ends[i - 1]
-    return UnsafeBufferPointer(start: out + start, count: ends[i] - start)
+    let s = starts[i]
+    return UnsafeBufferPointer(
+      start: s < 0 ? UnsafePointer(chunk + (-s - 1)) : UnsafePointer(out + s), count: lengths[i])
   }
 
   func fieldString(_ i: Int) -> String { String(decoding: field(i), as: UTF8.self) }
@@ -104,7 +124,8 @@ final class CSVTokenizer {
       if p >= limit {
         switch stop {
         case .invalid(let offset) where offset == p:
-          throw error(.ledgerNotUTF8, "invalid UTF-8 byte 0x\(hex(chunk[p])); the file is not UTF-8", at: p)
+          throw error(
+            .ledgerNotUTF8, "invalid UTF-8 byte 0x\(hex(chunk[p])); the file is not UTF-8", at: p)
         case .nul(let offset) where offset == p:
           throw error(.nulByte, "NUL byte in a text file; is it binary or UTF-16?", at: p)
         default: break
@@ -130,6 +151,7 @@ final class CSVTokenizer {
       fieldStartColumn = column(at: fieldStartPos)
       fieldStartResolved = true
     }
+    if inRecord { try relocate() }
     colValue += scalars(from: colPos, to: limit)
     let carry = filled - limit
     if carry > 0 { (chunk).update(from: chunk + limit, count: carry) }
@@ -172,7 +194,8 @@ final class CSVTokenizer {
     case .quoted, .quotedCR:
       throw LedgerError(
         Diagnostic(
-          .unterminatedQuote, "quoted field opened here is never closed", at: span(fieldLine, fieldStartColumn)))
+          .unterminatedQuote, "quoted field opened here is never closed",
+          at: span(fieldLine, fieldStartColumn)))
     case .fieldStart, .afterCR:
       if !inRecord { return false }
     case .unquoted, .quoteSeen: break
@@ -209,6 +232,7 @@ final class CSVTokenizer {
           outCount = 0
           fieldBegin = 0
           fieldCount = 0
+          recordBytes = 0
         }
         fieldStartPos = i
         fieldStartResolved = false
@@ -216,28 +240,35 @@ final class CSVTokenizer {
         if c == quote {
           i += 1
           state = .quoted
+          fieldInOut = true
         } else {
           state = .unquoted
         }
       case .unquoted:
         let s = i
-        while i < end {
-          let c = b[i]
-          if c == delim || c == lf || c == cr || c == quote { break }
-          i += 1
+        while i < end && stops[Int(b[i])] & 1 == 0 { i += 1 }
+        if i == end {
+          try append(b + s, i - s)
+          fieldInOut = true
+          break
         }
-        if i > s { try append(b + s, i - s) }
-        if i == end { break }
         let c = b[i]
-        if c == delim {
+        if c == quote {
+          p = i
+          throw error(
+            .strayQuote,
+            "quote inside an unquoted field; quote the whole field and double inner quotes", at: i)
+        }
+        if fieldInOut {
+          try append(b + s, i - s)
           try endField()
+        } else {
+          try endField(chunkStart: s, length: i - s)
+        }
+        if c == delim {
           i += 1
           state = .fieldStart
-        } else if c == quote {
-          p = i
-          throw error(.strayQuote, "quote inside an unquoted field; quote the whole field and double inner quotes", at: i)
         } else {
-          try endField()
           i += 1
           p = i
           endRecord(newlineWasCR: c == cr)
@@ -245,11 +276,7 @@ final class CSVTokenizer {
         }
       case .quoted:
         let s = i
-        while i < end {
-          let c = b[i]
-          if c == quote || c == lf || c == cr { break }
-          i += 1
-        }
+        while i < end && stops[Int(b[i])] & 2 == 0 { i += 1 }
         if i > s { try append(b + s, i - s) }
         if i == end { break }
         let c = b[i]
@@ -330,7 +357,12 @@ final class CSVTokenizer {
 
   @inline(__always) private func append(_ src: UnsafePointer<UInt8>, _ n: Int) throws(LedgerError) {
     try reserve(n)
-    (out + outCount).update(from: src, count: n)
+    let dst = out + outCount
+    if n <= 32 {  // most cells are short: a loop beats a memmove call
+      for k in 0..<n { dst[k] = src[k] }
+    } else {
+      dst.update(from: src, count: n)
+    }
     outCount += n
   }
 
@@ -366,7 +398,54 @@ final class CSVTokenizer {
     outCapacity = capacity
   }
 
+  /// Ends an out-backed field.
   @inline(__always) private func endField() throws(LedgerError) {
+    try addField(start: fieldBegin, length: outCount - fieldBegin)
+  }
+
+  /// Ends a field that lies inside the chunk (no copy).
+  @inline(__always) private func endField(chunkStart: Int, length: Int) throws(LedgerError) {
+    if length > limits.maxFieldBytes {
+      throw LedgerError(
+        Diagnostic(
+          .fieldTooLarge, "field is larger than \(limits.maxFieldBytes) bytes",
+          at: span(fieldLine, currentFieldColumn())))
+    }
+    try addField(start: -(chunkStart + 1), length: length)
+  }
+
+  /// Copies the record's chunk-backed fields into `out` before the chunk is overwritten,
+  /// keeping the current field's partial bytes last and contiguous.
+  private func relocate() throws(LedgerError) {
+    var chunkBacked = false
+    for k in 0..<fieldCount where starts[k] < 0 { chunkBacked = true }
+    if !chunkBacked { return }
+    let partial = outCount - fieldBegin
+    let saved = UnsafeMutablePointer<UInt8>.allocate(capacity: max(partial, 1))
+    defer { saved.deallocate() }
+    saved.update(from: out + fieldBegin, count: partial)
+    outCount = fieldBegin
+    for k in 0..<fieldCount where starts[k] < 0 {
+      let n = lengths[k]
+      if outCount + n > outCapacity { try grow(outCount + n) }
+      (out + outCount).update(from: chunk + (-starts[k] - 1), count: n)
+      starts[k] = outCount
+      outCount += n
+    }
+    fieldBegin = outCount
+    if outCount + partial > outCapacity { try grow(outCount + partial) }
+    (out + outCount).update(from: saved, count: partial)
+    outCount += partial
+  }
+
+  @inline(__always) private func addField(start: Int, length: Int) throws(LedgerError) {
+    recordBytes += length
+    if recordBytes > limits.maxRecordBytes {
+      throw LedgerError(
+        Diagnostic(
+          .recordTooLarge, "record is larger than \(limits.maxRecordBytes) bytes",
+          at: span(recordLine, 1)))
+    }
     if fieldCount >= limits.maxColumns {
       throw LedgerError(
         Diagnostic(
@@ -375,21 +454,27 @@ final class CSVTokenizer {
     }
     if fieldCount == endsCapacity {
       let capacity = endsCapacity * 2
-      let e = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+      let s = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+      let n = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
       let l = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
-      e.update(from: ends, count: fieldCount)
+      s.update(from: starts, count: fieldCount)
+      n.update(from: lengths, count: fieldCount)
       l.update(from: fieldLines, count: fieldCount)
-      ends.deallocate()
+      starts.deallocate()
+      lengths.deallocate()
       fieldLines.deallocate()
-      ends = e
+      starts = s
+      lengths = n
       fieldLines = l
       endsCapacity = capacity
     }
     if trackColumns { headerColumns.append(currentFieldColumn()) }
-    ends[fieldCount] = outCount
+    starts[fieldCount] = start
+    lengths[fieldCount] = length
     fieldLines[fieldCount] = fieldLine
     fieldCount += 1
     fieldBegin = outCount
+    fieldInOut = false
   }
 
   private func currentFieldColumn() -> Int {

@@ -32,12 +32,14 @@ public struct CellParser: Sendable {
       case .success(let d):
         if let maxScale, d.scale > maxScale {
           return .error(
-            .tooManyDecimals, "'\(text)' has \(d.scale) fractional digits; at most \(maxScale) allowed")
+            .tooManyDecimals,
+            "'\(text)' has \(d.scale) fractional digits; at most \(maxScale) allowed")
         }
         if let minimum = column.minimum, d < minimum {
           return .error(
             .belowMinimum,
-            minimum.isZero ? "negative quantity \(text)" : "\(text) is below the minimum \(minimum)")
+            minimum.isZero ? "negative quantity \(text)" : "\(text) is below the minimum \(minimum)"
+          )
         }
         return .value(.decimal(d))
       }
@@ -68,7 +70,10 @@ public struct CellParser: Sendable {
       }
       return .value(.string(text))
     case .list(let separator):
-      let items = text.split(separator: Character(separator), omittingEmptySubsequences: true)
+      // A schema's separator is normally one character; split on the whole string so an empty
+      // or longer separator never traps.
+      let items = (separator.isEmpty ? [Substring(text)] : text.split(separator: separator))
+        .filter { !$0.isEmpty }
         .map { Value.string(String($0)) }
       return .value(.list(items))
     }

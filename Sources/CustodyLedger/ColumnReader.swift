@@ -4,7 +4,7 @@ import CustodyValues
 /// Reads the cells of one schema column. Well-formed canonical cells take byte-level fast
 /// paths (decimals, ISO dates, enumeration values, short strings); anything else goes through
 /// `CellParser`, so every error message is the one inline test rows give too.
-struct ColumnReader {
+final class ColumnReader {
   let column: ColumnSchema
   let parser: CellParser
   /// Export value -> schema value, applied before parsing.
@@ -20,6 +20,7 @@ struct ColumnReader {
     case none
   }
   private let fast: Fast
+  private var interner = StringInterner()
 
   init(column: ColumnSchema, settings: TableSettings) {
     self.column = column
@@ -48,10 +49,12 @@ struct ColumnReader {
     if bytes.count > 0 {
       switch fast {
       case .string:
-        return .value(.string(String(decoding: bytes, as: UTF8.self)))
+        return .value(interner.value(bytes))
       case .decimal(let maxScale, let minimum):
-        if case .success(let d) = ExactDecimal.parse(bytes: bytes, decimalComma: parser.decimalComma),
-          maxScale.map({ d.scale <= $0 }) ?? true, minimum.map({ !(d < $0) }) ?? true
+        if let d = ColumnReader.plainDecimal(bytes, separator: parser.decimalComma ? 44 : 46)
+          ?? ExactDecimal.parse(bytes: bytes, decimalComma: parser.decimalComma).success,
+          maxScale.map({ d.scale <= $0 }) ?? true,
+          minimum.map({ $0.isZero ? d.mantissa >= 0 : !(d < $0) }) ?? true
         {
           return .value(.decimal(d))
         }
@@ -59,7 +62,9 @@ struct ColumnReader {
         if let d = CivilDate.parseISO(bytes: bytes) { return .value(.date(d)) }
       case .enumeration(let values):
         for candidate in values where candidate.bytes.count == bytes.count {
-          if candidate.bytes.withUnsafeBufferPointer({ memEqual($0, bytes) }) { return .value(candidate.value) }
+          if candidate.bytes.withUnsafeBufferPointer({ memEqual($0, bytes) }) {
+            return .value(candidate.value)
+          }
         }
       case .none: break
       }
@@ -74,7 +79,9 @@ struct ColumnReader {
     // A unit conversion: parse as written (no scale limit: the scale applies to tonnes as
     // written), multiply exactly, then check the minimum.
     var unscaled = column
-    if case .decimal(let unit, _) = column.type { unscaled.type = .decimal(unit: unit, maxScale: nil) }
+    if case .decimal(let unit, _) = column.type {
+      unscaled.type = .decimal(unit: unit, maxScale: nil)
+    }
     unscaled.minimum = nil
     switch parser.parse(text, as: unscaled) {
     case .error(let code, let message): return .error(code, message)
@@ -84,11 +91,50 @@ struct ColumnReader {
         return .error(.unitConversion, "'\(text)' x \(factor) t overflows an exact decimal")
       }
       if let minimum = column.minimum, t < minimum {
-        return .error(.belowMinimum, minimum.isZero ? "negative quantity \(text)" : "\(text) is below the minimum \(minimum)")
+        return .error(
+          .belowMinimum,
+          minimum.isZero ? "negative quantity \(text)" : "\(text) is below the minimum \(minimum)")
       }
       return .value(.decimal(t))
     }
   }
+}
+
+extension ColumnReader {
+  /// The common case `digits[.digits]` with at most 18 digits, accumulated in 64 bits (cheaper
+  /// than 128-bit steps); anything else (a sign, more digits, errors) is left to
+  /// `ExactDecimal.parse`.
+  @inline(__always)
+  static func plainDecimal(_ b: UnsafeBufferPointer<UInt8>, separator: UInt8) -> ExactDecimal? {
+    let n = b.count
+    if n == 0 || n > 19 { return nil }
+    var v: UInt64 = 0
+    var scale = 0
+    var point = -1
+    var i = 0
+    while i < n {
+      let c = b[i]
+      if c &- 48 < 10 {
+        v = v &* 10 &+ UInt64(c &- 48)
+      } else if c == separator && point < 0 && i > 0 && i < n - 1 {
+        point = i
+      } else {
+        return nil
+      }
+      i += 1
+    }
+    if point >= 0 {
+      scale = n - 1 - point
+      if n - 1 > 18 { return nil }
+    } else if n > 18 {
+      return nil
+    }
+    return ExactDecimal(mantissa: Int128(v), scale: scale)
+  }
+}
+
+extension Result {
+  fileprivate var success: Success? { if case .success(let s) = self { s } else { nil } }
 }
 
 @inline(__always)

@@ -1,10 +1,11 @@
+import CustodyDiagnostics
+import CustodyValues
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import CustodyDiagnostics
-import CustodyValues
 
 /// Options for opening a ledger folder.
 public struct LedgerOpenOptions: Sendable, Hashable {
@@ -26,7 +27,10 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   public let options: LedgerOpenOptions
   let plans: [String: TablePlan]
   public private(set) var files: [LedgerFileInfo] = []
+  /// Cell errors kept (the first `limits.maxCellErrors` of the ledger).
   public private(set) var cellErrors: [CellError] = []
+  /// Every cell error counted by table and code, including those past the keep limit.
+  public private(set) var cellErrorCounts: [String: [DiagnosticCode: Int]] = [:]
   private var readTables: Set<String> = []
 
   /// How one table is stored in the folder.
@@ -39,7 +43,10 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     var settings: TableSettings
   }
 
-  private init(folder: String, schema: LedgerSchema, profile: MappingProfile?, options: LedgerOpenOptions, plans: [String: TablePlan]) {
+  private init(
+    folder: String, schema: LedgerSchema, profile: MappingProfile?, options: LedgerOpenOptions,
+    plans: [String: TablePlan]
+  ) {
     self.folder = folder
     self.schema = schema
     self.profile = profile
@@ -57,7 +64,9 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
       let reason = errno == ELOOP ? "a symlink loop" : "not a folder"
       throw LedgerError(
-        Diagnostic(.ledgerFolderUnreadable, "cannot open ledger folder '\(folder)': \(reason)", at: .file(folder)))
+        Diagnostic(
+          .ledgerFolderUnreadable, "cannot open ledger folder '\(folder)': \(reason)",
+          at: .file(folder)))
     }
     var plans: [String: TablePlan] = [:]
     for table in schema.tables {
@@ -70,18 +79,22 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       }
       plans[table.name] = plan
     }
-    return FolderLedger(folder: folder, schema: schema, profile: profile, options: options, plans: plans)
+    return FolderLedger(
+      folder: folder, schema: schema, profile: profile, options: options, plans: plans)
   }
 
   /// Finds the table's file: the profile's `file:`, else `<stem>.csv` or `<stem>.jsonl`.
-  private static func locate(table: TableSchema, folder: String, settings: TableSettings) throws(LedgerError) -> TablePlan {
+  private static func locate(table: TableSchema, folder: String, settings: TableSettings)
+    throws(LedgerError) -> TablePlan
+  {
     let base = folder.hasSuffix("/") ? folder : folder + "/"
     var candidates: [(String, Format)]
     if let file = settings.mapping.file {
       let lower = file.lowercased()
       candidates = [(file, lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv)]
     } else {
-      let stem = table.file.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".")
+      let stem = table.file.split(separator: ".", omittingEmptySubsequences: false).dropLast()
+        .joined(separator: ".")
       let name = stem.isEmpty ? table.file : stem
       candidates = [(name + ".csv", .csv), (name + ".jsonl", .jsonl)]
     }
@@ -100,7 +113,8 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     }
     guard let (path, format) = found.first else {
       if table.optional {
-        return TablePlan(table: table, path: base + candidates[0].0, format: .absent, settings: settings)
+        return TablePlan(
+          table: table, path: base + candidates[0].0, format: .absent, settings: settings)
       }
       throw LedgerError(
         Diagnostic(
@@ -116,28 +130,39 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   }
 
   /// Opens a CSV table and binds its header.
-  static func openCSV(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (CSVTokenizer, HeaderBinding) {
-    let tokenizer = try CSVTokenizer(path: plan.path, delimiter: delimiterByte(plan.settings), limits: limits)
+  static func openCSV(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (
+    CSVTokenizer, HeaderBinding
+  ) {
+    let tokenizer = try CSVTokenizer(
+      path: plan.path, delimiter: delimiterByte(plan.settings), limits: limits)
     guard try tokenizer.next() else {
       throw LedgerError(
-        Diagnostic(.emptyLedgerFile, "\(plan.table.file) is empty; it needs at least a header row", at: .file(plan.path)))
+        Diagnostic(
+          .emptyLedgerFile, "\(plan.table.file) is empty; it needs at least a header row",
+          at: .file(plan.path)))
     }
     let header = (0..<tokenizer.fieldCount).map { trimmed(tokenizer.fieldString($0)) }
     let binding = try HeaderBinding.bind(
-      header: header, columns: tokenizer.headerColumns, line: tokenizer.recordLine, table: plan.table,
+      header: header, columns: tokenizer.headerColumns, line: tokenizer.recordLine,
+      table: plan.table,
       settings: plan.settings, path: plan.path)
     return (tokenizer, binding)
   }
 
   /// Opens a JSON Lines table; the first object's keys are checked like a header.
-  static func openJSONLines(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (JSONLinesReader, HeaderBinding, [(key: String, column: Int, value: JSONCell)]?) {
+  static func openJSONLines(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (
+    JSONLinesReader, HeaderBinding, [(key: String, column: Int, value: JSONCell)]?
+  ) {
     let reader = try JSONLinesReader(path: plan.path, limits: limits)
     guard let first = try reader.next() else {
       throw LedgerError(
-        Diagnostic(.emptyLedgerFile, "\(plan.path) is empty; it needs at least one object", at: .file(plan.path)))
+        Diagnostic(
+          .emptyLedgerFile, "\(plan.path) is empty; it needs at least one object",
+          at: .file(plan.path)))
     }
     let binding = try HeaderBinding.bind(
-      header: first.map(\.key), columns: first.map { $0.column }, line: reader.line, table: plan.table,
+      header: first.map(\.key), columns: first.map { $0.column }, line: reader.line,
+      table: plan.table,
       settings: plan.settings, path: plan.path)
     return (reader, binding, first)
   }
@@ -158,24 +183,30 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
           .unknownTable, "unknown table '\(table)'", at: nil,
           suggestions: Suggestions.closest(to: table, in: schema.tables.map(\.name))))
     }
-    let first = readTables.insert(table).inserted
-    var errors: [CellError] = []
+    // Recorded once, after the first complete read (a failed read records nothing).
+    let first = !readTables.contains(table)
+    var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - cellErrors.count))
     let info: LedgerFileInfo
     switch plan.format {
     case .absent:
-      info = LedgerFileInfo(table: table, path: plan.path, sha256: "", rows: 0, bytes: 0, absent: true)
+      info = LedgerFileInfo(
+        table: table, path: plan.path, sha256: "", rows: 0, bytes: 0, absent: true)
     case .csv:
       info = try readCSV(plan, errors: &errors, body)
     case .jsonl:
       info = try readJSONLines(plan, errors: &errors, body)
     }
     if first {
+      readTables.insert(table)
       files.append(info)
-      cellErrors += errors
+      cellErrors += errors.kept
+      cellErrorCounts[table] = errors.counts
     }
   }
 
-  private func readCSV(_ plan: TablePlan, errors: inout [CellError], _ body: (LedgerRow) throws -> Void) throws -> LedgerFileInfo {
+  private func readCSV(
+    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (LedgerRow) throws -> Void
+  ) throws -> LedgerFileInfo {
     let (tok, binding) = try FolderLedger.openCSV(plan, limits: options.limits)
     let rows = RowAssembler(plan: plan, binding: binding)
     var count = 0
@@ -189,8 +220,11 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       extraColumns: binding.extraColumns)
   }
 
-  private func readJSONLines(_ plan: TablePlan, errors: inout [CellError], _ body: (LedgerRow) throws -> Void) throws -> LedgerFileInfo {
-    let (reader, binding, firstObject) = try FolderLedger.openJSONLines(plan, limits: options.limits)
+  private func readJSONLines(
+    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (LedgerRow) throws -> Void
+  ) throws -> LedgerFileInfo {
+    let (reader, binding, firstObject) = try FolderLedger.openJSONLines(
+      plan, limits: options.limits)
     let rows = RowAssembler(plan: plan, binding: binding)
     var extras = binding.extraColumns
     var known = Set(extras)
@@ -199,15 +233,18 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     var line = reader.line
     while let pairs = object {
       count += 1
-      let row = rows.assembleJSON(line: line, pairs: pairs, errors: &errors, extras: { key in
-        if known.insert(key).inserted { extras.append(key) }
-      })
+      let row = rows.assembleJSON(
+        line: line, pairs: pairs, errors: &errors,
+        extras: { key in
+          if known.insert(key).inserted { extras.append(key) }
+        })
       try body(row)
       object = try reader.next()
       line = reader.line
     }
     let (sha, bytes) = try reader.finish()
     return LedgerFileInfo(
-      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes, extraColumns: extras)
+      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
+      extraColumns: extras)
   }
 }

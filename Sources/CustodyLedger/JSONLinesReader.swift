@@ -1,5 +1,11 @@
 import CustodyDiagnostics
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A JSON value as a ledger cell: numbers keep the text they were written with, so
 /// `0.1` is read by `ExactDecimal` exactly and never passes through a Double.
 enum JSONCell: Equatable {
@@ -54,12 +60,16 @@ final class JSONLinesReader {
       switch checked {
       case .invalid(let o), .incomplete(let o):
         throw LedgerError(
-          Diagnostic(.ledgerNotUTF8, "invalid UTF-8 byte; the file is not UTF-8", at: span(content, o)))
+          Diagnostic(
+            .ledgerNotUTF8, "invalid UTF-8 byte; the file is not UTF-8", at: span(content, o)))
       case .nul(let o):
-        throw LedgerError(Diagnostic(.nulByte, "NUL byte in a text file; is it binary or UTF-16?", at: span(content, o)))
+        throw LedgerError(
+          Diagnostic(
+            .nulByte, "NUL byte in a text file; is it binary or UTF-16?", at: span(content, o)))
       case .valid: break
       }
-      var parser = JSONObjectParser(bytes: Array(content), maxColumns: limits.maxColumns)
+      var parser = JSONObjectParser(
+        bytes: Array(content), maxColumns: limits.maxColumns, maxFieldBytes: limits.maxFieldBytes)
       do {
         return try parser.parseObject()
       } catch let failure {
@@ -85,7 +95,15 @@ final class JSONLinesReader {
     var pending: [UInt8] = []
     while true {
       if start < end {
-        if let nl = buffer[start..<end].firstIndex(of: 10) {
+        let from = start
+        let upTo = end
+        let found = buffer.withUnsafeBufferPointer { b -> Int? in
+          guard let base = b.baseAddress, let hit = memchr(base + from, 10, upTo - from) else {
+            return nil
+          }
+          return hit.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
+        }
+        if let nl = found {
           pending += buffer[start..<nl]
           start = nl + 1
           try checkSize(pending.count)
@@ -101,7 +119,9 @@ final class JSONLinesReader {
       }
       start = 0
       end = n
-      if firstRead && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
+      if firstRead && n >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
+        start = 3
+      }
       firstRead = false
       if n == 0 { return pending.isEmpty ? nil : pending }
     }
@@ -128,11 +148,14 @@ struct JSONObjectParser {
 
   let bytes: [UInt8]
   let maxColumns: Int
+  /// Largest string value, as for a CSV field (LedgerReadLimits.maxFieldBytes).
+  let maxFieldBytes: Int
   var i = 0
 
-  init(bytes: [UInt8], maxColumns: Int) {
+  init(bytes: [UInt8], maxColumns: Int, maxFieldBytes: Int = 1 << 20) {
     self.bytes = bytes
     self.maxColumns = maxColumns
+    self.maxFieldBytes = maxFieldBytes
   }
 
   mutating func parseObject() throws(Failure) -> [(key: String, column: Int, value: JSONCell)] {
@@ -150,10 +173,14 @@ struct JSONObjectParser {
         guard peek == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
         let key = try parseString()
         if !seen.insert(key).inserted {
-          throw Failure(code: .duplicateHeader, message: "key '\(key)' appears twice in the object", offset: keyOffset)
+          throw Failure(
+            code: .duplicateHeader, message: "key '\(key)' appears twice in the object",
+            offset: keyOffset)
         }
         if pairs.count >= maxColumns {
-          throw Failure(code: .tooManyColumns, message: "object has more than \(maxColumns) keys", offset: keyOffset)
+          throw Failure(
+            code: .tooManyColumns, message: "object has more than \(maxColumns) keys",
+            offset: keyOffset)
         }
         skipSpace()
         try expect(UInt8(ascii: ":"), "expected ':' after the key")
@@ -223,7 +250,9 @@ struct JSONObjectParser {
       return n
     }
     if peek == UInt8(ascii: "-") { i += 1 }
-    if digits() == 0 { throw Failure(code: .jsonLinesSyntax, message: "expected a value", offset: s) }
+    if digits() == 0 {
+      throw Failure(code: .jsonLinesSyntax, message: "expected a value", offset: s)
+    }
     if peek == UInt8(ascii: ".") {
       i += 1
       if digits() == 0 { throw fail("expected digits after '.'") }
@@ -237,9 +266,14 @@ struct JSONObjectParser {
   }
 
   private mutating func parseString() throws(Failure) -> String {
+    let start = i
     i += 1  // opening quote
     var out: [UInt8] = []
     while true {
+      if out.count > maxFieldBytes {
+        throw Failure(
+          code: .fieldTooLarge, message: "field is larger than \(maxFieldBytes) bytes", offset: start)
+      }
       guard let c = peek else { throw fail("string is never closed") }
       if c == UInt8(ascii: "\"") {
         i += 1

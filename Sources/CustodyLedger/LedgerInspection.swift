@@ -62,19 +62,24 @@ extension FolderLedger {
       }
       guard let info = files.last(where: { $0.table == table.name }) else { continue }
       var byCode: [String: Int] = [:]
-      for e in cellErrors where e.table == table.name { byCode[e.code.id, default: 0] += 1 }
+      for (code, count) in cellErrorCounts[table.name] ?? [:] { byCode[code.id] = count }
       tables.append(
         LedgerInspection.Table(
           name: table.name, format: plan.format.rawValue, file: info,
           dateRanges: dateColumns.compactMap { c in
-            ranges[c].map { LedgerInspection.DateRange(column: table.columns[c].name, min: $0.0, max: $0.1) }
+            ranges[c].map {
+              LedgerInspection.DateRange(column: table.columns[c].name, min: $0.0, max: $0.1)
+            }
           },
           mapping: profile?.describe(table: table.name) ?? [], cellErrors: byCode))
     }
     var counts: [DiagnosticCode: Int] = [:]
-    for e in cellErrors { counts[e.code, default: 0] += 1 }
+    for (_, byCode) in cellErrorCounts {
+      for (code, count) in byCode { counts[code, default: 0] += count }
+    }
     return LedgerInspection(
-      folder: folder, schema: "\(schema.id) v\(schema.version)", profile: profile?.name, tables: tables,
+      folder: folder, schema: "\(schema.id) v\(schema.version)", profile: profile?.name,
+      tables: tables,
       cellErrorsByCode: counts.sorted { $0.key.id < $1.key.id }.map { ($0.key, $0.value) })
   }
 }

@@ -18,11 +18,15 @@ extension MappingProfile {
   public static func load(
     text: String, path: String, schema: LedgerSchema, into diagnostics: inout DiagnosticBag
   ) -> MappingProfile? {
-    guard let node = YAMLLoader().load(text: text, path: path, into: &diagnostics) else { return nil }
+    guard let node = YAMLLoader().load(text: text, path: path, into: &diagnostics) else {
+      return nil
+    }
     return build(node, path: path, schema: schema, into: &diagnostics)
   }
 
-  private static let topKeys = ["profile", "description", "delimiter", "decimal_comma", "date_format", "tables"]
+  private static let topKeys = [
+    "profile", "description", "delimiter", "decimal_comma", "date_format", "tables",
+  ]
   private static let tableKeys = [
     "file", "delimiter", "decimal_comma", "date_format", "columns", "units", "constants", "values",
   ]
@@ -31,8 +35,10 @@ extension MappingProfile {
     _ node: YAMLNode, path: String, schema: LedgerSchema, into bag: inout DiagnosticBag
   ) -> MappingProfile? {
     let before = bag.errorCount
-    guard let map = node.mapping, let nameNode = map["profile"]?.scalar, map.keys.first == "profile" else {
-      bag.report(.profileInvalidValue, "a profile file starts with `profile: <name>`", at: node.span)
+    guard let map = node.mapping, let nameNode = map["profile"]?.scalar, map.keys.first == "profile"
+    else {
+      bag.report(
+        .profileInvalidValue, "a profile file starts with `profile: <name>`", at: node.span)
       return nil
     }
     checkKeys(map, allowed: topKeys, into: &bag)
@@ -42,7 +48,9 @@ extension MappingProfile {
     if let d = map["date_format"] { profile.dateFormat = dateFormat(d, into: &bag) ?? "yyyy-MM-dd" }
     if let tablesNode = map["tables"] {
       guard let tables = tablesNode.mapping else {
-        bag.report(.profileInvalidValue, "`tables` is a mapping of table name to its mapping", at: tablesNode.span)
+        bag.report(
+          .profileInvalidValue, "`tables` is a mapping of table name to its mapping",
+          at: tablesNode.span)
         return nil
       }
       for (key, value) in tables.pairs {
@@ -101,8 +109,10 @@ extension MappingProfile {
           suggestions: Suggestions.closest(to: s, in: QuantityUnit.allCases.map(\.rawValue)))
         continue
       }
-      if case .decimal = table.column(key.value)?.type {} else {
-        bag.report(.profileInvalidValue, "column '\(key.value)' is not a decimal quantity", at: key.span)
+      if case .decimal = table.column(key.value)?.type {
+      } else {
+        bag.report(
+          .profileInvalidValue, "column '\(key.value)' is not a decimal quantity", at: key.span)
         continue
       }
       m.units[key.value] = unit
@@ -112,7 +122,9 @@ extension MappingProfile {
     }
     for (key, value) in columnPairs("values") {
       guard let pairs = value.mapping?.pairs else {
-        bag.report(.profileInvalidValue, "`values` of '\(key.value)' maps export values to schema values", at: value.span)
+        bag.report(
+          .profileInvalidValue, "`values` of '\(key.value)' maps export values to schema values",
+          at: value.span)
         continue
       }
       var valueMap: [String: String] = [:]
@@ -124,17 +136,21 @@ extension MappingProfile {
     return m
   }
 
-  private static func checkKeys(_ map: YAMLMapping, allowed: [String], into bag: inout DiagnosticBag) {
+  private static func checkKeys(
+    _ map: YAMLMapping, allowed: [String], into bag: inout DiagnosticBag
+  ) {
     for pair in map.pairs where !allowed.contains(pair.key.value) {
       bag.report(
-        .profileUnknownKey, "unknown key '\(pair.key.value)' in a mapping profile", at: pair.key.span,
+        .profileUnknownKey, "unknown key '\(pair.key.value)' in a mapping profile",
+        at: pair.key.span,
         suggestions: Suggestions.closest(to: pair.key.value, in: allowed))
     }
   }
 
   private static func string(_ node: YAMLNode, into bag: inout DiagnosticBag) -> String? {
     guard let s = node.scalar, !s.isNull || s.style != .plain else {
-      bag.report(.profileInvalidValue, "expected a text value, found \(node.kindDescription)", at: node.span)
+      bag.report(
+        .profileInvalidValue, "expected a text value, found \(node.kindDescription)", at: node.span)
       return nil
     }
     return s.value
@@ -153,9 +169,11 @@ extension MappingProfile {
   private static func delimiter(_ node: YAMLNode, into bag: inout DiagnosticBag) -> String? {
     guard let s = string(node, into: &bag) else { return nil }
     let text = s == "\\t" ? "\t" : s
-    guard text.utf8.count == 1, let b = text.utf8.first, b != UInt8(ascii: "\""), b != 10, b != 13 else {
+    guard text.utf8.count == 1, let b = text.utf8.first, b != UInt8(ascii: "\""), b != 10, b != 13
+    else {
       bag.report(
-        .profileInvalidValue, "a delimiter is one ASCII character other than a quote or a line end (\"\\t\" for tab)",
+        .profileInvalidValue,
+        "a delimiter is one ASCII character other than a quote or a line end (\"\\t\" for tab)",
         at: node.span)
       return nil
     }

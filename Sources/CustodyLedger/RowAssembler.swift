@@ -39,7 +39,7 @@ struct RowAssembler {
     var line: Int
   }
 
-  func assemble(_ tok: CSVTokenizer, errors: inout [CellError]) -> LedgerRow {
+  func assemble(_ tok: CSVTokenizer, errors: inout CellErrorSink) -> LedgerRow {
     let n = readers.count
     let fieldCount = tok.fieldCount
     var values: [Value] = []
@@ -67,7 +67,8 @@ struct RowAssembler {
           Pending(
             column: c, code: code, message: message,
             raw: inFile ? tok.fieldString(source ?? 0) : (binding.constants[c] ?? ""),
-            fileColumn: source.map { $0 + 1 }, line: inFile ? tok.fieldLine(source ?? 0) : tok.recordLine))
+            fileColumn: source.map { $0 + 1 },
+            line: inFile ? tok.fieldLine(source ?? 0) : tok.recordLine))
       }
     }
     let entryID = entryIndex.flatMap { values[$0].isNull ? nil : values[$0].description }
@@ -77,18 +78,23 @@ struct RowAssembler {
         errors.append(
           CellError(
             code: .fieldCountMismatch,
-            message: "row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(binding.headerCount)",
-            table: table.name, provenance: CellProvenance(file: path, line: tok.recordLine, entryID: entryID), raw: ""))
+            message:
+              "row has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(binding.headerCount)",
+            table: table.name,
+            provenance: CellProvenance(file: path, line: tok.recordLine, entryID: entryID), raw: "")
+        )
       }
     }
-    return LedgerRow(values: values, line: tok.recordLine, entryID: entryID, invalidColumns: invalid)
+    return LedgerRow(
+      values: values, line: tok.recordLine, entryID: entryID, invalidColumns: invalid)
   }
 
   func assembleJSON(
-    line: Int, pairs: [(key: String, column: Int, value: JSONCell)], errors: inout [CellError],
+    line: Int, pairs: [(key: String, column: Int, value: JSONCell)], errors: inout CellErrorSink,
     extras: (String) -> Void
   ) -> LedgerRow {
-    var cells: [(text: String, cell: JSONCell, position: Int)?] = Array(repeating: nil, count: readers.count)
+    var cells: [(text: String, cell: JSONCell, position: Int)?] = Array(
+      repeating: nil, count: readers.count)
     for (position, pair) in pairs.enumerated() {
       if let c = keyIndex[pair.key] {
         cells[c] = (pair.value.text, pair.value, position)
@@ -103,7 +109,8 @@ struct RowAssembler {
       let outcome: CellParser.Outcome
       if let cell = cells[c] {
         if cell.cell == .nested {
-          outcome = .error(.wrongJSONType, "'\(table.columns[c].name)' holds an object or a list, not a cell")
+          outcome = .error(
+            .wrongJSONType, "'\(table.columns[c].name)' holds an object or a list, not a cell")
         } else {
           outcome = readers[c].read(cell.text)
         }
@@ -122,7 +129,8 @@ struct RowAssembler {
         invalid.append(c)
         pending.append(
           Pending(
-            column: c, code: code, message: message, raw: cells[c]?.text ?? binding.constants[c] ?? "",
+            column: c, code: code, message: message,
+            raw: cells[c]?.text ?? binding.constants[c] ?? "",
             fileColumn: cells[c].map { $0.position + 1 }, line: line))
       }
     }
@@ -131,15 +139,37 @@ struct RowAssembler {
     return LedgerRow(values: values, line: line, entryID: entryID, invalidColumns: invalid)
   }
 
-  private func report(_ pending: [Pending], entryID: String?, errors: inout [CellError]) {
+  private func report(_ pending: [Pending], entryID: String?, errors: inout CellErrorSink) {
     for p in pending {
       errors.append(
         CellError(
           code: p.code, message: p.message, table: table.name,
           provenance: CellProvenance(
-            file: path, line: p.line, column: p.fileColumn, columnName: table.columns[p.column].name,
+            file: path, line: p.line, column: p.fileColumn,
+            columnName: table.columns[p.column].name,
             entryID: entryID),
-          raw: p.raw))
+          raw: RowAssembler.clipped(p.raw)))
     }
+  }
+
+  /// Cell text kept in a CellError: at most 200 characters, so a file full of huge bad cells
+  /// cannot exhaust memory through its error list.
+  static func clipped(_ raw: String) -> String {
+    raw.utf8.count <= 200 ? raw : String(raw.prefix(200)) + "…"
+  }
+}
+
+/// Collects a table's cell errors: every error is counted by code, the first `limit` are kept
+/// (a file where every row is bad must not exhaust memory through its error list).
+struct CellErrorSink {
+  let limit: Int
+  var kept: [CellError] = []
+  var counts: [DiagnosticCode: Int] = [:]
+
+  init(limit: Int) { self.limit = limit }
+
+  mutating func append(_ error: CellError) {
+    counts[error.code, default: 0] += 1
+    if kept.count < limit { kept.append(error) }
   }
 }

@@ -107,7 +107,7 @@ public struct HTMLReporter: Sendable {
       let caption = "\(trace.account): running balance (\(trace.rule))"
       out += "<figure class=\"account\">\n"
       if let svg = BalanceChart().svg(trace, title: caption) { out += svg + "\n" }
-      out += "<figcaption><b>\(e(trace.account))</b> (\(e(trace.rule))): opening \(e(trace.opening))"
+      out += "<figcaption><b>\(e(trace.account))</b> (\(e(trace.rule))\(trace.period.map { ", period " + e($0) } ?? "")): opening \(e(trace.opening))"
       if let shortfall = trace.shortfall { out += ", shortfall <b class=\"bad-text\">\(e(shortfall))</b>" }
       if trace.stepsTotal > trace.steps.count {
         out += "; \(trace.steps.count) of \(trace.stepsTotal) postings shown"

@@ -49,7 +49,8 @@ public struct MarkdownReporter: Sendable {
 
     if !report.accounts.isEmpty { out += "## Account balances\n\n" }
     for trace in report.accounts {
-      out += "### \(md(trace.account)) (\(md(trace.rule)))\n\nOpening balance \(trace.opening)"
+      let period = trace.period.map { ", period \(md($0))" } ?? ""
+      out += "### \(md(trace.account)) (\(md(trace.rule))\(period))\n\nOpening balance \(trace.opening)"
       if let shortfall = trace.shortfall { out += ", shortfall \(shortfall)" }
       out += ".\n\n| date | kind | amount | balance | row |\n|---|---|---|---|---|\n"
       for (i, step) in trace.steps.enumerated() {

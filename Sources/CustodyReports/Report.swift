@@ -249,6 +249,8 @@ public struct Report: Sendable, Hashable, Codable {
   public struct AccountTrace: Sendable, Hashable, Codable {
     public var rule: String
     public var account: String
+    /// The accounting period a period-close finding is about (`2025-01-01..2025-03-31`).
+    public var period: String?
     public var opening: String
     public var steps: [Step]
     public var stepsTotal: Int
@@ -280,11 +282,12 @@ public struct Report: Sendable, Hashable, Codable {
     }
 
     public init(
-      rule: String, account: String, opening: String, steps: [Step], stepsTotal: Int,
-      firstFailure: Int?, shortfall: String?
+      rule: String, account: String, period: String? = nil, opening: String, steps: [Step],
+      stepsTotal: Int, firstFailure: Int?, shortfall: String?
     ) {
       self.rule = rule
       self.account = account
+      self.period = period
       self.opening = opening
       self.steps = steps
       self.stepsTotal = stepsTotal

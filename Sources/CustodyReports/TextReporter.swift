@@ -55,7 +55,8 @@ public struct TextReporter: Sendable {
         }
       }
       for trace in report.accounts {
-        out += "\n" + bold("Account \(t(trace.account))") + " (\(t(trace.rule))): opening \(trace.opening)"
+        let period = trace.period.map { ", period \(t($0))" } ?? ""
+        out += "\n" + bold("Account \(t(trace.account))") + " (\(t(trace.rule))\(period)): opening \(trace.opening)"
         if let shortfall = trace.shortfall { out += ", shortfall \(shortfall)" }
         out += "\n"
         for (i, step) in trace.steps.enumerated() {

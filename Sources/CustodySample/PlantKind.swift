@@ -19,6 +19,9 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   case unknownClaim = "unknown-claim"
   case transferAcrossEntities = "transfer-across-entities"
   case wrongCfpFactor = "wrong-cfp-factor"
+  /// A 3,000 t claim on the last day that exceeds every credit of its site: breaks the
+  /// site-level balance (Copper Mark) and the percentage method (ASI) as well as Cu-again's.
+  case siteOverdraft = "site-overdraft"
 
   public var description: String { rawValue }
 
@@ -44,6 +47,7 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case .unknownClaim: "CUA-7.3"
     case .transferAcrossEntities: "CUA-8.1"
     case .wrongCfpFactor: "CUA-9.1"
+    case .siteOverdraft: "CUA-4.3"
     }
   }
 
@@ -54,8 +58,15 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     switch self {
     case .negativePeriodClose: ["CUA-4.3", "CUA-4.4"]
     case .pclWrongCustomer: ["CUA-4.3", "CUA-4.4", "CUA-5.1"]
+    case .siteOverdraft: ["CUA-4.3", "CUA-4.4"]
     default: [clause]
     }
+  }
+
+  /// The fixture folder under fixtures/: `planted/<clause>` for the one kind per Cu-again
+  /// clause, `planted/<kind>` for kinds that serve the other standards.
+  public var fixtureFolder: String {
+    self == .siteOverdraft ? "planted/\(rawValue)" : "planted/\(clause.lowercased())"
   }
 
   /// Parses a kind from its raw value (`period-gap`), case name (`periodGap`) or clause id

@@ -57,12 +57,15 @@ struct ReferenceTables {
 
     let periods = try CSVWriter(path: dir + "/periods.csv", header: ["site", "period", "start", "end"])
     for (index, site) in world.sites.enumerated() {
-      for quarter in SampleWorld.quarters {
+      let quarters = SampleWorld.quarters
+      for (qi, quarter) in quarters.enumerated() {
         var end = quarter.end
         let id = "\(site.id)-\(quarter.id)"
         if plant == .periodGap && index == Self.gapSite && quarter.id == Self.gapQuarter {
           end = end.addingDays(-1)
+          // The gap lies between this period and the next; both are the evidence.
           planted.append(PlantedRow(table: "periods", entryID: id, line: periods.nextLine))
+          planted.append(PlantedRow(table: "periods", entryID: "\(site.id)-\(quarters[min(qi + 1, quarters.count - 1)].id)", line: periods.nextLine + 1))
         }
         periods.string(site.id)
         periods.string(id)

@@ -42,8 +42,11 @@ public enum SampleGenerator {
     var text = "# Written by the sample generator (scripts/make-fixtures.sh); do not edit.\n"
     text += "plant: \(plant.rawValue)\n"
     text += "clause: \(plant.clause)\n"
+    text += "fixture: \(plant.fixtureFolder)\n"
     text += "non_conformant: [\(summary.expectedClauses.joined(separator: ", "))]\n"
-    text += "rows: [\(summary.planted.map(\.reference).joined(separator: ", "))]\n"
+    var references: [String] = []
+    for row in summary.planted where !references.contains(row.reference) { references.append(row.reference) }
+    text += "rows: [\(references.joined(separator: ", "))]\n"
     text += "evidence:\n"
     for row in summary.planted {
       text += "  - {file: \(row.table).csv, line: \(row.line)"

@@ -38,7 +38,7 @@ public struct PlantedRow: Sendable, Hashable, CustomStringConvertible {
     self.line = line
   }
 
-  /// `S-000123`, or `stock_counts.csv:17` for rows without an entry id.
+  /// `S-000123`, or `stock_counts.csv:17` for rows of tables without an entry id.
   public var reference: String { entryID ?? "\(table).csv:\(line)" }
   public var description: String { reference }
 }

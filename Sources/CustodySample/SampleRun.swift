@@ -291,7 +291,7 @@ struct SampleRun {
   private mutating func emitShipment(_ j: Int, on date: CivilDate) throws {
     advance(to: date)
     var site = rng.index(SampleWorld.activeSites)
-    var lot = rng.int(5_000...30_000) * 1_000
+    var lot = rng.int(25_000...70_000) * 1_000
     let claimDraw = rng.ppm()
     let partner = rng.index(SampleWorld.flowPartners)
     let customerDraw = rng.index(world.customers.count)
@@ -318,7 +318,15 @@ struct SampleRun {
     var averageCFP = false
     var plantedHere = false
 
-    if (plant == .overdraft && date >= Self.overdraftFrom) || (plant == .negativePeriodClose && date >= Self.closeFrom),
+    if plant == .siteOverdraft && j == m - 1 {
+      // Claim all of TAM's credits and 3,000 t more on the ledger's last day.
+      site = 2
+      let total = (0..<8).reduce(Int64(0)) { $0 + balance[2 * 8 + $1] }
+      lot = max(0, total / 1_000) + 3_000_000_000
+      claim = .mr
+      plantedHere = true
+      plantDone = true
+    } else if (plant == .overdraft && date >= Self.overdraftFrom) || (plant == .negativePeriodClose && date >= Self.closeFrom),
       !plantDone
     {
       if plant == .negativePeriodClose {
@@ -347,7 +355,14 @@ struct SampleRun {
     }
     if case .pcl(let p) = claim {
       let partnerRow = world.partners[p]
-      customer = affiliateDraw < 500_000 || partnerRow.customerAffiliates.isEmpty ? partnerRow.id : partnerRow.customerAffiliates[0]
+      // Two claims in five go to one of the partner's affiliated customers (when it has any);
+      // the book resolves them with partners[affiliates = customer] and debits the partner.
+      let affiliates = partnerRow.customerAffiliates
+      if !affiliates.isEmpty && affiliateDraw < 400_000 {
+        customer = affiliates[affiliateDraw % affiliates.count]
+      } else {
+        customer = partnerRow.id
+      }
       claimText = "PCL100/mb"
     } else if case .mr = claim {
       claimText = "MR100/mb"

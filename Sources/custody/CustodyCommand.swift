@@ -14,6 +14,10 @@ struct CustodyCommand: ParsableCommand {
       standard or rules do not compile, 3 the ledger is unreadable, 64 usage.
       """,
     version: version,
-    subcommands: [Sample.self, Keygen.self, Schema.self]
+    subcommands: [
+        Validate.self, Lint.self, Test.self, Inspect.self, Explain.self, Graph.self, Diff.self,
+        Sample.self, Keygen.self, Verify.self,
+        Schema.self,
+      ]
   )
 }

@@ -89,6 +89,12 @@ import Testing
     #expect(integrity.first?.evidence.first?.value == "abc")
     #expect(integrity.first?.clauseIDs == ["EX-1"])
     #expect(result.clause("EX-1")?.status == .nonConformant)
+    // The rule says which rows it did not judge, and why.
+    let skipped = result.findings(for: "a")
+    #expect(skipped.map(\.status) == [.skipped])
+    #expect(skipped.first?.code == "CUS8007")
+    #expect(skipped.first?.evidence.map(\.key) == ["R1", "R2"])
+    #expect(skipped.first?.evidence.first?.column == "cu_t")
   }
 
   @Test func effectiveDatesApplyPerEntryDate() throws {

@@ -19,7 +19,7 @@ import Testing
 
   func eval(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws -> Value {
     var frame = Frame(row: try row(cells))
-    return try ExpressionCompiler(lookups: lookups).evaluate(e, &frame)
+    return try ProgramCompiler(lookups: lookups).evaluate(e, &frame)
   }
 
   func error(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws -> EvaluationError? {
@@ -95,6 +95,10 @@ import Testing
     #expect(try eval(b.call(.matches, b.str("S-000123"), b.str("^S-[0-9]+$"))) == .bool(true))
     #expect(try eval(b.call(.matches, b.str("S-00012x"), b.str("^S-\\d+$"))) == .bool(false))
     #expect(try error(b.call(.abs, b.col("cu_t")), ["entry_id": "R"])?.code == .nullOperand)
+    #expect(try error(b.call(.matches, b.str("x"), b.str("(unclosed")))?.code == .badArgument)
+    #expect(try error(b.call(.matches, b.col("site"), b.str("^S")), ["entry_id": "R"])?.code == .nullOperand)
+    // A pattern computed per row goes through the general path.
+    #expect(try eval(b.call(.matches, b.str("S-1"), b.col("site")), ["entry_id": "R", "site": "^S-\\d$"]) == .bool(true))
   }
 
   @Test func patternsRunInLinearTime() {
@@ -109,10 +113,33 @@ import Testing
   @Test func traceRecordsEveryNodeValue() throws {
     let e = b.bin(.lessOrEqual, b.bin(.multiply, b.col("cu_t"), b.num("2")), b.num("5"))
     var frame = Frame(row: try row(["entry_id": "R", "cu_t": "3"]), trace: Trace())
-    let v = try ExpressionCompiler(lookups: Lookups(), tracing: true).evaluate(e, &frame)
+    let v = try ProgramCompiler(lookups: Lookups(), tracing: true).evaluate(e, &frame)
     #expect(v == .bool(false))
     guard case .binary(_, let lhs, _) = e.kind else { return }
     #expect(frame.trace?.values[lhs.id] == .decimal(6))
     #expect(frame.trace?.values.count == 5)
+  }
+}
+
+@Suite struct ExplainTests {
+  @Test func explainRecordsValuesAndTheFailingNode() throws {
+    let b = ExprBuilder(schema: T.schema, table: "receipts")
+    let ledger = try InMemoryLedger(
+      schema: T.schema,
+      rows: [
+        "conversion_factors": [["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-12-31", "factor": "0.5"]],
+        "receipts": [["entry_id": "R1", "site": "S1", "date": "2025-01-01", "cu_t": "4"]],
+      ])
+    let lookups = try Lookups.load(["conversion_factors"], from: ledger)
+    var row: [Value] = []
+    try ledger.read(table: "receipts") { row = $0.values }
+    let member = b.member(b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
+    let e = b.bin(.multiply, b.col("cu_t"), member)
+    let trace = ExpressionTrace.evaluate(e, row: row, lookups: lookups)
+    #expect(trace.value == nil)
+    #expect(trace.error?.code == .missingLookupRow)
+    #expect(trace.failedNode == member.id)
+    guard case .binary(_, let cu, _) = e.kind else { return }
+    #expect(trace.values[cu.id] == .decimal(4))
   }
 }

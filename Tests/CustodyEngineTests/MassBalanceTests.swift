@@ -254,6 +254,9 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
     #expect(f.evidence.map(\.key) == ["X1"])
     #expect(f.balance?.postings.map(\.kind) == [.credit, .excluded, .debit])
     #expect(balances(f) == ["R1:10", "R2:10", "X1:-2"])
+    // The excluding rule is finished first even when the graph lists it later.
+    let reversed = try T.run([balance, eligible], rows)
+    #expect(reversed.findings == result.findings)
   }
 
   @Test func openingBalanceCoversALaterDebit() throws {

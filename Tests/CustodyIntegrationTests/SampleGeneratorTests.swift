@@ -59,7 +59,9 @@ import Testing
     #expect(PlantKind(argument: "CUA-4.1") == .periodGap)
     #expect(PlantKind(argument: "cua-7.3") == .unknownClaim)
     #expect(PlantKind(argument: "nonsense") == nil)
-    #expect(Set(PlantKind.allCases.map(\.clause)).count == PlantKind.allCases.count)
+    #expect(PlantKind(argument: "CUA-4.3") == .overdraft)
+    #expect(PlantKind(argument: "site-overdraft") == .siteOverdraft)
+    #expect(Set(PlantKind.allCases.map(\.fixtureFolder)).count == PlantKind.allCases.count)
   }
 
   /// The conformant sample passes an independent re-implementation of the Cu-again ledger rules.
@@ -120,7 +122,7 @@ enum FixtureSet {
     var result = [("sample", SampleOptions(outDir: "", receipts: 3_000, shipments: 2_500, seed: seed))]
     for kind in PlantKind.allCases {
       result.append((
-        "planted/" + kind.clause.lowercased(),
+        kind.fixtureFolder,
         SampleOptions(outDir: "", receipts: 600, shipments: 500, seed: seed, plant: kind)
       ))
     }

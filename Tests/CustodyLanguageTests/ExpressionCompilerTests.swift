@@ -1,5 +1,5 @@
 import CustodyDiagnostics
-import CustodyLanguage
+@testable import CustodyLanguage
 import CustodyValues
 import CustodyYAML
 import Testing
@@ -38,6 +38,9 @@ private let params: [String: (ValueType, Value)] = [
     "round(cu_t, 3) == 2.5 and -cu_t < 0 and lines * 2 >= 0",
     "matches(entry_id, \"^R-[0-9]+$\") and starts_with(lower(site), \"s\")",
     "suppliers[supplier] == null or pool not in ['PCL']",
+    "partners[affiliates = supplier]?.partner_id == partner",
+    "partners[affiliates = supplier @ date] != null or partners[partner_id = partner] != null",
+    "coalesce(partners[partner_id = partner]?.partner_id, partners[affiliates=supplier]?.partner_id) != null",
   ])
   func realisticShapesCompile(_ text: String) {
     let (node, codes) = compile(text, parameters: params)
@@ -83,6 +86,17 @@ private let params: [String: (ValueType, Value)] = [
     ("suppliers[supplier] > 1", "CUS3003@23"),
     ("'unterminated == site", "CUS3014@1"),
     ("1 < 2 < 3", "CUS3001@7"),
+    // Column lookups: `=` only right after `table[column`.
+    ("partners[afiliates = supplier] != null", "CUS3017@10"),
+    ("partners[affiliates = cu_t] != null", "CUS3003@23"),
+    ("partners[valid_from = site] != null", "CUS3003@23"),
+    ("sites[site = site @ date] != null", "CUS3012@21"),
+    ("partners[affiliates = supplier @ site] != null", "CUS3003@34"),
+    ("partner[affiliates = supplier] != null", "CUS3011@1"),
+    ("partners[affiliates = supplier, site] != null", "CUS3001@31"),
+    ("[site = 1] != null", "CUS3001@7"),
+    ("site in [pool = 1]", "CUS3001@15"),
+    ("partners[affiliates = pool = 1] != null", "CUS3001@28"),
   ])
   func errorsPointAtTheToken(_ text: String, _ expected: String) {
     let (node, codes) = compile(text, parameters: params)
@@ -100,6 +114,29 @@ private let params: [String: (ValueType, Value)] = [
     let (_, en) = ExpressionCompiler.compile(
       text: "origin == \"post_consumr\"", table: TestSchema.receipts, schema: TestSchema.schema)
     #expect(en.first?.suggestions == ["post_consumer"])
+  }
+
+  @Test func columnLookupNamesItsColumnAndSuggests() throws {
+    let (node, diagnostics) = ExpressionCompiler.compile(
+      text: "partners[affiliates = supplier @ date]?.partner_id", table: TestSchema.receipts,
+      schema: TestSchema.schema)
+    #expect(diagnostics.isEmpty)
+    guard case .member(let base, _, _, true)? = node?.kind,
+      case .lookupWhere(let table, let column, let name, let value, let at) = base.kind
+    else {
+      Issue.record("not a column lookup: \(String(describing: node?.kind))")
+      return
+    }
+    #expect(table == "partners" && column == 1 && name == "affiliates")
+    #expect(value.text == "supplier" && at?.text == "date")
+    #expect(base.type == .row("partners"))
+    let (_, bad) = ExpressionCompiler.compile(
+      text: "partners[afiliates = supplier] != null", table: TestSchema.receipts, schema: TestSchema.schema)
+    #expect(bad.first?.suggestions == ["affiliates"])
+    #expect(bad.first?.message == "table 'partners' has no column 'afiliates'")
+    let (_, eq) = ExpressionCompiler.compile(
+      text: "cu_t = 1", table: TestSchema.receipts, schema: TestSchema.schema)
+    #expect(eq.first?.message == "unexpected '=' (write '==' to compare)")
   }
 
   @Test func lengthIsBounded() {
@@ -160,5 +197,44 @@ private let params: [String: (ValueType, Value)] = [
     #expect(bag.sorted.map(\.description) == [
       "f:3:11: error: a condition must be true or false, but 'cu_t * 2' is decimal (t) [CUS3015]"
     ])
+  }
+}
+
+@Suite struct LocationTests {
+  /// Node spans come from a one-pass table; they must equal the YAML module's per-offset answer.
+  @Test func nodeSpansMatchTheYAMLScalarLocations() {
+    let yaml = """
+      a: cu_t > 0 and pool == "PCL"
+      b: "cu_t > 0 and pool == \\"PCL\\" and\\
+        origin != 'x'"
+      c: 'it''s ''x'' or cu_t'
+      d: >-
+        cu_t >= 0 and
+          gross_t >= 0 and
+
+        origin == "primary"
+      e: |
+        cu_t >= 0
+        and pool == "MR"
+      f: plain scalar
+        folded over lines
+      """
+    var bag = DiagnosticBag()
+    guard let root = YAMLLoader().load(text: yaml, path: "l.yaml", into: &bag)?.mapping else {
+      Issue.record("no mapping: \(bag.sorted)")
+      return
+    }
+    for (_, node) in root.pairs {
+      guard let scalar = node.scalar else { continue }
+      let count = scalar.value.unicodeScalars.count
+      let env = ExpressionEnvironment(schema: TestSchema.schema, table: TestSchema.receipts)
+      _ = env
+      for lo in 0...count {
+        for hi in [lo, lo + 1, min(count, lo + 3), count] where hi >= lo {
+          let expected = scalar.span(ofValueRange: lo..<hi)
+          #expect(ScalarLocator(scalar).span(lo..<hi) == expected, "\(scalar.value) \(lo)..<\(hi)")
+        }
+      }
+    }
   }
 }

@@ -3,88 +3,102 @@ import CustodyValues
 /// The canonical custody ledger v1 (issue 3) as Swift values, mirroring
 /// standards/schema/custody-ledger-v1.yaml so ledger tests do not depend on the compiler.
 enum CanonicalSchema {
-  static func col(_ name: String, _ type: ColumnType = .string, required: Bool = false, min: ExactDecimal? = nil) -> ColumnSchema {
+  static func col(
+    _ name: String, _ type: ColumnType = .string, required: Bool = false, min: ExactDecimal? = nil
+  ) -> ColumnSchema {
     ColumnSchema(name: name, type: type, required: required, minimum: min)
   }
   static let tonnes = ColumnType.decimal(unit: "t", maxScale: 6)
   static let percent = ColumnType.decimal(unit: "%", maxScale: 6)
+  static let plain = ColumnType.decimal(unit: nil, maxScale: 6)
 
   static let v1 = LedgerSchema(
     id: "custody-ledger", version: "1",
     tables: [
       TableSchema(
-        name: "sites", file: "sites.csv", key: ["site"],
-        columns: [col("site", required: true), col("name"), col("entity"), col("in_scope", .boolean, required: true)]),
+        name: "sites", file: "sites.csv", key: ["site"], entryID: "site",
+        columns: [
+          col("site", required: true), col("name"), col("entity", required: true),
+          col("in_scope", .boolean, required: true),
+        ]),
       TableSchema(
         name: "suppliers", file: "suppliers.csv", key: ["supplier"],
         columns: [
           col("supplier", required: true), col("name"),
           col("due_diligence", .enumeration(["passed", "pending", "failed"]), required: true),
-          col("valid_from", .date, required: true), col("valid_to", .date),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
         ]),
       TableSchema(
-        name: "partners", file: "partners.csv", key: ["partner"],
+        name: "partners", file: "partners.csv", key: ["partner"], entryID: "partner",
         columns: [
-          col("partner", required: true), col("name"), col("agreement"), col("valid_from", .date, required: true),
-          col("valid_to", .date), col("affiliates", .list(separator: ";")),
+          col("partner", required: true), col("name"), col("agreement", required: true),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+          col("affiliates", .list(separator: ";")),
         ]),
       TableSchema(
-        name: "periods", file: "periods.csv", key: ["site", "period"],
+        name: "periods", file: "periods.csv", key: ["site", "period"], entryID: "period",
         columns: [
-          col("site", required: true), col("period", required: true), col("start", .date, required: true),
-          col("end", .date, required: true),
+          col("site", required: true), col("period", required: true),
+          col("start", .date, required: true), col("end", .date, required: true),
         ]),
       TableSchema(
-        name: "conversion_factors", file: "conversion_factors.csv",
+        name: "conversion_factors", file: "conversion_factors.csv", key: ["site"],
         columns: [
-          col("site", required: true), col("factor", .decimal(unit: nil, maxScale: 6), required: true, min: 0),
-          col("valid_from", .date, required: true), col("valid_to", .date), col("basis_document"),
+          col("site", required: true), col("factor", plain, required: true, min: 0),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+          col("basis_document"),
         ]),
       TableSchema(
-        name: "cfp_factors", file: "cfp_factors.csv",
+        name: "cfp_factors", file: "cfp_factors.csv", key: ["route"],
         columns: [
           col("route", .enumeration(["recycled", "average"]), required: true),
-          col("kg_co2e_per_t", .decimal(unit: "kg_co2e_per_t", maxScale: 6), required: true, min: 0),
-          col("valid_from", .date, required: true), col("valid_to", .date),
+          col("kg_co2e_per_t", plain, required: true, min: 0),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
         ]),
       TableSchema(
         name: "receipts", file: "receipts.csv", key: ["entry_id"], entryID: "entry_id",
         columns: [
-          col("entry_id", required: true), col("date", .date, required: true), col("site", required: true),
-          col("supplier", required: true), col("material", required: true),
-          col("origin", .enumeration(["post_consumer", "pre_consumer", "primary", "same_process", "unknown"]), required: true),
+          col("entry_id", required: true), col("date", .date, required: true),
+          col("site", required: true), col("supplier", required: true),
+          col("material", required: true),
+          col(
+            "origin",
+            .enumeration(["post_consumer", "pre_consumer", "primary", "same_process", "unknown"]),
+            required: true),
           col("pool", .enumeration(["PCL", "MR", "NONE"]), required: true), col("partner"),
-          col("gross_t", tonnes, required: true, min: 0), col("cu_pct", percent, required: true, min: 0),
-          col("cu_t", tonnes, required: true, min: 0), col("document_id"),
+          col("gross_t", tonnes, required: true, min: 0),
+          col("cu_pct", percent, required: true, min: 0),
+          col("cu_t", tonnes, required: true, min: 0), col("document_id", required: true),
         ]),
       TableSchema(
         name: "shipments", file: "shipments.csv", key: ["entry_id"], entryID: "entry_id",
         columns: [
-          col("entry_id", required: true), col("date", .date, required: true), col("site", required: true),
-          col("customer", required: true), col("product", required: true), col("cu_t", tonnes, required: true, min: 0),
-          col("claim", .enumeration(["PCL100/mb", "MR100/mb", "none"]), required: true), col("document_id"),
-          col("cfp_kg_per_t", .decimal(unit: "kg_co2e_per_t", maxScale: 6), min: 0),
+          col("entry_id", required: true), col("date", .date, required: true),
+          col("site", required: true), col("customer", required: true),
+          col("product", required: true), col("cu_t", tonnes, required: true, min: 0),
+          col("claim"), col("document_id"), col("cfp_kg_per_t", plain, required: true, min: 0),
         ]),
       TableSchema(
         name: "documents", file: "documents.csv", key: ["document_id"], entryID: "document_id",
         columns: [
-          col("document_id", required: true), col("issue_date", .date, required: true), col("recipient", required: true),
-          col("cu_t", tonnes, required: true, min: 0),
-          col("claim", .enumeration(["PCL100/mb", "MR100/mb", "none"]), required: true), col("model"),
-          col("certificate"),
+          col("document_id", required: true), col("issue_date", .date), col("recipient"),
+          col("cu_t", tonnes, min: 0), col("claim"), col("model"), col("certificate"),
         ]),
       TableSchema(
-        name: "transfers", file: "transfers.csv", optional: true, key: ["transfer_id"], entryID: "transfer_id",
+        name: "transfers", file: "transfers.csv", optional: true, key: ["transfer_id"],
+        entryID: "transfer_id",
         columns: [
-          col("transfer_id", required: true), col("date", .date, required: true), col("from_site", required: true),
-          col("to_site", required: true), col("pool", .enumeration(["PCL", "MR", "NONE"]), required: true),
-          col("partner"), col("cu_t", tonnes, required: true, min: 0),
+          col("transfer_id", required: true), col("date", .date, required: true),
+          col("from_site", required: true), col("to_site", required: true),
+          col("pool", .enumeration(["PCL", "MR"]), required: true), col("partner"),
+          col("cu_t", tonnes, required: true, min: 0),
         ]),
       TableSchema(
         name: "stock_counts", file: "stock_counts.csv", optional: true, key: ["site", "date"],
         columns: [
           col("site", required: true), col("date", .date, required: true),
-          col("physical_cu_t", tonnes, required: true, min: 0), col("book_cu_t", tonnes, required: true, min: 0),
+          col("physical_cu_t", tonnes, required: true, min: 0),
+          col("book_cu_t", tonnes, required: true, min: 0),
         ]),
     ])
 }

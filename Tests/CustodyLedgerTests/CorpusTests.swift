@@ -9,13 +9,15 @@ import Testing
 /// that replace the valid ledger's, and `expected` with `file:line:column CODE` (plus
 /// `remove <file>` lines). Corpus/generate.py regenerates the folders and their expectations.
 @Suite struct CorpusTests {
-  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Corpus").path
+  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Corpus").path
 
   static var cases: [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: corpus)) ?? []
     return names.filter { name in
       var isDir: ObjCBool = false
-      return FileManager.default.fileExists(atPath: corpus + "/" + name, isDirectory: &isDir) && isDir.boolValue
+      return FileManager.default.fileExists(atPath: corpus + "/" + name, isDirectory: &isDir)
+        && isDir.boolValue
     }.sorted()
   }
 

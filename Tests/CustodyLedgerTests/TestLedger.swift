@@ -17,7 +17,7 @@ enum TestLedger {
     "suppliers.csv": [
       ["supplier", "name", "due_diligence", "valid_from", "valid_to"],
       ["SUP-1", "Scrap & Co", "passed", "2024-01-01", "2024-12-31"],
-      ["SUP-2", "Mine \"Nord\"", "pending", "2024-01-01", ""],
+      ["SUP-2", "Mine \"Nord\"", "pending", "2024-01-01", "2024-06-30"],
     ],
     "partners.csv": [
       ["partner", "name", "agreement", "valid_from", "valid_to", "affiliates"],
@@ -33,23 +33,41 @@ enum TestLedger {
     ],
     "cfp_factors.csv": [
       ["route", "kg_co2e_per_t", "valid_from", "valid_to"],
-      ["recycled", "1200.5", "2024-01-01", ""],
-      ["average", "3800", "2024-01-01", ""],
+      ["recycled", "1200.5", "2024-01-01", "2024-12-31"],
+      ["average", "3800", "2024-01-01", "2024-12-31"],
     ],
     "receipts.csv": [
-      ["entry_id", "date", "site", "supplier", "material", "origin", "pool", "partner", "gross_t", "cu_pct", "cu_t", "document_id"],
-      ["R-1", "2024-01-15", "SM1", "SUP-1", "No. 2 scrap", "post_consumer", "PCL", "P-1", "10.000", "96.5", "9.65", "D-R1"],
-      ["R-2", "2024-02-01", "SM1", "SUP-2", "concentrate", "primary", "NONE", "", "100", "25.123456", "25.123456", ""],
-      ["R-3", "2024-03-09", "SM1", "SUP-1", "cable, chopped", "pre_consumer", "MR", "", "2.5", "80", "2", "D-R3"],
+      [
+        "entry_id", "date", "site", "supplier", "material", "origin", "pool", "partner", "gross_t",
+        "cu_pct", "cu_t", "document_id",
+      ],
+      [
+        "R-1", "2024-01-15", "SM1", "SUP-1", "No. 2 scrap", "post_consumer", "PCL", "P-1", "10.000",
+        "96.5", "9.65", "D-R1",
+      ],
+      [
+        "R-2", "2024-02-01", "SM1", "SUP-2", "concentrate", "primary", "NONE", "", "100",
+        "25.123456", "25.123456", "D-R2",
+      ],
+      [
+        "R-3", "2024-03-09", "SM1", "SUP-1", "cable, chopped", "pre_consumer", "MR", "", "2.5",
+        "80", "2", "D-R3",
+      ],
     ],
     "shipments.csv": [
-      ["entry_id", "date", "site", "customer", "product", "cu_t", "claim", "document_id", "cfp_kg_per_t"],
+      [
+        "entry_id", "date", "site", "customer", "product", "cu_t", "claim", "document_id",
+        "cfp_kg_per_t",
+      ],
       ["S-1", "2024-03-20", "SM1", "Wire Works", "cathode", "5", "PCL100/mb", "DOC-1", "1200.5"],
-      ["S-2", "2024-03-21", "SM1", "Tube Ltd", "cathode", "20", "none", "", ""],
+      ["S-2", "2024-03-21", "SM1", "Tube Ltd", "cathode", "20", "", "", "3800"],
     ],
     "documents.csv": [
       ["document_id", "issue_date", "recipient", "cu_t", "claim", "model", "certificate"],
-      ["DOC-1", "2024-03-20", "Wire Works", "5", "PCL100/mb", "mass balance", "Note: \"PCL\", first line\nsecond line"],
+      [
+        "DOC-1", "2024-03-20", "Wire Works", "5", "PCL100/mb", "mass balance",
+        "Note: \"PCL\", first line\nsecond line",
+      ],
     ],
   ]
 
@@ -62,7 +80,8 @@ enum TestLedger {
   }
 
   static func csvField(_ s: String, quoteAll: Bool = false, delimiter: Character = ",") -> String {
-    if quoteAll || s.contains(delimiter) || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+    if quoteAll || s.contains(delimiter) || s.contains("\"") || s.contains("\n") || s.contains("\r")
+    {
       return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     return s
@@ -72,7 +91,9 @@ enum TestLedger {
     var out = v.bom ? "\u{FEFF}" : ""
     for (i, row) in rows.enumerated() {
       var cells = row
-      if v.extraColumn { cells.insert(i == 0 ? "legacy_note" : "x, \"y\"", at: min(1, cells.count)) }
+      if v.extraColumn {
+        cells.insert(i == 0 ? "legacy_note" : "x, \"y\"", at: min(1, cells.count))
+      }
       if v.reverseColumns { cells.reverse() }
       out += cells.map { csvField($0, quoteAll: v.quoteAll) }.joined(separator: ",") + v.lineEnd
     }
@@ -109,7 +130,9 @@ enum TestLedger {
     for table in ledger.schema.tables {
       var rows: [String] = []
       try ledger.read(table: table.name) { row in
-        rows.append("\(row.line)|\(row.entryID ?? "-")|\(row.values.map(\.literal).joined(separator: "|"))|\(row.invalidColumns)")
+        rows.append(
+          "\(row.line)|\(row.entryID ?? "-")|\(row.values.map(\.literal).joined(separator: "|"))|\(row.invalidColumns)"
+        )
       }
       out[table.name] = rows
     }

@@ -5,9 +5,9 @@ import CustodyValues
 import Foundation
 import Testing
 
-/// Hostile inputs that still get through, in code this target does not own (docs/limits.md,
-/// "Known gaps"). Each is wrapped in `withKnownIssue`, so the suite passes while the gap is
-/// open and fails ("known issue was not recorded") once it is fixed: then drop the wrapper.
+/// Regressions for hostile inputs the fuzzers and this suite found: a JSON Lines string over
+/// the field limit, and regular-expression patterns (from a ledger cell) deep or long enough to
+/// overflow a recursive parser. Each ran as a known issue until fixed.
 @Suite struct KnownGapTests {
   @Test func jsonLinesFieldLimit() {
     let folder = Robust.folder()
@@ -17,40 +17,34 @@ import Testing
       folder + "/receipts.jsonl",
       header: "{\"entry_id\": \"R-1\", \"date\": \"2024-01-01\", \"pool\": \"PCL\", \"cu_t\": 1, \"note\": \"",
       unit: String(repeating: "x", count: 1024), count: 2048, tail: "\"}\n")
-    withKnownIssue("JSONLinesReader never checks LedgerReadLimits.maxFieldBytes") {
-      #expect(Robust.readLedger(folder).hasPrefix("CUS6011@1:"))
-    }
+    #expect(Robust.readLedger(folder).hasPrefix("CUS6011@1:"))
   }
 
   /// `matches(note, note)` with a ledger cell of 100,000 `(`: the pattern parser recurses per
   /// `(` and overflows the stack. Run in a child process so the crash cannot take the test
   /// runner down.
   @Test func deepPatternFromALedgerCell() async {
-    await withKnownIssue("Pattern.swift parses patterns by recursion; a cell of 100,000 '(' overflows the stack") {
-      await #expect(processExitsWith: .success) {
+    await #expect(processExitsWith: .success) {
         let (node, _) = CustodyLanguage.ExpressionCompiler.compile(
           text: "matches(note, note)", table: Robust.expressionReceipts, schema: Robust.expressionSchema)
         guard let node else { return }
         var row = Array(repeating: Value.null, count: Robust.expressionReceipts.columns.count)
         row[Robust.expressionReceipts.columns.count - 1] = .string(String(repeating: "(", count: 100_000))
         var frame = Frame(row: row)
-        _ = try? CustodyEngine.ExpressionCompiler(lookups: Lookups()).evaluate(node, &frame)
-      }
+        _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
     }
   }
 
   /// The same with alternation: `a|a|...|a` recurses once per `|`.
   @Test func longAlternationFromALedgerCell() async {
-    await withKnownIssue("Pattern.swift parses alternation by right recursion") {
-      await #expect(processExitsWith: .success) {
+    await #expect(processExitsWith: .success) {
         let (node, _) = CustodyLanguage.ExpressionCompiler.compile(
           text: "matches(note, note)", table: Robust.expressionReceipts, schema: Robust.expressionSchema)
         guard let node else { return }
         var row = Array(repeating: Value.null, count: Robust.expressionReceipts.columns.count)
         row[Robust.expressionReceipts.columns.count - 1] = .string(String(repeating: "a|", count: 200_000) + "a")
         var frame = Frame(row: row)
-        _ = try? CustodyEngine.ExpressionCompiler(lookups: Lookups()).evaluate(node, &frame)
-      }
+        _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
     }
   }
 
@@ -63,22 +57,18 @@ import Testing
     var row = Array(repeating: Value.null, count: table.columns.count)
     row[lines] = .integer(Int64.min)
     var frame = Frame(row: row)
-    _ = try? CustodyEngine.ExpressionCompiler(lookups: Lookups()).evaluate(node, &frame)
+    _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
   }
 
   /// Found by FuzzExpression: `-x` on an integer traps on overflow
-  /// (CustodyEngine/Evaluator/ExpressionCompiler.swift, `.integer(-i)`) instead of the
+  /// (CustodyEngine/Evaluator/ProgramCompiler.swift, `.integer(-i)`) instead of the
   /// `arithmeticOverflow` error that `+ - *` give.
   @Test func negatingTheSmallestInteger() async {
-    await withKnownIssue("unary minus on Int64.min traps (ExpressionCompiler.swift, .integer(-i))") {
-      await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("-lines < 0") }
-    }
+    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("-lines < 0") }
   }
 
   /// The same in `abs` (CustodyEngine/Evaluator/Builtins.swift, `n < 0 ? -n : n`).
   @Test func absOfTheSmallestInteger() async {
-    await withKnownIssue("abs(Int64.min) traps (Builtins.swift, .abs)") {
-      await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("abs(lines) > 0") }
-    }
+    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("abs(lines) > 0") }
   }
 }

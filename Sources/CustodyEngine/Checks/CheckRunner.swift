@@ -24,8 +24,8 @@ final class RunContext {
   let schema: LedgerSchema
   let lookups: Lookups
   let options: EngineOptions
-  let compiler: ExpressionCompiler
-  let tracer: ExpressionCompiler
+  let compiler: ProgramCompiler
+  let tracer: ProgramCompiler
   /// Periods per period-source, built from tables read before streaming.
   var periodIndexes: [PeriodSource: PeriodIndex] = [:]
 
@@ -33,8 +33,8 @@ final class RunContext {
     self.schema = schema
     self.lookups = lookups
     self.options = options
-    self.compiler = ExpressionCompiler(lookups: lookups)
-    self.tracer = ExpressionCompiler(lookups: lookups, tracing: true)
+    self.compiler = ProgramCompiler(lookups: lookups)
+    self.tracer = ProgramCompiler(lookups: lookups, tracing: true)
   }
 }
 
@@ -51,6 +51,9 @@ final class RuleOutput {
   /// Overrides the status computed from counts (a check with a structural problem).
   var forcedStatus: RuleResult.Status?
   var notes: [String] = []
+  /// Rows not judged because a cell the rule reads is unreadable (capped) and their count.
+  var unreadable: [EvidenceRow] = []
+  var unreadableCount = 0
 
   init(instance: RuleInstance, options: EngineOptions) {
     self.instance = instance
@@ -104,6 +107,7 @@ struct RowGate {
     case error(EvaluationError)
   }
   let reads: Set<Int>
+  let names: [String]
   let dateColumn: Int?
   let from: CivilDate?
   let until: CivilDate?
@@ -113,6 +117,7 @@ struct RowGate {
     var reads = Set<Int>()
     for e in expressions.compactMap({ $0 }) + [filter].compactMap({ $0 }) { e.collectRowColumns(into: &reads) }
     self.reads = reads
+    self.names = table.columns.map(\.name)
     self.dateColumn = table.entryDateColumn
     self.from = instance.effectiveFrom
     self.until = instance.effectiveUntil
@@ -146,14 +151,28 @@ struct RowGate {
 
   /// Counts the outcome; returns true when the row is to be judged.
   func admitCounting(_ row: LedgerRow, _ frame: inout Frame, table: String, out: RuleOutput) -> Bool {
-    switch admit(row, &frame) {
-    case .judge: return true
-    case .unreadable: out.counts.skippedRows += 1
+    let outcome = admit(row, &frame)
+    if case .judge = outcome { return true }
+    record(outcome, row, table: table, out: out)
+    return false
+  }
+
+  /// Counts an outcome other than `.judge` in `out` (several outputs may share one gate).
+  func record(_ outcome: Outcome, _ row: LedgerRow, table: String, out: RuleOutput) {
+    switch outcome {
+    case .judge: break
+    case .unreadable:
+      out.counts.skippedRows += 1
+      out.unreadableCount += 1
+      if out.unreadable.count < out.options.evidenceLimit {
+        let bad = row.invalidColumns.filter(reads.contains).sorted()
+        out.unreadable.append(
+          EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID, column: bad.first.flatMap { $0 < names.count ? names[$0] : nil }))
+      }
     case .outOfWindow: out.counts.outOfWindow += 1
     case .filteredOut: break
     case .error(let e): out.error(e, table: table, row: row, date: date(of: row))
     }
-    return false
   }
 }
 
@@ -182,6 +201,7 @@ extension ExprNode {
   func collectLookupTables(into set: inout Set<String>) {
     visit { node in
       if case .lookup(let t, _, _) = node.kind { set.insert(t) }
+      if case .lookupWhere(let t, _, _, _, _) = node.kind { set.insert(t) }
     }
   }
 
@@ -196,6 +216,9 @@ extension ExprNode {
     case .list(let items), .call(_, let items): for i in items { i.visit(body) }
     case .lookup(_, let key, let at):
       for k in key { k.visit(body) }
+      at?.visit(body)
+    case .lookupWhere(_, _, _, let value, let at):
+      value.visit(body)
       at?.visit(body)
     case .member(let a, _, _, _): a.visit(body)
     case .conditional(let a, let b, let c):

@@ -38,8 +38,10 @@ final class MassBalanceCheck: CheckRunner {
   let spec: MassBalanceSpec
   let instance: RuleInstance
   let run: RunContext
-  let collector: BookCollector
-  var tables: [String] { collector.tables }
+  private(set) var collector: BookCollector
+  /// False when another check collects the postings of the same book for this one.
+  private(set) var collects = true
+  var tables: [String] { collects ? collector.tables : [] }
   var accounts: [[Value]: Account] = [:]
   var pendingOverdrafts: [Overdraft] = []
 
@@ -59,7 +61,13 @@ final class MassBalanceCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    collector.consume(table: table, row: row, out: out)
+    if collects { collector.consume(table: table, row: row, out: out) }
+  }
+
+  /// Uses `other`'s postings (a check on a book with the same sources): rows are evaluated once.
+  func share(_ other: BookCollector) {
+    collector = other
+    collects = false
   }
 
   func account(_ key: [Value]) -> Account {
@@ -77,32 +85,23 @@ final class MassBalanceCheck: CheckRunner {
 
   func finish(_ ctx: any FinishContext, out: RuleOutput) {
     let postings = collector.ordered()
+    let excluded = collector.excluded(ctx)
     if spec.mode == .percentage {
-      PercentageMode(check: self).judge(postings, out: out)
+      PercentageMode(check: self).judge(postings.indices.filter { !excluded[$0] }.map { postings[$0] }, out: out)
       summarize(out)
       return
     }
     let periods = spec.mode == .periodEnd ? spec.periods.flatMap { run.periodIndexes[$0] } : nil
     let lastDate = postings.last?.date
-    var failing: [String: Set<Int>] = [:]
-    func excluded(_ p: RawPosting) -> Bool {
-      for rule in p.excludeFailing {
-        if failing[rule + "\u{1F}" + p.table] == nil {
-          failing[rule + "\u{1F}" + p.table] = ctx.failingLines(of: rule, table: p.table) ?? []
-        }
-        if failing[rule + "\u{1F}" + p.table]?.contains(p.line) == true { return true }
-      }
-      return false
-    }
     do {
-      for p in postings {
+      for (i, p) in postings.enumerated() {
         if p.role == .inputTotal || p.role == .outputTotal { continue }
         out.counts.evaluated += 1
         let a = account(p.account)
         if let periods { closePeriods(a, before: p.date, periods, out) }
         switch p.role {
         case .opening, .credit:
-          if p.role == .credit, excluded(p) {
+          if excluded[i] {
             a.record(posting(p, .excluded, p.amount, a))
             continue
           }

@@ -29,6 +29,9 @@ enum Messages {
     case .null: "null"
     case .string(let s): s
     case .list(let l): "[" + l.map(show).joined(separator: ", ") + "]"
+    // Computed values (a quotient has 18 digits) print without trailing zeros; values read
+    // from the ledger keep the digits they were written with.
+    case .decimal(let d) where d.scale > 6: d.canonicalDescription
     default: v.description
     }
   }

@@ -33,6 +33,28 @@ final class PeriodIndex {
     }
   }
 
+  /// How many periods `covering` would return, without building the list (the per-row path).
+  func coveringCount(_ group: Value, _ date: CivilDate) -> Int {
+    guard let list = byGroup[LookupIndex.normalize(group)] else { return 0 }
+    var count = 0
+    var i = lastStart(list, atOrBefore: date)
+    while i >= 0 {
+      if list[i].end >= date { count += 1 }
+      i -= 1
+    }
+    return count
+  }
+
+  private func lastStart(_ list: [Period], atOrBefore date: CivilDate) -> Int {
+    var lo = 0
+    var hi = list.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if list[mid].start <= date { lo = mid + 1 } else { hi = mid }
+    }
+    return lo - 1
+  }
+
   /// Every period of `group` whose days (both ends included) cover `date`.
   func covering(_ group: Value, _ date: CivilDate) -> [Period] {
     guard let list = byGroup[LookupIndex.normalize(group)] else { return [] }

@@ -88,18 +88,34 @@ final class ReferenceCheck: CheckRunner {
   private func check(_ values: [Value], _ when: CivilDate?, _ frame: inout Frame) throws(
     EvaluationError
   ) -> String? {
-    let shown = values.map(Messages.show).joined(separator: ", ")
+    var shown: String { values.map(Messages.show).joined(separator: ", ") }
     if values.contains(where: \.isNull) {
       return "\(spec.key.map(\.text).joined(separator: ", ")) is null: no \(spec.target) row can be found"
     }
     guard let index else { return "table \(spec.target) is not loaded" }
+    // Fast path (no arrays built): a covering candidate that meets the condition passes.
+    if try index.firstMatch(values, at: when, where: { row throws(EvaluationError) in
+      guard let condition, let c = spec.condition else { return true }
+      frame.ref = row.values
+      switch try condition(&frame) {
+      case .bool(true): return true
+      case .bool(false): return false
+      case let v:
+        throw EvaluationError(
+          code: v.isNull ? .nullOperand : .unexpectedType,
+          message: "the condition is \(v.literal), not true or false", span: c.span,
+          expression: c.text)
+      }
+    }) {
+      return nil
+    }
     let candidates = index.candidates(values)
     if candidates.isEmpty { return "no \(spec.target) row with key \(shown)" }
     let covering = when.map { d in candidates.filter { index.covers($0, d) } } ?? candidates
     if covering.isEmpty, let when {
       let windows = candidates.prefix(3).map { r in
         guard let w = index.window else { return "" }
-        return "\(r[w.from].description)..\(w.to.map { r[$0].description } ?? "")"
+        return "\(w.from.map { r[$0].description } ?? "")..\(w.to.map { r[$0].description } ?? "")"
       }
       return "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
     }

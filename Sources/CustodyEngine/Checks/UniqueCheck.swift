@@ -16,75 +16,160 @@ import CustodyValues
 ///   key: [document_id]
 /// ```
 final class UniqueCheck: CheckRunner {
-  struct Seen {
-    var rows: [EvidenceRow]
-    var count: Int
+  /// A key's first row, kept compactly; the evidence of later rows only once the key repeats.
+  struct Group {
+    var table: Int
+    var line: Int
+    var entryID: String?
     var date: CivilDate?
+    var count: Int
+    /// Index into `repeats`, or -1 while the key has been seen once.
+    var repeats: Int
+  }
+  struct Repeats {
+    var rows: [EvidenceRow]
     var lines: [(String, Int)]
+  }
+  /// A class, so the per-row loop retains one reference instead of copying every field.
+  final class Source {
+    let gate: RowGate
+    let key: [Program]
+    let table: Int
+    /// The key expressions' text (evidence column), from the first source on this table.
+    let column: String?
+    init(gate: RowGate, key: [Program], table: Int, column: String?) {
+      (self.gate, self.key, self.table, self.column) = (gate, key, table, column)
+    }
   }
   let spec: UniqueCheckSpec
   let instance: RuleInstance
   let run: RunContext
-  var gates: [String: [(RowGate, [Program], Int)]] = [:]
-  var seen: [[Value]: Seen] = [:]
+  var gates: [String: [Source]] = [:]
+  let tableNames: [String]
+  // One-expression keys (the common case) hash the value itself, not a one-element array.
+  var single = ValueIndex()
+  var multi: [[Value]: Int] = [:]
+  var groups: [Group] = []
+  var repeats: [Repeats] = []
   var tables: [String] { Array(Set(spec.sources.map(\.table))).sorted() }
 
   init(_ spec: UniqueCheckSpec, instance: RuleInstance, run: RunContext) {
     self.spec = spec
     self.instance = instance
     self.run = run
-    for (i, source) in spec.sources.enumerated() {
+    var names: [String] = []
+    for source in spec.sources where !names.contains(source.table) { names.append(source.table) }
+    self.tableNames = names
+    for source in spec.sources {
       let table = run.schema.table(source.table) ?? TableSchema(name: source.table, file: "", columns: [])
       let gate = RowGate(table: table, instance: instance, expressions: source.key, filter: source.filter, run: run)
-      gates[source.table, default: []].append((gate, source.key.map(run.compiler.compile), i))
+      gates[source.table, default: []].append(
+        Source(
+          gate: gate, key: source.key.map(run.compiler.compile), table: names.firstIndex(of: source.table) ?? 0,
+          column: spec.sources.first { $0.table == source.table }?.key.map(\.text).joined(separator: ", ")))
     }
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    for (gate, key, _) in gates[table] ?? [] {
+    guard let sources = gates[table] else { return }
+    for source in sources {
       var frame = Frame(row: row.values)
-      guard gate.admitCounting(row, &frame, table: table, out: out) else { continue }
-      var values: [Value] = []
-      do {
-        for k in key { values.append(LookupIndex.normalize(try k(&frame))) }
-      } catch {
-        out.error(error, table: table, row: row, date: gate.date(of: row))
-        continue
-      }
-      if spec.ignoreNulls, values.contains(where: \.isNull) { continue }
-      out.counts.evaluated += 1
-      let evidence = EvidenceRow(
-        table: table, file: "", line: row.line, entryID: row.entryID,
-        column: spec.sources.first { $0.table == table }?.key.map(\.text).joined(separator: ", "),
-        value: values.map(Messages.show).joined(separator: ", "))
-      if var s = seen[values] {
-        s.count += 1
-        if s.rows.count < run.options.evidenceLimit { s.rows.append(evidence) }
-        s.lines.append((table, row.line))
-        seen[values] = s
+      guard source.gate.admitCounting(row, &frame, table: table, out: out) else { continue }
+      let next = groups.count
+      var index = next
+      if source.key.count == 1 {
+        let value: Value
+        do {
+          value = LookupIndex.normalize(try source.key[0](&frame))
+        } catch {
+          out.error(error, table: table, row: row, date: source.gate.date(of: row))
+          continue
+        }
+        if spec.ignoreNulls, value.isNull { continue }
+        out.counts.evaluated += 1
+        index = single.findOrInsert(value, next).value
+        if index != next { repeated(index, [value], source, table, row) }
       } else {
-        seen[values] = Seen(rows: [evidence], count: 1, date: gate.date(of: row), lines: [(table, row.line)])
+        var values: [Value] = []
+        do {
+          for k in source.key { values.append(LookupIndex.normalize(try k(&frame))) }
+        } catch {
+          out.error(error, table: table, row: row, date: source.gate.date(of: row))
+          continue
+        }
+        if spec.ignoreNulls, values.contains(where: \.isNull) { continue }
+        out.counts.evaluated += 1
+        index = UniqueCheck.slot(&multi[values, default: next])
+        if index != next { repeated(index, values, source, table, row) }
+      }
+      if index == next {
+        groups.append(
+          Group(
+            table: source.table, line: row.line, entryID: row.entryID, date: source.gate.date(of: row), count: 1,
+            repeats: -1))
       }
     }
   }
 
+  /// Reads a dictionary slot through its inserting accessor: one hash for find-or-insert.
+  @inline(__always) private static func slot(_ value: inout Int) -> Int { value }
+
+  private func evidence(_ table: String, _ line: Int, _ entryID: String?, _ column: String?, _ key: [Value])
+    -> EvidenceRow
+  {
+    EvidenceRow(
+      table: table, file: "", line: line, entryID: entryID, column: column,
+      value: key.map(Messages.show).joined(separator: ", "))
+  }
+
+  /// A later row with a key already seen: the key's evidence is materialized on first repeat.
+  private func repeated(_ index: Int, _ values: [Value], _ source: Source, _ table: String, _ row: LedgerRow) {
+    var g = groups[index]
+    g.count += 1
+    if g.repeats < 0 {
+      let first = tableNames[g.table]
+      // The first row's key is the dictionary's stored key, equal to this one.
+      let firstKey = storedKey(values)
+      g.repeats = repeats.count
+      repeats.append(
+        Repeats(
+          rows: [evidence(first, g.line, g.entryID, gates[first]?.first?.column ?? nil, firstKey)],
+          lines: [(first, g.line)]))
+    }
+    if repeats[g.repeats].rows.count < run.options.evidenceLimit {
+      repeats[g.repeats].rows.append(evidence(table, row.line, row.entryID, source.column, values))
+    }
+    repeats[g.repeats].lines.append((table, row.line))
+    groups[index] = g
+  }
+
+  private func storedKey(_ values: [Value]) -> [Value] {
+    if values.count == 1, let key = single.storedKey(values[0]) { return [key] }
+    if let i = multi.index(forKey: values) { return multi[i].key }
+    return values
+  }
+
   func finish(_ run: any FinishContext, out: RuleOutput) {
-    let duplicates = seen.filter { $0.value.count > 1 }
-    for (key, s) in duplicates.sorted(by: { a, b in
-      let (x, y) = (a.value.rows[0], b.value.rows[0])
-      return (x.table, x.line) < (y.table, y.line)
+    var duplicates: [([Value], Group)] = []
+    for (key, i) in zip(single.keys, single.values) where groups[i].count > 1 {
+      duplicates.append(([key], groups[i]))
+    }
+    for (key, i) in multi where groups[i].count > 1 { duplicates.append((key, groups[i])) }
+    for (key, g) in duplicates.sorted(by: { a, b in
+      (tableNames[a.1.table], a.1.line) < (tableNames[b.1.table], b.1.line)
     }) {
+      let s = repeats[g.repeats]
       for (t, l) in s.lines { out.markFailing(t, l) }
       let shown = key.map(Messages.show).joined(separator: ", ")
       let where_ = s.rows.map { "\($0.table) \($0.key)" }.joined(separator: ", ")
       let message = instance.message.map {
         Messages.render($0, Frame(group: key), run: self.run)
-      } ?? "key (\(shown)) appears \(s.count) times: \(where_)\(s.count > s.rows.count ? ", ..." : "")"
+      } ?? "key (\(shown)) appears \(g.count) times: \(where_)\(g.count > s.rows.count ? ", ..." : "")"
       out.add(
         Finding(
           ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
-          location: spec.sources.first?.key.first?.span, evidence: s.rows, evidenceTotal: s.count,
-          date: s.date, discriminator: shown))
+          location: spec.sources.first?.key.first?.span, evidence: s.rows, evidenceTotal: g.count,
+          date: g.date, discriminator: shown))
     }
   }
 }

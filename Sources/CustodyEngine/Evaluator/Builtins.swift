@@ -21,6 +21,21 @@ enum Builtins {
         guard let a = args.first else { return .bool(true) }
         return .bool(try a(&f).isNull)
       }
+    case .matches where node.literalPattern != nil:
+      // A literal pattern is compiled once per rule, not per row.
+      let text = node.literalPattern ?? ""
+      guard let pattern = Pattern(text), let subject = args.first else {
+        return { (_: inout Frame) throws(EvaluationError) -> Value in
+          throw EvaluationError(.badArgument, "matches(): invalid pattern \"\(text)\"", at: node)
+        }
+      }
+      return { (f: inout Frame) throws(EvaluationError) -> Value in
+        switch try subject(&f) {
+        case .string(let s): return .bool(pattern.matches(s))
+        case .null: throw EvaluationError(.nullOperand, "argument 1 of matches() is null", at: node)
+        case let v: throw EvaluationError(.badArgument, "matches(): \(v.literal) is not a string", at: node)
+        }
+      }
     default:
       return { (f: inout Frame) throws(EvaluationError) -> Value in
         var values: [Value] = []
@@ -69,7 +84,10 @@ enum Builtins {
     switch function {
     case .abs:
       let x = try arg(0)
-      if case .integer(let n) = x { return .integer(n < 0 ? -n : n) }
+      if case .integer(let n) = x {
+        guard n != .min else { throw EvaluationError(.arithmeticOverflow, "abs(\(n)) overflows", at: node) }
+        return .integer(n < 0 ? -n : n)
+      }
       return .decimal(try decimal(0).magnitude)
     case .min, .max:
       var items = v
@@ -109,7 +127,10 @@ enum Builtins {
       }
     case .matches:
       let pattern = try string(1)
-      guard let compiled = Pattern(pattern) else { throw fail("invalid pattern \"\(pattern)\"") }
+      guard let compiled = Pattern(pattern) else {
+        throw fail(
+          "invalid pattern \"\(pattern.prefix(80))\(pattern.count > 80 ? "..." : "")\" (at most \(Pattern.maxLength) characters and \(Pattern.maxDepth) nested groups)")
+      }
       return .bool(compiled.matches(try string(0)))
     case .len:
       switch try arg(0) {
@@ -132,5 +153,14 @@ enum Builtins {
     var n = (b.year - a.year) * 12 + (b.month - a.month)
     if a.addingMonths(n) > b { n -= 1 }
     return n
+  }
+}
+
+extension ExprNode {
+  /// The pattern of `matches(x, "literal")`, when it is a literal.
+  var literalPattern: String? {
+    guard case .call(.matches, let args) = kind, args.count == 2, case .literal(.string(let p)) = args[1].kind
+    else { return nil }
+    return p
   }
 }

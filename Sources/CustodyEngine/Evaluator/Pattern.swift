@@ -22,7 +22,14 @@ struct Pattern {
 
   private var program: [Inst] = []
 
+  /// Longest pattern accepted, in characters. Parsing, compiling and the epsilon closure
+  /// recurse at most this deep, so a pattern taken from a ledger cell cannot overflow the stack.
+  static let maxLength = 1_000
+  /// Deepest group nesting accepted.
+  static let maxDepth = 32
+
   init?(_ text: String) {
+    guard text.count <= Pattern.maxLength else { return nil }
     var parser = Parser(chars: Array(text))
     guard let node = parser.parseAlt(), parser.index == parser.chars.count else { return nil }
     emit(node)
@@ -108,6 +115,7 @@ struct Pattern {
   private struct Parser {
     var chars: [Character]
     var index = 0
+    var depth = 0
 
     mutating func parseAlt() -> Node? {
       guard let left = parseConcat() else { return nil }
@@ -145,7 +153,10 @@ struct Pattern {
       case "$": return .end
       case "*", "+", "?": return nil
       case "(":
-        guard let inner = parseAlt(), index < chars.count, chars[index] == ")" else { return nil }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Pattern.maxDepth, let inner = parseAlt(), index < chars.count, chars[index] == ")"
+        else { return nil }
         index += 1
         return inner
       case "[": return parseClass()

@@ -29,6 +29,29 @@ enum ValueOps {
     }
   }
 
+  private static let powersOfTen: [Int128] = {
+    var p: [Int128] = [1]
+    for _ in 0..<37 { p.append(p[p.count - 1] * 10) }
+    return p
+  }()
+
+  /// `x / 10^k` (as in `cu_pct / 100`) without Int128 division, when the quotient is exact at
+  /// the scale `ExactDecimal.divided` gives it; the same value and scale as that method, which
+  /// the caller uses otherwise (and for every overflow, so errors are unchanged).
+  static func dividedByPowerOfTen(_ x: ExactDecimal, _ y: ExactDecimal) -> ExactDecimal? {
+    guard y.scale == 0, y.mantissa > 0, let k = powersOfTen.firstIndex(of: y.mantissa) else { return nil }
+    let target = min(ExactDecimal.maxScale, max(ExactDecimal.divisionScale, x.scale, y.scale))
+    // `divided` first scales the numerator by 10^(target + 1 - x.scale); if that overflows it
+    // throws, so leave those to it.
+    let guardShift = target + 1 - x.scale
+    guard guardShift >= 0, guardShift < powersOfTen.count,
+      !x.mantissa.multipliedReportingOverflow(by: powersOfTen[guardShift]).overflow
+    else { return nil }
+    let shift = target - x.scale - k
+    guard shift >= 0 else { return nil }
+    return ExactDecimal(mantissa: x.mantissa * powersOfTen[shift], scale: target)
+  }
+
   static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, _ node: ExprNode) throws(
     EvaluationError
   ) -> Value {
@@ -53,6 +76,7 @@ enum ValueOps {
       throw EvaluationError(
         .unexpectedType, "cannot apply \(op.rawValue) to \(a.literal) and \(b.literal)", at: node)
     }
+    if op == .divide, let q = dividedByPowerOfTen(x, y) { return .decimal(q) }
     do throws(ExactDecimal.ArithmeticError) {
       switch op {
       case .add: return .decimal(try x.adding(y))

@@ -99,13 +99,13 @@ public enum ExampleLedger {
         columns: [
           col("supplier_id", .string), col("status", .enumeration(["passed", "failed", "pending"])),
           col("valid_from", .date), col("valid_to", .date),
-        ]),
+        ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(
-        name: "conversion_factors", file: "conversion_factors.csv", key: ["site", "valid_from"],
+        name: "conversion_factors", file: "conversion_factors.csv", key: ["site"],
         columns: [
           col("site", .string), col("valid_from", .date), col("valid_to", .date),
           col("factor", .decimal(unit: nil, maxScale: 6)),
-        ]),
+        ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(
         name: "periods", file: "periods.csv", key: ["period_id"], entryID: "period_id",
         columns: [

@@ -15,6 +15,19 @@ public struct ExpressionCompiler: Sendable {
     compile(scalar, range: nil, in: env, bag: &bag)
   }
 
+  /// Compiles one item of a YAML list of expressions (`account: [site, "MR", null]`): YAML
+  /// quotes make the item text, as a policy author reads it; plain items are expressions.
+  public static func compileListItem(
+    _ scalar: YAMLScalar, in env: ExpressionEnvironment, bag: inout DiagnosticBag
+  ) -> ExprNode? {
+    if scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
+      return ExprNode(
+        id: 1, kind: .literal(.string(scalar.value)), type: .string, span: scalar.span,
+        text: Value.string(scalar.value).literal)
+    }
+    return compile(scalar, in: env, bag: &bag)
+  }
+
   /// Compiles a condition (`where:`, `assert:`): the expression must be a boolean.
   public static func compileCondition(
     _ scalar: YAMLScalar, in env: ExpressionEnvironment, bag: inout DiagnosticBag

@@ -11,7 +11,8 @@ struct Token: Sendable, Hashable {
     case identifier(String)
     /// `$name`
     case parameter(String)
-    /// Operators and punctuation: `+ - * / == != < <= > >= ( ) [ ] , . ?. @`.
+    /// Operators and punctuation: `+ - * / == != < <= > >= ( ) [ ] , . ?. @`, and `=` only
+    /// after `table[column` (a column lookup).
     case symbol(String)
     case keyword(String)
     case end
@@ -62,6 +63,12 @@ struct Lexer {
       } else if c == "\"" || c == "'" {
         guard let token = string(quote: c, report: report) else { return nil }
         tokens.append(token)
+      } else if c == "=", position + 1 >= scalars.count || scalars[position + 1] != "=",
+        Self.opensColumnLookup(tokens)
+      {
+        // `table[column = value]`: the only place a single '=' is allowed.
+        position += 1
+        tokens.append(Token(kind: .symbol("="), range: (base + start)..<(base + position)))
       } else if let symbol = self.symbol() {
         position += symbol.unicodeScalars.count
         tokens.append(Token(kind: .symbol(symbol), range: (base + start)..<(base + position)))
@@ -73,10 +80,19 @@ struct Lexer {
     }
   }
 
+  /// Whether the tokens so far end with `name [ name`, so a '=' here separates the column of a
+  /// column lookup from its value.
+  static func opensColumnLookup(_ tokens: [Token]) -> Bool {
+    guard tokens.count >= 3, case .identifier = tokens[tokens.count - 1].kind,
+      case .symbol("[") = tokens[tokens.count - 2].kind, case .identifier = tokens[tokens.count - 3].kind
+    else { return false }
+    return true
+  }
+
   private mutating func skipSpace() {
-    while position < scalars.count, scalars[position] == " " || scalars[position] == "\n"
-      || scalars[position] == "\t" || scalars[position] == "\r"
-    {
+    while position < scalars.count {
+      let c = scalars[position]
+      guard c == " " || c == "\n" || c == "\t" || c == "\r" else { return }
       position += 1
     }
   }

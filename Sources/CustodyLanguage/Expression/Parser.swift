@@ -4,7 +4,7 @@ import CustodyDiagnostics
 /// `maxDepth`, so a 10,000-deep expression is an error, never a stack overflow.
 ///
 /// Grammar (low to high): or; and; not; comparison (`== != < <= > >= in`, `not in`);
-/// `+ -`; `* /`; unary `-`; postfix (`[...]`, `.name`, `?.name`); primary.
+/// `+ -`; `* /`; unary `-`; postfix (`[...]`, `[column = value]`, `.name`, `?.name`); primary.
 struct Parser {
   var tokens: [Token]
   var index = 0
@@ -181,6 +181,13 @@ struct Parser {
       if isSymbol("[") {
         let open = advance().range
         guard enter(open) else { return nil }
+        if case .identifier(let column) = peek.kind, index + 1 < tokens.count,
+          case .symbol("=") = tokens[index + 1].kind
+        {
+          guard let node = parseColumnLookup(base, column: column) else { return nil }
+          base = node
+          continue
+        }
         var keys: [Syntax] = []
         var at: Syntax?
         repeat {
@@ -215,6 +222,30 @@ struct Parser {
         return base
       }
     }
+  }
+
+  /// The rest of `base[column = value]` or `base[column = value @ date]`, from the column name
+  /// (the '[' is consumed and its nesting level entered).
+  private mutating func parseColumnLookup(_ base: Syntax, column: String) -> Syntax? {
+    let columnRange = advance().range
+    _ = advance()  // '='
+    guard let value = parseOr() else { return nil }
+    var at: Syntax?
+    if isSymbol("@") {
+      _ = advance()
+      guard let date = parseOr() else { return nil }
+      at = date
+    }
+    guard isSymbol("]") else {
+      let hint = isSymbol(",") ? " (a column lookup matches one column: table[column = value])" : ""
+      fail(.exprSyntax, "expected ']' to close the lookup, found \(describe(peek))\(hint)", peek.range)
+      return nil
+    }
+    let close = advance().range
+    depth -= 1
+    return make(
+      .indexWhere(base, column: column, columnRange: columnRange, value: value, at: at),
+      base.range.lowerBound..<close.upperBound, children: [base, value] + (at.map { [$0] } ?? []))
   }
 
   mutating func parsePrimary() -> Syntax? {

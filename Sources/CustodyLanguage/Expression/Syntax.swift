@@ -16,6 +16,8 @@ struct Syntax: Sendable {
     case call(String, nameRange: Range<Int>, [Syntax])
     /// `base[keys @ at]`
     case index(Syntax, [Syntax], at: Syntax?)
+    /// `base[column = value @ at]`
+    case indexWhere(Syntax, column: String, columnRange: Range<Int>, value: Syntax, at: Syntax?)
     /// `base.name` / `base?.name`
     case member(Syntax, String, nameRange: Range<Int>, nullSafe: Bool)
   }

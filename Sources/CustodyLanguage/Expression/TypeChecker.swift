@@ -12,23 +12,27 @@ struct TypeChecker {
   var bag: DiagnosticBag
   var nextID = 0
 
+  let locator: ScalarLocator
+  /// String index of every value offset (and the end), so node text is a cheap slice.
+  let indices: [String.Index]
+
   init(scalar: YAMLScalar, env: ExpressionEnvironment) {
     self.scalar = scalar
     self.scalars = Array(scalar.value.unicodeScalars)
     self.env = env
     self.bag = DiagnosticBag()
+    self.locator = ScalarLocator(scalar)
+    self.indices = Array(scalar.value.unicodeScalars.indices) + [scalar.value.unicodeScalars.endIndex]
   }
 
   func span(_ range: Range<Int>) -> SourceSpan {
-    scalar.span(ofValueRange: range.isEmpty ? range.lowerBound..<(range.lowerBound + 1) : range)
+    locator.span(range.isEmpty ? range.lowerBound..<(range.lowerBound + 1) : range)
   }
 
   func text(_ range: Range<Int>) -> String {
     let lo = max(0, min(range.lowerBound, scalars.count))
     let hi = max(lo, min(range.upperBound, scalars.count))
-    var s = ""
-    s.unicodeScalars.append(contentsOf: scalars[lo..<hi])
-    return s
+    return String(scalar.value.unicodeScalars[indices[lo]..<indices[hi]])
   }
 
   mutating func error(
@@ -72,6 +76,8 @@ struct TypeChecker {
     case .binary(let op, let l, let r): return checkBinary(op, l, r, s.range)
     case .call(let name, let nameRange, let args): return checkCall(name, nameRange, args, s.range)
     case .index(let base, let keys, let at): return checkLookup(base, keys, at, s.range)
+    case .indexWhere(let base, let column, let columnRange, let value, let at):
+      return checkColumnLookup(base, column, columnRange, value, at, s.range)
     case .member(let base, let name, let nameRange, let nullSafe):
       return checkMember(base, name, nameRange, nullSafe, s.range)
     }
@@ -192,6 +198,60 @@ struct TypeChecker {
       atNode = a
     }
     return node(.lookup(table: tableName, key: keyNodes, at: atNode), .row(tableName), range)
+  }
+
+  /// `table[column = value]` / `table[column = value @ date]`: any column of any table; a list
+  /// column matches when it contains the value.
+  mutating func checkColumnLookup(
+    _ base: Syntax, _ column: String, _ columnRange: Range<Int>, _ value: Syntax, _ at: Syntax?,
+    _ range: Range<Int>
+  ) -> ExprNode? {
+    guard case .name(let tableName) = base.kind else {
+      error(.badLookup, "only a table can be looked up: write table[column = value]", base.range)
+      return nil
+    }
+    guard let table = env.schema.table(tableName) else {
+      error(
+        .unknownLookupTable, "unknown table '\(tableName)'", base.range,
+        suggestions: Suggestions.closest(to: tableName, in: env.schema.tables.map(\.name)))
+      return nil
+    }
+    guard let columnIndex = table.columnIndex(column) else {
+      error(
+        .unknownMember, "table '\(tableName)' has no column '\(column)'", columnRange,
+        suggestions: Suggestions.closest(to: column, in: table.columns.map(\.name)))
+      return nil
+    }
+    guard let v = check(value) else { return nil }
+    let columnType = table.columns[columnIndex].type.valueType
+    var wanted = columnType
+    if case .list(let element) = columnType { wanted = element }
+    guard comparable(v.type, wanted) else {
+      let what = wanted == columnType ? "" : " (a list: the value is matched against its items)"
+      error(
+        .typeMismatch,
+        "column '\(column)' of '\(tableName)' is \(TypeRules.describe(columnType))\(what), but this is \(TypeRules.describe(v.type))",
+        value.range)
+      return nil
+    }
+    var atNode: ExprNode?
+    if let at {
+      guard table.validFrom != nil || table.validTo != nil else {
+        error(
+          .badLookup, "table '\(tableName)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
+          at.range)
+        return nil
+      }
+      guard let a = check(at) else { return nil }
+      guard a.type == .date || a.type == .null else {
+        error(.typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
+        return nil
+      }
+      atNode = a
+    }
+    return node(
+      .lookupWhere(table: tableName, column: columnIndex, name: column, value: v, at: atNode),
+      .row(tableName), range)
   }
 
   mutating func checkMember(

@@ -52,18 +52,18 @@ t = (S_HEAD + "\r\nSM1,Smelter,CuCo,true\r\nRF2,\"Refinery\r\nTwo\",CuCo,false\r
 case("stray_quote_crlf_after_multiline", {"sites.csv": t}, f"sites.csv:5:{loc(t.replace(CR,''),5,Q)} CUS6009")
 t = "site,,name,entity,in_scope\nSM1,,a,b,true\n"
 case("empty_header_name", {"sites.csv": t}, "sites.csv:1:6 CUS6019")
-case("ambiguous_csv_and_jsonl", {"sites.jsonl": '{"site": "SM1", "in_scope": true}\n'}, "sites.csv:1:1 CUS6016")
-t = '{"site": "SM1", "in_scope": true}\n{"site": "RF2", "in_scope" false}\n'
+case("ambiguous_csv_and_jsonl", {"sites.jsonl": '{"site": "SM1", "entity": "E", "in_scope": true}\n'}, "sites.csv:1:1 CUS6016")
+t = '{"site": "SM1", "entity": "E", "in_scope": true}\n{"site": "RF2", "in_scope" false}\n'
 case("jsonl_syntax_error", {"sites.jsonl": t}, f"sites.jsonl:2:{loc(t,2,'false')} CUS6017", remove=["sites.csv"])
-t = '{"site": "SM1", "in_scope": true}\n\n["RF2", false]\n'
+t = '{"site": "SM1", "entity": "E", "in_scope": true}\n\n["RF2", false]\n'
 case("jsonl_not_an_object", {"sites.jsonl": t}, "sites.jsonl:3:1 CUS6017", remove=["sites.csv"])
 t = '{"site": "SM1", "name": "x"}\n'
 case("jsonl_missing_required_key", {"sites.jsonl": t}, "sites.jsonl:1:1 CUS6004", remove=["sites.csv"])
 t = '{"site": "SM1", "in_scope": true, "site": "SM2"}\n'
 case("jsonl_duplicate_key", {"sites.jsonl": t}, f"sites.jsonl:1:{loc(t,1,QS,2)} CUS6005", remove=["sites.csv"])
-b = '{"site": "SM1", "in_scope": true}\n{"site": "'.encode() + b"\xe9" + b'", "in_scope": true}\n'
+b = '{"site": "SM1", "entity": "E", "in_scope": true}\n{"site": "'.encode() + b"\xe9" + b'", "in_scope": true}\n'
 case("jsonl_invalid_utf8", {"sites.jsonl": b}, "sites.jsonl:2:11 CUS6007", remove=["sites.csv"])
-t = '{"site": "SM1", "in_scope": true}\n{"site": "RF2", "in_scope": true\n'
+t = '{"site": "SM1", "entity": "E", "in_scope": true}\n{"site": "RF2", "in_scope": true\n'
 case("jsonl_unterminated_object", {"sites.jsonl": t}, f"sites.jsonl:2:{len(t.split(chr(10))[1])+1} CUS6017", remove=["sites.csv"])
 t = "\ufeff" + R_HEAD.replace("gross_t,", "") + "\n"
 case("bom_header_missing_column", {"receipts.csv": t}, "receipts.csv:1:1 CUS6004")

@@ -48,11 +48,46 @@ final class Account {
 
   var shownKey: [String] { key.map { $0.isNull ? "" : Messages.show($0) } }
 
-  /// Unexpired credits left in lots.
+  /// Unexpired credits left in lots: the sum of `lots[head...]`, kept as a running total so a
+  /// posting does not re-add every lot. The total is held at scale `maxScale`, with a count of
+  /// live lots per scale so the result has the scale the plain sum would have (it is printed).
   var available: ExactDecimal {
+    if lotTotalOverflowed { return summedLots }
+    var scale = 0
+    for s in stride(from: ExactDecimal.maxScale, to: 0, by: -1) where lotScales[s] > 0 {
+      scale = s
+      break
+    }
+    return ExactDecimal(mantissa: lotTotal / Account.pow10[ExactDecimal.maxScale - scale], scale: scale)
+  }
+
+  /// The plain sum (overflowing terms skipped), used once the running total overflowed.
+  private var summedLots: ExactDecimal {
     var sum = ExactDecimal.zero
     for lot in lots[head...] { sum = (try? sum.adding(lot.remaining)) ?? sum }
     return sum
+  }
+
+  private var lotTotal: Int128 = 0
+  private var lotScales = [Int](repeating: 0, count: ExactDecimal.maxScale + 1)
+  private var lotTotalOverflowed = false
+  private static let pow10: [Int128] = {
+    var p: [Int128] = [1]
+    for _ in 0..<ExactDecimal.maxScale { p.append(p[p.count - 1] * 10) }
+    return p
+  }()
+
+  /// Adds (`sign` 1) or removes (-1) a live lot's remaining amount from the running total.
+  private func track(_ amount: ExactDecimal, _ sign: Int) {
+    guard !lotTotalOverflowed else { return }
+    guard amount.scale >= 0, amount.scale <= ExactDecimal.maxScale else {
+      lotTotalOverflowed = true
+      return
+    }
+    lotScales[amount.scale] += sign
+    let (m, o1) = amount.mantissa.multipliedReportingOverflow(by: Account.pow10[ExactDecimal.maxScale - amount.scale])
+    let (t, o2) = sign > 0 ? lotTotal.addingReportingOverflow(m) : lotTotal.subtractingReportingOverflow(m)
+    if o1 || o2 { lotTotalOverflowed = true } else { lotTotal = t }
   }
 
   func record(_ p: Posting) {
@@ -85,6 +120,7 @@ final class Account {
   func expire(on date: CivilDate) {
     while head < lots.count, let e = lots[head].expires, e <= date {
       expired = (try? expired.adding(lots[head].remaining)) ?? expired
+      track(lots[head].remaining, -1)
       head += 1
     }
     if head > 64, head * 2 > lots.count {
@@ -105,6 +141,7 @@ final class Account {
     var i = lots.count
     while i > head, lots[i - 1].created > lot.created { i -= 1 }
     lots.insert(lot, at: i)
+    track(lot.remaining, 1)
   }
 
   /// Takes `amount` from the lots, first in first out; returns what was taken and adds any
@@ -115,9 +152,15 @@ final class Account {
     while need > .zero, head < lots.count {
       let use = min(need, lots[head].remaining)
       taken.append(Lot(created: lots[head].created, expires: lots[head].expires, remaining: use))
-      lots[head].remaining = try lots[head].remaining.subtracting(use)
+      let left = try lots[head].remaining.subtracting(use)
+      track(lots[head].remaining, -1)
+      track(left, 1)
+      lots[head].remaining = left
       need = try need.subtracting(use)
-      if lots[head].remaining <= .zero { head += 1 }
+      if lots[head].remaining <= .zero {
+        track(left, -1)
+        head += 1
+      }
     }
     if need > .zero { deficit = try deficit.adding(need) }
     return (taken, need)

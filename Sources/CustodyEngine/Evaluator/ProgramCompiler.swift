@@ -12,11 +12,31 @@ public final class Lookups: @unchecked Sendable {
   public init() {}
   public func add(_ index: LookupIndex) { indexes[index.table] = index }
   public subscript(table: String) -> LookupIndex? { indexes[table] }
+
+  private let lock = Lock()
+  private var columnIndexes: [ColumnKey: LookupIndex] = [:]
+  private struct ColumnKey: Hashable {
+    var table: String
+    var column: Int
+  }
+
+  /// The index of `table` on one column, for `table[column = value]`: built on first use from the
+  /// rows of the table's key index (list cells expanded), then shared.
+  public func index(_ table: String, column: Int) -> LookupIndex? {
+    lock.withLock {
+      let key = ColumnKey(table: table, column: column)
+      if let built = columnIndexes[key] { return built }
+      guard let base = indexes[table] else { return nil }
+      let built = LookupIndex(table: table, rows: base.rows, window: base.window, column: column)
+      columnIndexes[key] = built
+      return built
+    }
+  }
 }
 
 /// Turns a type-checked `ExprNode` tree into nested closures once per rule instance, so a row
 /// costs one closure call per node and no tree walk or dictionary look-up.
-public struct ExpressionCompiler {
+public struct ProgramCompiler {
   public var lookups: Lookups
   /// Record every node's value in `frame.trace` (slower; for explanations and messages).
   public var tracing: Bool
@@ -83,7 +103,11 @@ public struct ExpressionCompiler {
         case (_, .null):
           throw EvaluationError(.nullOperand, "`\(op.rawValue)` applied to null", at: node)
         case (.not, .bool(let b)): return .bool(!b)
-        case (.negate, .integer(let i)): return .integer(-i)
+        case (.negate, .integer(let i)):
+          // -Int64.min does not exist: an overflow error, never a trap.
+          let (r, o) = Int64(0).subtractingReportingOverflow(i)
+          if o { throw EvaluationError(.arithmeticOverflow, "integer overflow negating \(i)", at: node) }
+          return .integer(r)
         case (.negate, .decimal(let d)): return .decimal(d.negated)
         default:
           throw EvaluationError(.unexpectedType, "cannot apply `\(op.rawValue)` to \(v.literal)", at: node)
@@ -113,6 +137,9 @@ public struct ExpressionCompiler {
       }
     case .lookup(let table, let key, let at):
       return compileLookup(table, key.map(compile), at.map(compile), node)
+    case .lookupWhere(let table, let column, let name, let value, let at):
+      let index = lookups.index(table, column: column)
+      return compileLookup(table, [compile(value)], at.map(compile), node, index: index, what: "column '\(name)' of")
     case .member(let base, let column, let name, let nullSafe):
       let pb = compile(base)
       return { (f: inout Frame) throws(EvaluationError) -> Value in
@@ -135,17 +162,25 @@ public struct ExpressionCompiler {
     }
   }
 
+  /// A key lookup (`index` defaults to the table's key index) or a column lookup (`index` on
+  /// that column); both find the first candidate row whose window covers the date.
   private func compileLookup(
-    _ table: String, _ key: [Program], _ at: Program?, _ node: ExprNode
+    _ table: String, _ key: [Program], _ at: Program?, _ node: ExprNode,
+    index: LookupIndex?? = nil, what: String = ""
   ) -> Program {
-    let index = lookups[table]
+    let index = index ?? lookups[table]
     return { (f: inout Frame) throws(EvaluationError) -> Value in
       guard let index else {
-        throw EvaluationError(.unexpectedType, "table '\(table)' is not loaded for lookups", at: node)
+        throw EvaluationError(.unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node)
       }
+      var one: Value = .null
       var values: [Value] = []
-      values.reserveCapacity(key.count)
-      for k in key { values.append(try k(&f)) }
+      if key.count == 1 {
+        one = try key[0](&f)
+      } else {
+        values.reserveCapacity(key.count)
+        for k in key { values.append(try k(&f)) }
+      }
       var date: CivilDate?
       if let at {
         switch try at(&f) {
@@ -156,7 +191,8 @@ public struct ExpressionCompiler {
           throw EvaluationError(.unexpectedType, "the value after @ is \(v.literal), not a date", at: node)
         }
       }
-      guard let row = index.find(values, at: date) else { return .null }
+      let found = key.count == 1 ? index.find(one: one, at: date) : index.find(values, at: date)
+      guard let row = found else { return .null }
       return .list(row.values)
     }
   }

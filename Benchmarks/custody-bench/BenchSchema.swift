@@ -1,0 +1,100 @@
+import CustodyValues
+
+/// The canonical custody ledger v1, transcribed from standards/schema/custody-ledger-v1.yaml
+/// so the benchmark runs before the standard compiler lands.
+enum BenchSchema {
+  static func col(_ name: String, _ type: ColumnType = .string, required: Bool = false, min: ExactDecimal? = nil)
+    -> ColumnSchema
+  {
+    ColumnSchema(name: name, type: type, required: required, minimum: min)
+  }
+  static let tonnes = ColumnType.decimal(unit: "t", maxScale: 6)
+  static let plain6 = ColumnType.decimal(unit: nil, maxScale: 6)
+
+  static let v1 = LedgerSchema(
+    id: "custody-ledger", version: "1",
+    tables: [
+      TableSchema(
+        name: "sites", file: "sites.csv", key: ["site"], entryID: "site",
+        columns: [
+          col("site", required: true), col("name"), col("entity", required: true),
+          col("in_scope", .boolean, required: true),
+        ]),
+      TableSchema(
+        name: "suppliers", file: "suppliers.csv", key: ["supplier"],
+        columns: [
+          col("supplier", required: true), col("name"),
+          col("due_diligence", .enumeration(["passed", "pending", "failed"]), required: true),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+        ], validFrom: "valid_from", validTo: "valid_to"),
+      TableSchema(
+        name: "partners", file: "partners.csv", key: ["partner"], entryID: "partner",
+        columns: [
+          col("partner", required: true), col("name"), col("agreement", required: true),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+          col("affiliates", .list(separator: ";")),
+        ], validFrom: "valid_from", validTo: "valid_to"),
+      TableSchema(
+        name: "periods", file: "periods.csv", key: ["site", "period"], entryID: "period",
+        columns: [
+          col("site", required: true), col("period", required: true), col("start", .date, required: true),
+          col("end", .date, required: true),
+        ]),
+      TableSchema(
+        name: "conversion_factors", file: "conversion_factors.csv", key: ["site"],
+        columns: [
+          col("site", required: true), col("factor", plain6, required: true, min: 0),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+          col("basis_document"),
+        ], validFrom: "valid_from", validTo: "valid_to"),
+      TableSchema(
+        name: "cfp_factors", file: "cfp_factors.csv", key: ["route"],
+        columns: [
+          col("route", .enumeration(["recycled", "average"]), required: true),
+          col("kg_co2e_per_t", plain6, required: true, min: 0),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+        ], validFrom: "valid_from", validTo: "valid_to"),
+      TableSchema(
+        name: "receipts", file: "receipts.csv", key: ["entry_id"], entryID: "entry_id",
+        columns: [
+          col("entry_id", required: true), col("date", .date, required: true), col("site", required: true),
+          col("supplier", required: true), col("material", required: true),
+          col(
+            "origin", .enumeration(["post_consumer", "pre_consumer", "primary", "same_process", "unknown"]),
+            required: true),
+          col("pool", .enumeration(["PCL", "MR", "NONE"]), required: true), col("partner"),
+          col("gross_t", tonnes, required: true, min: 0),
+          col("cu_pct", .decimal(unit: "%", maxScale: 6), required: true, min: 0),
+          col("cu_t", tonnes, required: true, min: 0), col("document_id", required: true),
+        ]),
+      TableSchema(
+        name: "shipments", file: "shipments.csv", key: ["entry_id"], entryID: "entry_id",
+        columns: [
+          col("entry_id", required: true), col("date", .date, required: true), col("site", required: true),
+          col("customer", required: true), col("product", required: true),
+          col("cu_t", tonnes, required: true, min: 0), col("claim"), col("document_id"),
+          col("cfp_kg_per_t", plain6, required: true, min: 0),
+        ]),
+      TableSchema(
+        name: "documents", file: "documents.csv", key: ["document_id"], entryID: "document_id",
+        columns: [
+          col("document_id", required: true), col("issue_date", .date), col("recipient"),
+          col("cu_t", tonnes, min: 0), col("claim"), col("model"), col("certificate"),
+        ]),
+      TableSchema(
+        name: "transfers", file: "transfers.csv", optional: true, key: ["transfer_id"], entryID: "transfer_id",
+        columns: [
+          col("transfer_id", required: true), col("date", .date, required: true),
+          col("from_site", required: true), col("to_site", required: true),
+          col("pool", .enumeration(["PCL", "MR"]), required: true), col("partner"),
+          col("cu_t", tonnes, required: true, min: 0),
+        ]),
+      TableSchema(
+        name: "stock_counts", file: "stock_counts.csv", optional: true, key: ["site", "date"],
+        columns: [
+          col("site", required: true), col("date", .date, required: true),
+          col("physical_cu_t", tonnes, required: true, min: 0),
+          col("book_cu_t", tonnes, required: true, min: 0),
+        ]),
+    ])
+}

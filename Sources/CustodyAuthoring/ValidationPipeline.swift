@@ -1,0 +1,122 @@
+import CustodyDiagnostics
+import CustodyEngine
+import CustodyLanguage
+import CustodyLedger
+import CustodyReports
+import CustodyValues
+import Foundation
+
+/// compile -> open ledger -> evaluate -> report -> waivers: the one path `validate`, `verify`,
+/// `diff --ledger` and standard tests share, so they cannot disagree.
+public enum ValidationPipeline {
+  public struct Request: Sendable {
+    public var standardPath: String
+    public var ledgerPath: String
+    public var profilePath: String?
+    public var waiversPath: String?
+    public var asOf: CivilDate
+    public var failOn: ClauseSeverity
+    public var evidenceLimit: Int
+    public var deterministic: Bool
+    public var expectStandardSHA256: String?
+    public var toolVersion: String
+    public var sources: SourceCache
+    /// Bounds on YAML files and expressions (docs/limits.md).
+    public var compilerOptions = CompilerOptions()
+    /// Bounds on ledger files (docs/limits.md).
+    public var ledgerLimits = LedgerReadLimits()
+
+    public init(
+      standardPath: String, ledgerPath: String, profilePath: String? = nil,
+      waiversPath: String? = nil, asOf: CivilDate, failOn: ClauseSeverity = .minor,
+      evidenceLimit: Int = 20, deterministic: Bool = false, expectStandardSHA256: String? = nil,
+      toolVersion: String, sources: SourceCache = SourceCache()
+    ) {
+      self.standardPath = standardPath
+      self.ledgerPath = ledgerPath
+      self.profilePath = profilePath
+      self.waiversPath = waiversPath
+      self.asOf = asOf
+      self.failOn = failOn
+      self.evidenceLimit = evidenceLimit
+      self.deterministic = deterministic
+      self.expectStandardSHA256 = expectStandardSHA256
+      self.toolVersion = toolVersion
+      self.sources = sources
+    }
+  }
+
+  public enum Outcome: Sendable {
+    /// The standard, its rules, the profile or the waivers do not compile (exit 2).
+    case invalidInput([Diagnostic], omitted: Int)
+    /// The ledger is unreadable (exit 3).
+    case unreadableLedger(Diagnostic)
+    case evaluated(Report, EvaluationResult, CompiledStandard)
+  }
+
+  public static func compile(
+    _ path: String, sources: SourceCache, options: CompilerOptions = CompilerOptions()
+  ) -> CompileResult {
+    var options = options
+    options.sources = sources
+    return Compiler(options: options).compileStandard(path: path)
+  }
+
+  public static func run(_ request: Request) -> Outcome {
+    let compiled = compile(request.standardPath, sources: request.sources, options: request.compilerOptions)
+    guard let standard = compiled.standard else {
+      return .invalidInput(compiled.diagnostics, omitted: compiled.omittedDiagnostics)
+    }
+    if let pinned = request.expectStandardSHA256?.lowercased(), pinned != standard.sha256 {
+      return .invalidInput(
+        [
+          Diagnostic(
+            .standardNotPinned,
+            "the standard's sha256 is \(standard.sha256), not the pinned \(pinned); refusing to run it",
+            at: .file(standard.file),
+            help: "the standard file changed since it was pinned; review it with `custody diff`")
+        ], omitted: 0)
+    }
+    var bag = DiagnosticBag()
+    var profile: MappingProfile?
+    var profileDigest: Report.FileDigest?
+    if let path = request.profilePath {
+      profile = MappingProfile.load(
+        path: path, schema: standard.schema, into: &bag, limits: request.compilerOptions.yamlLimits)
+      if let bytes = FileManager.default.contents(atPath: path) {
+        profileDigest = Report.FileDigest(path: path, sha256: Digests.sha256Hex(bytes))
+      }
+    }
+    var waivers: [Waiver] = []
+    if let path = request.waiversPath {
+      waivers = Waivers.load(path: path, sources: request.sources, into: &bag)
+    }
+    if bag.hasErrors { return .invalidInput(bag.sorted, omitted: 0) }
+
+    let ledger: FolderLedger
+    do throws(LedgerError) {
+      ledger = try FolderLedger.open(
+        folder: request.ledgerPath, schema: standard.schema, profile: profile,
+        options: LedgerOpenOptions(limits: request.ledgerLimits))
+    } catch {
+      return .unreadableLedger(error.diagnostic)
+    }
+    let engine = Engine(standard: standard, options: EngineOptions(evidenceLimit: request.evidenceLimit))
+    let result: EvaluationResult
+    do {
+      result = try engine.evaluate(ledger: ledger)
+    } catch let error as LedgerError {
+      return .unreadableLedger(error.diagnostic)
+    } catch {
+      return .unreadableLedger(Diagnostic(.ledgerFolderUnreadable, "\(error)", at: .file(request.ledgerPath)))
+    }
+    var report = ReportBuilder.build(
+      result, standard: standard,
+      context: .init(
+        ledgerPath: request.ledgerPath, profile: profileDigest, failOn: request.failOn,
+        generatedAt: request.deterministic ? nil : ISO8601DateFormatter().string(from: Date()),
+        toolVersion: request.toolVersion))
+    if request.waiversPath != nil { Waivers.apply(waivers, to: &report, asOf: request.asOf) }
+    return .evaluated(report, result, standard)
+  }
+}

@@ -1,0 +1,129 @@
+import CustodyDiagnostics
+import CustodyValues
+import CustodyYAML
+
+/// The rule-instance graph: `requires` edges (skip on failure) and `exclude_failing` edges
+/// (order only), cycle detection with the full path, and a deterministic topological plan.
+struct GraphBuilder {
+  let instances: [RuleInstance]
+  let library: CompileSession.Library
+  let excludeFailing: [String: [YAMLScalar]]
+  var requires: [String: [String]] = [:]
+  var tables: [String: [String]] = [:]
+  /// Every edge a -> b meaning b runs before a, with the scalar that wrote it.
+  var edges: [String: [(to: String, at: SourceSpan)]] = [:]
+
+  init(instances: [RuleInstance], library: CompileSession.Library, excludeFailing: [String: [YAMLScalar]]) {
+    self.instances = instances
+    self.library = library
+    self.excludeFailing = excludeFailing
+  }
+
+  func instanceIDs(ofRule rule: String) -> [String] {
+    instances.filter { $0.ruleID == rule }.map(\.id)
+  }
+
+  mutating func build(bag: inout DiagnosticBag) {
+    for instance in instances {
+      var seen = Set<String>()
+      tables[instance.id] = instance.check.tables.filter { seen.insert($0).inserted }
+      var req: [String] = []
+      let rule = library.rules[instance.ruleID]
+      for s in rule?.requires ?? [] {
+        let targets = resolve(s, from: instance.ruleID, what: "requires", bag: &bag)
+        req += targets
+        edges[instance.id, default: []] += targets.map { ($0, s.span) }
+      }
+      requires[instance.id] = req
+      for s in excludeFailing[instance.id] ?? [] {
+        let targets = resolve(s, from: instance.ruleID, what: "exclude_failing", bag: &bag)
+        if targets.contains(instance.id) {
+          bag.report(.bookCycle, "rule '\(instance.ruleID)' excludes its own failing rows through its book", at: s.span)
+          continue
+        }
+        edges[instance.id, default: []] += targets.map { ($0, s.span) }
+      }
+    }
+  }
+
+  func resolve(_ s: YAMLScalar, from: String, what: String, bag: inout DiagnosticBag) -> [String] {
+    let ids = instanceIDs(ofRule: s.value)
+    if !ids.isEmpty { return ids }
+    if library.rules[s.value] != nil {
+      bag.report(
+        .unknownRequiredRule, "`\(what)` of '\(from)' names rule '\(s.value)', which no clause of the standard binds",
+        at: s.span, help: "bind '\(s.value)' in a clause, or remove it from `\(what)`")
+    } else {
+      bag.report(
+        .unknownRequiredRule, "`\(what)` of '\(from)' names unknown rule '\(s.value)'", at: s.span,
+        suggestions: Suggestions.closest(to: s.value, in: library.rules.keys.sorted()))
+    }
+    return []
+  }
+
+  /// Reports each cycle once, as its full path `a -> b -> a`, at the edge that closes it from
+  /// the smallest id. Iterative DFS: a long chain cannot overflow the stack.
+  func checkCycles(bag: inout DiagnosticBag) {
+    var state: [String: Int] = [:]  // 1 on stack, 2 done
+    var reported = Set<String>()
+    for root in instances.map(\.id).sorted() where state[root] == nil {
+      var stack: [(node: String, next: Int)] = [(root, 0)]
+      var path: [String] = [root]
+      state[root] = 1
+      while let top = stack.last {
+        let out = (edges[top.node] ?? []).sorted { $0.to < $1.to }
+        if top.next < out.count {
+          stack[stack.count - 1].next += 1
+          let edge = out[top.next]
+          switch state[edge.to] {
+          case 1?:
+            guard let start = path.firstIndex(of: edge.to) else { continue }
+            let cycle = Array(path[start...])
+            let key = cycle.sorted().joined(separator: ",")
+            if reported.insert(key).inserted {
+              let first = cycle.min() ?? edge.to
+              let rotated = Array(cycle[(cycle.firstIndex(of: first) ?? 0)...] + cycle[..<(cycle.firstIndex(of: first) ?? 0)])
+              let shown = (rotated + [first]).joined(separator: " -> ")
+              let next = rotated.count > 1 ? rotated[1] : first
+              let at = (edges[first] ?? []).first { $0.to == next }?.at ?? edge.at
+              bag.report(.requiresCycle, "rules require each other in a cycle: \(shown)", at: at)
+            }
+          case nil:
+            state[edge.to] = 1
+            stack.append((edge.to, 0))
+            path.append(edge.to)
+          default: break
+          }
+        } else {
+          state[top.node] = 2
+          stack.removeLast()
+          path.removeLast()
+        }
+      }
+    }
+  }
+
+  /// Topological order: prerequisites first, ties by id (Kahn).
+  func plan() -> [String] {
+    var indegree: [String: Int] = [:]
+    var dependents: [String: [String]] = [:]
+    for i in instances {
+      let deps = Set((edges[i.id] ?? []).map(\.to))
+      indegree[i.id] = deps.count
+      for d in deps { dependents[d, default: []].append(i.id) }
+    }
+    var ready = indegree.filter { $0.value == 0 }.map(\.key).sorted(by: >)
+    var order: [String] = []
+    while let next = ready.popLast() {
+      order.append(next)
+      for d in dependents[next] ?? [] {
+        indegree[d, default: 0] -= 1
+        if indegree[d] == 0 {
+          ready.append(d)
+          ready.sort(by: >)
+        }
+      }
+    }
+    return order
+  }
+}

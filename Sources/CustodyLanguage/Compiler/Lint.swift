@@ -1,0 +1,122 @@
+import CustodyDiagnostics
+import CustodyValues
+import CustodyYAML
+
+extension CompileSession {
+  /// Compiles every standard under `paths`, lowers every rule, book and schema, type-checks
+  /// rules no standard binds (against the first standard's schema, with defaults), and adds
+  /// the CUS5xxx warnings.
+  func lint(paths: [String]) -> (standards: [CompiledStandard], files: [String]) {
+    var files: [String] = []
+    for path in paths {
+      if !Paths.isDirectory(path) && !Paths.isFile(path) {
+        bag.report(.fileNotFound, "'\(path)' does not exist", at: nil)
+        continue
+      }
+      files += Paths.yamlFiles(under: path)
+    }
+    files = Array(Set(files)).sorted()
+    preload(files)
+    var standards: [CompiledStandard] = []
+    var resolvedAll: [Resolved] = []
+    var library = Library()
+    for file in files {
+      guard let root = load(file), let kind = kind(of: root, path: file) else { continue }
+      switch kind {
+      case "standard":
+        var resolved: Resolved?
+        if let s = compileStandard(path: file, resolved: &resolved) { standards.append(s) }
+        if let resolved { resolvedAll.append(resolved) }
+      case "schema":
+        var local = DiagnosticBag()
+        _ = SchemaLowering(load: { self.load($0) }).lower(path: file, bag: &local)
+        bag.append(contentsOf: local.diagnostics)
+      default:
+        add(file: file, to: &library)
+      }
+    }
+    var used = Set<String>()
+    for r in resolvedAll {
+      for c in r.decl.clauses { for u in c.uses { used.insert(u.ruleID) } }
+      for (id, rule) in r.library.rules where library.rules[id] == nil { library.rules[id] = rule }
+      for (id, book) in r.library.books where library.books[id] == nil { library.books[id] = book }
+    }
+    let schema = resolvedAll.first?.schema
+    for id in library.rules.keys.sorted() {
+      guard let rule = library.rules[id] else { continue }
+      if !used.contains(id), let schema {
+        // Not bound anywhere: still type-check it, with defaults.
+        let params = Dictionary(rule.params.map { ($0.name, ExpressionEnvironment.Parameter(type: $0.type, value: $0.defaultValue ?? .null)) }, uniquingKeysWith: { a, _ in a })
+        _ = Binder.compileCheck(rule, schema: schema, parameters: params, books: library.books, options: options, bag: &bag)
+        _ = TestLowering.ruleTests(rule, bag: &bag)
+      }
+      warnings(rule: rule, used: used.contains(id), anyStandard: !resolvedAll.isEmpty)
+    }
+    for id in library.books.keys.sorted() {
+      guard let book = library.books[id] else { continue }
+      var text = book.lifetime.map { $0.value + " " } ?? ""
+      for node in book.credits + book.debits + book.transfers + book.inputTotals + book.outputTotals + (book.opening.map { [$0] } ?? []) {
+        Self.collectText(node, into: &text)
+      }
+      for p in book.params where !Self.mentions(text, p.name) {
+        bag.report(.unusedParameter, "parameter '\(p.name)' of book '\(book.id)' is never used", at: p.span)
+      }
+    }
+    for r in resolvedAll {
+      for c in r.decl.clauses where c.uses.isEmpty && !c.documentary {
+        bag.report(.clauseWithoutRule, "clause '\(c.clause.id)' has no rule and is not marked `evidence: documentary`", at: c.clause.span)
+      }
+      var text = ""
+      for c in r.decl.clauses { for u in c.uses { for b in u.bindings { Self.collectText(b.value, into: &text) } } }
+      for p in r.decl.params where !Self.mentions(text, p.name) {
+        bag.report(.unusedParameter, "standard parameter '\(p.name)' is not bound to any rule", at: p.span)
+      }
+    }
+    return (standards, files)
+  }
+
+  func warnings(rule: RuleDecl, used: Bool, anyStandard: Bool) {
+    if anyStandard && !used {
+      bag.report(.unusedRule, "rule '\(rule.id)' is not used by any standard", at: rule.idSpan)
+    }
+    if rule.tests.isEmpty {
+      bag.report(.ruleWithoutTest, "rule '\(rule.id)' has no tests", at: rule.idSpan)
+    }
+    var text = rule.message.map { $0.value + " " } ?? ""
+    Self.collectText(.mapping(rule.check), into: &text)
+    for p in rule.params where !Self.mentions(text, p.name) {
+      bag.report(.unusedParameter, "parameter '\(p.name)' of rule '\(rule.id)' is never used", at: p.span)
+    }
+  }
+
+  /// Every scalar of a node, space-separated (iteratively: nesting is bounded by the loader).
+  static func collectText(_ node: YAMLNode, into text: inout String) {
+    var pending = [node]
+    while let n = pending.popLast() {
+      switch n {
+      case .scalar(let s): text += s.value + " "
+      case .sequence(let s): pending += s.items
+      case .mapping(let m): pending += m.pairs.map(\.value)
+      }
+    }
+  }
+
+  /// Whether `$name` occurs as a whole parameter reference.
+  static func mentions(_ text: String, _ name: String) -> Bool {
+    let needle = Array(("$" + name).unicodeScalars)
+    let hay = Array(text.unicodeScalars)
+    guard hay.count >= needle.count else { return false }
+    var i = 0
+    while i + needle.count <= hay.count {
+      if hay[i] == "$" && Array(hay[i..<(i + needle.count)]) == needle {
+        let end = i + needle.count
+        if end == hay.count { return true }
+        let c = hay[end]
+        let isIdent = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_"
+        if !isIdent { return true }
+      }
+      i += 1
+    }
+    return false
+  }
+}

@@ -1,0 +1,81 @@
+import CustodyDiagnostics
+import CustodyValues
+import CustodyYAML
+
+/// A declared parameter of a standard, rule or book (`params:` / `parameters:`).
+struct ParamDecl: Sendable {
+  var name: String
+  var type: ValueType
+  var defaultValue: Value?
+  var description: String
+  var span: SourceSpan
+  /// Where the default was written.
+  var defaultSpan: SourceSpan?
+}
+
+/// A rule file after lowering; its `check:` is compiled per instance (parameter values are
+/// part of the compiled expressions).
+struct RuleDecl: Sendable {
+  var id: String
+  var title: String
+  var description: String
+  var params: [ParamDecl]
+  var requires: [YAMLScalar]
+  var effectiveFrom: CivilDate?
+  var effectiveUntil: CivilDate?
+  var kind: String
+  var check: YAMLMapping
+  var message: YAMLScalar?
+  var tests: [YAMLNode]
+  var file: String
+  var span: SourceSpan
+  var idSpan: SourceSpan
+}
+
+/// A book file after lowering; sources are compiled per mass_balance instance.
+struct BookDecl: Sendable {
+  var id: String
+  var title: String
+  var params: [ParamDecl]
+  var account: [String]
+  var sameDay: CompiledBook.SameDay
+  var lifetime: YAMLScalar?
+  var credits: [YAMLNode]
+  var debits: [YAMLNode]
+  var transfers: [YAMLNode]
+  var opening: YAMLNode?
+  var inputTotals: [YAMLNode]
+  var outputTotals: [YAMLNode]
+  var file: String
+  var span: SourceSpan
+}
+
+/// One rule named in a clause, with its `with:` bindings.
+struct RuleUse: Sendable {
+  var ruleID: String
+  var ruleSpan: SourceSpan
+  var bindings: [(name: YAMLScalar, value: YAMLNode)]
+}
+
+struct ClauseDecl: Sendable {
+  var clause: Clause
+  var uses: [RuleUse]
+  var documentary: Bool
+}
+
+struct StandardDecl: Sendable {
+  var id: String
+  var title: String
+  var version: String
+  var effectiveFrom: CivilDate?
+  var effectiveUntil: CivilDate?
+  var schemaPath: YAMLScalar?
+  var rulePaths: [YAMLScalar]
+  var references: [ExternalReference]
+  var params: [ParamDecl]
+  var sections: [Section]
+  var clauses: [ClauseDecl]
+  var tests: [YAMLNode]
+  var file: String
+  var span: SourceSpan
+}
