@@ -33,11 +33,12 @@ run() {  # run <sanitizer> <scratch> [swift test args...]
   if [ ! -d "$scratch/checkouts" ] && [ -d .build/checkouts ]; then
     mkdir -p "$scratch" && cp -r .build/repositories .build/checkouts .build/workspace-state.json "$scratch/" 2>/dev/null
   fi
-  swift test --sanitize="$sanitizer" --scratch-path "$scratch" "$@" >"$scratch.log" 2>&1
+  mkdir -p "$scratch"
+  swift test --sanitize="$sanitizer" --scratch-path "$scratch" "$@" >"$scratch/test.log" 2>&1
   local rc=$?
   # The last summary lines of XCTest and Swift Testing, and any sanitizer report.
-  grep -E "^(Test Suite 'All tests'|Executed|.*Test run with|.*tests? (passed|failed)|SUMMARY: |==[0-9]+==ERROR)" "$scratch.log" | tail -6
-  echo "$sanitizer: exit $rc after $((SECONDS - start)) s (log: $scratch.log)"
+  grep -E "^(Test Suite 'All tests'|Executed|.*Test run with|.*tests? (passed|failed)|SUMMARY: |==[0-9]+==ERROR)" "$scratch/test.log" | tail -6
+  echo "$sanitizer: exit $rc after $((SECONDS - start)) s (log: $scratch/test.log)"
   return $rc
 }
 
