@@ -120,16 +120,20 @@ let package = Package(
     // as arguments; built with -sanitize=fuzzer -DFUZZING they run under libFuzzer.
     .target(name: "FuzzCEntry", path: "Fuzz/FuzzCEntry"),
     .target(
-      name: "FuzzSupport", dependencies: ["FuzzCEntry", "CustodyDiagnostics"], path: "Fuzz/FuzzSupport",
+      name: "FuzzSupport", dependencies: ["FuzzCEntry", "CustodyDiagnostics"],
+      path: "Fuzz/FuzzSupport",
       swiftSettings: swiftSettings),
     .executableTarget(
       name: "FuzzYAML",
-      dependencies: ["FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger"],
+      dependencies: [
+        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger",
+      ],
       path: "Fuzz/FuzzYAML", swiftSettings: swiftSettings),
     .executableTarget(
       name: "FuzzExpression",
       dependencies: [
-        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage",
+        "CustodyLedger",
         "CustodyEngine",
       ],
       path: "Fuzz/FuzzExpression", swiftSettings: swiftSettings),

@@ -3,7 +3,9 @@ import CustodyValues
 /// The canonical custody ledger v1, transcribed from standards/schema/custody-ledger-v1.yaml
 /// so the benchmark runs before the standard compiler lands.
 enum BenchSchema {
-  static func col(_ name: String, _ type: ColumnType = .string, required: Bool = false, min: ExactDecimal? = nil)
+  static func col(
+    _ name: String, _ type: ColumnType = .string, required: Bool = false, min: ExactDecimal? = nil
+  )
     -> ColumnSchema
   {
     ColumnSchema(name: name, type: type, required: required, minimum: min)
@@ -37,7 +39,8 @@ enum BenchSchema {
       TableSchema(
         name: "periods", file: "periods.csv", key: ["site", "period"], entryID: "period",
         columns: [
-          col("site", required: true), col("period", required: true), col("start", .date, required: true),
+          col("site", required: true), col("period", required: true),
+          col("start", .date, required: true),
           col("end", .date, required: true),
         ]),
       TableSchema(
@@ -57,10 +60,12 @@ enum BenchSchema {
       TableSchema(
         name: "receipts", file: "receipts.csv", key: ["entry_id"], entryID: "entry_id",
         columns: [
-          col("entry_id", required: true), col("date", .date, required: true), col("site", required: true),
+          col("entry_id", required: true), col("date", .date, required: true),
+          col("site", required: true),
           col("supplier", required: true), col("material", required: true),
           col(
-            "origin", .enumeration(["post_consumer", "pre_consumer", "primary", "same_process", "unknown"]),
+            "origin",
+            .enumeration(["post_consumer", "pre_consumer", "primary", "same_process", "unknown"]),
             required: true),
           col("pool", .enumeration(["PCL", "MR", "NONE"]), required: true), col("partner"),
           col("gross_t", tonnes, required: true, min: 0),
@@ -70,7 +75,8 @@ enum BenchSchema {
       TableSchema(
         name: "shipments", file: "shipments.csv", key: ["entry_id"], entryID: "entry_id",
         columns: [
-          col("entry_id", required: true), col("date", .date, required: true), col("site", required: true),
+          col("entry_id", required: true), col("date", .date, required: true),
+          col("site", required: true),
           col("customer", required: true), col("product", required: true),
           col("cu_t", tonnes, required: true, min: 0), col("claim"), col("document_id"),
           col("cfp_kg_per_t", plain6, required: true, min: 0),
@@ -82,7 +88,8 @@ enum BenchSchema {
           col("cu_t", tonnes, min: 0), col("claim"), col("model"), col("certificate"),
         ]),
       TableSchema(
-        name: "transfers", file: "transfers.csv", optional: true, key: ["transfer_id"], entryID: "transfer_id",
+        name: "transfers", file: "transfers.csv", optional: true, key: ["transfer_id"],
+        entryID: "transfer_id",
         columns: [
           col("transfer_id", required: true), col("date", .date, required: true),
           col("from_site", required: true), col("to_site", required: true),

@@ -39,7 +39,8 @@ var doRead = flag("--read", &args)
 var doEval = flag("--eval", &args)
 var bench = BenchStandard()
 if flag("--affiliates", &args) {
-  bench.partnerOfCustomer = "coalesce(partners[customer]?.partner, partners[affiliates: customer]?.partner)"
+  bench.partnerOfCustomer =
+    "coalesce(partners[customer]?.partner, partners[affiliates: customer]?.partner)"
 }
 if !doRead && !doEval { (doRead, doEval) = (true, true) }
 guard let folder = args.first else {
@@ -82,13 +83,19 @@ if doEval {
     var result: EvaluationResult?
     let t = try seconds {
       let ledger = try FolderLedger.open(folder: folder, schema: schema)
-      result = try Engine(standard: standard, options: EngineOptions(evidenceLimit: 20, threads: threads)).evaluate(ledger: ledger)
+      result = try Engine(
+        standard: standard, options: EngineOptions(evidenceLimit: 20, threads: threads)
+      ).evaluate(ledger: ledger)
     }
     guard let result else { continue }
-    print(String(format: "evaluate: %.3f s", t), "verdict:", result.verdict, "findings:", result.findings.count)
+    print(
+      String(format: "evaluate: %.3f s", t), "verdict:", result.verdict, "findings:",
+      result.findings.count)
     if i == 0 {
       for r in result.rules {
-        print("  \(r.id): \(r.status) evaluated=\(r.counts.evaluated) failed=\(r.counts.failed) errors=\(r.counts.errors)")
+        print(
+          "  \(r.id): \(r.status) evaluated=\(r.counts.evaluated) failed=\(r.counts.failed) errors=\(r.counts.errors)"
+        )
       }
     }
     if i == 0, let dumpPath {

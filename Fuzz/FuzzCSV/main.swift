@@ -28,7 +28,8 @@ private let schema = LedgerSchema(
         ColumnSchema(name: "date", type: .date, required: true),
         ColumnSchema(name: "pool", type: .enumeration(["PCL", "MR", "none"]), required: true),
         ColumnSchema(
-          name: "cu_t", type: .decimal(unit: "t", maxScale: 6), required: true, minimum: ExactDecimal(0)),
+          name: "cu_t", type: .decimal(unit: "t", maxScale: 6), required: true,
+          minimum: ExactDecimal(0)),
         ColumnSchema(name: "lines", type: .integer, required: false),
         ColumnSchema(name: "in_scope", type: .boolean, required: false),
         ColumnSchema(name: "tags", type: .list(separator: ";"), required: false),
@@ -40,7 +41,8 @@ private let profile = MappingProfile(
   name: "erp", delimiter: ";", decimalComma: true, dateFormat: "dd.MM.yyyy",
   tables: [
     "receipts": TableMapping(
-      columns: ["entry_id": "Beleg", "cu_t": "Cu kg"], units: ["cu_t": .kg], constants: ["pool": "PCL"],
+      columns: ["entry_id": "Beleg", "cu_t": "Cu kg"], units: ["cu_t": .kg],
+      constants: ["pool": "PCL"],
       values: ["in_scope": ["ja": "true", "nein": "false"]])
   ])
 
@@ -72,23 +74,30 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let mapped = (mode / chunkSizes.count) % 2 == 1
   let maxLine = FuzzProperties.lineCount(body)
   do {
-    let ledger = try FolderLedger.open(folder: folder, schema: schema, profile: mapped ? profile : nil, options: options)
+    let ledger = try FolderLedger.open(
+      folder: folder, schema: schema, profile: mapped ? profile : nil, options: options)
     var previous = jsonLines ? 0 : 1  // a CSV header takes line 1 at least; JSON Lines has none
     try ledger.read(table: "receipts") { row in
-      FuzzDriver.require(row.line > previous && row.line <= maxLine, "row line \(row.line) after \(previous), file has \(maxLine)")
+      FuzzDriver.require(
+        row.line > previous && row.line <= maxLine,
+        "row line \(row.line) after \(previous), file has \(maxLine)")
       FuzzDriver.require(row.values.count == 8, "row has \(row.values.count) values")
       previous = row.line
     }
     let info = ledger.files.first
-    FuzzDriver.require(info?.bytes == body.count, "read \(info?.bytes ?? -1) of \(body.count) bytes")
-    FuzzDriver.require(info?.sha256 == hex(SHA256.hash(data: body)), "sha256 differs from the file's")
+    FuzzDriver.require(
+      info?.bytes == body.count, "read \(info?.bytes ?? -1) of \(body.count) bytes")
+    FuzzDriver.require(
+      info?.sha256 == hex(SHA256.hash(data: body)), "sha256 differs from the file's")
     for e in ledger.cellErrors {
       FuzzProperties.checkLocation(
-        SourceLocation(file: e.provenance.file, line: e.provenance.line, column: e.provenance.column ?? 1),
+        SourceLocation(
+          file: e.provenance.file, line: e.provenance.line, column: e.provenance.column ?? 1),
         file: path, maxLine: maxLine, what: "cell error \(e.message)")
     }
   } catch let error as LedgerError {
-    FuzzDriver.require(error.diagnostic.severity == .error, "ledger error is not an error: \(error)")
+    FuzzDriver.require(
+      error.diagnostic.severity == .error, "ledger error is not an error: \(error)")
     FuzzProperties.checkLocations([error.diagnostic], file: path, maxLine: maxLine)
   } catch {
     FuzzDriver.require(false, "unexpected error type: \(error)")

@@ -26,14 +26,17 @@ enum Fixtures {
     name: "suppliers", file: "suppliers.csv", key: ["supplier_id"],
     columns: [
       ColumnSchema(name: "supplier_id", type: .string, required: true),
-      ColumnSchema(name: "due_diligence", type: .enumeration(["passed", "failed"]), required: true),
+      ColumnSchema(
+        name: "due_diligence", type: .enumeration(["passed", "failed"]), required: true),
       ColumnSchema(name: "valid_from", type: .date, required: true),
       ColumnSchema(name: "valid_to", type: .date, required: false),
     ], validFrom: "valid_from", validTo: "valid_to")
   static let schema = LedgerSchema(id: "fuzz", version: "1", tables: [receipts, suppliers])
 
   static func dec(_ text: String) -> Value { ExactDecimal(text).map(Value.decimal) ?? .null }
-  static func day(_ y: Int, _ m: Int, _ d: Int) -> Value { CivilDate(year: y, month: m, day: d).map(Value.date) ?? .null }
+  static func day(_ y: Int, _ m: Int, _ d: Int) -> Value {
+    CivilDate(year: y, month: m, day: d).map(Value.date) ?? .null
+  }
 
   static let parameters: [String: ExpressionEnvironment.Parameter] = [
     "tol": .init(type: .decimal(unit: "t"), value: dec("0.001")),
@@ -48,12 +51,15 @@ enum Fixtures {
   /// Rows to evaluate against: a full one, one at the extremes, and one of nulls.
   static let rows: [[Value]] = [
     [
-      .string("R-1"), day(2024, 2, 29), .string("SM1"), .string("S1"), .string("P1"), .string("PCL"),
-      dec("10.5"), dec("25.0001"), dec("2.625"), .integer(3), .list([.string("a"), .string("b")]), .bool(true),
+      .string("R-1"), day(2024, 2, 29), .string("SM1"), .string("S1"), .string("P1"),
+      .string("PCL"),
+      dec("10.5"), dec("25.0001"), dec("2.625"), .integer(3), .list([.string("a"), .string("b")]),
+      .bool(true),
     ],
     [
       .string(""), day(9999, 12, 31), .string("é"), .string("S2"), .null, .string("MR"),
-      dec("99999999999999999999999999999.999999"), dec("-0.0001"), dec("0.000001"), .integer(Int64.min),
+      dec("99999999999999999999999999999.999999"), dec("-0.0001"), dec("0.000001"),
+      .integer(Int64.min),
       .list([]), .bool(false),
     ],
     Array(repeating: .null, count: 12),
@@ -62,9 +68,14 @@ enum Fixtures {
   static let lookups: Lookups = {
     let l = Lookups()
     let rows = [
-      LedgerRow(values: [.string("S1"), .string("passed"), day(2020, 1, 1), .null], line: 2, entryID: "S1"),
-      LedgerRow(values: [.string("S1"), .string("failed"), day(2019, 1, 1), day(2019, 12, 31)], line: 3, entryID: "S1"),
-      LedgerRow(values: [.string("S2"), .string("failed"), day(1, 1, 1), day(1, 1, 2)], line: 4, entryID: "S2"),
+      LedgerRow(
+        values: [.string("S1"), .string("passed"), day(2020, 1, 1), .null], line: 2, entryID: "S1"),
+      LedgerRow(
+        values: [.string("S1"), .string("failed"), day(2019, 1, 1), day(2019, 12, 31)], line: 3,
+        entryID: "S1"),
+      LedgerRow(
+        values: [.string("S2"), .string("failed"), day(1, 1, 1), day(1, 1, 2)], line: 4,
+        entryID: "S2"),
     ]
     l.add(LookupIndex(table: suppliers, rows: rows))
     return l

@@ -29,7 +29,9 @@ private func doubleQuoted(_ text: String) -> String {
       if s.value < 0x20 || s.value == 0x7F || (0x80...0x9F).contains(s.value) || s.value == 0xFEFF
         || s.value == 0x2028 || s.value == 0x2029
       {
-        out += "\\u" + String(repeating: "0", count: 4 - String(s.value, radix: 16).count) + String(s.value, radix: 16)
+        out +=
+          "\\u" + String(repeating: "0", count: 4 - String(s.value, radix: 16).count)
+          + String(s.value, radix: 16)
       } else {
         out.unicodeScalars.append(s)
       }
@@ -40,7 +42,9 @@ private func doubleQuoted(_ text: String) -> String {
 
 /// `text` as a literal block scalar, each line indented by two spaces.
 private func literalBlock(_ text: String) -> String {
-  "e: |-\n" + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n") + "\n"
+  "e: |-\n"
+    + text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(
+      separator: "\n") + "\n"
 }
 
 private func scalar(fromYAML yaml: String) -> YAMLScalar? {
@@ -66,7 +70,8 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   guard let data, size > 0 else { return 0 }
   let mode = data[0] % 4
   let text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
-  var env = ExpressionEnvironment(schema: Fixtures.schema, table: Fixtures.receipts, parameters: Fixtures.parameters)
+  var env = ExpressionEnvironment(
+    schema: Fixtures.schema, table: Fixtures.receipts, parameters: Fixtures.parameters)
   var bag = DiagnosticBag()
   let node: ExprNode?
   let source: YAMLScalar
@@ -75,7 +80,8 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   case 0, 3:
     let start = SourceLocation(file: "<expression>", line: 1, column: 1)
     source = YAMLScalar(
-      value: text, style: .plain, span: SourceSpan(start: start, end: start.advanced(by: max(1, text.unicodeScalars.count))),
+      value: text, style: .plain,
+      span: SourceSpan(start: start, end: start.advanced(by: max(1, text.unicodeScalars.count))),
       raw: text)
     // Positions count "\n" scalars (a "\r\n" is one Character, so split by scalars).
     maxLine = 1 + text.unicodeScalars.count { $0 == "\n" }
@@ -83,17 +89,25 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let yaml = mode == 1 ? doubleQuoted(text) : literalBlock(text)
     guard let s = scalar(fromYAML: yaml) else { return 0 }  // the loader's own fuzz target covers this
     source = s
-    maxLine = yaml.utf8.withContiguousStorageIfAvailable { FuzzProperties.lineCount($0, unicodeBreaks: true) } ?? .max
+    maxLine =
+      yaml.utf8.withContiguousStorageIfAvailable {
+        FuzzProperties.lineCount($0, unicodeBreaks: true)
+      } ?? .max
   }
   if mode == 3 {
     env.allowAggregates = true
     let result = CustodyLanguage.ExpressionCompiler.compileAggregate(source, in: env, bag: &bag)
-    FuzzDriver.require((result == nil) == bag.hasErrors, "aggregate result and errors disagree: \(bag.sorted)")
+    FuzzDriver.require(
+      (result == nil) == bag.hasErrors, "aggregate result and errors disagree: \(bag.sorted)")
     node = result?.argument
   } else {
     node = CustodyLanguage.ExpressionCompiler.compileCondition(source, in: env, bag: &bag)
-    FuzzDriver.require((node == nil) == bag.hasErrors, "result and errors disagree for \(text.debugDescription): \(bag.sorted)")
-    if let node { FuzzDriver.require(node.type == .bool, "a condition of type \(node.type) compiled") }
+    FuzzDriver.require(
+      (node == nil) == bag.hasErrors,
+      "result and errors disagree for \(text.debugDescription): \(bag.sorted)")
+    if let node {
+      FuzzDriver.require(node.type == .bool, "a condition of type \(node.type) compiled")
+    }
   }
   FuzzProperties.checkLocations(bag.diagnostics, file: source.span.start.file, maxLine: maxLine)
   if let node { evaluate(node) }

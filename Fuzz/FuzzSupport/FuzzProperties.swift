@@ -5,25 +5,36 @@ import CustodyDiagnostics
 public enum FuzzProperties {
   /// Every diagnostic names `file` (or has no span) at line >= 1 and column >= 1, and its
   /// line is at most `maxLine`.
-  public static func checkLocations(_ diagnostics: [Diagnostic], file: String? = nil, maxLine: Int = .max) {
+  public static func checkLocations(
+    _ diagnostics: [Diagnostic], file: String? = nil, maxLine: Int = .max
+  ) {
     for d in diagnostics {
       guard let span = d.span else { continue }
       checkLocation(span.start, file: file, maxLine: maxLine, what: d.description)
       for note in d.notes {
-        if let s = note.span { checkLocation(s.start, file: file, maxLine: maxLine, what: "note of \(d.description)") }
+        if let s = note.span {
+          checkLocation(s.start, file: file, maxLine: maxLine, what: "note of \(d.description)")
+        }
       }
     }
   }
 
-  public static func checkLocation(_ at: SourceLocation, file: String?, maxLine: Int, what: @autoclosure () -> String) {
+  public static func checkLocation(
+    _ at: SourceLocation, file: String?, maxLine: Int, what: @autoclosure () -> String
+  ) {
     FuzzDriver.require(at.line >= 1 && at.column >= 1, "location before the start: \(what())")
-    FuzzDriver.require(at.line <= maxLine, "line \(at.line) past the last line \(maxLine): \(what())")
-    if let file { FuzzDriver.require(at.file == file, "location names '\(at.file)', not '\(file)': \(what())") }
+    FuzzDriver.require(
+      at.line <= maxLine, "line \(at.line) past the last line \(maxLine): \(what())")
+    if let file {
+      FuzzDriver.require(at.file == file, "location names '\(at.file)', not '\(file)': \(what())")
+    }
   }
 
   /// Number of lines in `bytes` (a final line without a newline counts; LF, CR and CRLF end
   /// lines; with `unicodeBreaks`, also NEL, LS and PS, which YAML counts as line breaks).
-  public static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>, unicodeBreaks: Bool = false) -> Int {
+  public static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>, unicodeBreaks: Bool = false)
+    -> Int
+  {
     var lines = 1
     var i = 0
     while i < bytes.count {

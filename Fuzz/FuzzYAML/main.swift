@@ -37,8 +37,11 @@ private func checkPositions(_ scalar: YAMLScalar, maxLine: Int) {
   var offset = 0
   while offset <= count {
     let at = scalar.location(ofValueOffset: offset)
-    FuzzProperties.checkLocation(at, file: path, maxLine: maxLine, what: "offset \(offset) of \(scalar.raw.debugDescription)")
-    FuzzDriver.require(at >= previous, "offset \(offset) of \(scalar.raw.debugDescription) maps to \(at), before \(previous)")
+    FuzzProperties.checkLocation(
+      at, file: path, maxLine: maxLine, what: "offset \(offset) of \(scalar.raw.debugDescription)")
+    FuzzDriver.require(
+      at >= previous,
+      "offset \(offset) of \(scalar.raw.debugDescription) maps to \(at), before \(previous)")
     previous = at
     offset += step
   }
@@ -48,7 +51,8 @@ private func walk(_ node: YAMLNode, maxLine: Int) {
   // An explicit stack: the loader bounds depth, but the harness should not rely on it.
   var stack = [node]
   while let n = stack.popLast() {
-    FuzzProperties.checkLocation(n.span.start, file: path, maxLine: maxLine, what: "node \(n.kindDescription)")
+    FuzzProperties.checkLocation(
+      n.span.start, file: path, maxLine: maxLine, what: "node \(n.kindDescription)")
     switch n {
     case .scalar(let s): checkPositions(s, maxLine: maxLine)
     case .sequence(let seq): stack += seq.items
@@ -79,7 +83,8 @@ public func fuzzYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
       let profile = MappingProfile.load(text: text, path: path, schema: schema, into: &profileBag)
       FuzzProperties.checkLocations(profileBag.diagnostics, file: path, maxLine: maxLine)
       FuzzDriver.require(
-        (profile == nil) == profileBag.hasErrors, "profile result and errors disagree: \(profileBag.sorted)")
+        (profile == nil) == profileBag.hasErrors,
+        "profile result and errors disagree: \(profileBag.sorted)")
     }
   } else {
     FuzzDriver.require(bag.hasErrors, "no tree and no error for \(bytes.count) bytes")

@@ -23,7 +23,8 @@ public enum FindingExplainer {
     if finding.evidenceTotal > 1 {
       out += "\n  \(finding.evidenceTotal) rows in all; the first \(finding.evidence.count):\n"
       for e in finding.evidence {
-        out += "    \(e.file):\(e.line)\(e.entryID.map { "  \($0)" } ?? "")\(e.column.map { "  \($0)=\(e.value ?? "")" } ?? "")\n"
+        out +=
+          "    \(e.file):\(e.line)\(e.entryID.map { "  \($0)" } ?? "")\(e.column.map { "  \($0)=\(e.value ?? "")" } ?? "")\n"
       }
     }
     return out
@@ -48,8 +49,11 @@ public enum FindingExplainer {
       case .opening: verb = "opened with \(amount) t"
       case .excluded: verb = "created no credits (it fails a rule the book relies on)"
       }
-      var line = "  \(i + 1). On \(p.date), \(row)\(at) \(verb); balance \(p.balance.canonicalDescription) t"
-      if let available = p.available { line += ", unexpired credits \(available.canonicalDescription) t" }
+      var line =
+        "  \(i + 1). On \(p.date), \(row)\(at) \(verb); balance \(p.balance.canonicalDescription) t"
+      if let available = p.available {
+        line += ", unexpired credits \(available.canonicalDescription) t"
+      }
       if i == s.failingIndex { line += ".  <- here the rule first broke" }
       out += line + "\n"
     }
@@ -60,7 +64,8 @@ public enum FindingExplainer {
 
   /// Re-reads the evidence row and evaluates the rule's assertion on it with every node's value.
   static func rowTrace(
-    _ instance: RuleInstance, evidence: EvidenceRow, standard: CompiledStandard, ledger: any LedgerSource
+    _ instance: RuleInstance, evidence: EvidenceRow, standard: CompiledStandard,
+    ledger: any LedgerSource
   ) -> String {
     let table: String
     let assertion: ExprNode?
@@ -88,7 +93,8 @@ public enum FindingExplainer {
     collectLookups(assertion, into: &lookupTables)
     let lookups = (try? Lookups.load(Array(lookupTables), from: ledger)) ?? Lookups()
     let trace = ExpressionTrace.evaluate(assertion, row: row.values, lookups: lookups)
-    var out = "  On \(evidence.file):\(evidence.line)\(evidence.entryID.map { " (\($0))" } ?? ""), the assertion\n"
+    var out =
+      "  On \(evidence.file):\(evidence.line)\(evidence.entryID.map { " (\($0))" } ?? ""), the assertion\n"
     out += "    \(assertion.text)\n"
     if let v = trace.value {
       out += "  is \(display(v)). Its parts:\n"
@@ -100,7 +106,9 @@ public enum FindingExplainer {
   }
 
   static func walk(_ node: ExprNode, depth: Int, trace: ExpressionTrace, into out: inout String) {
-    let value = trace.values[node.id].map(display) ?? (trace.failedNode == node.id ? "error" : "not evaluated")
+    let value =
+      trace.values[node.id].map(display)
+      ?? (trace.failedNode == node.id ? "error" : "not evaluated")
     switch node.kind {
     case .literal: return
     default: break

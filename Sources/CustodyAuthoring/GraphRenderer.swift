@@ -1,5 +1,5 @@
-import Foundation
 import CustodyLanguage
+import Foundation
 
 /// Renders the compiled rule graph (standard -> sections -> clauses -> rule instances ->
 /// check kinds and tables, plus `requires` edges) as Graphviz dot or Mermaid. Output is
@@ -16,9 +16,11 @@ public enum GraphRenderer {
 
   /// Node ids safe for both formats.
   static func nodeID(_ prefix: String, _ name: String) -> String {
-    prefix + "_" + String(name.unicodeScalars.map { c in
-      (c.properties.isAlphabetic && c.isASCII) || ("0"..."9").contains(c) ? Character(c) : "_"
-    })
+    prefix + "_"
+      + String(
+        name.unicodeScalars.map { c in
+          (c.properties.isAlphabetic && c.isASCII) || ("0"..."9").contains(c) ? Character(c) : "_"
+        })
   }
 
   static func tables(_ s: CompiledStandard) -> [String] {
@@ -27,7 +29,9 @@ public enum GraphRenderer {
 
   static func dot(_ s: CompiledStandard) -> String {
     func q(_ text: String) -> String {
-      "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+      "\""
+        + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+          of: "\"", with: "\\\"") + "\""
     }
     var out = "digraph custody {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n"
     let root = nodeID("std", s.id)
@@ -40,7 +44,8 @@ public enum GraphRenderer {
         guard let clause = s.clause(clauseID) else { continue }
         let cid = nodeID("clause", clause.id)
         let documentary = clause.evidence == .documentary
-        out += "  \(cid) [shape=note, \(documentary ? "style=dashed, " : "")label=\(q("\(clause.id) [\(clause.severity.rawValue)\(documentary ? ", documentary" : "")]\n\(clause.title)"))];\n"
+        out +=
+          "  \(cid) [shape=note, \(documentary ? "style=dashed, " : "")label=\(q("\(clause.id) [\(clause.severity.rawValue)\(documentary ? ", documentary" : "")]\n\(clause.title)"))];\n"
         out += "  \(sid) -> \(cid);\n"
         if case .ledger(let instances) = clause.evidence {
           for r in instances { out += "  \(cid) -> \(nodeID("rule", r));\n" }
@@ -50,8 +55,12 @@ public enum GraphRenderer {
     for rule in s.rules {
       let rid = nodeID("rule", rule.id)
       out += "  \(rid) [shape=ellipse, label=\(q("\(rule.id)\n(\(rule.check.kind))"))];\n"
-      for req in rule.requires { out += "  \(rid) -> \(nodeID("rule", req)) [style=dashed, label=\"requires\"];\n" }
-      for t in Array(Set(rule.check.tables)).sorted() { out += "  \(rid) -> \(nodeID("table", t)) [color=gray];\n" }
+      for req in rule.requires {
+        out += "  \(rid) -> \(nodeID("rule", req)) [style=dashed, label=\"requires\"];\n"
+      }
+      for t in Array(Set(rule.check.tables)).sorted() {
+        out += "  \(rid) -> \(nodeID("table", t)) [color=gray];\n"
+      }
     }
     for t in tables(s) { out += "  \(nodeID("table", t)) [shape=cylinder, label=\(q(t))];\n" }
     out += "}\n"
@@ -60,7 +69,9 @@ public enum GraphRenderer {
 
   static func mermaid(_ s: CompiledStandard) -> String {
     func q(_ text: String) -> String {
-      "\"" + text.replacingOccurrences(of: "\"", with: "#quot;").replacingOccurrences(of: "\n", with: "<br/>") + "\""
+      "\""
+        + text.replacingOccurrences(of: "\"", with: "#quot;").replacingOccurrences(
+          of: "\n", with: "<br/>") + "\""
     }
     var out = "flowchart LR\n"
     let root = nodeID("std", s.id)
@@ -72,7 +83,8 @@ public enum GraphRenderer {
         guard let clause = s.clause(clauseID) else { continue }
         let cid = nodeID("clause", clause.id)
         let documentary = clause.evidence == .documentary
-        out += "  \(cid)[\(q("\(clause.id) [\(clause.severity.rawValue)\(documentary ? ", documentary" : "")]"))]\n  \(sid) --> \(cid)\n"
+        out +=
+          "  \(cid)[\(q("\(clause.id) [\(clause.severity.rawValue)\(documentary ? ", documentary" : "")]"))]\n  \(sid) --> \(cid)\n"
         if case .ledger(let instances) = clause.evidence {
           for r in instances { out += "  \(cid) --> \(nodeID("rule", r))\n" }
         }
@@ -82,7 +94,9 @@ public enum GraphRenderer {
       let rid = nodeID("rule", rule.id)
       out += "  \(rid)([\(q("\(rule.id) (\(rule.check.kind))"))])\n"
       for req in rule.requires { out += "  \(rid) -. requires .-> \(nodeID("rule", req))\n" }
-      for t in Array(Set(rule.check.tables)).sorted() { out += "  \(rid) --- \(nodeID("table", t))\n" }
+      for t in Array(Set(rule.check.tables)).sorted() {
+        out += "  \(rid) --- \(nodeID("table", t))\n"
+      }
     }
     for t in tables(s) { out += "  \(nodeID("table", t))[(\(q(t)))]\n" }
     return out

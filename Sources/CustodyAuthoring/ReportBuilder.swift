@@ -26,9 +26,12 @@ public enum ReportBuilder {
     }
   }
 
-  public static func build(_ r: EvaluationResult, standard s: CompiledStandard, context c: Context) -> Report {
+  public static func build(_ r: EvaluationResult, standard s: CompiledStandard, context c: Context)
+    -> Report
+  {
     func evidence(_ e: EvidenceRow) -> Report.Evidence {
-      Report.Evidence(file: e.file, line: e.line, entryId: e.entryID, column: e.column, value: e.value)
+      Report.Evidence(
+        file: e.file, line: e.line, entryId: e.entryID, column: e.column, value: e.value)
     }
     let parameters = s.parameters.map { p -> Report.Parameter in
       let origin: String
@@ -46,7 +49,8 @@ public enum ReportBuilder {
       inputs: s.inputs.map { Report.FileDigest(path: $0.path, sha256: $0.sha256) },
       parameters: parameters)
     let files = r.files.sorted { $0.table < $1.table }.map {
-      Report.LedgerFile(table: $0.table, path: $0.path, sha256: $0.sha256, rows: $0.rows, absent: $0.absent)
+      Report.LedgerFile(
+        table: $0.table, path: $0.path, sha256: $0.sha256, rows: $0.rows, absent: $0.absent)
     }
     let ledger = Report.LedgerInfo(
       path: c.ledgerPath, profile: c.profile, files: files, cellErrors: r.cellErrors.count)
@@ -73,7 +77,8 @@ public enum ReportBuilder {
             opening: slice.openingBalance.canonicalDescription,
             steps: slice.postings.map {
               Report.AccountTrace.Step(
-                date: $0.date.description, kind: $0.kind.rawValue, amount: $0.amount.canonicalDescription,
+                date: $0.date.description, kind: $0.kind.rawValue,
+                amount: $0.amount.canonicalDescription,
                 balance: $0.balance.canonicalDescription, file: $0.file.isEmpty ? nil : $0.file,
                 line: $0.line > 0 ? $0.line : nil, entryId: $0.entryID)
             }, stepsTotal: slice.postings.count + slice.omitted, firstFailure: slice.failingIndex,

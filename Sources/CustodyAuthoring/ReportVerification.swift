@@ -16,7 +16,8 @@ public enum ReportVerification {
     public var asOf: CivilDate
     public var evidenceLimit: Int
     public init(
-      standardPath: String, ledgerPath: String, profilePath: String? = nil, waiversPath: String? = nil,
+      standardPath: String, ledgerPath: String, profilePath: String? = nil,
+      waiversPath: String? = nil,
       asOf: CivilDate, evidenceLimit: Int = 20
     ) {
       self.standardPath = standardPath
@@ -30,14 +31,18 @@ public enum ReportVerification {
 
   /// Problems found; empty when the report verifies. Throws only when the report or key file
   /// cannot be read at all.
-  public static func verify(reportPath: String, publicKeyPath: String, inputs: Inputs?) throws(ReportError) -> [String] {
+  public static func verify(reportPath: String, publicKeyPath: String, inputs: Inputs?)
+    throws(ReportError) -> [String]
+  {
     let result = try Verifier.verify(reportPath: reportPath, publicKeyPath: publicKeyPath)
     var problems = result.problems.map(\.description)
     guard let recorded = result.report, let inputs else { return problems }
     let request = ValidationPipeline.Request(
-      standardPath: inputs.standardPath, ledgerPath: inputs.ledgerPath, profilePath: inputs.profilePath,
+      standardPath: inputs.standardPath, ledgerPath: inputs.ledgerPath,
+      profilePath: inputs.profilePath,
       waiversPath: inputs.waiversPath, asOf: inputs.asOf,
-      failOn: ClauseSeverity(rawValue: recorded.failOn) ?? .minor, evidenceLimit: inputs.evidenceLimit,
+      failOn: ClauseSeverity(rawValue: recorded.failOn) ?? .minor,
+      evidenceLimit: inputs.evidenceLimit,
       deterministic: true, toolVersion: recorded.tool.version)
     switch ValidationPipeline.run(request) {
     case .invalidInput(let diagnostics, _):
@@ -51,14 +56,18 @@ public enum ReportVerification {
       if let p = fresh.ledger.profile { ledgerNow[p.path] = p.sha256 }
       var standardNow: [String: String] = [fresh.standard.file: fresh.standard.sha256]
       for input in fresh.standard.inputs { standardNow[input.path] = input.sha256 }
-      let differences = InputCheck.compare(recorded, ledgerFiles: ledgerNow, standardInputs: standardNow)
+      let differences = InputCheck.compare(
+        recorded, ledgerFiles: ledgerNow, standardInputs: standardNow)
       problems += differences.map(\.description)
       if recorded.verdict != fresh.verdict {
-        problems.append("the verdict differs: the report says \(recorded.verdict), the inputs give \(fresh.verdict)")
+        problems.append(
+          "the verdict differs: the report says \(recorded.verdict), the inputs give \(fresh.verdict)"
+        )
       }
       // Input sections differ whenever a file does; name other sections only when they differ.
       let sections = (try? recorded.differingSections(from: fresh, ignoring: [.tool])) ?? []
-      for section in sections where !(section == .standard || section == .ledger) || differences.isEmpty {
+      for section in sections
+      where !(section == .standard || section == .ledger) || differences.isEmpty {
         problems.append("recomputing from the inputs gives a different \(section.rawValue) section")
       }
     }

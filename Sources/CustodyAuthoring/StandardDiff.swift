@@ -24,26 +24,45 @@ public struct StandardDiff: Sendable, Hashable {
   public init(old: CompiledStandard, new: CompiledStandard) {
     var changes: [Change] = []
     func field(_ name: String, _ a: String, _ b: String, into details: inout [String]) {
-      if a != b { details.append("\(name): \(a.isEmpty ? "(none)" : a) -> \(b.isEmpty ? "(none)" : b)") }
+      if a != b {
+        details.append("\(name): \(a.isEmpty ? "(none)" : a) -> \(b.isEmpty ? "(none)" : b)")
+      }
     }
     var head: [String] = []
     field("version", old.version, new.version, into: &head)
     field("title", old.title, new.title, into: &head)
-    field("effective_from", old.effectiveFrom?.description ?? "", new.effectiveFrom?.description ?? "", into: &head)
-    field("effective_until", old.effectiveUntil?.description ?? "", new.effectiveUntil?.description ?? "", into: &head)
-    if !head.isEmpty { changes.append(Change(kind: "changed", subject: "standard", id: new.id, details: head)) }
+    field(
+      "effective_from", old.effectiveFrom?.description ?? "", new.effectiveFrom?.description ?? "",
+      into: &head)
+    field(
+      "effective_until", old.effectiveUntil?.description ?? "",
+      new.effectiveUntil?.description ?? "", into: &head)
+    if !head.isEmpty {
+      changes.append(Change(kind: "changed", subject: "standard", id: new.id, details: head))
+    }
 
-    let oldParams = Dictionary(old.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-    let newParams = Dictionary(new.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let oldParams = Dictionary(
+      old.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let newParams = Dictionary(
+      new.parameters.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     for name in Set(oldParams.keys).union(newParams.keys).sorted() {
       switch (oldParams[name], newParams[name]) {
-      case (nil, let n?): changes.append(Change(kind: "added", subject: "parameter", id: name, details: ["value: \(n.value.literal)"]))
-      case (let o?, nil): changes.append(Change(kind: "removed", subject: "parameter", id: name, details: ["value: \(o.value.literal)"]))
+      case (nil, let n?):
+        changes.append(
+          Change(
+            kind: "added", subject: "parameter", id: name, details: ["value: \(n.value.literal)"]))
+      case (let o?, nil):
+        changes.append(
+          Change(
+            kind: "removed", subject: "parameter", id: name, details: ["value: \(o.value.literal)"])
+        )
       case (let o?, let n?):
         var d: [String] = []
         field("value", o.value.literal, n.value.literal, into: &d)
         field("type", o.type.description, n.type.description, into: &d)
-        if !d.isEmpty { changes.append(Change(kind: "changed", subject: "parameter", id: name, details: d)) }
+        if !d.isEmpty {
+          changes.append(Change(kind: "changed", subject: "parameter", id: name, details: d))
+        }
       default: break
       }
     }
@@ -59,18 +78,30 @@ public struct StandardDiff: Sendable, Hashable {
     for id in Set(oldClauses.keys).union(newClauses.keys).sorted(by: Self.clauseOrder) {
       switch (oldClauses[id], newClauses[id]) {
       case (nil, let n?):
-        changes.append(Change(kind: "added", subject: "clause", id: id, details: ["\(n.title) [\(n.severity.rawValue)]: \(evidence(n))"]))
+        changes.append(
+          Change(
+            kind: "added", subject: "clause", id: id,
+            details: ["\(n.title) [\(n.severity.rawValue)]: \(evidence(n))"]))
       case (let o?, nil):
-        changes.append(Change(kind: "removed", subject: "clause", id: id, details: ["\(o.title) [\(o.severity.rawValue)]"]))
+        changes.append(
+          Change(
+            kind: "removed", subject: "clause", id: id,
+            details: ["\(o.title) [\(o.severity.rawValue)]"]))
       case (let o?, let n?):
         var d: [String] = []
         field("title", o.title, n.title, into: &d)
         if o.requirement != n.requirement { d.append("requirement text changed") }
         field("severity", o.severity.rawValue, n.severity.rawValue, into: &d)
-        field("effective_from", o.effectiveFrom?.description ?? "", n.effectiveFrom?.description ?? "", into: &d)
-        field("effective_until", o.effectiveUntil?.description ?? "", n.effectiveUntil?.description ?? "", into: &d)
+        field(
+          "effective_from", o.effectiveFrom?.description ?? "", n.effectiveFrom?.description ?? "",
+          into: &d)
+        field(
+          "effective_until", o.effectiveUntil?.description ?? "",
+          n.effectiveUntil?.description ?? "", into: &d)
         field("evidence", evidence(o), evidence(n), into: &d)
-        if !d.isEmpty { changes.append(Change(kind: "changed", subject: "clause", id: id, details: d)) }
+        if !d.isEmpty {
+          changes.append(Change(kind: "changed", subject: "clause", id: id, details: d))
+        }
       default: break
       }
     }
@@ -79,15 +110,23 @@ public struct StandardDiff: Sendable, Hashable {
     let newRules = Dictionary(new.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     for id in Set(oldRules.keys).union(newRules.keys).sorted() {
       switch (oldRules[id], newRules[id]) {
-      case (nil, let n?): changes.append(Change(kind: "added", subject: "rule", id: id, details: ["\(n.check.kind): \(n.title)"]))
-      case (let o?, nil): changes.append(Change(kind: "removed", subject: "rule", id: id, details: ["\(o.check.kind): \(o.title)"]))
+      case (nil, let n?):
+        changes.append(
+          Change(kind: "added", subject: "rule", id: id, details: ["\(n.check.kind): \(n.title)"]))
+      case (let o?, nil):
+        changes.append(
+          Change(kind: "removed", subject: "rule", id: id, details: ["\(o.check.kind): \(o.title)"])
+        )
       case (let o?, let n?) where o.digest != n.digest:
         var d: [String] = ["compiled meaning changed"]
-        let op = Dictionary(o.parameters.map { ($0.name, $0.value.literal) }, uniquingKeysWith: { a, _ in a })
+        let op = Dictionary(
+          o.parameters.map { ($0.name, $0.value.literal) }, uniquingKeysWith: { a, _ in a })
         for p in n.parameters where op[p.name] != p.value.literal {
           d.append("parameter \(p.name): \(op[p.name] ?? "(none)") -> \(p.value.literal)")
         }
-        field("clauses", o.clauseIDs.joined(separator: ", "), n.clauseIDs.joined(separator: ", "), into: &d)
+        field(
+          "clauses", o.clauseIDs.joined(separator: ", "), n.clauseIDs.joined(separator: ", "),
+          into: &d)
         changes.append(Change(kind: "changed", subject: "rule", id: id, details: d))
       default: break
       }

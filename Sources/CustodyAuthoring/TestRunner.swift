@@ -65,17 +65,24 @@ public struct TestRunner {
     var cases: [CaseResult] = []
     var coverage: [String: Coverage] = [:]
     var seenRuleTests = Set<String>()
-    let onlyFiles = Set(targets.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.map(normalize))
+    let onlyFiles = Set(
+      targets.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.map(normalize))
     for standard in lint.standards.sorted(by: { $0.file < $1.file }) {
       for clause in standard.clauses {
         let key = "clause:\(standard.id):\(clause.id)"
-        coverage[key] = coverage[key] ?? Coverage(
-          id: "\(standard.id) \(clause.id)", kind: "clause", failingCase: false, passingCase: false,
-          documentary: clause.evidence == .documentary)
+        coverage[key] =
+          coverage[key]
+          ?? Coverage(
+            id: "\(standard.id) \(clause.id)", kind: "clause", failingCase: false,
+            passingCase: false,
+            documentary: clause.evidence == .documentary)
       }
       for rule in standard.rules {
-        coverage["rule:\(rule.ruleID)"] = coverage["rule:\(rule.ruleID)"] ?? Coverage(
-          id: rule.ruleID, kind: "rule", failingCase: false, passingCase: false, documentary: false)
+        coverage["rule:\(rule.ruleID)"] =
+          coverage["rule:\(rule.ruleID)"]
+          ?? Coverage(
+            id: rule.ruleID, kind: "rule", failingCase: false, passingCase: false,
+            documentary: false)
       }
       for test in standard.tests {
         if let filter, !test.name.contains(filter), !test.owner.contains(filter) { continue }
@@ -119,7 +126,10 @@ public struct TestRunner {
   func expandToStandards(_ paths: [String]) -> [String] {
     var out: [String] = []
     for p in paths {
-      if p.contains("standards") || p.hasSuffix(".yaml") && (try? String(contentsOfFile: p, encoding: .utf8))?.hasPrefix("standard:") == true {
+      if p.contains("standards")
+        || p.hasSuffix(".yaml")
+          && (try? String(contentsOfFile: p, encoding: .utf8))?.hasPrefix("standard:") == true
+      {
         out.append(p)
       }
     }
@@ -142,7 +152,8 @@ public struct TestRunner {
     }
     let result: EvaluationResult
     do {
-      result = try Engine(standard: standard, options: EngineOptions(evidenceLimit: evidenceLimit)).evaluate(ledger: ledger)
+      result = try Engine(standard: standard, options: EngineOptions(evidenceLimit: evidenceLimit))
+        .evaluate(ledger: ledger)
     } catch {
       return CaseResult(
         name: test.name, owner: test.owner, file: test.file, span: test.span, passed: false,
@@ -150,7 +161,8 @@ public struct TestRunner {
     }
     let nonConformant = Set(result.nonConformities.map(\.clause))
     if let verdict = test.expect.verdict {
-      let actual = nonConformant.isEmpty && result.verdict == .conformant ? "conformant" : "non_conformant"
+      let actual =
+        nonConformant.isEmpty && result.verdict == .conformant ? "conformant" : "non_conformant"
       if actual != verdict {
         differences.append("verdict: expected \(verdict), actual \(actual)")
         for nc in result.nonConformities.prefix(5) {
@@ -165,7 +177,9 @@ public struct TestRunner {
     for (id, expected) in test.expect.statuses.sorted(by: { $0.key < $1.key }) {
       if let clause = result.clause(id) {
         if clause.status.rawValue != expected {
-          differences.append("clause \(id): expected \(expected), actual \(clause.status.rawValue)\(clause.reason.map { " (\($0))" } ?? "")")
+          differences.append(
+            "clause \(id): expected \(expected), actual \(clause.status.rawValue)\(clause.reason.map { " (\($0))" } ?? "")"
+          )
         }
         exercised[id] = expected == "non_conformant" ? "fail" : "pass"
         if expected == "non_conformant" {
@@ -185,19 +199,22 @@ public struct TestRunner {
     // Unless the test names every expected non-conformant clause, any other is a difference.
     if test.expect.verdict == nil && !test.expect.statuses.isEmpty {
       let expectedNC = Set(test.expect.statuses.filter { $0.value == "non_conformant" }.map(\.key))
-      for clause in nonConformant.subtracting(expectedNC).sorted() where test.expect.statuses[clause] == nil {
+      for clause in nonConformant.subtracting(expectedNC).sorted()
+      where test.expect.statuses[clause] == nil {
         differences.append("clause \(clause): not expected, actual non_conformant")
       }
     }
     for (id, rows) in test.expect.rows.sorted(by: { $0.key < $1.key }) {
       let actual = Set(
-        result.findings.filter { $0.clauseIDs.contains(id) || $0.ruleID == id }.flatMap(\.evidence).map {
-          $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)"
-        })
+        result.findings.filter { $0.clauseIDs.contains(id) || $0.ruleID == id }.flatMap(\.evidence)
+          .map {
+            $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)"
+          })
       let expected = Set(rows.map(Self.canonicalRowKey))
       if actual != expected {
         differences.append(
-          "rows of \(id): expected \(expected.sorted().joined(separator: ", ")), actual \(actual.sorted().prefix(20).joined(separator: ", "))")
+          "rows of \(id): expected \(expected.sorted().joined(separator: ", ")), actual \(actual.sorted().prefix(20).joined(separator: ", "))"
+        )
       }
     }
     return CaseResult(
@@ -216,9 +233,14 @@ public struct TestRunner {
 
   /// Compiles the rule alone through a generated standard that binds it with the test's
   /// parameters, then evaluates it on the test's rows.
-  func runRuleTest(_ test: TestCase, in standard: CompiledStandard, compiler: Compiler) -> Result<CaseResult, SetupFailure> {
+  func runRuleTest(_ test: TestCase, in standard: CompiledStandard, compiler: Compiler) -> Result<
+    CaseResult, SetupFailure
+  > {
     guard let instance = standard.rules.first(where: { $0.ruleID == test.owner }) else {
-      return .failure(SetupFailure([Diagnostic(.testSetup, "rule '\(test.owner)' is not in \(standard.id)", at: test.span)]))
+      return .failure(
+        SetupFailure([
+          Diagnostic(.testSetup, "rule '\(test.owner)' is not in \(standard.id)", at: test.span)
+        ]))
     }
     let schemaFile = standard.inputs.map(\.path).first { $0.contains("schema") } ?? ""
     let ruleFiles = standard.inputs.map(\.path).filter { $0 != standard.file && $0 != schemaFile }
@@ -226,7 +248,8 @@ public struct TestRunner {
     // them), or the book would count credits the standard never grants.
     var helpers: [RuleInstance] = []
     if case .massBalance(let mb) = instance.check {
-      let ids = Set(mb.book.credits.flatMap(\.excludeFailing) + mb.book.debits.flatMap(\.excludeFailing))
+      let ids = Set(
+        mb.book.credits.flatMap(\.excludeFailing) + mb.book.debits.flatMap(\.excludeFailing))
       helpers = standard.rules.filter { ids.contains($0.id) }
     }
     // Written line by line: the indentation is the YAML structure.
@@ -278,7 +301,11 @@ public struct TestRunner {
     guard var harness = compiled.standard else {
       return .failure(
         SetupFailure(
-          [Diagnostic(.testSetup, "test '\(test.name)' of rule '\(test.owner)' cannot be compiled", at: test.span)]
+          [
+            Diagnostic(
+              .testSetup, "test '\(test.name)' of rule '\(test.owner)' cannot be compiled",
+              at: test.span)
+          ]
             + compiled.diagnostics.filter { $0.severity == .error }))
     }
     // The rule alone: requires are the standard's business, not the rule test's.
@@ -288,7 +315,9 @@ public struct TestRunner {
       r.requires = []
       return r
     }
-    let order = harness.rules.filter { $0.ruleID != test.owner }.map(\.id) + harness.rules.filter { $0.ruleID == test.owner }.map(\.id)
+    let order =
+      harness.rules.filter { $0.ruleID != test.owner }.map(\.id)
+      + harness.rules.filter { $0.ruleID == test.owner }.map(\.id)
     harness.graph = RuleGraph(
       order: order, requires: [:],
       tables: Dictionary(uniqueKeysWithValues: harness.rules.map { ($0.id, $0.check.tables) }))
@@ -296,19 +325,26 @@ public struct TestRunner {
     let expected = test.expect.statuses[test.owner] ?? "pass"
     do {
       let ledger = try makeLedger(test.given, schema: harness.schema)
-      let result = try Engine(standard: harness, options: EngineOptions(evidenceLimit: evidenceLimit)).evaluate(ledger: ledger)
+      let result = try Engine(
+        standard: harness, options: EngineOptions(evidenceLimit: evidenceLimit)
+      ).evaluate(ledger: ledger)
       let rule = result.rules.first { $0.ruleID == test.owner }
-      let key: (EvidenceRow) -> String = { $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)" }
+      let key: (EvidenceRow) -> String = {
+        $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)"
+      }
       let actual = rule?.status.rawValue ?? "missing"
       if actual != expected {
-        differences.append("status: expected \(expected), actual \(actual)\(rule?.reason.map { " (\($0))" } ?? "")")
+        differences.append(
+          "status: expected \(expected), actual \(actual)\(rule?.reason.map { " (\($0))" } ?? "")")
         for f in result.findings.prefix(3) { differences.append("  finding: \(f.message)") }
       }
       if let rows = test.expect.rows[test.owner] {
-        let actualRows = result.findings.filter { $0.ruleID == test.owner }.flatMap(\.evidence).map(key)
+        let actualRows = result.findings.filter { $0.ruleID == test.owner }.flatMap(\.evidence).map(
+          key)
         if Set(actualRows) != Set(rows.map(Self.canonicalRowKey)) {
           differences.append(
-            "rows: expected \(rows.sorted().joined(separator: ", ")), actual \(Set(actualRows).sorted().joined(separator: ", "))")
+            "rows: expected \(rows.sorted().joined(separator: ", ")), actual \(Set(actualRows).sorted().joined(separator: ", "))"
+          )
         }
       }
     } catch let error as LedgerError {
@@ -332,7 +368,9 @@ public struct TestRunner {
   }
 
   func quote(_ s: String) -> String {
-    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    "\""
+      + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      + "\""
   }
 
   func yamlValue(_ v: Value) -> String {

@@ -63,7 +63,8 @@ public enum ValidationPipeline {
   }
 
   public static func run(_ request: Request) -> Outcome {
-    let compiled = compile(request.standardPath, sources: request.sources, options: request.compilerOptions)
+    let compiled = compile(
+      request.standardPath, sources: request.sources, options: request.compilerOptions)
     guard let standard = compiled.standard else {
       return .invalidInput(compiled.diagnostics, omitted: compiled.omittedDiagnostics)
     }
@@ -101,14 +102,16 @@ public enum ValidationPipeline {
     } catch {
       return .unreadableLedger(error.diagnostic)
     }
-    let engine = Engine(standard: standard, options: EngineOptions(evidenceLimit: request.evidenceLimit))
+    let engine = Engine(
+      standard: standard, options: EngineOptions(evidenceLimit: request.evidenceLimit))
     let result: EvaluationResult
     do {
       result = try engine.evaluate(ledger: ledger)
     } catch let error as LedgerError {
       return .unreadableLedger(error.diagnostic)
     } catch {
-      return .unreadableLedger(Diagnostic(.ledgerFolderUnreadable, "\(error)", at: .file(request.ledgerPath)))
+      return .unreadableLedger(
+        Diagnostic(.ledgerFolderUnreadable, "\(error)", at: .file(request.ledgerPath)))
     }
     var report = ReportBuilder.build(
       result, standard: standard,

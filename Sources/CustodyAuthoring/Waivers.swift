@@ -31,7 +31,9 @@ public struct Waiver: Sendable, Hashable {
 /// Reads and applies a waivers file (`waivers:` list, docs/editing.md#waivers).
 public enum Waivers {
   /// Loads a waivers file; problems are diagnostics with file:line:column.
-  public static func load(path: String, sources: SourceCache, into bag: inout DiagnosticBag) -> [Waiver] {
+  public static func load(path: String, sources: SourceCache, into bag: inout DiagnosticBag)
+    -> [Waiver]
+  {
     guard let root = YAMLLoader(sources: sources).load(path: path, into: &bag) else { return [] }
     guard let map = root.mapping, let list = map["waivers"]?.sequence else {
       bag.report(.waiverFormat, "a waivers file is a mapping with a `waivers:` list", at: root.span)
@@ -44,10 +46,13 @@ public enum Waivers {
     }
     var waivers: [Waiver] = []
     var seen: [String: SourceSpan] = [:]
-    let known = ["id", "clause", "rule", "entry_ids", "accounts", "reason", "approved_by", "expires"]
+    let known = [
+      "id", "clause", "rule", "entry_ids", "accounts", "reason", "approved_by", "expires",
+    ]
     for item in list.items {
       guard let m = item.mapping else {
-        bag.report(.waiverFormat, "a waiver is a mapping, not \(item.kindDescription)", at: item.span)
+        bag.report(
+          .waiverFormat, "a waiver is a mapping, not \(item.kindDescription)", at: item.span)
         continue
       }
       for pair in m.pairs where !known.contains(pair.key.value) {
@@ -101,7 +106,9 @@ public enum Waivers {
       if let expiresText {
         expires = CivilDate.parseISO(expiresText)
         if expires == nil {
-          bag.report(.waiverFormat, "`expires:` must be a date YYYY-MM-DD, not '\(expiresText)'", at: m["expires"]?.span)
+          bag.report(
+            .waiverFormat, "`expires:` must be a date YYYY-MM-DD, not '\(expiresText)'",
+            at: m["expires"]?.span)
         }
       }
       if let id, let first = seen[id] {
@@ -127,21 +134,27 @@ public enum Waivers {
   /// waiver waives nothing.
   public static func apply(_ waivers: [Waiver], to report: inout Report, asOf: CivilDate) {
     var matched: [String: Int] = [:]
-    func matches(_ w: Waiver, rule: String, clauses: [String], evidence: [Report.Evidence], account: String?) -> Bool {
+    func matches(
+      _ w: Waiver, rule: String, clauses: [String], evidence: [Report.Evidence], account: String?
+    ) -> Bool {
       if let r = w.rule, r != rule { return false }
       if let c = w.clause, !clauses.contains(c) { return false }
       if let account, w.accounts.contains(account) { return true }
       let ids = evidence.compactMap(\.entryId)
-      return !ids.isEmpty && ids.count == evidence.count && ids.allSatisfy { w.entryIDs.contains($0) }
+      return !ids.isEmpty && ids.count == evidence.count
+        && ids.allSatisfy { w.entryIDs.contains($0) }
     }
     let active = waivers.filter { $0.expires >= asOf }
     var waivedFindings: [String: String] = [:]
     for i in report.findings.indices {
       let f = report.findings[i]
       // A capped evidence list cannot prove every row is covered.
-      guard f.status == "fail" || f.status == "error", f.evidenceTotal == f.evidence.count || f.account != nil
+      guard f.status == "fail" || f.status == "error",
+        f.evidenceTotal == f.evidence.count || f.account != nil
       else { continue }
-      if let w = active.first(where: { matches($0, rule: f.rule, clauses: f.clauses, evidence: f.evidence, account: f.account) }) {
+      if let w = active.first(where: {
+        matches($0, rule: f.rule, clauses: f.clauses, evidence: f.evidence, account: f.account)
+      }) {
         report.findings[i].status = "waived"
         report.findings[i].waiver = w.id
         waivedFindings[f.id] = w.id
@@ -150,10 +163,12 @@ public enum Waivers {
     }
     for i in report.nonconformities.indices {
       let nc = report.nonconformities[i]
-      report.nonconformities[i].waived = !nc.findings.isEmpty && nc.findings.allSatisfy { waivedFindings[$0] != nil }
+      report.nonconformities[i].waived =
+        !nc.findings.isEmpty && nc.findings.allSatisfy { waivedFindings[$0] != nil }
     }
     report.waivers = waivers.sorted { $0.id < $1.id }.map { w in
-      let status = w.expires < asOf ? "expired" : (matched[w.id, default: 0] > 0 ? "applied" : "unmatched")
+      let status =
+        w.expires < asOf ? "expired" : (matched[w.id, default: 0] > 0 ? "applied" : "unmatched")
       return Report.WaiverEntry(
         id: w.id, target: w.target, status: status, reason: w.reason, approvedBy: w.approvedBy,
         expires: w.expires.description, matched: matched[w.id, default: 0])

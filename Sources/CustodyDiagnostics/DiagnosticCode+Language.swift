@@ -18,7 +18,9 @@ extension DiagnosticCode {
     fix: "Use one of the values the message lists (severity, provenance, check kind, mode ...).")
   public static let duplicateID = DiagnosticCode(
     "CUS2006", "an id is defined twice",
-    fix: "Rename one of them; rule, book, clause, section, table, column and parameter ids are unique.")
+    fix:
+      "Rename one of them; rule, book, clause, section, table, column and parameter ids are unique."
+  )
   public static let unknownRule = DiagnosticCode(
     "CUS2007", "a clause names a rule that is not in the rule library",
     fix: "Correct the rule id, or add the rule's folder to the standard's `rules:`.")
@@ -39,7 +41,9 @@ extension DiagnosticCode {
     fix: "Bind it in the clause's `with:`, or give it a default in the rule.")
   public static let parameterValueType = DiagnosticCode(
     "CUS2013", "a parameter value does not match the parameter's type",
-    fix: "Write a value of the declared type (decimals and dates quoted or plain, lists as YAML lists).")
+    fix:
+      "Write a value of the declared type (decimals and dates quoted or plain, lists as YAML lists)."
+  )
   public static let unknownStandardParameter = DiagnosticCode(
     "CUS2014", "a binding refers to a standard parameter that does not exist",
     fix: "Declare the parameter under the standard's `parameters:`, or correct the `$name`.")
@@ -67,7 +71,9 @@ extension DiagnosticCode {
     fix: "Check the expression at the caret; docs/rule-language.md shows the grammar.")
   public static let unknownField = DiagnosticCode(
     "CUS3002", "an expression names a field that does not exist here",
-    fix: "Use a column of the checked table (or `ref.`/group names where allowed); see the suggestion.")
+    fix:
+      "Use a column of the checked table (or `ref.`/group names where allowed); see the suggestion."
+  )
   public static let typeMismatch = DiagnosticCode(
     "CUS3003", "operand types do not fit the operator or function",
     fix: "Compare like with like: numbers with numbers, text with text, dates with dates.")

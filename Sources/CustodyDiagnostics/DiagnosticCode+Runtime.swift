@@ -3,10 +3,14 @@
 extension DiagnosticCode {
   public static let nullOperand = DiagnosticCode(
     "CUS8001", "an operator or function got null where a value is needed",
-    fix: "Handle the missing value explicitly: `x != null and ...`, `coalesce(x, 0)`, or a `where:` filter.")
+    fix:
+      "Handle the missing value explicitly: `x != null and ...`, `coalesce(x, 0)`, or a `where:` filter."
+  )
   public static let missingLookupRow = DiagnosticCode(
     "CUS8002", "a lookup found no row and a plain `.column` read it",
-    fix: "Add the missing reference row (or its validity window), or write `?.column` and handle null.")
+    fix:
+      "Add the missing reference row (or its validity window), or write `?.column` and handle null."
+  )
   public static let divisionByZero = DiagnosticCode(
     "CUS8003", "division by zero",
     fix: "Guard the divisor: `if(x == 0, ..., a / x)`, or filter such rows with `where:`.")
@@ -18,10 +22,13 @@ extension DiagnosticCode {
     fix: "See the function's documentation in docs/rule-language.md for the allowed arguments.")
   public static let unexpectedType = DiagnosticCode(
     "CUS8006", "a value has a type the expression did not expect",
-    fix: "This usually means the schema and the rule disagree; recompile and report it if it persists.")
+    fix:
+      "This usually means the schema and the rule disagree; recompile and report it if it persists."
+  )
   public static let unreadableCellSkipped = DiagnosticCode(
     "CUS8007", "rows skipped because a cell the rule reads could not be read",
-    fix: "Fix the cells reported as data-integrity findings (CUS7xxx); the rule then judges those rows.",
+    fix:
+      "Fix the cells reported as data-integrity findings (CUS7xxx); the rule then judges those rows.",
     severity: .warning)
 
   static let runtimeCodes: [DiagnosticCode] = [

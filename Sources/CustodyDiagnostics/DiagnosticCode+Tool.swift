@@ -9,13 +9,17 @@ extension DiagnosticCode {
     fix: "Check that the output folder exists and is writable, and that the disk is not full.")
   public static let reportUnparseable = DiagnosticCode(
     "CUS9103", "the report is not a readable custody JSON report",
-    fix: "Verify the JSON report itself (`--format json`), not another format; re-export it if it was edited.")
+    fix:
+      "Verify the JSON report itself (`--format json`), not another format; re-export it if it was edited."
+  )
   public static let reportSectionChanged = DiagnosticCode(
     "CUS9104", "a section of the report no longer matches its recorded digest",
     fix: "The report was changed after it was produced; ask its author for the original file.")
   public static let reportSignatureInvalid = DiagnosticCode(
     "CUS9105", "the report's signature does not verify",
-    fix: "The integrity block or the signature was changed, or the report was signed with another key.")
+    fix:
+      "The integrity block or the signature was changed, or the report was signed with another key."
+  )
   public static let reportKeyMismatch = DiagnosticCode(
     "CUS9106", "the report was signed with a different key",
     fix: "Use the public key whose id the report's `signature.key_id` names.")
@@ -27,7 +31,8 @@ extension DiagnosticCode {
     fix: "Produce the report with `custody validate --sign KEY` to make it verifiable.")
   public static let reportInputChanged = DiagnosticCode(
     "CUS9109", "an input file's sha256 differs from the one recorded in the report",
-    fix: "The ledger or standard file changed since the report was produced; re-run validate on it.")
+    fix: "The ledger or standard file changed since the report was produced; re-run validate on it."
+  )
   public static let reportInputMissing = DiagnosticCode(
     "CUS9110", "an input file recorded in the report is missing, or a file is not recorded",
     fix: "Point verify at the same ledger folder and standard the report was produced from.")
@@ -36,7 +41,8 @@ extension DiagnosticCode {
     fix: "The report was edited; fields a signature does not cover must not be added.")
   public static let keyFileExists = DiagnosticCode(
     "CUS9112", "a key file already exists",
-    fix: "Choose another --output name, or remove the old key pair first if you mean to replace it.")
+    fix: "Choose another --output name, or remove the old key pair first if you mean to replace it."
+  )
   public static let reportResultChanged = DiagnosticCode(
     "CUS9113", "re-evaluating the inputs gives a different result than the report records",
     fix: "The rules, the ledger or the tool changed; the report no longer describes these inputs.")

@@ -14,7 +14,8 @@ extension DiagnosticCode {
     fix: "A standard, rule, schema or profile file must hold one YAML mapping.")
   public static let duplicateKey = DiagnosticCode(
     "CUS1005", "duplicate key in a mapping",
-    fix: "Remove or rename one of the keys; YAML keeps only one and custody refuses to guess which.")
+    fix: "Remove or rename one of the keys; YAML keeps only one and custody refuses to guess which."
+  )
   public static let aliasLimit = DiagnosticCode(
     "CUS1006", "too many YAML aliases",
     fix: "Write the values out, or raise the limit with --max-yaml-aliases if the file is trusted.")

@@ -87,7 +87,8 @@ public struct DiagnosticRenderer: Sendable {
     marker += "^" + String(repeating: "~", count: width - 1)
     let number = String(span.start.line)
     let pad = String(repeating: " ", count: number.count)
-    return "\(indent)\(pad) |\n\(indent)\(number) | \(line)\n\(indent)\(pad) | \(paint(marker, "1;32"))\n"
+    return
+      "\(indent)\(pad) |\n\(indent)\(number) | \(line)\n\(indent)\(pad) | \(paint(marker, "1;32"))\n"
   }
 
   private func paint(_ text: String, _ code: String) -> String {

@@ -14,8 +14,10 @@ public enum Suggestions {
       }
     }
     var seen = Set<String>()
-    return scored.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.1).filter { seen.insert($0).inserted }
-      .prefix(limit).map { $0 }
+    return scored.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.1).filter {
+      seen.insert($0).inserted
+    }
+    .prefix(limit).map { $0 }
   }
 
   /// Optimal string alignment distance (Levenshtein plus adjacent transposition).

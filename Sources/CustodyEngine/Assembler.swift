@@ -20,14 +20,18 @@ struct Assembler {
 
   func assemble() -> EvaluationResult {
     let clauses = Dictionary(standard.clauses.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    let paths = Dictionary(ledger.files.map { ($0.table, $0.path) }, uniquingKeysWith: { a, _ in a })
+    let paths = Dictionary(
+      ledger.files.map { ($0.table, $0.path) }, uniquingKeysWith: { a, _ in a })
     func path(_ table: String) -> String {
-      paths[table] ?? standard.schema.table(table)?.file ?? ledger.schema.table(table)?.file ?? table
+      paths[table] ?? standard.schema.table(table)?.file ?? ledger.schema.table(table)?.file
+        ?? table
     }
     func place(_ f: inout Finding) {
       for i in f.evidence.indices { f.evidence[i].file = path(f.evidence[i].table) }
       if f.balance != nil {
-        for i in f.balance!.postings.indices { f.balance!.postings[i].file = path(f.balance!.postings[i].table) }
+        for i in f.balance!.postings.indices {
+          f.balance!.postings[i].file = path(f.balance!.postings[i].table)
+        }
       }
     }
     /// Clauses that judge a finding on its date (effective windows, both ends included).
@@ -40,7 +44,9 @@ struct Assembler {
         return true
       }
     }
-    func grade(_ ids: [String]) -> ClauseSeverity? { ids.compactMap { clauses[$0]?.severity }.min() }
+    func grade(_ ids: [String]) -> ClauseSeverity? {
+      ids.compactMap { clauses[$0]?.severity }.min()
+    }
 
     var findings: [Finding] = []
     var rules: [RuleResult] = []
@@ -74,7 +80,9 @@ struct Assembler {
     let cellErrors = ledger.cellErrors
     var groups: [String: [CellError]] = [:]
     for e in cellErrors {
-      groups[[e.code.id, e.table, e.provenance.columnName ?? ""].joined(separator: "\u{1F}"), default: []].append(e)
+      groups[
+        [e.code.id, e.table, e.provenance.columnName ?? ""].joined(separator: "\u{1F}"), default: []
+      ].append(e)
     }
     for (_, errors) in groups {
       guard let first = errors.first else { continue }
@@ -83,7 +91,8 @@ struct Assembler {
       var f = Finding(
         ruleID: Assembler.dataIntegrityRule, clauseIDs: ids, severity: grade(ids), status: .fail,
         code: first.code.id,
-        message: "\(errors.count) unreadable \(column) cell\(errors.count == 1 ? "" : "s") in \(first.table): \(first.message)",
+        message:
+          "\(errors.count) unreadable \(column) cell\(errors.count == 1 ? "" : "s") in \(first.table): \(first.message)",
         evidence: errors.prefix(options.evidenceLimit).map { e in
           EvidenceRow(
             table: e.table, file: e.provenance.file, line: e.provenance.line,
@@ -113,20 +122,24 @@ struct Assembler {
       if !failing.isEmpty {
         status = .nonConformant
         let byRule = Dictionary(grouping: failing, by: \.ruleID)
-        reason = byRule.keys.sorted().map { "\($0): \(byRule[$0]?.count ?? 0) finding(s)" }.joined(separator: "; ")
+        reason = byRule.keys.sorted().map { "\($0): \(byRule[$0]?.count ?? 0) finding(s)" }.joined(
+          separator: "; ")
         for rule in byRule.keys.sorted() {
           let list = byRule[rule] ?? []
           let evidence = list.flatMap(\.evidence)
           nonConformities.append(
             NonConformity(
               id: "\(clause.id)/\(rule)", clause: clause.id, rule: rule, severity: clause.severity,
-              summary: "\(clause.title): \(list.count) finding\(list.count == 1 ? "" : "s") from \(rule)",
+              summary:
+                "\(clause.title): \(list.count) finding\(list.count == 1 ? "" : "s") from \(rule)",
               findings: list.map(\.id), evidence: Array(evidence.prefix(options.evidenceLimit)),
               evidenceTotal: list.reduce(0) { $0 + $1.evidenceTotal }))
         }
-      } else if let blocked = statuses.first(where: { $0.status == .error || $0.status == .skipped }) {
+      } else if let blocked = statuses.first(where: { $0.status == .error || $0.status == .skipped }
+      ) {
         status = .notEvaluated
-        reason = "\(blocked.id) is \(blocked.status.rawValue)" + (blocked.reason.map { ": \($0)" } ?? "")
+        reason =
+          "\(blocked.id) is \(blocked.status.rawValue)" + (blocked.reason.map { ": \($0)" } ?? "")
       } else if statuses.isEmpty || statuses.allSatisfy({ $0.status == .notApplicable }) {
         status = .notApplicable
         reason = "nothing in scope"
@@ -138,7 +151,8 @@ struct Assembler {
           id: clause.id, section: clause.section, title: clause.title, severity: clause.severity,
           status: status, reason: reason, rules: ruleIDs, findings: failing.map(\.id)))
     }
-    let order = Dictionary(standard.clauses.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let order = Dictionary(
+      standard.clauses.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     nonConformities.sort { a, b in
       if a.severity != b.severity { return a.severity < b.severity }
       let (x, y) = (order[a.clause] ?? 0, order[b.clause] ?? 0)
@@ -155,7 +169,9 @@ struct Assembler {
     var accounts = instances.flatMap { outputs[$0.id]?.accounts ?? [] }
     for i in accounts.indices {
       if accounts[i].trace != nil {
-        for j in accounts[i].trace!.indices { accounts[i].trace![j].file = path(accounts[i].trace![j].table) }
+        for j in accounts[i].trace!.indices {
+          accounts[i].trace![j].file = path(accounts[i].trace![j].table)
+        }
       }
     }
     return EvaluationResult(

@@ -58,9 +58,15 @@ public final class Engine: Sendable {
     // Mass-balance checks over books with the same sources collect their postings once.
     var collectors: [BookCollector.ShareKey: BookCollector] = [:]
     for (instance, runner) in runners {
-      guard let check = runner as? MassBalanceCheck, let out = outputs[instance.id] else { continue }
+      guard let check = runner as? MassBalanceCheck, let out = outputs[instance.id] else {
+        continue
+      }
       let key = BookCollector.ShareKey(check.spec.book)
-      if let shared = collectors[key] { check.share(shared) } else { collectors[key] = check.collector }
+      if let shared = collectors[key] {
+        check.share(shared)
+      } else {
+        collectors[key] = check.collector
+      }
       check.collector.outputs.append(out)
     }
 
@@ -113,9 +119,13 @@ public final class Engine: Sendable {
     case .reference(let s):
       // On the target's own key, the lookup index built for `table[key]` is the same index.
       let shared = s.targetKey.isEmpty ? run.lookups[s.target] : nil
-      let index = shared ?? schema.table(s.target).map {
-        LookupIndex(table: $0, rows: stored[s.target] ?? [], keyColumns: s.targetKey.isEmpty ? nil : s.targetKey)
-      }
+      let index =
+        shared
+        ?? schema.table(s.target).map {
+          LookupIndex(
+            table: $0, rows: stored[s.target] ?? [],
+            keyColumns: s.targetKey.isEmpty ? nil : s.targetKey)
+        }
       return ReferenceCheck(s, instance: instance, run: run, index: index)
     case .aggregate(let s): return AggregateCheck(s, instance: instance, run: run)
     case .periodCoverage(let s): return PeriodCoverageCheck(s, instance: instance, run: run)
@@ -133,7 +143,10 @@ final class Finisher: FinishContext {
   private(set) var reasons: [String: String] = [:]
   private var inProgress: Set<String> = []
 
-  init(instances: [RuleInstance], runners: [(RuleInstance, any CheckRunner)], outputs: [String: RuleOutput]) {
+  init(
+    instances: [RuleInstance], runners: [(RuleInstance, any CheckRunner)],
+    outputs: [String: RuleOutput]
+  ) {
     var map: [String: (RuleInstance, any CheckRunner)] = [:]
     for r in runners { map[r.0.id] = r }
     self.byID = map
@@ -163,7 +176,8 @@ final class Finisher: FinishContext {
         Finding(
           ruleID: id, clauseIDs: [], severity: nil, status: .skipped,
           code: DiagnosticCode.unreadableCellSkipped.id,
-          message: "\(out.unreadableCount) row\(out.unreadableCount == 1 ? "" : "s") not judged: a cell this rule reads could not be read",
+          message:
+            "\(out.unreadableCount) row\(out.unreadableCount == 1 ? "" : "s") not judged: a cell this rule reads could not be read",
           location: instance.span, evidence: out.unreadable, evidenceTotal: out.unreadableCount))
     }
     status[id] = out.status
@@ -172,7 +186,9 @@ final class Finisher: FinishContext {
     if out.counts.skippedRows > 0 {
       why.append("\(out.counts.skippedRows) rows skipped (unreadable cells or no period)")
     }
-    if out.counts.findingsOmitted > 0 { why.append("\(out.counts.findingsOmitted) findings not listed") }
+    if out.counts.findingsOmitted > 0 {
+      why.append("\(out.counts.findingsOmitted) findings not listed")
+    }
     if !why.isEmpty { reasons[id] = why.joined(separator: "; ") }
   }
 

@@ -25,7 +25,9 @@ struct CheckReads {
       add(s.table, [s.filter, s.at, s.condition] + s.key)
       indexed.insert(s.target)
     case .aggregate(let s):
-      add(s.table, [s.filter, s.periodGroup, s.periodDate] + s.groupBy.map(\.expr) + s.compute.map(\.argument))
+      add(
+        s.table,
+        [s.filter, s.periodGroup, s.periodDate] + s.groupBy.map(\.expr) + s.compute.map(\.argument))
       period(s.periods)
       s.assertion.collectLookupTables(into: &indexed)
     case .periodCoverage(let s):
@@ -33,7 +35,9 @@ struct CheckReads {
       period(s.periods)
     case .massBalance(let s):
       let b = s.book
-      for src in b.credits + b.debits + b.inputTotals + b.outputTotals + (b.opening.map { [$0] } ?? []) {
+      for src in b.credits + b.debits + b.inputTotals + b.outputTotals
+        + (b.opening.map { [$0] } ?? [])
+      {
         add(src.table, [src.filter, src.date, src.amount] + src.account)
       }
       for t in b.transfers { add(t.table, [t.filter, t.date, t.amount] + t.from + t.to) }

@@ -22,8 +22,10 @@ struct StreamLanes {
     var load = [Int](repeating: 0, count: count)
     // The reading lane also parses the rows: about a quarter of the work.
     load[0] = max(4, consumers.reduce(0) { $0 + StreamLanes.cost($1.0) } / 3)
-    let weighted = consumers.enumerated().map { ($0.element, StreamLanes.cost($0.element.0), $0.offset) }
-      .sorted { ($0.1, -$0.2) > ($1.1, -$1.2) }
+    let weighted = consumers.enumerated().map {
+      ($0.element, StreamLanes.cost($0.element.0), $0.offset)
+    }
+    .sorted { ($0.1, -$0.2) > ($1.1, -$1.2) }
     for (consumer, cost, _) in weighted {
       let lane = load.indices.min { load[$0] < load[$1] } ?? 0
       lanes[lane].append(consumer)

@@ -58,7 +58,9 @@ final class ByteStream {
     // A pipe would block `open` forever and a device never ends: only regular files (issue 8).
     if (st.st_mode & S_IFMT) != S_IFREG {
       throw LedgerError(
-        Diagnostic(.ledgerFileUnreadable, "'\(path)' is not a regular file (a pipe or a device?)", at: .file(path)))
+        Diagnostic(
+          .ledgerFileUnreadable, "'\(path)' is not a regular file (a pipe or a device?)",
+          at: .file(path)))
     }
     let fd = open(path, O_RDONLY)
     if fd < 0 {

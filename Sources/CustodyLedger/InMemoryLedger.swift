@@ -16,7 +16,9 @@ public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
   private var readTables: Set<String> = []
 
   /// Fails with the first unknown table or column name.
-  public init(schema: LedgerSchema, rows: [String: [[String: String]]], origin: String = "<inline>") throws(LedgerError) {
+  public init(schema: LedgerSchema, rows: [String: [[String: String]]], origin: String = "<inline>")
+    throws(LedgerError)
+  {
     self.schema = schema
     self.tables = rows
     self.origin = origin

@@ -272,7 +272,8 @@ struct JSONObjectParser {
     while true {
       if out.count > maxFieldBytes {
         throw Failure(
-          code: .fieldTooLarge, message: "field is larger than \(maxFieldBytes) bytes", offset: start)
+          code: .fieldTooLarge, message: "field is larger than \(maxFieldBytes) bytes",
+          offset: start)
       }
       guard let c = peek else { throw fail("string is never closed") }
       if c == UInt8(ascii: "\"") {

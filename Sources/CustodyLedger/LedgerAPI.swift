@@ -31,7 +31,9 @@ public struct CellProvenance: Sendable, Hashable, Codable {
   public var column: Int?
   public var columnName: String?
   public var entryID: String?
-  public init(file: String, line: Int, column: Int? = nil, columnName: String? = nil, entryID: String? = nil) {
+  public init(
+    file: String, line: Int, column: Int? = nil, columnName: String? = nil, entryID: String? = nil
+  ) {
     self.file = file
     self.line = line
     self.column = column
@@ -48,7 +50,9 @@ public struct CellError: Sendable, Hashable {
   public var provenance: CellProvenance
   /// The cell text as written.
   public var raw: String
-  public init(code: DiagnosticCode, message: String, table: String, provenance: CellProvenance, raw: String) {
+  public init(
+    code: DiagnosticCode, message: String, table: String, provenance: CellProvenance, raw: String
+  ) {
     self.code = code
     self.message = message
     self.table = table
@@ -77,7 +81,10 @@ public struct LedgerFileInfo: Sendable, Hashable {
   public var extraColumns: [String]
   /// True when an optional table's file is absent.
   public var absent: Bool
-  public init(table: String, path: String, sha256: String, rows: Int, bytes: Int, extraColumns: [String] = [], absent: Bool = false) {
+  public init(
+    table: String, path: String, sha256: String, rows: Int, bytes: Int, extraColumns: [String] = [],
+    absent: Bool = false
+  ) {
     self.table = table
     self.path = path
     self.sha256 = sha256

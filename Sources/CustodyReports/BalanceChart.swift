@@ -44,44 +44,60 @@ struct BalanceChart {
     }
     let zeroY = y(.zero)
     let e = Escape.xml
-    var out = "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\""
+    var out =
+      "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) \(height)\""
     out += " width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"\(e(title))\">\n"
     out += "<title>\(e(title))</title>\n"
-    out += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" class=\"plot\"/>\n"
+    out +=
+      "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" class=\"plot\"/>\n"
     if low < ExactDecimal.zero {
-      out += "<rect x=\"\(left)\" y=\"\(zeroY)\" width=\"\(plotWidth)\" height=\"\(subtract(top + plotHeight, zeroY))\" class=\"negative\"/>\n"
+      out +=
+        "<rect x=\"\(left)\" y=\"\(zeroY)\" width=\"\(plotWidth)\" height=\"\(subtract(top + plotHeight, zeroY))\" class=\"negative\"/>\n"
     }
-    out += "<line x1=\"\(left)\" y1=\"\(zeroY)\" x2=\"\(left + plotWidth)\" y2=\"\(zeroY)\" class=\"zero\"/>\n"
-    out += "<text x=\"\(left - 6)\" y=\"\(zeroY)\" class=\"axis\" text-anchor=\"end\" dominant-baseline=\"middle\">0</text>\n"
-    out += "<text x=\"\(left - 6)\" y=\"\(top)\" class=\"axis\" text-anchor=\"end\" dominant-baseline=\"middle\">\(e(high.description))</text>\n"
+    out +=
+      "<line x1=\"\(left)\" y1=\"\(zeroY)\" x2=\"\(left + plotWidth)\" y2=\"\(zeroY)\" class=\"zero\"/>\n"
+    out +=
+      "<text x=\"\(left - 6)\" y=\"\(zeroY)\" class=\"axis\" text-anchor=\"end\" dominant-baseline=\"middle\">0</text>\n"
+    out +=
+      "<text x=\"\(left - 6)\" y=\"\(top)\" class=\"axis\" text-anchor=\"end\" dominant-baseline=\"middle\">\(e(high.description))</text>\n"
     if low < ExactDecimal.zero {
-      out += "<text x=\"\(left - 6)\" y=\"\(top + plotHeight)\" class=\"axis\" text-anchor=\"end\" dominant-baseline=\"middle\">\(e(low.description))</text>\n"
+      out +=
+        "<text x=\"\(left - 6)\" y=\"\(top + plotHeight)\" class=\"axis\" text-anchor=\"end\" dominant-baseline=\"middle\">\(e(low.description))</text>\n"
     }
     if let first = trace.steps.first, let last = trace.steps.last {
-      out += "<text x=\"\(left)\" y=\"\(height - bottom + 18)\" class=\"axis\">\(e(first.date))</text>\n"
-      out += "<text x=\"\(left + plotWidth)\" y=\"\(height - bottom + 18)\" class=\"axis\" text-anchor=\"end\">\(e(last.date))</text>\n"
+      out +=
+        "<text x=\"\(left)\" y=\"\(height - bottom + 18)\" class=\"axis\">\(e(first.date))</text>\n"
+      out +=
+        "<text x=\"\(left + plotWidth)\" y=\"\(height - bottom + 18)\" class=\"axis\" text-anchor=\"end\">\(e(last.date))</text>\n"
     }
     out += "<polyline class=\"balance\" points=\"\(points.joined(separator: " "))\"/>\n"
     for (i, step) in trace.steps.enumerated() {
-      let tip = "\(step.date) \(step.kind) \(step.amount), balance \(step.balance)" + (step.entryId.map { " (\($0))" } ?? "")
-      out += "<circle cx=\"\(x(i + 1))\" cy=\"\(y(balances[i + 1]))\" r=\"2.5\" class=\"point\"><title>\(e(tip))</title></circle>\n"
+      let tip =
+        "\(step.date) \(step.kind) \(step.amount), balance \(step.balance)"
+        + (step.entryId.map { " (\($0))" } ?? "")
+      out +=
+        "<circle cx=\"\(x(i + 1))\" cy=\"\(y(balances[i + 1]))\" r=\"2.5\" class=\"point\"><title>\(e(tip))</title></circle>\n"
     }
     if let failure = trace.firstFailure, failure >= 0, failure < trace.steps.count {
       let step = trace.steps[failure]
       let cx = x(failure + 1)
       let cy = y(balances[failure + 1])
-      let label = "first failure \(step.date): \(step.balance)" + (step.entryId.map { " (\($0))" } ?? "")
+      let label =
+        "first failure \(step.date): \(step.balance)" + (step.entryId.map { " (\($0))" } ?? "")
       let anchor = failure + 1 > n / 2 ? "end" : "start"
       let dx = anchor == "end" ? "-10" : "10"
       out += "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"7\" class=\"failure\"/>\n"
-      out += "<text x=\"\(cx)\" y=\"\(cy)\" dx=\"\(dx)\" dy=\"-10\" text-anchor=\"\(anchor)\" class=\"failure-label\">\(e(label))</text>\n"
+      out +=
+        "<text x=\"\(cx)\" y=\"\(cy)\" dx=\"\(dx)\" dy=\"-10\" text-anchor=\"\(anchor)\" class=\"failure-label\">\(e(label))</text>\n"
     }
     out += "</svg>"
     return out
   }
 
   /// offset + numerator / denominator * span, to one decimal place.
-  private func scaled(_ numerator: ExactDecimal, _ denominator: ExactDecimal, _ span: Int, offset: Int) -> String {
+  private func scaled(
+    _ numerator: ExactDecimal, _ denominator: ExactDecimal, _ span: Int, offset: Int
+  ) -> String {
     guard let product = try? numerator.multiplied(by: ExactDecimal(span)),
       let ratio = try? product.divided(by: denominator),
       let total = try? ratio.adding(ExactDecimal(offset))
@@ -90,7 +106,8 @@ struct BalanceChart {
   }
 
   private func subtract(_ a: Int, _ b: String) -> String {
-    guard let value = ExactDecimal(b), let difference = try? ExactDecimal(a).subtracting(value) else { return "0" }
+    guard let value = ExactDecimal(b), let difference = try? ExactDecimal(a).subtracting(value)
+    else { return "0" }
     return difference.normalized.description
   }
 }

@@ -12,7 +12,10 @@ public struct CSVReporter: Sendable {
   public func render(_ report: Report) -> String {
     var out = row(Self.header)
     for nc in report.nonconformities {
-      let head = [nc.id, nc.clause, nc.rule, nc.severity, nc.waived ? "true" : "false", nc.summary, "\(nc.evidenceTotal)"]
+      let head = [
+        nc.id, nc.clause, nc.rule, nc.severity, nc.waived ? "true" : "false", nc.summary,
+        "\(nc.evidenceTotal)",
+      ]
       if nc.evidence.isEmpty {
         out += row(head + ["", "", "", "", ""])
       }

@@ -28,8 +28,10 @@ enum Escape {
   /// An XML attribute value: as `xml`, and line breaks kept as character references
   /// (a parser would otherwise normalise them to spaces).
   static func xmlAttribute(_ s: String) -> String {
-    xml(s).replacingOccurrences(of: "\n", with: "&#10;").replacingOccurrences(of: "\r", with: "&#13;")
-      .replacingOccurrences(of: "\t", with: "&#9;")
+    xml(s).replacingOccurrences(of: "\n", with: "&#10;").replacingOccurrences(
+      of: "\r", with: "&#13;"
+    )
+    .replacingOccurrences(of: "\t", with: "&#9;")
   }
 
   /// One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled).
@@ -37,7 +39,9 @@ enum Escape {
   /// formula, unless the field is a plain number such as `-12.5`.
   static func csv(_ s: String) -> String {
     var field = s
-    if let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), !isNumber(field) {
+    if let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first),
+      !isNumber(field)
+    {
       field = "'" + field
     }
     if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {

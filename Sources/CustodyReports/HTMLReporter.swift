@@ -39,22 +39,29 @@ public struct HTMLReporter: Sendable {
 
   private func inputs(_ report: Report) -> String {
     let e = Escape.xml
-    var out = "<section id=\"inputs\">\n<h2>Inputs</h2>\n<table>\n<thead><tr><th>input</th><th>path</th><th>rows</th><th>sha256</th></tr></thead>\n<tbody>\n"
-    out += "<tr><td>standard \(e(report.standard.id))</td><td>\(e(report.standard.file))</td><td></td><td class=\"hash\">\(e(report.standard.sha256))</td></tr>\n"
-    out += "<tr><td>rule graph</td><td></td><td></td><td class=\"hash\">\(e(report.standard.graphSha256))</td></tr>\n"
+    var out =
+      "<section id=\"inputs\">\n<h2>Inputs</h2>\n<table>\n<thead><tr><th>input</th><th>path</th><th>rows</th><th>sha256</th></tr></thead>\n<tbody>\n"
+    out +=
+      "<tr><td>standard \(e(report.standard.id))</td><td>\(e(report.standard.file))</td><td></td><td class=\"hash\">\(e(report.standard.sha256))</td></tr>\n"
+    out +=
+      "<tr><td>rule graph</td><td></td><td></td><td class=\"hash\">\(e(report.standard.graphSha256))</td></tr>\n"
     for file in report.ledger.files {
-      out += "<tr><td>ledger \(e(file.table))</td><td>\(e(file.path))</td><td class=\"num\">\(file.rows)</td>"
+      out +=
+        "<tr><td>ledger \(e(file.table))</td><td>\(e(file.path))</td><td class=\"num\">\(file.rows)</td>"
       out += "<td class=\"hash\">\(file.absent ? "absent" : e(file.sha256))</td></tr>\n"
     }
     if let profile = report.ledger.profile {
-      out += "<tr><td>profile</td><td>\(e(profile.path))</td><td></td><td class=\"hash\">\(e(profile.sha256))</td></tr>\n"
+      out +=
+        "<tr><td>profile</td><td>\(e(profile.path))</td><td></td><td class=\"hash\">\(e(profile.sha256))</td></tr>\n"
     }
     out += "</tbody>\n</table>\n"
     if report.ledger.cellErrors > 0 {
-      out += "<p class=\"warn\">\(report.ledger.cellErrors) unreadable ledger cells (data-integrity findings).</p>\n"
+      out +=
+        "<p class=\"warn\">\(report.ledger.cellErrors) unreadable ledger cells (data-integrity findings).</p>\n"
     }
     if !report.standard.parameters.isEmpty {
-      out += "<details open><summary>Parameters (\(report.standard.parameters.count))</summary>\n<table>\n<tbody>\n"
+      out +=
+        "<details open><summary>Parameters (\(report.standard.parameters.count))</summary>\n<table>\n<tbody>\n"
       for p in report.standard.parameters {
         out += "<tr><td>\(e(p.name))</td><td>\(e(p.value))</td><td>\(e(p.origin))</td></tr>\n"
       }
@@ -66,32 +73,41 @@ public struct HTMLReporter: Sendable {
   private func clauses(_ report: Report) -> String {
     let e = Escape.xml
     var out = "<section id=\"clauses\">\n<h2>Clauses</h2>\n<table class=\"clauses\">\n"
-    out += "<thead><tr><th>clause</th><th>status</th><th>severity</th><th>title</th><th>rules</th><th>note</th></tr></thead>\n<tbody>\n"
+    out +=
+      "<thead><tr><th>clause</th><th>status</th><th>severity</th><th>title</th><th>rules</th><th>note</th></tr></thead>\n<tbody>\n"
     for c in report.clauses {
-      out += "<tr class=\"\(e(c.status))\"><td>\(e(c.id))</td><td><span class=\"status\">\(e(c.status.replacingOccurrences(of: "_", with: " ")))</span></td>"
-      out += "<td>\(e(c.severity))</td><td>\(e(c.title))</td><td>\(e(c.rules.joined(separator: ", ")))</td><td>\(e(c.reason ?? ""))</td></tr>\n"
+      out +=
+        "<tr class=\"\(e(c.status))\"><td>\(e(c.id))</td><td><span class=\"status\">\(e(c.status.replacingOccurrences(of: "_", with: " ")))</span></td>"
+      out +=
+        "<td>\(e(c.severity))</td><td>\(e(c.title))</td><td>\(e(c.rules.joined(separator: ", ")))</td><td>\(e(c.reason ?? ""))</td></tr>\n"
     }
     return out + "</tbody>\n</table>\n</section>\n\n"
   }
 
   private func nonconformities(_ report: Report) -> String {
     let e = Escape.xml
-    var out = "<section id=\"nonconformities\">\n<h2>Non-conformities (\(report.nonconformities.count))</h2>\n"
+    var out =
+      "<section id=\"nonconformities\">\n<h2>Non-conformities (\(report.nonconformities.count))</h2>\n"
     if report.nonconformities.isEmpty { out += "<p>None.</p>\n" }
     for (index, nc) in report.nonconformities.enumerated() {
       out += "<article class=\"nc \(e(nc.severity))\(nc.waived ? " waived" : "")\">\n"
-      out += "<h3>\(index + 1). <span class=\"badge\">\(e(nc.severity))</span> \(e(nc.clause)) / \(e(nc.rule))"
+      out +=
+        "<h3>\(index + 1). <span class=\"badge\">\(e(nc.severity))</span> \(e(nc.clause)) / \(e(nc.rule))"
       out += "\(nc.waived ? " <span class=\"badge waived\">waived</span>" : "")</h3>\n"
-      out += "<p>\(e(nc.summary))</p>\n<p class=\"meta\">id \(e(nc.id)) · evidence rows \(nc.evidence.count) of \(nc.evidenceTotal)</p>\n"
+      out +=
+        "<p>\(e(nc.summary))</p>\n<p class=\"meta\">id \(e(nc.id)) · evidence rows \(nc.evidence.count) of \(nc.evidenceTotal)</p>\n"
       if !nc.evidence.isEmpty {
-        out += "<table class=\"evidence\">\n<thead><tr><th>file</th><th>line</th><th>entry</th><th>column</th><th>value</th></tr></thead>\n<tbody>\n"
+        out +=
+          "<table class=\"evidence\">\n<thead><tr><th>file</th><th>line</th><th>entry</th><th>column</th><th>value</th></tr></thead>\n<tbody>\n"
         for row in nc.evidence {
-          out += "<tr><td>\(e(row.file))</td><td class=\"num\">\(row.line)</td><td>\(e(row.entryId ?? ""))</td>"
+          out +=
+            "<tr><td>\(e(row.file))</td><td class=\"num\">\(row.line)</td><td>\(e(row.entryId ?? ""))</td>"
           out += "<td>\(e(row.column ?? ""))</td><td>\(e(row.value ?? ""))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n"
         if nc.evidenceTotal > nc.evidence.count {
-          out += "<p class=\"meta\">\(nc.evidenceTotal - nc.evidence.count) more rows not shown (--evidence-limit).</p>\n"
+          out +=
+            "<p class=\"meta\">\(nc.evidenceTotal - nc.evidence.count) more rows not shown (--evidence-limit).</p>\n"
         }
       }
       out += "</article>\n"
@@ -107,18 +123,24 @@ public struct HTMLReporter: Sendable {
       let caption = "\(trace.account): running balance (\(trace.rule))"
       out += "<figure class=\"account\">\n"
       if let svg = BalanceChart().svg(trace, title: caption) { out += svg + "\n" }
-      out += "<figcaption><b>\(e(trace.account))</b> (\(e(trace.rule))\(trace.period.map { ", period " + e($0) } ?? "")): opening \(e(trace.opening))"
-      if let shortfall = trace.shortfall { out += ", shortfall <b class=\"bad-text\">\(e(shortfall))</b>" }
+      out +=
+        "<figcaption><b>\(e(trace.account))</b> (\(e(trace.rule))\(trace.period.map { ", period " + e($0) } ?? "")): opening \(e(trace.opening))"
+      if let shortfall = trace.shortfall {
+        out += ", shortfall <b class=\"bad-text\">\(e(shortfall))</b>"
+      }
       if trace.stepsTotal > trace.steps.count {
         out += "; \(trace.steps.count) of \(trace.stepsTotal) postings shown"
       }
-      out += "</figcaption>\n<table class=\"steps\">\n<thead><tr><th>date</th><th>kind</th><th>amount</th><th>balance</th><th>row</th></tr></thead>\n<tbody>\n"
+      out +=
+        "</figcaption>\n<table class=\"steps\">\n<thead><tr><th>date</th><th>kind</th><th>amount</th><th>balance</th><th>row</th></tr></thead>\n<tbody>\n"
       for (i, step) in trace.steps.enumerated() {
         var row = step.file.map { f in step.line.map { "\(f):\($0)" } ?? f } ?? ""
         if let id = step.entryId { row += " \(id)" }
         let failing = i == trace.firstFailure
-        out += "<tr\(failing ? " class=\"first-failure\"" : "")><td>\(e(step.date))</td><td>\(e(step.kind))</td>"
-        out += "<td class=\"num\">\(e(step.amount))</td><td class=\"num\">\(e(step.balance))</td><td>\(e(row))\(failing ? " <b>← first failure</b>" : "")</td></tr>\n"
+        out +=
+          "<tr\(failing ? " class=\"first-failure\"" : "")><td>\(e(step.date))</td><td>\(e(step.kind))</td>"
+        out +=
+          "<td class=\"num\">\(e(step.amount))</td><td class=\"num\">\(e(step.balance))</td><td>\(e(row))\(failing ? " <b>← first failure</b>" : "")</td></tr>\n"
       }
       out += "</tbody>\n</table>\n</figure>\n"
     }
@@ -129,9 +151,11 @@ public struct HTMLReporter: Sendable {
     guard !report.waivers.isEmpty else { return "" }
     let e = Escape.xml
     var out = "<section id=\"waivers\">\n<h2>Waivers</h2>\n<table>\n"
-    out += "<thead><tr><th>id</th><th>target</th><th>status</th><th>matched</th><th>expires</th><th>approved by</th><th>reason</th></tr></thead>\n<tbody>\n"
+    out +=
+      "<thead><tr><th>id</th><th>target</th><th>status</th><th>matched</th><th>expires</th><th>approved by</th><th>reason</th></tr></thead>\n<tbody>\n"
     for w in report.waivers {
-      out += "<tr><td>\(e(w.id))</td><td>\(e(w.target))</td><td>\(e(w.status))</td><td class=\"num\">\(w.matched)</td>"
+      out +=
+        "<tr><td>\(e(w.id))</td><td>\(e(w.target))</td><td>\(e(w.status))</td><td class=\"num\">\(w.matched)</td>"
       out += "<td>\(e(w.expires))</td><td>\(e(w.approvedBy))</td><td>\(e(w.reason))</td></tr>\n"
     }
     return out + "</tbody>\n</table>\n</section>\n\n"
@@ -145,12 +169,14 @@ public struct HTMLReporter: Sendable {
     if let integrity = report.integrity {
       out += "<details open><summary>Integrity digests</summary>\n<table>\n<tbody>\n"
       for name in integrity.sections.keys.sorted() {
-        out += "<tr><td>\(e(name))</td><td class=\"hash\">\(e(integrity.sections[name] ?? ""))</td></tr>\n"
+        out +=
+          "<tr><td>\(e(name))</td><td class=\"hash\">\(e(integrity.sections[name] ?? ""))</td></tr>\n"
       }
       out += "</tbody>\n</table>\n</details>\n"
     }
     if let signature = report.signature {
-      out += "<p>Signed (\(e(signature.algorithm))) with key \(e(signature.keyId)). Check with <code>custody verify</code> on the JSON report.</p>\n"
+      out +=
+        "<p>Signed (\(e(signature.algorithm))) with key \(e(signature.keyId)). Check with <code>custody verify</code> on the JSON report.</p>\n"
     }
     return out + "</footer>\n"
   }

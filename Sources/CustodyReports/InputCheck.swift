@@ -80,7 +80,8 @@ public enum InputCheck {
     var out: [InputDifference] = []
     for path in Set(recorded.keys).union(actual.keys).sorted() {
       switch (recorded[path], actual[path]) {
-      case (let r?, let a?) where r != a: out.append(InputDifference(role: role, path: path, kind: .changed(recorded: r, actual: a)))
+      case (let r?, let a?) where r != a:
+        out.append(InputDifference(role: role, path: path, kind: .changed(recorded: r, actual: a)))
       case (_?, nil): out.append(InputDifference(role: role, path: path, kind: .missing))
       case (nil, _?): out.append(InputDifference(role: role, path: path, kind: .unrecorded))
       default: break

@@ -23,7 +23,8 @@ public struct JUnitReporter: Sendable {
       let errors = clauses.filter { $0.status == "not_evaluated" }.count
       let skipped = clauses.filter { ["not_applicable", "documentary"].contains($0.status) }.count
       let name = section.isEmpty ? "clauses" : section
-      out += "  <testsuite name=\"\(attr(name))\" package=\"\(attr(report.standard.id))\" id=\"\(index)\""
+      out +=
+        "  <testsuite name=\"\(attr(name))\" package=\"\(attr(report.standard.id))\" id=\"\(index)\""
       out += " timestamp=\"\(timestamp)\" hostname=\"localhost\" tests=\"\(clauses.count)\""
       out += " failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"0\">\n"
       out += "    <properties>\n"
@@ -42,7 +43,8 @@ public struct JUnitReporter: Sendable {
 
   private func testcase(_ clause: Report.ClauseEntry, _ report: Report) -> String {
     let classname = "\(report.standard.id).\(clause.section.isEmpty ? "clauses" : clause.section)"
-    var out = "    <testcase name=\"\(attr(clause.id + " " + clause.title))\" classname=\"\(attr(classname))\" time=\"0\""
+    var out =
+      "    <testcase name=\"\(attr(clause.id + " " + clause.title))\" classname=\"\(attr(classname))\" time=\"0\""
     switch clause.status {
     case "non_conformant":
       let ncs = report.nonconformities.filter { $0.clause == clause.id && !$0.waived }
@@ -58,10 +60,12 @@ public struct JUnitReporter: Sendable {
       out += ">\n      <failure message=\"\(attr(message.isEmpty ? "non-conformant" : message))\""
       out += " type=\"\(attr(clause.severity))\">\(Escape.xml(body))</failure>\n    </testcase>\n"
     case "not_evaluated":
-      out += ">\n      <error message=\"\(attr(clause.reason ?? "not evaluated"))\" type=\"not_evaluated\"/>\n"
+      out +=
+        ">\n      <error message=\"\(attr(clause.reason ?? "not evaluated"))\" type=\"not_evaluated\"/>\n"
       out += "    </testcase>\n"
     case "not_applicable", "documentary":
-      out += ">\n      <skipped message=\"\(attr(clause.status + (clause.reason.map { ": " + $0 } ?? "")))\"/>\n"
+      out +=
+        ">\n      <skipped message=\"\(attr(clause.status + (clause.reason.map { ": " + $0 } ?? "")))\"/>\n"
       out += "    </testcase>\n"
     default:
       out += "/>\n"
@@ -103,7 +107,9 @@ public struct JUnitReporter: Sendable {
     guard let text = generatedAt, text.count >= 19 else { return "1970-01-01T00:00:00" }
     let head = String(text.prefix(19))
     let shape = head.enumerated().allSatisfy { i, ch in
-      [4, 7].contains(i) ? ch == "-" : i == 10 ? ch == "T" : [13, 16].contains(i) ? ch == ":" : ch.isASCII && ch.isNumber
+      [4, 7].contains(i)
+        ? ch == "-"
+        : i == 10 ? ch == "T" : [13, 16].contains(i) ? ch == ":" : ch.isASCII && ch.isNumber
     }
     return shape ? head : "1970-01-01T00:00:00"
   }

@@ -9,10 +9,12 @@ public struct MarkdownReporter: Sendable {
     var out = "# custody report: \(md(report.standard.title)) \(md(report.standard.version))\n\n"
     let verdict = report.verdict == "conformant" ? "CONFORMANT" : "NON-CONFORMANT"
     out += "**Verdict: \(verdict)** (major \(report.summary.major), minor \(report.summary.minor), "
-    out += "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(md(report.failOn)))\n\n"
+    out +=
+      "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(md(report.failOn)))\n\n"
 
     out += "| input | path | sha256 |\n|---|---|---|\n"
-    out += "| standard \(md(report.standard.id)) | \(md(report.standard.file)) | `\(report.standard.sha256)` |\n"
+    out +=
+      "| standard \(md(report.standard.id)) | \(md(report.standard.file)) | `\(report.standard.sha256)` |\n"
     out += "| rule graph | | `\(report.standard.graphSha256)` |\n"
     for file in report.ledger.files {
       let digest = file.absent ? "absent" : "`\(file.sha256)`"
@@ -23,7 +25,8 @@ public struct MarkdownReporter: Sendable {
     }
     out += "\nTool: \(md(report.tool.name)) \(md(report.tool.version))"
     if let at = report.generatedAt { out += ", generated \(md(at))" }
-    out += ".\n\n## Clauses\n\n| clause | status | severity | title | rules | note |\n|---|---|---|---|---|---|\n"
+    out +=
+      ".\n\n## Clauses\n\n| clause | status | severity | title | rules | note |\n|---|---|---|---|---|---|\n"
     for c in report.clauses {
       let status = c.status == "non_conformant" ? "**\(md(c.status))**" : md(c.status)
       out += "| \(md(c.id)) | \(status) | \(md(c.severity)) | \(md(c.title)) | "
@@ -33,15 +36,19 @@ public struct MarkdownReporter: Sendable {
     out += "\n## Non-conformities\n\n"
     if report.nonconformities.isEmpty { out += "None.\n" }
     for (index, nc) in report.nonconformities.enumerated() {
-      out += "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(nc.severity)\(nc.waived ? " (waived)" : "")\n\n"
-      out += "\(md(nc.summary))\n\nId `\(nc.id)`. Evidence rows: \(nc.evidence.count) of \(nc.evidenceTotal).\n\n"
+      out +=
+        "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(nc.severity)\(nc.waived ? " (waived)" : "")\n\n"
+      out +=
+        "\(md(nc.summary))\n\nId `\(nc.id)`. Evidence rows: \(nc.evidence.count) of \(nc.evidenceTotal).\n\n"
       if !nc.evidence.isEmpty {
         out += "| file | line | entry | column | value |\n|---|---|---|---|---|\n"
         for e in nc.evidence {
-          out += "| \(md(e.file)) | \(e.line) | \(md(e.entryId ?? "")) | \(md(e.column ?? "")) | \(md(e.value ?? "")) |\n"
+          out +=
+            "| \(md(e.file)) | \(e.line) | \(md(e.entryId ?? "")) | \(md(e.column ?? "")) | \(md(e.value ?? "")) |\n"
         }
         if nc.evidenceTotal > nc.evidence.count {
-          out += "\n\(nc.evidenceTotal - nc.evidence.count) more rows not shown (`--evidence-limit`).\n"
+          out +=
+            "\n\(nc.evidenceTotal - nc.evidence.count) more rows not shown (`--evidence-limit`).\n"
         }
         out += "\n"
       }
@@ -50,7 +57,8 @@ public struct MarkdownReporter: Sendable {
     if !report.accounts.isEmpty { out += "## Account balances\n\n" }
     for trace in report.accounts {
       let period = trace.period.map { ", period \(md($0))" } ?? ""
-      out += "### \(md(trace.account)) (\(md(trace.rule))\(period))\n\nOpening balance \(trace.opening)"
+      out +=
+        "### \(md(trace.account)) (\(md(trace.rule))\(period))\n\nOpening balance \(trace.opening)"
       if let shortfall = trace.shortfall { out += ", shortfall \(shortfall)" }
       out += ".\n\n| date | kind | amount | balance | row |\n|---|---|---|---|---|\n"
       for (i, step) in trace.steps.enumerated() {
@@ -66,9 +74,11 @@ public struct MarkdownReporter: Sendable {
     }
 
     if !report.waivers.isEmpty {
-      out += "## Waivers\n\n| id | target | status | matched | expires | approved by | reason |\n|---|---|---|---|---|---|---|\n"
+      out +=
+        "## Waivers\n\n| id | target | status | matched | expires | approved by | reason |\n|---|---|---|---|---|---|---|\n"
       for w in report.waivers {
-        out += "| \(md(w.id)) | \(md(w.target)) | \(md(w.status)) | \(w.matched) | \(md(w.expires)) | \(md(w.approvedBy)) | \(md(w.reason)) |\n"
+        out +=
+          "| \(md(w.id)) | \(md(w.target)) | \(md(w.status)) | \(w.matched) | \(md(w.expires)) | \(md(w.approvedBy)) | \(md(w.reason)) |\n"
       }
     }
     return out

@@ -36,7 +36,8 @@ extension Report {
     switch section {
     case .tool:
       try CanonicalJSON.encode(
-        ToolSection(schemaVersion: schemaVersion, tool: tool, generatedAt: generatedAt), pretty: false)
+        ToolSection(schemaVersion: schemaVersion, tool: tool, generatedAt: generatedAt),
+        pretty: false)
     case .standard: try CanonicalJSON.encode(standard, pretty: false)
     case .ledger: try CanonicalJSON.encode(ledger, pretty: false)
     case .verdict:
@@ -77,7 +78,9 @@ extension Report {
   ) throws -> [ReportSection] {
     let mine = try sectionDigests()
     let theirs = try other.sectionDigests()
-    return ReportSection.allCases.filter { !ignoring.contains($0) && mine[$0.rawValue] != theirs[$0.rawValue] }
+    return ReportSection.allCases.filter {
+      !ignoring.contains($0) && mine[$0.rawValue] != theirs[$0.rawValue]
+    }
   }
 }
 

@@ -22,13 +22,18 @@ public enum ReportWriter {
         file: path)
     }
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw ReportError(.reportWriteFailed, "cannot write the report to \(path): it is a folder", file: path)
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      throw ReportError(
+        .reportWriteFailed, "cannot write the report to \(path): it is a folder", file: path)
     }
 
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
-    let temp = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let temp =
+      folder + "/." + url.lastPathComponent
+      + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, mode)
     guard fd >= 0 else { throw failure(path, "cannot create a file in \(folder)") }
     var ok = bytes.withUnsafeBytes { buffer -> Bool in
@@ -60,7 +65,9 @@ public enum ReportWriter {
   }
 
   /// Writes UTF-8 text; see `write(_:to:refusing:mode:)`.
-  public static func write(_ text: String, to path: String, refusing inputs: [String]) throws(ReportError) {
+  public static func write(_ text: String, to path: String, refusing inputs: [String])
+    throws(ReportError)
+  {
     try write(Data(text.utf8), to: path, refusing: inputs)
   }
 

@@ -15,7 +15,8 @@ public struct SARIFReporter: Sendable {
   }
 
   func log(_ report: Report) -> Log {
-    let ruleIndex = Dictionary(report.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    let ruleIndex = Dictionary(
+      report.rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     let rules = report.rules.map { rule -> Descriptor in
       let clauses = report.clauses.filter { $0.rules.contains(rule.id) }
       let titles = clauses.map { "\($0.id) \($0.title)" }.joined(separator: "; ")
@@ -28,7 +29,8 @@ public struct SARIFReporter: Sendable {
         shortDescription: Message(text: titles.isEmpty ? "\(rule.kind) check \(rule.id)" : titles),
         help: Message(text: help),
         defaultConfiguration: Configuration(level: level(severity)),
-        properties: RuleProperties(clauses: clauses.map(\.id), kind: rule.kind, status: rule.status))
+        properties: RuleProperties(clauses: clauses.map(\.id), kind: rule.kind, status: rule.status)
+      )
     }
     let results = report.findings.map { finding -> Result in
       let locations = finding.evidence.map { e -> Location in
@@ -41,8 +43,12 @@ public struct SARIFReporter: Sendable {
             region: Region(startLine: max(1, e.line))),
           message: parts.isEmpty ? nil : Message(text: parts.joined(separator: ", ")))
       }
-      let suppressions = finding.status == "waived"
-        ? [Suppression(kind: "external", justification: finding.waiver.map { "waiver \($0)" } ?? "waived")]
+      let suppressions =
+        finding.status == "waived"
+        ? [
+          Suppression(
+            kind: "external", justification: finding.waiver.map { "waiver \($0)" } ?? "waived")
+        ]
         : nil
       return Result(
         ruleId: finding.rule, ruleIndex: ruleIndex[finding.rule],
@@ -60,13 +66,15 @@ public struct SARIFReporter: Sendable {
           account: finding.account))
     }
     let run = Run(
-      tool: Tool(driver: Driver(
-        name: report.tool.name, version: report.tool.version, semanticVersion: nil, rules: rules)),
+      tool: Tool(
+        driver: Driver(
+          name: report.tool.name, version: report.tool.version, semanticVersion: nil, rules: rules)),
       results: results,
       properties: RunProperties(
         standard: report.standard.id, standardVersion: report.standard.version,
         standardSha256: report.standard.sha256, verdict: report.verdict, failOn: report.failOn))
-    return Log(schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run])
+    return Log(
+      schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run])
   }
 
   private func rank(_ severity: String) -> Int {

@@ -6,7 +6,8 @@ import Foundation
 public struct ReportError: Error, Sendable, CustomStringConvertible {
   public var diagnostic: Diagnostic
   public init(_ code: DiagnosticCode, _ message: String, file: String? = nil, help: String? = nil) {
-    diagnostic = Diagnostic(code, message, at: file.map { SourceSpan.file($0) }, help: help ?? code.fix)
+    diagnostic = Diagnostic(
+      code, message, at: file.map { SourceSpan.file($0) }, help: help ?? code.fix)
   }
   public var description: String { diagnostic.description }
 }
@@ -39,7 +40,8 @@ public enum KeyFile {
   {
     let raw = try body(text, header: privateHeader, file: file)
     do { return try Curve25519.Signing.PrivateKey(rawRepresentation: raw) } catch {
-      throw ReportError(.keyFileInvalid, "\(file) does not hold a 32-byte Ed25519 private key", file: file)
+      throw ReportError(
+        .keyFileInvalid, "\(file) does not hold a 32-byte Ed25519 private key", file: file)
     }
   }
 
@@ -48,15 +50,19 @@ public enum KeyFile {
   {
     let raw = try body(text, header: publicHeader, file: file)
     do { return try Curve25519.Signing.PublicKey(rawRepresentation: raw) } catch {
-      throw ReportError(.keyFileInvalid, "\(file) does not hold a 32-byte Ed25519 public key", file: file)
+      throw ReportError(
+        .keyFileInvalid, "\(file) does not hold a 32-byte Ed25519 public key", file: file)
     }
   }
 
-  public static func readPrivateKey(path: String) throws(ReportError) -> Curve25519.Signing.PrivateKey {
+  public static func readPrivateKey(path: String) throws(ReportError)
+    -> Curve25519.Signing.PrivateKey
+  {
     try decodePrivateKey(try read(path), file: path)
   }
 
-  public static func readPublicKey(path: String) throws(ReportError) -> Curve25519.Signing.PublicKey {
+  public static func readPublicKey(path: String) throws(ReportError) -> Curve25519.Signing.PublicKey
+  {
     try decodePublicKey(try read(path), file: path)
   }
 
@@ -67,18 +73,23 @@ public enum KeyFile {
     return String(decoding: data, as: UTF8.self)
   }
 
-  private static func body(_ text: String, header: String, file: String) throws(ReportError) -> Data {
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-      .filter { !$0.isEmpty }
+  private static func body(_ text: String, header: String, file: String) throws(ReportError) -> Data
+  {
+    let lines = text.split(whereSeparator: \.isNewline).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    .filter { !$0.isEmpty }
     guard lines.count == 2, lines[0] == header else {
       let other = header == privateHeader ? publicHeader : privateHeader
       if lines.first == other {
         let kind = header == privateHeader ? "private" : "public"
         throw ReportError(
-          .keyFileInvalid, "\(file) is a \(kind == "private" ? "public" : "private") key; a \(kind) key is needed here",
+          .keyFileInvalid,
+          "\(file) is a \(kind == "private" ? "public" : "private") key; a \(kind) key is needed here",
           file: file)
       }
-      throw ReportError(.keyFileInvalid, "\(file) does not start with the line '\(header)'", file: file)
+      throw ReportError(
+        .keyFileInvalid, "\(file) does not start with the line '\(header)'", file: file)
     }
     guard let raw = Data(base64Encoded: lines[1]) else {
       throw ReportError(.keyFileInvalid, "the second line of \(file) is not base64", file: file)
@@ -105,11 +116,14 @@ public struct Signer {
   public static func keygen(output path: String) throws(ReportError) -> String {
     let publicPath = path + ".pub"
     for existing in [path, publicPath] where FileManager.default.fileExists(atPath: existing) {
-      throw ReportError(.keyFileExists, "\(existing) already exists; not replacing a key", file: existing)
+      throw ReportError(
+        .keyFileExists, "\(existing) already exists; not replacing a key", file: existing)
     }
     let key = Curve25519.Signing.PrivateKey()
-    try ReportWriter.write(Data(KeyFile.encode(privateKey: key).utf8), to: path, refusing: [], mode: 0o600)
-    try ReportWriter.write(Data(KeyFile.encode(publicKey: key.publicKey).utf8), to: publicPath, refusing: [])
+    try ReportWriter.write(
+      Data(KeyFile.encode(privateKey: key).utf8), to: path, refusing: [], mode: 0o600)
+    try ReportWriter.write(
+      Data(KeyFile.encode(publicKey: key.publicKey).utf8), to: publicPath, refusing: [])
     return KeyFile.keyId(key.publicKey)
   }
 

@@ -6,7 +6,9 @@ public struct TextReporter: Sendable {
 
   public func render(_ report: Report) -> String {
     var out = ""
-    out += bold("custody \(report.tool.version)") + ": \(t(report.standard.title)) \(t(report.standard.version))"
+    out +=
+      bold("custody \(report.tool.version)")
+      + ": \(t(report.standard.title)) \(t(report.standard.version))"
     out += " (\(t(report.standard.id)))\n"
     out += "standard  \(t(report.standard.file))  sha256 \(report.standard.sha256.prefix(16))\n"
     let rows = report.ledger.files.reduce(0) { $0 + $1.rows }
@@ -14,9 +16,11 @@ public struct TextReporter: Sendable {
     if let profile = report.ledger.profile { out += ", profile \(t(profile.path))" }
     out += "\n\n"
 
-    let verdict = report.verdict == "conformant" ? paint("CONFORMANT", "1;32") : paint("NON-CONFORMANT", "1;31")
+    let verdict =
+      report.verdict == "conformant" ? paint("CONFORMANT", "1;32") : paint("NON-CONFORMANT", "1;31")
     out += "Verdict: \(verdict)  (major \(report.summary.major), minor \(report.summary.minor), "
-    out += "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(report.failOn))\n\n"
+    out +=
+      "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(report.failOn))\n\n"
 
     out += bold("Clauses") + "\n"
     let idWidth = max(6, report.clauses.map(\.id.count).max() ?? 6)
@@ -30,7 +34,8 @@ public struct TextReporter: Sendable {
       case "not_evaluated": coloured = paint(status, "33")
       default: coloured = status
       }
-      out += "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity, 11))  \(t(clause.title))"
+      out +=
+        "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity, 11))  \(t(clause.title))"
       if let reason = clause.reason, clause.status != "conformant" { out += "  (\(t(reason)))" }
       out += "\n"
     }
@@ -42,7 +47,8 @@ public struct TextReporter: Sendable {
       out += bold("Non-conformities (\(report.nonconformities.count))") + "\n"
       for (index, nc) in report.nonconformities.enumerated() {
         let waived = nc.waived ? " [waived]" : ""
-        out += "\n\(index + 1). [\(nc.severity.uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
+        out +=
+          "\n\(index + 1). [\(nc.severity.uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
         out += "   \(t(nc.summary))\n"
         for e in nc.evidence {
           var line = "   - \(t(e.file)):\(e.line)"
@@ -56,7 +62,9 @@ public struct TextReporter: Sendable {
       }
       for trace in report.accounts {
         let period = trace.period.map { ", period \(t($0))" } ?? ""
-        out += "\n" + bold("Account \(t(trace.account))") + " (\(t(trace.rule))\(period)): opening \(trace.opening)"
+        out +=
+          "\n" + bold("Account \(t(trace.account))")
+          + " (\(t(trace.rule))\(period)): opening \(trace.opening)"
         if let shortfall = trace.shortfall { out += ", shortfall \(shortfall)" }
         out += "\n"
         for (i, step) in trace.steps.enumerated() {
@@ -64,7 +72,8 @@ public struct TextReporter: Sendable {
           var where_ = ""
           if let file = step.file, let line = step.line { where_ = "  \(t(file)):\(line)" }
           if let id = step.entryId { where_ += " \(t(id))" }
-          out += "   \(t(step.date))  \(pad(t(step.kind), 12)) \(lpad(step.amount, 14))  balance \(lpad(step.balance, 14))\(where_)\(marker)\n"
+          out +=
+            "   \(t(step.date))  \(pad(t(step.kind), 12)) \(lpad(step.amount, 14))  balance \(lpad(step.balance, 14))\(where_)\(marker)\n"
         }
         if trace.stepsTotal > trace.steps.count {
           out += "   ... \(trace.stepsTotal - trace.steps.count) more postings\n"
@@ -74,11 +83,13 @@ public struct TextReporter: Sendable {
     if !report.waivers.isEmpty {
       out += "\n" + bold("Waivers") + "\n"
       for w in report.waivers {
-        out += "  \(t(w.id))  \(pad(w.status, 9))  \(t(w.target))  matched \(w.matched), expires \(t(w.expires))\n"
+        out +=
+          "  \(t(w.id))  \(pad(w.status, 9))  \(t(w.target))  matched \(w.matched), expires \(t(w.expires))\n"
       }
     }
     if let signature = report.signature {
-      out += "\nSigned (\(t(signature.algorithm))) with key \(t(String(signature.keyId.prefix(16)))); check with `custody verify`.\n"
+      out +=
+        "\nSigned (\(t(signature.algorithm))) with key \(t(String(signature.keyId.prefix(16)))); check with `custody verify`.\n"
     }
     return out
   }

@@ -44,16 +44,20 @@ public enum VerificationProblem: Sendable, Hashable, CustomStringConvertible {
       "the report is not valid JSON at line \(line), column \(column): \(message)"
     case .unparseable(let message, _, _): "the report cannot be read: \(message)"
     case .notSigned: "the report is not signed (no integrity or signature block)"
-    case .unsupportedAlgorithm(let name): "the signature algorithm '\(name)' is not supported (expected ed25519)"
+    case .unsupportedAlgorithm(let name):
+      "the signature algorithm '\(name)' is not supported (expected ed25519)"
     case .keyIdMismatch(let report, let key):
       "the report was signed with key \(report.prefix(16)), not with the given key \(key.prefix(16))"
-    case .signatureInvalid: "the signature does not verify: the signature or the integrity block was changed"
+    case .signatureInvalid:
+      "the signature does not verify: the signature or the integrity block was changed"
     case .sectionChanged(let section): "the \(section.rawValue) section was changed"
     case .integrityChanged(let section):
       "the integrity block was changed: its digest for the \(section.rawValue) section matches neither the section nor the signature"
-    case .sectionDigestMissing(let section): "the integrity block has no digest for the \(section.rawValue) section"
+    case .sectionDigestMissing(let section):
+      "the integrity block has no digest for the \(section.rawValue) section"
     case .unknownSection(let name): "the integrity block names an unknown section '\(name)'"
-    case .unexpectedContent(let path): "the report holds a field outside the report schema at \(path)"
+    case .unexpectedContent(let path):
+      "the report holds a field outside the report schema at \(path)"
     }
   }
 }
@@ -80,21 +84,27 @@ public struct VerificationResult: Sendable {
 /// Checks a signed JSON report: that it parses, holds nothing outside the schema, that each
 /// section matches its digest and that the signature over the digests verifies with the key.
 public enum Verifier {
-  public static func verify(reportData: Data, publicKey: Curve25519.Signing.PublicKey) -> VerificationResult {
+  public static func verify(reportData: Data, publicKey: Curve25519.Signing.PublicKey)
+    -> VerificationResult
+  {
     let tree: Any
     do {
       tree = try JSONSerialization.jsonObject(with: reportData, options: [.fragmentsAllowed])
     } catch {
       let (line, column) = JSONErrorLocation.locate(error, in: reportData)
       return VerificationResult(
-        report: nil, problems: [.unparseable(message: JSONErrorLocation.message(error), line: line, column: column)])
+        report: nil,
+        problems: [
+          .unparseable(message: JSONErrorLocation.message(error), line: line, column: column)
+        ])
     }
     let report: Report
     do {
       report = try CanonicalJSON.decode(Report.self, from: reportData)
     } catch {
       return VerificationResult(
-        report: nil, problems: [.unparseable(message: JSONErrorLocation.message(error), line: nil, column: nil)])
+        report: nil,
+        problems: [.unparseable(message: JSONErrorLocation.message(error), line: nil, column: nil)])
     }
 
     var problems: [VerificationProblem] = []
@@ -133,7 +143,8 @@ public enum Verifier {
         continue
       }
       if recorded != actual[section.rawValue] {
-        sectionProblems.append(signatureValid == false ? .integrityChanged(section) : .sectionChanged(section))
+        sectionProblems.append(
+          signatureValid == false ? .integrityChanged(section) : .sectionChanged(section))
       }
     }
     let known = Set(ReportSection.allCases.map(\.rawValue))
@@ -146,10 +157,13 @@ public enum Verifier {
   }
 
   /// Reads the report and the public key file, then verifies.
-  public static func verify(reportPath: String, publicKeyPath: String) throws(ReportError) -> VerificationResult {
+  public static func verify(reportPath: String, publicKeyPath: String) throws(ReportError)
+    -> VerificationResult
+  {
     let key = try KeyFile.readPublicKey(path: publicKeyPath)
     guard let data = FileManager.default.contents(atPath: reportPath) else {
-      throw ReportError(.reportUnparseable, "cannot read the report \(reportPath)", file: reportPath)
+      throw ReportError(
+        .reportUnparseable, "cannot read the report \(reportPath)", file: reportPath)
     }
     return verify(reportData: data, publicKey: key)
   }

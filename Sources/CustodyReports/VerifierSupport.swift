@@ -5,14 +5,18 @@ enum JSONErrorLocation {
   static func locate(_ error: any Error, in data: Data) -> (Int?, Int?) {
     let ns = error as NSError
     // Foundation's parser reports "around line L, column C" in its debug description.
-    let texts = [ns.userInfo[NSDebugDescriptionErrorKey] as? String, ns.localizedDescription, "\(error)"]
+    let texts = [
+      ns.userInfo[NSDebugDescriptionErrorKey] as? String, ns.localizedDescription, "\(error)",
+    ]
     for case let text? in texts {
       if let found = lineAndColumn(in: text) { return (found.0, found.1) }
     }
     // Linux Foundation says "around character N" (a 0-based offset).
     for case let text? in texts {
       if let range = text.range(of: "character ") {
-        if let offset = Int(text[range.upperBound...].prefix { $0.isNumber }) { return position(ofByte: offset, in: data) }
+        if let offset = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+          return position(ofByte: offset, in: data)
+        }
       }
     }
     if let index = ns.userInfo["NSJSONSerializationErrorIndex"] as? Int {
@@ -44,7 +48,11 @@ enum JSONErrorLocation {
   static func path(_ codingPath: [any CodingKey]) -> String {
     var out = "$"
     for key in codingPath {
-      if let index = key.intValue { out += "[\(index)]" } else { out += "." + snakeCase(key.stringValue) }
+      if let index = key.intValue {
+        out += "[\(index)]"
+      } else {
+        out += "." + snakeCase(key.stringValue)
+      }
     }
     return out
   }
@@ -65,7 +73,9 @@ enum JSONErrorLocation {
     guard let lineRange = text.range(of: "line ") else { return nil }
     let afterLine = text[lineRange.upperBound...]
     let lineDigits = afterLine.prefix { $0.isNumber }
-    guard let line = Int(lineDigits), let colRange = afterLine.range(of: "column ") else { return nil }
+    guard let line = Int(lineDigits), let colRange = afterLine.range(of: "column ") else {
+      return nil
+    }
     let columnDigits = afterLine[colRange.upperBound...].prefix { $0.isNumber }
     guard let column = Int(columnDigits) else { return nil }
     return (line, column)
@@ -96,7 +106,9 @@ enum JSONTreeDiff {
       for key in a.keys.sorted() {
         guard let value = a[key], !(value is NSNull) else { continue }
         guard let other = e[key] else { return path + "." + key }
-        if let found = firstExtra(in: value, comparedWith: other, path: path + "." + key) { return found }
+        if let found = firstExtra(in: value, comparedWith: other, path: path + "." + key) {
+          return found
+        }
       }
       return nil
     }
@@ -104,7 +116,9 @@ enum JSONTreeDiff {
       let e = expected as? [Any] ?? []
       for (i, value) in a.enumerated() {
         guard i < e.count else { return path + "[\(i)]" }
-        if let found = firstExtra(in: value, comparedWith: e[i], path: path + "[\(i)]") { return found }
+        if let found = firstExtra(in: value, comparedWith: e[i], path: path + "[\(i)]") {
+          return found
+        }
       }
     }
     return nil

@@ -17,7 +17,8 @@ struct ReferenceTables {
     var rows: [String: Int] = [:]
     var planted: [PlantedRow] = []
 
-    let sites = try CSVWriter(path: dir + "/sites.csv", header: ["site", "name", "entity", "in_scope"])
+    let sites = try CSVWriter(
+      path: dir + "/sites.csv", header: ["site", "name", "entity", "in_scope"])
     for site in world.sites {
       sites.string(site.id)
       sites.string(site.name)
@@ -29,7 +30,8 @@ struct ReferenceTables {
     try sites.close()
 
     let suppliers = try CSVWriter(
-      path: dir + "/suppliers.csv", header: ["supplier", "name", "due_diligence", "valid_from", "valid_to"])
+      path: dir + "/suppliers.csv",
+      header: ["supplier", "name", "due_diligence", "valid_from", "valid_to"])
     for window in world.supplierWindows {
       suppliers.string(window.id)
       suppliers.string(window.name)
@@ -42,20 +44,26 @@ struct ReferenceTables {
     try suppliers.close()
 
     let partners = try CSVWriter(
-      path: dir + "/partners.csv", header: ["partner", "name", "agreement", "valid_from", "valid_to", "affiliates"])
+      path: dir + "/partners.csv",
+      header: ["partner", "name", "agreement", "valid_from", "valid_to", "affiliates"])
     for partner in world.partners {
       partners.string(partner.id)
       partners.string(partner.name)
       partners.string(partner.agreement)
       partners.bytes(dates.bytes(partner.from))
       partners.bytes(dates.bytes(SampleWorld.windowEnd))
-      if partner.affiliates.isEmpty { partners.empty() } else { partners.string(partner.affiliates.joined(separator: ";")) }
+      if partner.affiliates.isEmpty {
+        partners.empty()
+      } else {
+        partners.string(partner.affiliates.joined(separator: ";"))
+      }
       partners.endRow()
     }
     rows["partners"] = partners.rows
     try partners.close()
 
-    let periods = try CSVWriter(path: dir + "/periods.csv", header: ["site", "period", "start", "end"])
+    let periods = try CSVWriter(
+      path: dir + "/periods.csv", header: ["site", "period", "start", "end"])
     for (index, site) in world.sites.enumerated() {
       let quarters = SampleWorld.quarters
       for (qi, quarter) in quarters.enumerated() {
@@ -65,7 +73,11 @@ struct ReferenceTables {
           end = end.addingDays(-1)
           // The gap lies between this period and the next; both are the evidence.
           planted.append(PlantedRow(table: "periods", entryID: id, line: periods.nextLine))
-          planted.append(PlantedRow(table: "periods", entryID: "\(site.id)-\(quarters[min(qi + 1, quarters.count - 1)].id)", line: periods.nextLine + 1))
+          planted.append(
+            PlantedRow(
+              table: "periods",
+              entryID: "\(site.id)-\(quarters[min(qi + 1, quarters.count - 1)].id)",
+              line: periods.nextLine + 1))
         }
         periods.string(site.id)
         periods.string(id)
@@ -86,7 +98,8 @@ struct ReferenceTables {
     try periods.close()
 
     let factors = try CSVWriter(
-      path: dir + "/conversion_factors.csv", header: ["site", "factor", "valid_from", "valid_to", "basis_document"])
+      path: dir + "/conversion_factors.csv",
+      header: ["site", "factor", "valid_from", "valid_to", "basis_document"])
     for site in world.sites {
       for (n, window) in site.factors.enumerated() {
         factors.string(site.id)

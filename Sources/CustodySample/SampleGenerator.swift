@@ -45,7 +45,9 @@ public enum SampleGenerator {
     text += "fixture: \(plant.fixtureFolder)\n"
     text += "non_conformant: [\(summary.expectedClauses.joined(separator: ", "))]\n"
     var references: [String] = []
-    for row in summary.planted where !references.contains(row.reference) { references.append(row.reference) }
+    for row in summary.planted where !references.contains(row.reference) {
+      references.append(row.reference)
+    }
     text += "rows: [\(references.joined(separator: ", "))]\n"
     text += "evidence:\n"
     for row in summary.planted {

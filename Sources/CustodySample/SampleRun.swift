@@ -52,35 +52,51 @@ struct SampleRun {
       // No factor for SAG on the planted receipt's day.
       let g = receiptDate(n / 2)
       world.sites[0].factors = [
-        (975, SampleWorld.windowStart, g.addingDays(-1)), (968, g.addingDays(1), SampleWorld.windowEnd),
+        (975, SampleWorld.windowStart, g.addingDays(-1)),
+        (968, g.addingDays(1), SampleWorld.windowEnd),
       ]
     }
   }
 
   private var plantIndex: Int { n / 2 }
-  private func receiptDate(_ i: Int) -> CivilDate { SampleWorld.start.addingDays(i * SampleWorld.days / n) }
-  private func shipmentDate(_ j: Int) -> CivilDate { SampleWorld.start.addingDays(j * SampleWorld.days / m) }
+  private func receiptDate(_ i: Int) -> CivilDate {
+    SampleWorld.start.addingDays(i * SampleWorld.days / n)
+  }
+  private func shipmentDate(_ j: Int) -> CivilDate {
+    SampleWorld.start.addingDays(j * SampleWorld.days / m)
+  }
   private func pad(_ prefix: String, _ number: Int) -> String {
     let digits = String(number)
     return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits
   }
-  private static func account(site: Int, pool: Int, partner: Int) -> Int { site * 8 + pool * 4 + partner }
+  private static func account(site: Int, pool: Int, partner: Int) -> Int {
+    site * 8 + pool * 4 + partner
+  }
 
   mutating func write() throws -> SampleSummary {
     let dir = options.outDir
-    receipts = try CSVWriter(path: dir + "/receipts.csv", header: [
-      "entry_id", "date", "site", "supplier", "material", "origin", "pool", "partner", "gross_t",
-      "cu_pct", "cu_t", "document_id",
-    ])
-    shipments = try CSVWriter(path: dir + "/shipments.csv", header: [
-      "entry_id", "date", "site", "customer", "product", "cu_t", "claim", "document_id", "cfp_kg_per_t",
-    ])
-    documents = try CSVWriter(path: dir + "/documents.csv", header: [
-      "document_id", "issue_date", "recipient", "cu_t", "claim", "model", "certificate",
-    ])
-    transfers = try CSVWriter(path: dir + "/transfers.csv", header: [
-      "transfer_id", "date", "from_site", "to_site", "pool", "partner", "cu_t",
-    ])
+    receipts = try CSVWriter(
+      path: dir + "/receipts.csv",
+      header: [
+        "entry_id", "date", "site", "supplier", "material", "origin", "pool", "partner", "gross_t",
+        "cu_pct", "cu_t", "document_id",
+      ])
+    shipments = try CSVWriter(
+      path: dir + "/shipments.csv",
+      header: [
+        "entry_id", "date", "site", "customer", "product", "cu_t", "claim", "document_id",
+        "cfp_kg_per_t",
+      ])
+    documents = try CSVWriter(
+      path: dir + "/documents.csv",
+      header: [
+        "document_id", "issue_date", "recipient", "cu_t", "claim", "model", "certificate",
+      ])
+    transfers = try CSVWriter(
+      path: dir + "/transfers.csv",
+      header: [
+        "transfer_id", "date", "from_site", "to_site", "pool", "partner", "cu_t",
+      ])
     var i = 0
     for j in 0..<m {
       let date = shipmentDate(j)
@@ -96,7 +112,10 @@ struct SampleRun {
     }
     if plant == .expiredCredits { try emitExpiredClaim() }
     var rows: [String: Int] = [:]
-    for (name, writer) in [("receipts", receipts), ("shipments", shipments), ("documents", documents), ("transfers", transfers)] {
+    for (name, writer) in [
+      ("receipts", receipts), ("shipments", shipments), ("documents", documents),
+      ("transfers", transfers),
+    ] {
       guard let writer else { continue }
       rows[name] = writer.rows
       try writer.close()
@@ -108,7 +127,8 @@ struct SampleRun {
     if let plant, planted.isEmpty {
       throw SampleError.cannotPlant(plant, reason: "no row of the right kind; use more rows")
     }
-    return SampleSummary(rows: rows, plant: plant, planted: planted, expectedClauses: plant?.expectedClauses ?? [])
+    return SampleSummary(
+      rows: rows, plant: plant, planted: planted, expectedClauses: plant?.expectedClauses ?? [])
   }
 
   /// Later-day events first receive credits transferred in on earlier days, so a same-day
@@ -133,8 +153,11 @@ struct SampleRun {
     let grossDraw = Int64(rng.ppm())
     let pctDraw = Int64(rng.ppm())
     var kind: Kind =
-      kindDraw < 480_000 ? .concentrate : kindDraw < 530_000 ? .internalReturn
-      : kindDraw < 580_000 ? .pendingScrap : kindDraw < 730_000 ? .pcl : .mr
+      kindDraw < 480_000
+      ? .concentrate
+      : kindDraw < 530_000
+        ? .internalReturn
+        : kindDraw < 580_000 ? .pendingScrap : kindDraw < 730_000 ? .pcl : .mr
     if kind == .pcl && date < world.partners[partner].from { partner = 0 }
     var supplier: String? = nil
     var origin: String? = nil
@@ -203,7 +226,8 @@ struct SampleRun {
     }
     if kind == .mr && supplier == nil {
       var id = world.mrSuppliers[supplierDraw]
-      if id == world.lapsedSupplier && SampleWorld.lapseFrom <= date && date <= SampleWorld.lapseTo {
+      if id == world.lapsedSupplier && SampleWorld.lapseFrom <= date && date <= SampleWorld.lapseTo
+      {
         id = "MR-06"
       }
       supplier = id
@@ -232,7 +256,10 @@ struct SampleRun {
       supplier = world.pendingSupplier
       origin = "post_consumer"
     case .pcl:
-      let kinds = [("appliance_copper_scrap", 3_000, 6_000), ("wire_scrap", 9_200, 9_800), ("pcb_scrap", 1_800, 2_800)]
+      let kinds = [
+        ("appliance_copper_scrap", 3_000, 6_000), ("wire_scrap", 9_200, 9_800),
+        ("pcb_scrap", 1_800, 2_800),
+      ]
       let pick = kinds[materialDraw % kinds.count]
       material = pick.0
       gross = (5_000, 40_000)
@@ -243,7 +270,8 @@ struct SampleRun {
       }
     case .mr:
       let kinds = [
-        ("no1_copper_scrap", 9_600, 9_950), ("no2_copper_scrap", 8_800, 9_400), ("wire_scrap", 9_200, 9_800),
+        ("no1_copper_scrap", 9_600, 9_950), ("no2_copper_scrap", 8_800, 9_400),
+        ("wire_scrap", 9_200, 9_800),
         ("pcb_scrap", 1_800, 2_800), ("tube_scrap", 9_500, 9_900),
       ]
       let pick = kinds[materialDraw]
@@ -272,7 +300,9 @@ struct SampleRun {
     }
     guard let w = receipts else { return }
     let entryID = pad("R-", entryNumber)
-    if plantedHere { planted.append(PlantedRow(table: "receipts", entryID: entryID, line: w.nextLine)) }
+    if plantedHere {
+      planted.append(PlantedRow(table: "receipts", entryID: entryID, line: w.nextLine))
+    }
     w.string(entryID)
     w.bytes(dates.bytes(date))
     w.string(world.sites[site].id)
@@ -305,7 +335,9 @@ struct SampleRun {
     let forceTransfer = plant == .transferAcrossEntities && late && !plantDone
     let transferRate = min(1_000_000, 40_000_000 / m)
     if forceTransfer || transferDraw < transferRate {
-      emitTransfer(on: date, from: transferFrom, mr: transferPoolDraw < 700_000, partner: transferPartner, acrossEntities: forceTransfer)
+      emitTransfer(
+        on: date, from: transferFrom, mr: transferPoolDraw < 700_000, partner: transferPartner,
+        acrossEntities: forceTransfer)
     }
     if plant == .periodGap && site == 0 && date == Self.gapDay { site = 1 }
 
@@ -326,12 +358,14 @@ struct SampleRun {
       claim = .mr
       plantedHere = true
       plantDone = true
-    } else if (plant == .overdraft && date >= Self.overdraftFrom) || (plant == .negativePeriodClose && date >= Self.closeFrom),
+    } else if (plant == .overdraft && date >= Self.overdraftFrom)
+      || (plant == .negativePeriodClose && date >= Self.closeFrom),
       !plantDone
     {
       if plant == .negativePeriodClose {
         guard date <= Self.closeEnd else {
-          throw SampleError.cannotPlant(.negativePeriodClose, reason: "no shipment in the last days of 2024Q3")
+          throw SampleError.cannotPlant(
+            .negativePeriodClose, reason: "no shipment in the last days of 2024Q3")
         }
         suppressUntil = Self.closeEnd
         recoveryAfter = Self.closeEnd
@@ -347,9 +381,13 @@ struct SampleRun {
       plantDone = true
       plantedHere = true
     } else {
-      if claimDraw < 300_000 && balance[Self.account(site: site, pool: 0, partner: partner)] - lot * 1_000 >= Self.margin {
+      if claimDraw < 300_000
+        && balance[Self.account(site: site, pool: 0, partner: partner)] - lot * 1_000 >= Self.margin
+      {
         claim = .pcl(partner)
-      } else if claimDraw < 650_000 && balance[Self.account(site: site, pool: 1, partner: 0)] - lot * 1_000 >= Self.margin {
+      } else if claimDraw < 650_000
+        && balance[Self.account(site: site, pool: 1, partner: 0)] - lot * 1_000 >= Self.margin
+      {
         claim = .mr
       }
     }
@@ -416,10 +454,13 @@ struct SampleRun {
 
   private mutating func writeShipment(
     entryID: String, date: CivilDate, site: Int, customer: String, cuMicro: Int64, claim: String?,
-    documentID: String, withDocument: Bool, documentExtra: Int64, averageCFP: Bool, planted isPlanted: Bool
+    documentID: String, withDocument: Bool, documentExtra: Int64, averageCFP: Bool,
+    planted isPlanted: Bool
   ) throws {
     guard let w = shipments, let d = documents else { return }
-    if isPlanted { planted.append(PlantedRow(table: "shipments", entryID: entryID, line: w.nextLine)) }
+    if isPlanted {
+      planted.append(PlantedRow(table: "shipments", entryID: entryID, line: w.nextLine))
+    }
     w.string(entryID)
     w.bytes(dates.bytes(date))
     w.string(world.sites[site].id)
@@ -444,7 +485,9 @@ struct SampleRun {
 
   /// Moves a quarter of an account's credits between the two same-entity sites (SAG, HIT);
   /// the across-entities plant sends SAG's MR credits to TAM instead.
-  private mutating func emitTransfer(on date: CivilDate, from fromDraw: Int, mr: Bool, partner draw: Int, acrossEntities: Bool) {
+  private mutating func emitTransfer(
+    on date: CivilDate, from fromDraw: Int, mr: Bool, partner draw: Int, acrossEntities: Bool
+  ) {
     var from = fromDraw
     var to = 1 - fromDraw
     var isMR = mr
@@ -482,8 +525,10 @@ struct SampleRun {
     let date = SampleWorld.day(2026, 2, 16)
     let cu = specialCredit / 2 / 1_000_000 * 1_000
     try writeShipment(
-      entryID: pad("S-", m + 1), date: date, site: 2, customer: world.partners[SampleWorld.specialPartner].id,
-      cuMicro: cu, claim: "PCL100/mb", documentID: pad("CD-", m + 1), withDocument: true, documentExtra: 0,
+      entryID: pad("S-", m + 1), date: date, site: 2,
+      customer: world.partners[SampleWorld.specialPartner].id,
+      cuMicro: cu, claim: "PCL100/mb", documentID: pad("CD-", m + 1), withDocument: true,
+      documentExtra: 0,
       averageCFP: false, planted: true)
   }
 }

@@ -96,23 +96,48 @@ struct SampleWorld {
     for (n, id) in mrSuppliers.enumerated() {
       let name = "Scrap Dealer \(n + 1)"
       if id == lapsedSupplier {
-        rows.append(.init(id: id, name: name, status: "passed", from: Self.windowStart, to: Self.lapseFrom.addingDays(-1)))
-        rows.append(.init(id: id, name: name, status: "pending", from: Self.lapseFrom, to: Self.lapseTo))
-        rows.append(.init(id: id, name: name, status: "passed", from: Self.lapseTo.addingDays(1), to: Self.windowEnd))
+        rows.append(
+          .init(
+            id: id, name: name, status: "passed", from: Self.windowStart,
+            to: Self.lapseFrom.addingDays(-1)))
+        rows.append(
+          .init(id: id, name: name, status: "pending", from: Self.lapseFrom, to: Self.lapseTo))
+        rows.append(
+          .init(
+            id: id, name: name, status: "passed", from: Self.lapseTo.addingDays(1),
+            to: Self.windowEnd))
       } else {
-        rows.append(.init(id: id, name: name, status: "passed", from: Self.windowStart, to: renewal))
-        rows.append(.init(id: id, name: name, status: "passed", from: renewal.addingDays(1), to: Self.windowEnd))
+        rows.append(
+          .init(id: id, name: name, status: "passed", from: Self.windowStart, to: renewal))
+        rows.append(
+          .init(
+            id: id, name: name, status: "passed", from: renewal.addingDays(1), to: Self.windowEnd))
       }
     }
-    rows.append(.init(id: pendingSupplier, name: "Scrap Dealer 9", status: "pending", from: Self.windowStart, to: Self.windowEnd))
-    rows.append(.init(id: failedSupplier, name: "Scrap Dealer 10", status: "failed", from: Self.windowStart, to: Self.windowEnd))
+    rows.append(
+      .init(
+        id: pendingSupplier, name: "Scrap Dealer 9", status: "pending", from: Self.windowStart,
+        to: Self.windowEnd))
+    rows.append(
+      .init(
+        id: failedSupplier, name: "Scrap Dealer 10", status: "failed", from: Self.windowStart,
+        to: Self.windowEnd))
     for (n, id) in mines.enumerated() {
-      rows.append(.init(id: id, name: "Concentrate Mine \(n + 1)", status: "passed", from: Self.windowStart, to: Self.windowEnd))
+      rows.append(
+        .init(
+          id: id, name: "Concentrate Mine \(n + 1)", status: "passed", from: Self.windowStart,
+          to: Self.windowEnd))
     }
-    rows.append(.init(id: internalSupplier, name: "Internal returns", status: "passed", from: Self.windowStart, to: Self.windowEnd))
+    rows.append(
+      .init(
+        id: internalSupplier, name: "Internal returns", status: "passed", from: Self.windowStart,
+        to: Self.windowEnd))
     for partner in partners {
       for id in [partner.id] + partner.supplierAffiliates {
-        rows.append(.init(id: id, name: id == partner.id ? partner.name : "\(partner.name) affiliate", status: "passed", from: Self.windowStart, to: Self.windowEnd))
+        rows.append(
+          .init(
+            id: id, name: id == partner.id ? partner.name : "\(partner.name) affiliate",
+            status: "passed", from: Self.windowStart, to: Self.windowEnd))
       }
     }
     return rows

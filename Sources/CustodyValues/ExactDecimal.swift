@@ -58,7 +58,9 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     ExactDecimal, ParseError
   > {
     var utf8 = Array(text.utf8)
-    return utf8.withUnsafeMutableBufferPointer { parse(bytes: UnsafeBufferPointer($0), decimalComma: decimalComma) }
+    return utf8.withUnsafeMutableBufferPointer {
+      parse(bytes: UnsafeBufferPointer($0), decimalComma: decimalComma)
+    }
   }
 
   /// Byte-level parser used by the CSV reader's hot loop.
@@ -220,7 +222,9 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   }
 
   public var negated: ExactDecimal { ExactDecimal(mantissa: -mantissa, scale: scale) }
-  public var magnitude: ExactDecimal { ExactDecimal(mantissa: mantissa < 0 ? -mantissa : mantissa, scale: scale) }
+  public var magnitude: ExactDecimal {
+    ExactDecimal(mantissa: mantissa < 0 ? -mantissa : mantissa, scale: scale)
+  }
   public var isZero: Bool { mantissa == 0 }
   public var isNegative: Bool { mantissa < 0 }
   public var signum: Int { mantissa > 0 ? 1 : (mantissa < 0 ? -1 : 0) }

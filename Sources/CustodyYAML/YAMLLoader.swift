@@ -59,7 +59,8 @@ public struct YAMLLoader: Sendable {
     load(bytes: Array(text.utf8), path: path, into: &diagnostics)
   }
 
-  public func load(bytes: [UInt8], path: String, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
+  public func load(bytes: [UInt8], path: String, into diagnostics: inout DiagnosticBag) -> YAMLNode?
+  {
     if bytes.count > limits.maxBytes {
       diagnostics.report(
         .fileTooLarge, "YAML file is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes",
@@ -105,7 +106,9 @@ private struct TreeBuilder {
   var diagnostics = DiagnosticBag()
 
   private enum Frame {
-    case mapping(start: SourceLocation, pairs: [(key: YAMLScalar, value: YAMLNode)], pendingKey: YAMLScalar?, anchor: String?, size: Int, badKey: Bool)
+    case mapping(
+      start: SourceLocation, pairs: [(key: YAMLScalar, value: YAMLNode)], pendingKey: YAMLScalar?,
+      anchor: String?, size: Int, badKey: Bool)
     case sequence(start: SourceLocation, items: [YAMLNode], anchor: String?, size: Int)
   }
 
@@ -218,7 +221,8 @@ private struct TreeBuilder {
         decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
       if let tag = data.tag.map({ String(cString: $0) }), !tag.hasPrefix("tag:yaml.org,2002:") {
         diagnostics.report(
-          .unsupportedTag, "YAML tag '\(tag)' is not supported", at: SourceSpan(location(event.start_mark)))
+          .unsupportedTag, "YAML tag '\(tag)' is not supported",
+          at: SourceSpan(location(event.start_mark)))
         return false
       }
       let style: ScalarStyle
@@ -248,26 +252,36 @@ private struct TreeBuilder {
         return false
       }
       guard let target = anchors[name] else {
-        diagnostics.report(.undefinedAlias, "alias '*\(name)' has no anchor '&\(name)' before it", at: at)
+        diagnostics.report(
+          .undefinedAlias, "alias '*\(name)' has no anchor '&\(name)' before it", at: at)
         return false
       }
       return add(target.node, size: target.size, anchor: nil)
     case YAML_MAPPING_START_EVENT:
       if !push(at: event.start_mark) { return false }
       let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
-      stack.append(.mapping(start: location(event.start_mark), pairs: [], pendingKey: nil, anchor: anchor, size: 1, badKey: false))
+      stack.append(
+        .mapping(
+          start: location(event.start_mark), pairs: [], pendingKey: nil, anchor: anchor, size: 1,
+          badKey: false))
     case YAML_SEQUENCE_START_EVENT:
       if !push(at: event.start_mark) { return false }
       let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
       stack.append(.sequence(start: location(event.start_mark), items: [], anchor: anchor, size: 1))
     case YAML_MAPPING_END_EVENT:
-      guard case .mapping(let start, let pairs, _, let anchor, let size, _) = stack.popLast() else { return false }
-      let mapping = YAMLMapping(pairs: pairs, span: SourceSpan(start: start, end: location(event.end_mark)))
+      guard case .mapping(let start, let pairs, _, let anchor, let size, _) = stack.popLast() else {
+        return false
+      }
+      let mapping = YAMLMapping(
+        pairs: pairs, span: SourceSpan(start: start, end: location(event.end_mark)))
       checkDuplicates(mapping)
       return add(.mapping(mapping), size: size, anchor: anchor, counted: 1)
     case YAML_SEQUENCE_END_EVENT:
-      guard case .sequence(let start, let items, let anchor, let size) = stack.popLast() else { return false }
-      let sequence = YAMLSequence(items: items, span: SourceSpan(start: start, end: location(event.end_mark)))
+      guard case .sequence(let start, let items, let anchor, let size) = stack.popLast() else {
+        return false
+      }
+      let sequence = YAMLSequence(
+        items: items, span: SourceSpan(start: start, end: location(event.end_mark)))
       return add(.sequence(sequence), size: size, anchor: anchor, counted: 1)
     default:
       break
@@ -279,7 +293,8 @@ private struct TreeBuilder {
     if stack.count >= limits.maxDepth {
       diagnostics.report(
         .nestingLimit, "nesting deeper than \(limits.maxDepth) levels",
-        at: SourceSpan(location(mark)), help: "flatten the structure; the limit is --max-yaml-depth")
+        at: SourceSpan(location(mark)), help: "flatten the structure; the limit is --max-yaml-depth"
+      )
       return false
     }
     return true
@@ -311,13 +326,21 @@ private struct TreeBuilder {
     case .mapping(let start, var pairs, let pending, let a, let s, let badKey):
       if let key = pending {
         if !badKey { pairs.append((key, node)) }
-        stack.append(.mapping(start: start, pairs: pairs, pendingKey: nil, anchor: a, size: s + size, badKey: false))
+        stack.append(
+          .mapping(
+            start: start, pairs: pairs, pendingKey: nil, anchor: a, size: s + size, badKey: false))
       } else if case .scalar(let key) = node {
-        stack.append(.mapping(start: start, pairs: pairs, pendingKey: key, anchor: a, size: s + size, badKey: false))
+        stack.append(
+          .mapping(
+            start: start, pairs: pairs, pendingKey: key, anchor: a, size: s + size, badKey: false))
       } else {
-        diagnostics.report(.complexKey, "mapping key is \(node.kindDescription), not a plain string", at: node.span)
+        diagnostics.report(
+          .complexKey, "mapping key is \(node.kindDescription), not a plain string", at: node.span)
         let placeholder = YAMLScalar(value: "", style: .plain, span: node.span, raw: "")
-        stack.append(.mapping(start: start, pairs: pairs, pendingKey: placeholder, anchor: a, size: s + size, badKey: true))
+        stack.append(
+          .mapping(
+            start: start, pairs: pairs, pendingKey: placeholder, anchor: a, size: s + size,
+            badKey: true))
       }
     }
     return true
@@ -351,7 +374,9 @@ public enum UTF8Check {
   }
 
   /// Validates `bytes`; line and column count from the given start (for streamed chunks).
-  public static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>, startLine: Int, startColumn: Int) -> Invalid? {
+  public static func firstInvalid(_ b: UnsafeBufferPointer<UInt8>, startLine: Int, startColumn: Int)
+    -> Invalid?
+  {
     var i = 0
     var line = startLine
     var column = startColumn
@@ -402,7 +427,9 @@ public enum UTF8Check {
   }
 
   /// The line and column of the first occurrence of `byte`.
-  public static func location(ofFirst byte: UInt8, in bytes: [UInt8], path: String) -> SourceLocation {
+  public static func location(ofFirst byte: UInt8, in bytes: [UInt8], path: String)
+    -> SourceLocation
+  {
     var line = 1
     var column = 1
     var i = 0
@@ -431,7 +458,9 @@ public enum FileBytes {
   public static func read(path: String, limit: Int = Int.max) -> Result<[UInt8], Failure> {
     // `fopen` would block forever on a pipe and a device never ends: only regular files (issue 8).
     var before = stat()
-    if stat(path, &before) == 0, (before.st_mode & S_IFMT) != S_IFREG, (before.st_mode & S_IFMT) != S_IFDIR {
+    if stat(path, &before) == 0, (before.st_mode & S_IFMT) != S_IFREG,
+      (before.st_mode & S_IFMT) != S_IFDIR
+    {
       return .failure(.unreadable("not a regular file (a pipe or a device?)"))
     }
     guard let file = fopen(path, "rb") else {

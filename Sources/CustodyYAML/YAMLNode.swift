@@ -24,7 +24,8 @@ public struct YAMLScalar: Sendable, Hashable {
 
   /// True for a plain `null`, `~` or empty plain scalar.
   public var isNull: Bool {
-    style == .plain && (value.isEmpty || value == "null" || value == "~" || value == "Null" || value == "NULL")
+    style == .plain
+      && (value.isEmpty || value == "null" || value == "~" || value == "Null" || value == "NULL")
   }
 
   /// The source location of the value's `offset`-th Unicode scalar.
@@ -80,7 +81,9 @@ public struct YAMLScalar: Sendable, Hashable {
   /// The span of the value characters `range` (for a caret under one token).
   public func span(ofValueRange range: Range<Int>) -> SourceSpan {
     let start = location(ofValueOffset: range.lowerBound)
-    let end = range.count > 1 ? location(ofValueOffset: range.upperBound - 1).advanced(by: 1) : start.advanced(by: 1)
+    let end =
+      range.count > 1
+      ? location(ofValueOffset: range.upperBound - 1).advanced(by: 1) : start.advanced(by: 1)
     return SourceSpan(start: start, end: end.line == start.line ? end : start.advanced(by: 1))
   }
 }

@@ -20,6 +20,8 @@ for _ in 0..<runs {
   best = min(best, clock.now - start)
 }
 let ms = Double(best.components.seconds) * 1000 + Double(best.components.attoseconds) / 1e15
-print("files: \(last?.files.count ?? 0)  standards: \(last?.standards.count ?? 0)  rules: \(last?.standards.first?.rules.count ?? 0)  errors: \(last?.errorCount ?? 0)  warnings: \(last?.warningCount ?? 0)")
+print(
+  "files: \(last?.files.count ?? 0)  standards: \(last?.standards.count ?? 0)  rules: \(last?.standards.first?.rules.count ?? 0)  errors: \(last?.errorCount ?? 0)  warnings: \(last?.warningCount ?? 0)"
+)
 print("best of \(runs): \(Int(ms.rounded())) ms")
 exit(last?.errorCount == 0 ? 0 : 1)

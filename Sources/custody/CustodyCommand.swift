@@ -15,9 +15,9 @@ struct CustodyCommand: ParsableCommand {
       """,
     version: version,
     subcommands: [
-        Validate.self, Lint.self, Test.self, Inspect.self, Explain.self, Graph.self, Diff.self,
-        Sample.self, Keygen.self, Verify.self,
-        Schema.self,
-      ]
+      Validate.self, Lint.self, Test.self, Inspect.self, Explain.self, Graph.self, Diff.self,
+      Sample.self, Keygen.self, Verify.self,
+      Schema.self,
+    ]
   )
 }

@@ -8,7 +8,8 @@ import Testing
 
 @Suite struct WaiversTests {
   func evidence(_ id: String, line: Int) -> Report.Evidence {
-    Report.Evidence(file: "fixtures/x/receipts.csv", line: line, entryId: id, column: "cu_t", value: "1.0")
+    Report.Evidence(
+      file: "fixtures/x/receipts.csv", line: line, entryId: id, column: "cu_t", value: "1.0")
   }
 
   /// Two minor findings (one per rule) and one major balance finding.
@@ -53,12 +54,15 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: path) }
     var bag = DiagnosticBag()
     let waivers = Waivers.load(path: path, sources: SourceCache(), into: &bag)
-    return (waivers, bag.sorted.map { d in
-      var d = d
-      d.span?.start.file = "w.yaml"
-      d.span?.end.file = "w.yaml"
-      return d
-    })
+    return (
+      waivers,
+      bag.sorted.map { d in
+        var d = d
+        d.span?.start.file = "w.yaml"
+        d.span?.end.file = "w.yaml"
+        return d
+      }
+    )
   }
 
   @Test func waivedExpiredAndUnmatched() throws {

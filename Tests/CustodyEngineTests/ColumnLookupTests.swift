@@ -29,14 +29,18 @@ import Testing
 
   /// File order: KAR (window 2024), TKW (open), KAR2 (2025 on), which shares KAR-CU with KAR.
   static let partnerRows: [[String: String]] = [
-    ["partner": "KAR", "region": "east", "valid_from": "2024-01-01", "valid_to": "2024-12-31", "affiliates": "KAR-ES;KAR-CU"],
+    [
+      "partner": "KAR", "region": "east", "valid_from": "2024-01-01", "valid_to": "2024-12-31",
+      "affiliates": "KAR-ES;KAR-CU",
+    ],
     ["partner": "TKW", "region": "west", "affiliates": "TKW-CA;TKW-CA"],
     ["partner": "KAR2", "region": "east", "valid_from": "2025-01-01", "affiliates": "KAR-CU"],
     ["partner": "NSE", "region": "south"],
   ]
 
   func compile(_ text: String) throws -> ExprNode {
-    let (node, diagnostics) = ExpressionCompiler.compile(text: text, table: Self.shipments, schema: Self.schema)
+    let (node, diagnostics) = ExpressionCompiler.compile(
+      text: text, table: Self.shipments, schema: Self.schema)
     #expect(diagnostics.isEmpty, "\(diagnostics)")
     return try #require(node)
   }
@@ -48,7 +52,8 @@ import Testing
 
   func eval(_ text: String, customer: String, date: String = "2024-06-01") throws -> Value {
     let ledger = try InMemoryLedger(
-      schema: Self.schema, rows: ["shipments": [["entry_id": "S1", "date": date, "customer": customer]]])
+      schema: Self.schema,
+      rows: ["shipments": [["entry_id": "S1", "date": date, "customer": customer]]])
     var row: [Value] = []
     try ledger.read(table: "shipments") { row = $0.values }
     var frame = Frame(row: row)
@@ -80,22 +85,32 @@ import Testing
 
   @Test func plainColumnMatchesEqualCells() throws {
     #expect(try eval("partners[region = \"east\"]?.partner", customer: "x") == .string("KAR"))
-    #expect(try eval("partners[region = \"east\" @ date]?.partner", customer: "x", date: "2025-03-01") == .string("KAR2"))
+    #expect(
+      try eval("partners[region = \"east\" @ date]?.partner", customer: "x", date: "2025-03-01")
+        == .string("KAR2"))
     #expect(try eval("partners[region = \"north\"]?.partner", customer: "x") == .null)
     #expect(try eval("partners[partner = customer]?.region", customer: "NSE") == .string("south"))
     // The key lookup and the column lookup agree on the partner itself.
-    #expect(try eval("coalesce(partners[customer]?.partner, partners[affiliates = customer]?.partner)", customer: "TKW") == .string("TKW"))
-    #expect(try eval("coalesce(partners[customer]?.partner, partners[affiliates = customer]?.partner)", customer: "TKW-CA") == .string("TKW"))
+    #expect(
+      try eval(
+        "coalesce(partners[customer]?.partner, partners[affiliates = customer]?.partner)",
+        customer: "TKW") == .string("TKW"))
+    #expect(
+      try eval(
+        "coalesce(partners[customer]?.partner, partners[affiliates = customer]?.partner)",
+        customer: "TKW-CA") == .string("TKW"))
   }
 
   @Test func missingRowWithPlainDotIsAnError() throws {
     let ledger = try InMemoryLedger(
-      schema: Self.schema, rows: ["shipments": [["entry_id": "S1", "date": "2024-06-01", "customer": "CUS-03"]]])
+      schema: Self.schema,
+      rows: ["shipments": [["entry_id": "S1", "date": "2024-06-01", "customer": "CUS-03"]]])
     var row: [Value] = []
     try ledger.read(table: "shipments") { row = $0.values }
     var frame = Frame(row: row)
     do {
-      _ = try ProgramCompiler(lookups: try lookups()).evaluate(try compile("partners[affiliates = customer].partner"), &frame)
+      _ = try ProgramCompiler(lookups: try lookups()).evaluate(
+        try compile("partners[affiliates = customer].partner"), &frame)
       Issue.record("expected an error")
     } catch let e as EvaluationError {
       #expect(e.code == .missingLookupRow)
@@ -106,7 +121,8 @@ import Testing
     let check = CheckSpec.row(
       RowCheckSpec(
         table: "shipments", filter: nil,
-        assertion: try compile("partners[customer] != null or partners[affiliates = customer @ date] != null")))
+        assertion: try compile(
+          "partners[customer] != null or partners[affiliates = customer @ date] != null")))
     let standard = CompiledStandard.single(T.instance("r", check), schema: Self.schema)
     let ledger = try InMemoryLedger(
       schema: Self.schema,

@@ -11,7 +11,9 @@ import Testing
   let b = ExprBuilder(schema: T.schema, table: "receipts")
 
   var positive: CheckSpec {
-    .row(RowCheckSpec(table: "receipts", filter: nil, assertion: b.bin(.greater, b.col("cu_t"), b.num("0"))))
+    .row(
+      RowCheckSpec(
+        table: "receipts", filter: nil, assertion: b.bin(.greater, b.col("cu_t"), b.num("0"))))
   }
   var recycled: CheckSpec {
     .row(
@@ -33,19 +35,31 @@ import Testing
 
   @Test func clausesAreGradedAndMajorsComeFirst() throws {
     let clauses = [
-      Clause(id: "C-1", section: "S", title: "Minor one", requirement: "", severity: .minor, evidence: .ledger(ruleInstances: ["a"])),
-      Clause(id: "C-2", section: "S", title: "Major one", requirement: "", severity: .major, evidence: .ledger(ruleInstances: ["c"])),
-      Clause(id: "C-3", section: "S", title: "Paper", requirement: "", severity: .major, evidence: .documentary),
-      Clause(id: "C-4", section: "S", title: "Passing", requirement: "", severity: .major, evidence: .ledger(ruleInstances: ["d"])),
+      Clause(
+        id: "C-1", section: "S", title: "Minor one", requirement: "", severity: .minor,
+        evidence: .ledger(ruleInstances: ["a"])),
+      Clause(
+        id: "C-2", section: "S", title: "Major one", requirement: "", severity: .major,
+        evidence: .ledger(ruleInstances: ["c"])),
+      Clause(
+        id: "C-3", section: "S", title: "Paper", requirement: "", severity: .major,
+        evidence: .documentary),
+      Clause(
+        id: "C-4", section: "S", title: "Passing", requirement: "", severity: .major,
+        evidence: .ledger(ruleInstances: ["d"])),
     ]
     let a = T.instance("a", positive, clauses: ["C-1"])
     let c = T.instance("c", recycled, clauses: ["C-2"])
     let d = T.instance(
-      "d", .row(RowCheckSpec(table: "receipts", filter: nil, assertion: b.bin(.notEqual, b.col("entry_id"), b.null()))),
+      "d",
+      .row(
+        RowCheckSpec(
+          table: "receipts", filter: nil, assertion: b.bin(.notEqual, b.col("entry_id"), b.null()))),
       clauses: ["C-4"])
     let rows = ["receipts": [["entry_id": "R1", "cu_t": "0", "origin": "primary"]]]
     let result = try T.run([a, c, d], rows, clauses: clauses)
-    #expect(result.clauses.map(\.status) == [.nonConformant, .nonConformant, .documentary, .conformant])
+    #expect(
+      result.clauses.map(\.status) == [.nonConformant, .nonConformant, .documentary, .conformant])
     #expect(result.nonConformities.map(\.id) == ["C-2/c", "C-1/a"])
     #expect(result.nonConformities.map(\.severity) == [.major, .minor])
     #expect(result.nonConformities.first?.evidence.map(\.key) == ["R1"])
@@ -75,7 +89,8 @@ import Testing
   @Test func unreadableCellsSkipRowsAndBecomeDataIntegrityFindings() throws {
     let rows = [
       "receipts": [
-        ["entry_id": "R1", "cu_t": "abc"], ["entry_id": "R2", "cu_t": "-1"], ["entry_id": "R3", "cu_t": "2"],
+        ["entry_id": "R1", "cu_t": "abc"], ["entry_id": "R2", "cu_t": "-1"],
+        ["entry_id": "R3", "cu_t": "2"],
       ]
     ]
     let result = try T.run([T.instance("a", positive)], rows)
@@ -100,7 +115,8 @@ import Testing
   @Test func effectiveDatesApplyPerEntryDate() throws {
     let rows = [
       "receipts": [
-        ["entry_id": "R1", "date": "2024-05-31", "cu_t": "0"], ["entry_id": "R2", "date": "2024-06-01", "cu_t": "0"],
+        ["entry_id": "R1", "date": "2024-05-31", "cu_t": "0"],
+        ["entry_id": "R2", "date": "2024-06-01", "cu_t": "0"],
       ]
     ]
     // The rule applies from June: only R2 is judged.
@@ -119,9 +135,12 @@ import Testing
   }
 
   @Test func evidenceIsCappedWithATotal() throws {
-    let unique = CheckSpec.unique(UniqueCheckSpec(sources: [.init(table: "receipts", filter: nil, key: [b.col("document_id")])]))
+    let unique = CheckSpec.unique(
+      UniqueCheckSpec(sources: [.init(table: "receipts", filter: nil, key: [b.col("document_id")])])
+    )
     let rows = ["receipts": (1...30).map { ["entry_id": "R\($0)", "document_id": "D"] }]
-    let result = try T.run([T.instance("u", unique)], rows, options: EngineOptions(evidenceLimit: 5))
+    let result = try T.run(
+      [T.instance("u", unique)], rows, options: EngineOptions(evidenceLimit: 5))
     let f = try #require(result.findings(for: "u").first)
     #expect(f.evidence.count == 5)
     #expect(f.evidenceTotal == 30)
@@ -129,23 +148,35 @@ import Testing
 
   @Test func defaultMessagesShowActualAndExpectedValues() throws {
     let tolerance = b.param("tolerance_t", .decimal(T.d("0.001")))
-    let assertion = b.bin(.lessOrEqual, b.call(.abs, b.bin(.subtract, b.col("gross_t"), b.col("cu_t"))), tolerance)
+    let assertion = b.bin(
+      .lessOrEqual, b.call(.abs, b.bin(.subtract, b.col("gross_t"), b.col("cu_t"))), tolerance)
     let result = try T.run(
       .row(RowCheckSpec(table: "receipts", filter: nil, assertion: assertion)),
       ["receipts": [["entry_id": "R1", "gross_t": "2.6", "cu_t": "2.5"]]])
-    #expect(result.findings(for: "r").first?.message == "abs(gross_t - cu_t) = 0.1, expected <= $tolerance_t = 0.001")
+    #expect(
+      result.findings(for: "r").first?.message
+        == "abs(gross_t - cu_t) = 0.1, expected <= $tolerance_t = 0.001")
   }
 
   @Test func messageTemplatesRenderRowValues() throws {
-    let template = MessageTemplate(parts: [.text("cu_t "), .expression(b.col("cu_t")), .text(" is not positive")], span: nil)
+    let template = MessageTemplate(
+      parts: [.text("cu_t "), .expression(b.col("cu_t")), .text(" is not positive")], span: nil)
     let result = try T.run(
-      [T.instance("a", positive, message: template)], ["receipts": [["entry_id": "R1", "cu_t": "0"]]])
+      [T.instance("a", positive, message: template)],
+      ["receipts": [["entry_id": "R1", "cu_t": "0"]]])
     #expect(result.findings(for: "a").first?.message == "cu_t 0 is not positive")
   }
 
   @Test func twoRunsAreEqualAndFindingIDsStable() throws {
     let rows = MassBalanceTests.recovering.merging(
-      ["receipts": [["entry_id": "R1", "date": "2024-01-10", "site": "S1", "pool": "MR", "cu_t": "10", "origin": "primary"], ["entry_id": "R2", "date": "2024-01-20", "site": "S1", "pool": "MR", "cu_t": "5"]]]
+      [
+        "receipts": [
+          [
+            "entry_id": "R1", "date": "2024-01-10", "site": "S1", "pool": "MR", "cu_t": "10",
+            "origin": "primary",
+          ], ["entry_id": "R2", "date": "2024-01-20", "site": "S1", "pool": "MR", "cu_t": "5"],
+        ]
+      ]
     ) { $1 }
     let instances = [T.instance("a", recycled), T.instance("mb", ExampleBook.check(.continuous))]
     let first = try T.run(instances, rows)

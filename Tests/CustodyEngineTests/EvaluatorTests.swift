@@ -17,12 +17,16 @@ import Testing
     return values
   }
 
-  func eval(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws -> Value {
+  func eval(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws
+    -> Value
+  {
     var frame = Frame(row: try row(cells))
     return try ProgramCompiler(lookups: lookups).evaluate(e, &frame)
   }
 
-  func error(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws -> EvaluationError? {
+  func error(_ e: ExprNode, _ cells: [String: String] = [:], lookups: Lookups = Lookups()) throws
+    -> EvaluationError?
+  {
     do {
       _ = try eval(e, cells, lookups: lookups)
       return nil
@@ -45,11 +49,15 @@ import Testing
     #expect(try error(less, ["entry_id": "R1"])?.code == .nullOperand)
     // == and != handle null explicitly.
     #expect(try eval(b.bin(.equal, b.col("cu_t"), b.null()), ["entry_id": "R1"]) == .bool(true))
-    #expect(try eval(b.bin(.notEqual, b.col("cu_t"), b.null()), ["entry_id": "R1", "cu_t": "2"]) == .bool(true))
+    #expect(
+      try eval(b.bin(.notEqual, b.col("cu_t"), b.null()), ["entry_id": "R1", "cu_t": "2"])
+        == .bool(true))
     // `and` short-circuits, so a guard keeps the comparison from seeing null.
-    let guarded = b.bin(.and, b.bin(.notEqual, b.col("cu_t"), b.null()), b.bin(.less, b.col("cu_t"), b.num("1")))
+    let guarded = b.bin(
+      .and, b.bin(.notEqual, b.col("cu_t"), b.null()), b.bin(.less, b.col("cu_t"), b.num("1")))
     #expect(try eval(guarded, ["entry_id": "R1"]) == .bool(false))
-    #expect(try eval(b.call(.coalesce, b.col("cu_t"), b.num("7")), ["entry_id": "R1"]) == .decimal(7))
+    #expect(
+      try eval(b.call(.coalesce, b.col("cu_t"), b.num("7")), ["entry_id": "R1"]) == .decimal(7))
   }
 
   @Test func divisionByZeroIsAnError() throws {
@@ -69,25 +77,41 @@ import Testing
     try ledger.read(table: "conversion_factors") { rows.append($0) }
     let lookups = Lookups()
     lookups.add(LookupIndex(table: try #require(T.schema.table("conversion_factors")), rows: rows))
-    let factor = b.member(b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
-    #expect(try eval(factor, ["entry_id": "R", "site": "S1", "date": "2024-06-30"], lookups: lookups) == .decimal(T.d("0.9")))
-    #expect(try eval(factor, ["entry_id": "R", "site": "S1", "date": "2024-07-01"], lookups: lookups) == .decimal(T.d("0.8")))
-    #expect(try eval(factor, ["entry_id": "R", "site": "S1", "date": "2030-01-01"], lookups: lookups) == .decimal(T.d("0.8")))
+    let factor = b.member(
+      b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
+    #expect(
+      try eval(factor, ["entry_id": "R", "site": "S1", "date": "2024-06-30"], lookups: lookups)
+        == .decimal(T.d("0.9")))
+    #expect(
+      try eval(factor, ["entry_id": "R", "site": "S1", "date": "2024-07-01"], lookups: lookups)
+        == .decimal(T.d("0.8")))
+    #expect(
+      try eval(factor, ["entry_id": "R", "site": "S1", "date": "2030-01-01"], lookups: lookups)
+        == .decimal(T.d("0.8")))
     // Before any window: `.factor` is an error, `?.factor` is null.
-    let e = try error(factor, ["entry_id": "R", "site": "S1", "date": "2023-12-31"], lookups: lookups)
+    let e = try error(
+      factor, ["entry_id": "R", "site": "S1", "date": "2023-12-31"], lookups: lookups)
     #expect(e?.code == .missingLookupRow)
-    let safe = b.member(b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor", nullSafe: true)
-    #expect(try eval(safe, ["entry_id": "R", "site": "S2", "date": "2024-01-01"], lookups: lookups) == .null)
+    let safe = b.member(
+      b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor", nullSafe: true)
+    #expect(
+      try eval(safe, ["entry_id": "R", "site": "S2", "date": "2024-01-01"], lookups: lookups)
+        == .null)
   }
 
   @Test func builtins() throws {
     #expect(try eval(b.call(.round, b.num("2.345"), b.int(2))) == .decimal(T.d("2.35")))
     #expect(try eval(b.call(.abs, b.num("-2.5"))) == .decimal(T.d("2.5")))
     #expect(try eval(b.call(.max, b.num("1"), b.num("3"), b.num("2"))) == .decimal(3))
-    #expect(try eval(b.call(.addMonths, b.date("2024-01-31"), b.int(1))) == .date(try #require(CivilDate.parseISO("2024-02-29"))))
-    #expect(try eval(b.call(.monthsBetween, b.date("2024-01-31"), b.date("2024-02-28"))) == .integer(0))
-    #expect(try eval(b.call(.monthsBetween, b.date("2024-01-15"), b.date("2025-01-15"))) == .integer(12))
-    #expect(try eval(b.call(.daysBetween, b.date("2024-02-28"), b.date("2024-03-01"))) == .integer(2))
+    #expect(
+      try eval(b.call(.addMonths, b.date("2024-01-31"), b.int(1)))
+        == .date(try #require(CivilDate.parseISO("2024-02-29"))))
+    #expect(
+      try eval(b.call(.monthsBetween, b.date("2024-01-31"), b.date("2024-02-28"))) == .integer(0))
+    #expect(
+      try eval(b.call(.monthsBetween, b.date("2024-01-15"), b.date("2025-01-15"))) == .integer(12))
+    #expect(
+      try eval(b.call(.daysBetween, b.date("2024-02-28"), b.date("2024-03-01"))) == .integer(2))
     #expect(try eval(b.call(.quarter, b.date("2024-08-01"))) == .integer(3))
     #expect(try eval(b.call(.upper, b.str("pcl"))) == .string("PCL"))
     #expect(try eval(b.call(.contains, b.strings(["a", "b"]), b.str("b"))) == .bool(true))
@@ -96,9 +120,13 @@ import Testing
     #expect(try eval(b.call(.matches, b.str("S-00012x"), b.str("^S-\\d+$"))) == .bool(false))
     #expect(try error(b.call(.abs, b.col("cu_t")), ["entry_id": "R"])?.code == .nullOperand)
     #expect(try error(b.call(.matches, b.str("x"), b.str("(unclosed")))?.code == .badArgument)
-    #expect(try error(b.call(.matches, b.col("site"), b.str("^S")), ["entry_id": "R"])?.code == .nullOperand)
+    #expect(
+      try error(b.call(.matches, b.col("site"), b.str("^S")), ["entry_id": "R"])?.code
+        == .nullOperand)
     // A pattern computed per row goes through the general path.
-    #expect(try eval(b.call(.matches, b.str("S-1"), b.col("site")), ["entry_id": "R", "site": "^S-\\d$"]) == .bool(true))
+    #expect(
+      try eval(b.call(.matches, b.str("S-1"), b.col("site")), ["entry_id": "R", "site": "^S-\\d$"])
+        == .bool(true))
   }
 
   @Test func patternsRunInLinearTime() {
@@ -127,13 +155,16 @@ import Testing
     let ledger = try InMemoryLedger(
       schema: T.schema,
       rows: [
-        "conversion_factors": [["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-12-31", "factor": "0.5"]],
+        "conversion_factors": [
+          ["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-12-31", "factor": "0.5"]
+        ],
         "receipts": [["entry_id": "R1", "site": "S1", "date": "2025-01-01", "cu_t": "4"]],
       ])
     let lookups = try Lookups.load(["conversion_factors"], from: ledger)
     var row: [Value] = []
     try ledger.read(table: "receipts") { row = $0.values }
-    let member = b.member(b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
+    let member = b.member(
+      b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
     let e = b.bin(.multiply, b.col("cu_t"), member)
     let trace = ExpressionTrace.evaluate(e, row: row, lookups: lookups)
     #expect(trace.value == nil)

@@ -4,7 +4,10 @@ import Testing
 
 @testable import CustodyEngine
 
-private func receipt(_ id: String, _ date: String, _ site: String, _ pool: String, _ t: String, partner: String? = nil, origin: String? = nil) -> [String: String] {
+private func receipt(
+  _ id: String, _ date: String, _ site: String, _ pool: String, _ t: String, partner: String? = nil,
+  origin: String? = nil
+) -> [String: String] {
   var r = ["entry_id": id, "date": date, "site": site, "pool": pool, "cu_t": t]
   r["partner"] = partner
   r["origin"] = origin
@@ -13,13 +16,16 @@ private func receipt(_ id: String, _ date: String, _ site: String, _ pool: Strin
 private func mr(_ id: String, _ date: String, _ site: String, _ t: String) -> [String: String] {
   ["entry_id": id, "date": date, "site": site, "claim": "MR100/mb", "cu_t": t]
 }
-private func pcl(_ id: String, _ date: String, _ site: String, _ partner: String, _ t: String) -> [String: String] {
+private func pcl(_ id: String, _ date: String, _ site: String, _ partner: String, _ t: String)
+  -> [String: String]
+{
   ["entry_id": id, "date": date, "site": site, "claim": "PCL100/mb", "partner": partner, "cu_t": t]
 }
-private func period(_ id: String, _ site: String, _ start: String, _ end: String) -> [String: String] {
+private func period(_ id: String, _ site: String, _ start: String, _ end: String) -> [String:
+  String]
+{
   ["period_id": id, "site": site, "start": start, "end": end]
 }
-
 
 /// Hand-computed credit books: each test states the running balance and the first failing row.
 @Suite struct MassBalanceTests {
@@ -31,7 +37,9 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
 
   // 10 in on the 10th, 12 out on the 15th (balance -2), 5 in on the 20th (balance 3).
   static let recovering: Rows = [
-    "receipts": [receipt("R1", "2024-01-10", "S1", "MR", "10"), receipt("R2", "2024-01-20", "S1", "MR", "5")],
+    "receipts": [
+      receipt("R1", "2024-01-10", "S1", "MR", "10"), receipt("R2", "2024-01-20", "S1", "MR", "5"),
+    ],
     "shipments": [mr("S1", "2024-01-15", "S1", "12")],
     "periods": [period("P1", "S1", "2024-01-01", "2024-01-31")],
   ]
@@ -60,9 +68,14 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
   @Test func negativePeriodCloseFailsPeriodEnd() throws {
     // January: 10 in, 12 out on the 25th -> closes at -2. February: 5 in -> closes at 3.
     let rows: Rows = [
-      "receipts": [receipt("R1", "2024-01-10", "S1", "MR", "10"), receipt("R2", "2024-02-05", "S1", "MR", "5")],
+      "receipts": [
+        receipt("R1", "2024-01-10", "S1", "MR", "10"), receipt("R2", "2024-02-05", "S1", "MR", "5"),
+      ],
       "shipments": [mr("S1", "2024-01-25", "S1", "12")],
-      "periods": [period("P1", "S1", "2024-01-01", "2024-01-31"), period("P2", "S1", "2024-02-01", "2024-02-29")],
+      "periods": [
+        period("P1", "S1", "2024-01-01", "2024-01-31"),
+        period("P2", "S1", "2024-02-01", "2024-02-29"),
+      ],
     ]
     let result = try T.run(ExampleBook.check(.periodEnd, periods: true), rows)
     let findings = result.findings(for: "r")
@@ -121,7 +134,12 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
     // S1/MR: +10 (10), transfer -6 (4). S2/MR: transfer +6 (6), MR shipment -7 (-1).
     let rows: Rows = [
       "receipts": [receipt("R1", "2024-01-10", "S1", "MR", "10")],
-      "transfers": [["entry_id": "T1", "date": "2024-02-01", "from_site": "S1", "to_site": "S2", "pool": "MR", "cu_t": "6"]],
+      "transfers": [
+        [
+          "entry_id": "T1", "date": "2024-02-01", "from_site": "S1", "to_site": "S2", "pool": "MR",
+          "cu_t": "6",
+        ]
+      ],
       "shipments": [mr("X1", "2024-02-10", "S2", "7")],
     ]
     let result = try T.run(ExampleBook.check(.continuous), rows)
@@ -136,7 +154,12 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
     // The transferred credits still expire 24 months after R1, not after the transfer.
     let expiring: Rows = [
       "receipts": [receipt("R1", "2024-01-10", "S1", "MR", "10")],
-      "transfers": [["entry_id": "T1", "date": "2024-02-01", "from_site": "S1", "to_site": "S2", "pool": "MR", "cu_t": "6"]],
+      "transfers": [
+        [
+          "entry_id": "T1", "date": "2024-02-01", "from_site": "S1", "to_site": "S2", "pool": "MR",
+          "cu_t": "6",
+        ]
+      ],
       "shipments": [mr("X1", "2026-01-10", "S2", "5")],
     ]
     let book = ExampleBook.book(lifetimeMonths: 24)
@@ -173,7 +196,10 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
     func rows(_ shipped: String) -> Rows {
       [
         "conversion_factors": factors,
-        "receipts": [receipt("R1", "2024-01-15", "S1", "MR", "10"), receipt("R2", "2024-01-16", "S1", "MR", "10")],
+        "receipts": [
+          receipt("R1", "2024-01-15", "S1", "MR", "10"),
+          receipt("R2", "2024-01-16", "S1", "MR", "10"),
+        ],
         "shipments": [mr("X1", "2024-01-31", "S1", shipped)],
       ]
     }
@@ -189,9 +215,10 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
 
   @Test func missingConversionFactorIsAnErrorNotACredit() throws {
     let rows: Rows = [
-      "receipts": [receipt("R1", "2024-01-15", "S1", "MR", "10")],
+      "receipts": [receipt("R1", "2024-01-15", "S1", "MR", "10")]
     ]
-    let result = try T.run(ExampleBook.check(.continuous, book: ExampleBook.book(conversionFactors: true)), rows)
+    let result = try T.run(
+      ExampleBook.check(.continuous, book: ExampleBook.book(conversionFactors: true)), rows)
     #expect(result.rule("r")?.status == .error)
     let f = try #require(result.findings(for: "r").first)
     #expect(f.code == "CUS8002")
@@ -204,7 +231,10 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
     // thanks to the carry); claims 23 fail by 1.
     func rows(_ h2Claim: String) -> Rows {
       [
-        "periods": [period("H1", "S1", "2024-01-01", "2024-06-30"), period("H2", "S1", "2024-07-01", "2024-12-31")],
+        "periods": [
+          period("H1", "S1", "2024-01-01", "2024-06-30"),
+          period("H2", "S1", "2024-07-01", "2024-12-31"),
+        ],
         "receipts": [
           receipt("R1", "2024-02-01", "S1", "none", "40", origin: "post_consumer"),
           receipt("R2", "2024-02-01", "S1", "none", "60", origin: "primary"),
@@ -216,8 +246,14 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
           ["entry_id": "O2", "date": "2024-09-01", "site": "S1", "cu_t": "100"],
         ],
         "shipments": [
-          ["entry_id": "X1", "date": "2024-03-02", "site": "S1", "claim": "PCL100/mb", "cu_t": "30"],
-          ["entry_id": "X2", "date": "2024-09-02", "site": "S1", "claim": "PCL100/mb", "cu_t": h2Claim],
+          [
+            "entry_id": "X1", "date": "2024-03-02", "site": "S1", "claim": "PCL100/mb",
+            "cu_t": "30",
+          ],
+          [
+            "entry_id": "X2", "date": "2024-09-02", "site": "S1", "claim": "PCL100/mb",
+            "cu_t": h2Claim,
+          ],
         ],
       ]
     }
@@ -238,9 +274,13 @@ private func period(_ id: String, _ site: String, _ start: String, _ end: String
     let b = ExprBuilder(schema: T.schema, table: "receipts")
     let eligible = T.instance(
       "eligible",
-      .row(RowCheckSpec(table: "receipts", filter: nil, assertion: b.bin(.equal, b.col("origin"), b.str("post_consumer")))))
+      .row(
+        RowCheckSpec(
+          table: "receipts", filter: nil,
+          assertion: b.bin(.equal, b.col("origin"), b.str("post_consumer")))))
     let balance = T.instance(
-      "balance", ExampleBook.check(.continuous, book: ExampleBook.book(excludeFailing: ["eligible"])))
+      "balance",
+      ExampleBook.check(.continuous, book: ExampleBook.book(excludeFailing: ["eligible"])))
     let rows: Rows = [
       "receipts": [
         receipt("R1", "2024-01-10", "S1", "MR", "10", origin: "post_consumer"),

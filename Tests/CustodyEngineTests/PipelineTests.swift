@@ -18,9 +18,11 @@ import Testing
   ) throws -> ExprNode {
     let start = SourceLocation(file: "<rule>", line: 1, column: 1)
     let scalar = YAMLScalar(
-      value: text, style: .plain, span: SourceSpan(start: start, end: start.advanced(by: text.count)), raw: text)
+      value: text, style: .plain,
+      span: SourceSpan(start: start, end: start.advanced(by: text.count)), raw: text)
     var env = ExpressionEnvironment(
-      schema: schema, table: table.flatMap(schema.table), ref: ref.flatMap(schema.table), groupFields: group)
+      schema: schema, table: table.flatMap(schema.table), ref: ref.flatMap(schema.table),
+      groupFields: group)
     env.parameters = params.mapValues { ExpressionEnvironment.Parameter(type: $0.0, value: $0.1) }
     var bag = DiagnosticBag()
     let node = ExpressionCompiler.compile(scalar, in: env, bag: &bag)
@@ -43,11 +45,14 @@ import Testing
   }
 
   @Test func rowKind() throws {
-    let tolerance: [String: (ValueType, Value)] = ["tolerance_t": (.decimal(unit: "t"), .decimal(T.d("0.001")))]
+    let tolerance: [String: (ValueType, Value)] = [
+      "tolerance_t": (.decimal(unit: "t"), .decimal(T.d("0.001")))
+    ]
     let spec = CheckSpec.row(
       RowCheckSpec(
         table: "receipts", filter: nil,
-        assertion: try x("abs(gross_t * cu_pct / 100 - cu_t) <= $tolerance_t", "receipts", params: tolerance)))
+        assertion: try x(
+          "abs(gross_t * cu_pct / 100 - cu_t) <= $tolerance_t", "receipts", params: tolerance)))
     for e in RowCheck.examples.prefix(3) { try same(e, spec) }
     let eligible = CheckSpec.row(
       RowCheckSpec(
@@ -58,14 +63,17 @@ import Testing
 
   @Test func uniqueKind() throws {
     let documents = CheckSpec.unique(
-      UniqueCheckSpec(sources: [.init(table: "receipts", filter: nil, key: [try x("document_id", "receipts")])]))
+      UniqueCheckSpec(sources: [
+        .init(table: "receipts", filter: nil, key: [try x("document_id", "receipts")])
+      ]))
     for e in UniqueCheck.examples.prefix(2) { try same(e, documents) }
   }
 
   @Test func referenceKind() throws {
     let spec = CheckSpec.reference(
       ReferenceCheckSpec(
-        table: "receipts", filter: nil, key: [try x("supplier_id", "receipts")], target: "due_diligence",
+        table: "receipts", filter: nil, key: [try x("supplier_id", "receipts")],
+        target: "due_diligence",
         targetKey: [], at: try x("date", "receipts"),
         condition: try x("ref.status == \"passed\"", "receipts", ref: "due_diligence")))
     for e in ReferenceCheck.examples { try same(e, spec) }
@@ -81,13 +89,18 @@ import Testing
       .init(name: "n", function: .count, argument: nil),
     ]
     spec.assertion = try x(
-      "shipped <= 100", group: [("site", .string), ("shipped", .decimal(unit: "t")), ("n", .integer)])
+      "shipped <= 100",
+      group: [("site", .string), ("shipped", .decimal(unit: "t")), ("n", .integer)])
     for e in AggregateCheck.examples { try same(e, .aggregate(spec)) }
   }
 
   @Test func periodCoverageKind() throws {
     guard case .periodCoverage(var spec) = PeriodCoverageCheck.examples[0].check else { return }
-    spec.entries = [.init(table: "receipts", filter: nil, group: try x("site", "receipts"), date: try x("date", "receipts"))]
+    spec.entries = [
+      .init(
+        table: "receipts", filter: nil, group: try x("site", "receipts"),
+        date: try x("date", "receipts"))
+    ]
     for e in PeriodCoverageCheck.examples { try same(e, .periodCoverage(spec)) }
   }
 
@@ -95,14 +108,20 @@ import Testing
     var book = ExampleBook.book()
     book.credits = [
       CompiledBook.Source(
-        table: "receipts", filter: try x("pool in [\"PCL\", \"MR\"]", "receipts"), date: try x("date", "receipts"),
-        account: [try x("site", "receipts"), try x("pool", "receipts"), try x("partner", "receipts")],
+        table: "receipts", filter: try x("pool in [\"PCL\", \"MR\"]", "receipts"),
+        date: try x("date", "receipts"),
+        account: [
+          try x("site", "receipts"), try x("pool", "receipts"), try x("partner", "receipts"),
+        ],
         amount: try x("cu_t", "receipts"), label: "receipt")
     ]
     book.debits = [
       CompiledBook.Source(
-        table: "shipments", filter: try x("claim == \"MR100/mb\"", "shipments"), date: try x("date", "shipments"),
-        account: [try x("site", "shipments"), try x("\"MR\"", "shipments"), try x("null", "shipments")],
+        table: "shipments", filter: try x("claim == \"MR100/mb\"", "shipments"),
+        date: try x("date", "shipments"),
+        account: [
+          try x("site", "shipments"), try x("\"MR\"", "shipments"), try x("null", "shipments"),
+        ],
         amount: try x("cu_t", "shipments"), label: "MR100/mb shipment")
     ]
     let examples = MassBalanceCheck.examples
@@ -122,8 +141,12 @@ import Testing
     book.credits[0].amount = factor
     let rows: [String: [[String: String]]] = [
       "conversion_factors": [["site": "S1", "valid_from": "2024-01-01", "factor": "0.5"]],
-      "receipts": [["entry_id": "R1", "date": "2024-01-10", "site": "S1", "pool": "MR", "cu_t": "10"]],
-      "shipments": [["entry_id": "X1", "date": "2024-01-11", "site": "S1", "claim": "MR100/mb", "cu_t": "6"]],
+      "receipts": [
+        ["entry_id": "R1", "date": "2024-01-10", "site": "S1", "pool": "MR", "cu_t": "10"]
+      ],
+      "shipments": [
+        ["entry_id": "X1", "date": "2024-01-11", "site": "S1", "claim": "MR100/mb", "cu_t": "6"]
+      ],
     ]
     let result = try T.run(ExampleBook.check(.continuous, book: book), rows)
     #expect(result.rows("r") == ["X1"])

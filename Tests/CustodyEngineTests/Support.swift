@@ -16,7 +16,8 @@ enum T {
       id: id, ruleID: id, title: id, description: "", clauseIDs: clauses, parameters: [],
       check: check, message: message, requires: requires,
       effectiveFrom: from.flatMap { CivilDate.parseISO($0) },
-      effectiveUntil: until.flatMap { CivilDate.parseISO($0) }, file: "<test>", span: nil, digest: "")
+      effectiveUntil: until.flatMap { CivilDate.parseISO($0) }, file: "<test>", span: nil,
+      digest: "")
   }
 
   static func standard(_ instances: [RuleInstance], clauses: [Clause]? = nil) -> CompiledStandard {
@@ -36,10 +37,13 @@ enum T {
     options: EngineOptions = EngineOptions()
   ) throws -> EvaluationResult {
     let ledger = try InMemoryLedger(schema: schema, rows: rows)
-    return try Engine(standard: standard(instances, clauses: clauses), options: options).evaluate(ledger: ledger)
+    return try Engine(standard: standard(instances, clauses: clauses), options: options).evaluate(
+      ledger: ledger)
   }
 
-  static func run(_ check: CheckSpec, _ rows: [String: [[String: String]]]) throws -> EvaluationResult {
+  static func run(_ check: CheckSpec, _ rows: [String: [[String: String]]]) throws
+    -> EvaluationResult
+  {
     try run([instance("r", check)], rows)
   }
 

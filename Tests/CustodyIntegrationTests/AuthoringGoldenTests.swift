@@ -1,7 +1,7 @@
 import CustodyAuthoring
-import CustodyReports
 import CustodyDiagnostics
 import CustodyLanguage
+import CustodyReports
 import CustodyValues
 import Foundation
 import Testing
@@ -23,7 +23,8 @@ import Testing
       try actual.write(toFile: path, atomically: true, encoding: .utf8)
     }
     let expected = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(actual == expected, "golden \(name) differs; re-record with CUSTODY_RECORD=1 if intended")
+    #expect(
+      actual == expected, "golden \(name) differs; re-record with CUSTODY_RECORD=1 if intended")
   }
 
   @Test(arguments: [
@@ -53,11 +54,14 @@ import Testing
   /// 0.25 %) and one clause added (CUA-1.5, documentary).
   static func writeVersion11() throws -> String {
     var text = try String(contentsOfFile: root + "/standards/cu-again-coc.yaml", encoding: .utf8)
-    text = text.replacingOccurrences(of: "schema: schema/custody-ledger-v1.yaml", with: "schema: \(root)/standards/schema/custody-ledger-v1.yaml")
+    text = text.replacingOccurrences(
+      of: "schema: schema/custody-ledger-v1.yaml",
+      with: "schema: \(root)/standards/schema/custody-ledger-v1.yaml")
     text = text.replacingOccurrences(of: "rules: [../rules]", with: "rules: [\(root)/rules]")
     text = text.replacingOccurrences(of: "version: \"1.0\"", with: "version: \"1.1\"")
     text = text.replacingOccurrences(
-      of: "stock_tolerance_pct: {type: decimal, default: 0.5,", with: "stock_tolerance_pct: {type: decimal, default: 0.25,")
+      of: "stock_tolerance_pct: {type: decimal, default: 0.5,",
+      with: "stock_tolerance_pct: {type: decimal, default: 0.25,")
     text = text.replacingOccurrences(
       of: "      - id: CUA-1.4\n",
       with: """
@@ -81,14 +85,18 @@ import Testing
 
   @Test func diffOfTwoVersionsWithLedgerImpact() throws {
     let newPath = try Self.writeVersion11()
-    defer { try? FileManager.default.removeItem(atPath: (newPath as NSString).deletingLastPathComponent) }
+    defer {
+      try? FileManager.default.removeItem(atPath: (newPath as NSString).deletingLastPathComponent)
+    }
     let old = try Self.compile("standards/cu-again-coc.yaml")
     let new = try Self.compile(newPath)
     var diff = StandardDiff(old: old, new: new)
-    #expect(diff.changes.map { "\($0.kind) \($0.subject) \($0.id)" } == [
-      "changed standard cu-again-coc", "changed parameter stock_tolerance_pct", "added clause CUA-1.5",
-      "changed rule stock-count-within-tolerance",
-    ])
+    #expect(
+      diff.changes.map { "\($0.kind) \($0.subject) \($0.id)" } == [
+        "changed standard cu-again-coc", "changed parameter stock_tolerance_pct",
+        "added clause CUA-1.5",
+        "changed rule stock-count-within-tolerance",
+      ])
     func run(_ path: String) throws -> CustodyReports.Report {
       let outcome = ValidationPipeline.run(
         .init(
@@ -100,9 +108,14 @@ import Testing
     }
     diff.addImpact(old: try run("standards/cu-again-coc.yaml"), new: try run(newPath))
     #expect(diff.disappeared.isEmpty)
-    #expect(diff.appeared.allSatisfy { $0.rule == "stock-count-within-tolerance" && $0.clauses == ["CUA-4.6"] })
-    let text = diff.renderText(oldLabel: "standards/cu-again-coc.yaml", newLabel: "cu-again-coc-1.1.yaml")
-      .replacingOccurrences(of: Self.root + "/", with: "")
+    #expect(
+      diff.appeared.allSatisfy {
+        $0.rule == "stock-count-within-tolerance" && $0.clauses == ["CUA-4.6"]
+      })
+    let text = diff.renderText(
+      oldLabel: "standards/cu-again-coc.yaml", newLabel: "cu-again-coc-1.1.yaml"
+    )
+    .replacingOccurrences(of: Self.root + "/", with: "")
     try Self.assertGolden(text, "diff-cu-again-1.0-1.1.txt")
   }
 }
@@ -114,13 +127,15 @@ import Testing
   func printedSchemaEqualsTheCommittedFile(name: String) throws {
     let printed = try #require(EditorSchemas.all.first { $0.name == name }?.json)
     let committed = try String(
-      contentsOfFile: PlantedFixtureTests.root + "/docs/schemas/\(name).schema.json", encoding: .utf8)
+      contentsOfFile: PlantedFixtureTests.root + "/docs/schemas/\(name).schema.json",
+      encoding: .utf8)
     #expect(printed == committed)
     let parsed = try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any]
     #expect(parsed?["$id"] as? String == "https://custody.dev/schemas/\(name).schema.json")
   }
 
   @Test func everyFormatHasASchema() {
-    #expect(EditorSchemas.all.map(\.name) == ["standard", "rule", "book", "ledger-schema", "profile"])
+    #expect(
+      EditorSchemas.all.map(\.name) == ["standard", "rule", "book", "ledger-schema", "profile"])
   }
 }

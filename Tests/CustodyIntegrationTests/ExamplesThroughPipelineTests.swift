@@ -26,7 +26,8 @@ import Testing
     try ExampleYAML.write(example, to: dir)
     let compiled = ValidationPipeline.compile(dir + "/standard.yaml", sources: SourceCache())
     let ruleText = (try? String(contentsOfFile: dir + "/rule.yaml", encoding: .utf8)) ?? ""
-    let standard = try #require(compiled.standard, "\(compiled.diagnostics.map(\.description))\n\(ruleText)")
+    let standard = try #require(
+      compiled.standard, "\(compiled.diagnostics.map(\.description))\n\(ruleText)")
     let ledger = try InMemoryLedger(schema: standard.schema, rows: example.rows)
     let piped = try Engine(standard: standard).evaluate(ledger: ledger)
 
@@ -39,7 +40,9 @@ import Testing
       f.location = nil
       return f
     }
-    #expect(alone.findings.filter { $0.ruleID == "example" }.map(strip) == piped.findings.filter { $0.ruleID == "example" }.map(strip))
+    #expect(
+      alone.findings.filter { $0.ruleID == "example" }.map(strip)
+        == piped.findings.filter { $0.ruleID == "example" }.map(strip))
   }
 }
 
@@ -68,7 +71,8 @@ enum ExampleYAML {
     }
     try rule.write(toFile: dir + "/rule.yaml", atomically: true, encoding: .utf8)
     if case .massBalance(let mb) = e.check {
-      try book(mb.book, schema: e.schema).write(toFile: dir + "/book.yaml", atomically: true, encoding: .utf8)
+      try book(mb.book, schema: e.schema).write(
+        toFile: dir + "/book.yaml", atomically: true, encoding: .utf8)
     }
     let files = ["rule.yaml"] + (e.check.kind == "mass_balance" ? ["book.yaml"] : [])
     let standard = """
@@ -92,7 +96,9 @@ enum ExampleYAML {
   }
 
   static func quote(_ s: String) -> String {
-    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    "\""
+      + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      + "\""
   }
 
   /// An expression as a YAML scalar: double-quoted, so commas and colons are safe.
@@ -142,7 +148,8 @@ enum ExampleYAML {
         case .integer: fields.append("type: integer")
         case .date: fields.append("type: date")
         case .boolean: fields.append("type: boolean")
-        case .enumeration(let values): fields += ["type: enum", "values: [\(values.map(quote).joined(separator: ", "))]"]
+        case .enumeration(let values):
+          fields += ["type: enum", "values: [\(values.map(quote).joined(separator: ", "))]"]
         case .list(let separator): fields += ["type: list", "separator: \(quote(separator))"]
         }
         if let minimum = c.minimum { fields.append("min: \(minimum)") }
@@ -159,7 +166,8 @@ enum ExampleYAML {
 
   static func periods(_ p: PeriodSource, _ s: LedgerSchema, indent: String) -> String {
     var out = "\(indent)table: \(p.table)\n\(indent)group: \(column(p.table, p.group, s))\n"
-    out += "\(indent)start: \(column(p.table, p.start, s))\n\(indent)end: \(column(p.table, p.end, s))\n"
+    out +=
+      "\(indent)start: \(column(p.table, p.start, s))\n\(indent)end: \(column(p.table, p.end, s))\n"
     if let id = p.id { out += "\(indent)id: \(column(p.table, id, s))\n" }
     return out
   }
@@ -173,21 +181,26 @@ enum ExampleYAML {
       out += "  assert: \(x(r.assertion))\n"
     case .unique(let u):
       if u.sources.count == 1, let only = u.sources.first {
-        out += "  table: \(only.table)\n  key:\n" + only.key.map { item($0, indent: "    ") }.joined()
+        out +=
+          "  table: \(only.table)\n  key:\n" + only.key.map { item($0, indent: "    ") }.joined()
         if let f = only.filter { out += "  where: \(x(f))\n" }
       } else {
         out += "  across:\n"
         for src in u.sources {
-          out += "    - table: \(src.table)\n      key:\n" + src.key.map { item($0, indent: "        ") }.joined()
+          out +=
+            "    - table: \(src.table)\n      key:\n"
+            + src.key.map { item($0, indent: "        ") }.joined()
           if let f = src.filter { out += "      where: \(x(f))\n" }
         }
       }
     case .reference(let r):
       out += "  table: \(r.table)\n"
       if let f = r.filter { out += "  where: \(x(f))\n" }
-      out += "  key:\n" + r.key.map { item($0, indent: "    ") }.joined() + "  target: \(r.target)\n"
+      out +=
+        "  key:\n" + r.key.map { item($0, indent: "    ") }.joined() + "  target: \(r.target)\n"
       if !r.targetKey.isEmpty {
-        out += "  target_key: [\(r.targetKey.map { column(r.target, $0, s) }.joined(separator: ", "))]\n"
+        out +=
+          "  target_key: [\(r.targetKey.map { column(r.target, $0, s) }.joined(separator: ", "))]\n"
       }
       if let at = r.at { out += "  at: \(x(at))\n" }
       if let cond = r.condition { out += "  assert: \(x(cond))\n" }
@@ -225,7 +238,9 @@ enum ExampleYAML {
     var out = "  - table: \(src.table)\n"
     if label { out += "    label: \(quote(src.label))\n" }
     if let f = src.filter { out += "    where: \(x(f))\n" }
-    if !src.excludeFailing.isEmpty { out += "    exclude_failing: [\(src.excludeFailing.joined(separator: ", "))]\n" }
+    if !src.excludeFailing.isEmpty {
+      out += "    exclude_failing: [\(src.excludeFailing.joined(separator: ", "))]\n"
+    }
     out += "    date: \(x(src.date))\n    account:\n"
     for a in src.account { out += item(a, indent: "      ") }
     out += "    amount: \(x(src.amount))\n"
@@ -233,7 +248,8 @@ enum ExampleYAML {
   }
 
   static func book(_ b: CompiledBook, schema: LedgerSchema) -> String {
-    var out = "book: \(b.id)\ntitle: \(quote(b.title))\naccount: [\(b.accountKey.joined(separator: ", "))]\n"
+    var out =
+      "book: \(b.id)\ntitle: \(quote(b.title))\naccount: [\(b.accountKey.joined(separator: ", "))]\n"
     out += "same_day: \(b.sameDay.rawValue)\n"
     if let l = b.lifetimeMonths { out += "lifetime_months: \(l)\n" }
     func list(_ key: String, _ sources: [CompiledBook.Source]) {
@@ -247,12 +263,18 @@ enum ExampleYAML {
       for t in b.transfers {
         out += "  - table: \(t.table)\n"
         if let f = t.filter { out += "    where: \(x(f))\n" }
-        out += "    date: \(x(t.date))\n    from:\n" + t.from.map { item($0, indent: "      ") }.joined()
-        out += "    to:\n" + t.to.map { item($0, indent: "      ") }.joined() + "    amount: \(x(t.amount))\n"
+        out +=
+          "    date: \(x(t.date))\n    from:\n" + t.from.map { item($0, indent: "      ") }.joined()
+        out +=
+          "    to:\n" + t.to.map { item($0, indent: "      ") }.joined()
+          + "    amount: \(x(t.amount))\n"
       }
     }
     if let o = b.opening {
-      out += "opening:\n" + source(o, label: false).replacingOccurrences(of: "  - table", with: "  table").replacingOccurrences(of: "\n    ", with: "\n  ")
+      out +=
+        "opening:\n"
+        + source(o, label: false).replacingOccurrences(of: "  - table", with: "  table")
+        .replacingOccurrences(of: "\n    ", with: "\n  ")
     }
     list("input_totals", b.inputTotals)
     list("output_totals", b.outputTotals)

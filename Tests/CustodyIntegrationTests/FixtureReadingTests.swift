@@ -16,10 +16,14 @@ import Testing
   static func canonicalSchema() throws -> LedgerSchema {
     var bag = DiagnosticBag()
     let path = root + "/standards/schema/custody-ledger-v1.yaml"
-    guard let top = YAMLLoader().load(path: path, into: &bag)?.mapping, let tables = top["tables"]?.sequence else {
+    guard let top = YAMLLoader().load(path: path, into: &bag)?.mapping,
+      let tables = top["tables"]?.sequence
+    else {
       throw SchemaError(message: "cannot load \(path): \(bag.diagnostics)")
     }
-    func strings(_ node: YAMLNode?) -> [String] { node?.sequence?.items.compactMap { $0.scalar?.value } ?? [] }
+    func strings(_ node: YAMLNode?) -> [String] {
+      node?.sequence?.items.compactMap { $0.scalar?.value } ?? []
+    }
     var result: [TableSchema] = []
     for node in tables.items {
       guard let t = node.mapping else { continue }
@@ -27,7 +31,8 @@ import Testing
       for c in t["columns"]?.sequence?.items.compactMap(\.mapping) ?? [] {
         let type: ColumnType =
           switch c["type"]?.scalar?.value ?? "string" {
-          case "decimal": .decimal(unit: c["unit"]?.scalar?.value, maxScale: Int(c["scale"]?.scalar?.value ?? ""))
+          case "decimal":
+            .decimal(unit: c["unit"]?.scalar?.value, maxScale: Int(c["scale"]?.scalar?.value ?? ""))
           case "integer": .integer
           case "date": .date
           case "boolean": .boolean
@@ -35,15 +40,19 @@ import Testing
           case "list": .list(separator: c["separator"]?.scalar?.value ?? ";")
           default: .string
           }
-        columns.append(ColumnSchema(
-          name: c["name"]?.scalar?.value ?? "", type: type, required: c["required"]?.scalar?.value == "true",
-          minimum: c["min"]?.scalar.flatMap { ExactDecimal($0.value) }))
+        columns.append(
+          ColumnSchema(
+            name: c["name"]?.scalar?.value ?? "", type: type,
+            required: c["required"]?.scalar?.value == "true",
+            minimum: c["min"]?.scalar.flatMap { ExactDecimal($0.value) }))
       }
       let valid = strings(t["valid"])
-      result.append(TableSchema(
-        name: t["name"]?.scalar?.value ?? "", file: t["file"]?.scalar?.value ?? "",
-        optional: t["optional"]?.scalar?.value == "true", key: strings(t["key"]),
-        entryID: t["entry_id"]?.scalar?.value, columns: columns, validFrom: valid.first, validTo: valid.last))
+      result.append(
+        TableSchema(
+          name: t["name"]?.scalar?.value ?? "", file: t["file"]?.scalar?.value ?? "",
+          optional: t["optional"]?.scalar?.value == "true", key: strings(t["key"]),
+          entryID: t["entry_id"]?.scalar?.value, columns: columns, validFrom: valid.first,
+          validTo: valid.last))
     }
     return LedgerSchema(id: "custody-ledger", version: "1", tables: result)
   }
@@ -51,15 +60,19 @@ import Testing
   struct SchemaError: Error { var message: String }
 
   static var folders: [String] {
-    ["sample"] + ((try? FileManager.default.contentsOfDirectory(atPath: root + "/fixtures/planted")) ?? []).sorted().map { "planted/" + $0 }
+    ["sample"]
+      + ((try? FileManager.default.contentsOfDirectory(atPath: root + "/fixtures/planted")) ?? [])
+      .sorted().map { "planted/" + $0 }
   }
 
   @Test func schemaHasTheCanonicalTables() throws {
     let schema = try Self.canonicalSchema()
-    #expect(schema.tables.map(\.name) == [
-      "sites", "suppliers", "partners", "periods", "conversion_factors", "cfp_factors", "receipts", "shipments",
-      "documents", "transfers", "stock_counts",
-    ])
+    #expect(
+      schema.tables.map(\.name) == [
+        "sites", "suppliers", "partners", "periods", "conversion_factors", "cfp_factors",
+        "receipts", "shipments",
+        "documents", "transfers", "stock_counts",
+      ])
     #expect(schema.table("transfers")?.optional == true)
     #expect(schema.table("suppliers")?.validFrom == "valid_from")
     #expect(schema.table("receipts")?.column("cu_t")?.type == .decimal(unit: "t", maxScale: 6))

@@ -31,20 +31,27 @@ struct IndependentCheck {
     let inScope = { (site: String?) in sites[site ?? ""]?["in_scope"] == "true" }
     let partners = ledger.table("partners")
     func partnerOf(_ party: String) -> Row? {
-      partners.first { $0["partner"] == party || ($0["affiliates"] ?? "").split(separator: ";").contains { $0 == party } }
+      partners.first {
+        $0["partner"] == party
+          || ($0["affiliates"] ?? "").split(separator: ";").contains { $0 == party }
+      }
     }
     let receipts = ledger.table("receipts")
     let shipments = ledger.table("shipments")
     let transfers = ledger.table("transfers")
     let factors = ledger.table("conversion_factors")
     func factor(_ site: String?, _ date: CivilDate) -> Int64? {
-      factors.first { $0["site"] == site && Self.covers($0, date) }.flatMap { scaled($0["factor"], 3) }
+      factors.first { $0["site"] == site && Self.covers($0, date) }.flatMap {
+        scaled($0["factor"], 3)
+      }
     }
 
     // CUA-1.1 scope, CUA-1.3 unique entry ids, CUA-8.1 transfers.
     for r in receipts where !inScope(r["site"]) { add("CUA-1.1", id(r, "receipts")) }
     for s in shipments where !inScope(s["site"]) { add("CUA-1.1", id(s, "shipments")) }
-    for t in transfers where !inScope(t["from_site"]) || !inScope(t["to_site"]) { add("CUA-1.1", id(t, "transfers", "transfer_id")) }
+    for t in transfers where !inScope(t["from_site"]) || !inScope(t["to_site"]) {
+      add("CUA-1.1", id(t, "transfers", "transfer_id"))
+    }
     for table in ["receipts", "shipments"] {
       var seen: [String: Int] = [:]
       for r in ledger.table(table) { seen[r["entry_id"] ?? "", default: 0] += 1 }
@@ -66,15 +73,21 @@ struct IndependentCheck {
       let rid = id(r, "receipts")
       guard let date = day(r["date"]) else { continue }
       if documentCount[r["document_id"] ?? "", default: 0] > 1 { add("CUA-3.3", rid) }
-      if let gross = scaled(r["gross_t"], 3), let pct = scaled(r["cu_pct"], 2), let cu = scaled(r["cu_t"], 6) {
+      if let gross = scaled(r["gross_t"], 3), let pct = scaled(r["cu_pct"], 2),
+        let cu = scaled(r["cu_t"], 6)
+      {
         // gross x pct / 100 in units of 10^-7 t against cu in 10^-6 t; tolerance 0.001 t.
         if abs(gross * pct - cu * 10) > 10_000 { add("CUA-3.4", rid) }
       }
       let pool = r["pool"] ?? ""
       guard pool == "PCL" || pool == "MR" else { continue }
       var ok = inScope(r["site"])
-      if r["origin"] != "post_consumer" && r["origin"] != "pre_consumer" { add("CUA-3.1", rid); ok = false }
-      let supplier = ledger.table("suppliers").first { $0["supplier"] == r["supplier"] && Self.covers($0, date) }
+      if r["origin"] != "post_consumer" && r["origin"] != "pre_consumer" {
+        add("CUA-3.1", rid); ok = false
+      }
+      let supplier = ledger.table("suppliers").first {
+        $0["supplier"] == r["supplier"] && Self.covers($0, date)
+      }
       if supplier?["due_diligence"] != "passed" { add("CUA-3.2", rid); ok = false }
       var partner = ""
       if pool == "PCL" {
@@ -86,7 +99,9 @@ struct IndependentCheck {
           ok = false
         }
       }
-      guard let f = factor(r["site"], date), f > 0, f <= 1_000 else { add("CUA-4.2", rid); continue }
+      guard let f = factor(r["site"], date), f > 0, f <= 1_000 else {
+        add("CUA-4.2", rid); continue
+      }
       if ok, let cu = scaled(r["cu_t"], 6) {
         credits.append((date, "\(r["site"] ?? "")|\(pool)|\(partner)", cu * f, rid))
       }
@@ -100,7 +115,9 @@ struct IndependentCheck {
     }
     for (site, list) in periodsBySite {
       let sorted = list.sorted { $0.start < $1.start }
-      for (a, b) in zip(sorted, sorted.dropFirst()) where a.end.addingDays(1) != b.start { add("CUA-4.1", a.id) }
+      for (a, b) in zip(sorted, sorted.dropFirst()) where a.end.addingDays(1) != b.start {
+        add("CUA-4.1", a.id)
+      }
       for p in sorted where p.start.addingMonths(12) <= p.end { add("CUA-4.1", p.id) }
       periodsBySite[site] = sorted
     }
@@ -110,7 +127,8 @@ struct IndependentCheck {
     }
     for r in receipts where !inPeriod(r["site"], r["date"]) { add("CUA-4.1", id(r, "receipts")) }
     for s in shipments where !inPeriod(s["site"], s["date"]) { add("CUA-4.1", id(s, "shipments")) }
-    for t in transfers where !inPeriod(t["from_site"], t["date"]) || !inPeriod(t["to_site"], t["date"]) {
+    for t in transfers
+    where !inPeriod(t["from_site"], t["date"]) || !inPeriod(t["to_site"], t["date"]) {
       add("CUA-4.1", id(t, "transfers", "transfer_id"))
     }
 
@@ -124,7 +142,9 @@ struct IndependentCheck {
     }
 
     // CUA-5.1, 7.x, 9.1 on shipments; debits feed the books.
-    let documents = Dictionary(ledger.table("documents").map { ($0["document_id"] ?? "", $0) }) { a, _ in a }
+    let documents = Dictionary(ledger.table("documents").map { ($0["document_id"] ?? "", $0) }) {
+      a, _ in a
+    }
     let cfp = ledger.table("cfp_factors")
     var debits: [(date: CivilDate, account: String, nano: Int64, row: String)] = []
     for s in shipments {
@@ -137,10 +157,14 @@ struct IndependentCheck {
       if expected == nil || expected != s["cfp_kg_per_t"] { add("CUA-9.1", sid) }
       guard !claim.isEmpty else { continue }
       if let doc = documents[s["document_id"] ?? ""],
-        ["issue_date", "recipient", "cu_t", "claim", "certificate"].allSatisfy({ !(doc[$0] ?? "").isEmpty }),
+        ["issue_date", "recipient", "cu_t", "claim", "certificate"].allSatisfy({
+          !(doc[$0] ?? "").isEmpty
+        }),
         doc["model"] == "mass_balance"
       {
-        if doc["recipient"] != s["customer"] || scaled(doc["cu_t"], 6) != cu || doc["claim"] != claim {
+        if doc["recipient"] != s["customer"] || scaled(doc["cu_t"], 6) != cu
+          || doc["claim"] != claim
+        {
           add("CUA-7.2", sid)
         }
       } else {
@@ -150,7 +174,8 @@ struct IndependentCheck {
       if claim == "PCL100/mb" {
         let partner = partnerOf(s["customer"] ?? "")
         if partner == nil { add("CUA-5.1", sid) }
-        debits.append((date, "\(s["site"] ?? "")|PCL|\(partner?["partner"] ?? "")", cu * 1_000, sid))
+        debits.append(
+          (date, "\(s["site"] ?? "")|PCL|\(partner?["partner"] ?? "")", cu * 1_000, sid))
       }
     }
     runBooks(credits: credits, debits: debits, transfers: transfers, periods: periodsBySite)
@@ -166,7 +191,9 @@ struct IndependentCheck {
     // Event order: by date; credits (0), transfers (1), debits (2); then file order.
     var events: [(date: CivilDate, order: Int, seq: Int, kind: Int, index: Int)] = []
     for (i, c) in credits.enumerated() { events.append((c.date, 0, i, 0, i)) }
-    for (i, t) in transfers.enumerated() { if let d = day(t["date"]) { events.append((d, 1, i, 1, i)) } }
+    for (i, t) in transfers.enumerated() {
+      if let d = day(t["date"]) { events.append((d, 1, i, 1, i)) }
+    }
     for (i, d) in debits.enumerated() { events.append((d.date, 2, i, 2, i)) }
     events.sort { ($0.date, $0.order, $0.seq) < ($1.date, $1.order, $1.seq) }
     var balance: [String: Int64] = [:]
@@ -185,7 +212,9 @@ struct IndependentCheck {
         nextEnd += 1
       }
     }
-    func take(_ account: String, _ amount: Int64, on date: CivilDate) -> (taken: [(Int64, CivilDate)], short: Int64) {
+    func take(_ account: String, _ amount: Int64, on date: CivilDate) -> (
+      taken: [(Int64, CivilDate)], short: Int64
+    ) {
       var need = amount
       var taken: [(Int64, CivilDate)] = []
       var queue = lots[account] ?? []

@@ -11,7 +11,9 @@ import Testing
 @Suite(.serialized) struct PlantedFixtureTests {
   static let root: String = {
     var url = URL(fileURLWithPath: #filePath)
-    while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+    while url.path != "/"
+      && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+    {
       url.deleteLastPathComponent()
     }
     return url.path
@@ -47,9 +49,13 @@ import Testing
         deterministic: true, toolVersion: "test"))
   }
 
-  @Test(arguments: ["standards/cu-again-coc.yaml", "standards/asi-coc-mb.yaml", "standards/coppermark-coc-mb.yaml"])
+  @Test(arguments: [
+    "standards/cu-again-coc.yaml", "standards/asi-coc-mb.yaml", "standards/coppermark-coc-mb.yaml",
+  ])
   func sampleLedgerIsConformant(standard: String) throws {
-    guard case .evaluated(let report, _, _) = Self.validate(standard, Self.root + "/fixtures/sample") else {
+    guard
+      case .evaluated(let report, _, _) = Self.validate(standard, Self.root + "/fixtures/sample")
+    else {
       Issue.record("\(standard) did not evaluate the sample ledger")
       return
     }
@@ -62,7 +68,8 @@ import Testing
   func plantedFixtureBreaksExactlyItsClause(folder: String) throws {
     let path = Self.root + "/fixtures/planted/" + folder
     let expected = try Self.expected(path)
-    guard case .evaluated(let report, _, _) = Self.validate("standards/cu-again-coc.yaml", path) else {
+    guard case .evaluated(let report, _, _) = Self.validate("standards/cu-again-coc.yaml", path)
+    else {
       Issue.record("cu-again-coc did not evaluate \(folder)")
       return
     }
@@ -77,8 +84,11 @@ import Testing
   }
 
   @Test func twoRunsAreByteIdentical() throws {
-    guard case .evaluated(let a, _, _) = Self.validate("standards/cu-again-coc.yaml", Self.root + "/fixtures/planted/cua-4.3"),
-      case .evaluated(let b, _, _) = Self.validate("standards/cu-again-coc.yaml", Self.root + "/fixtures/planted/cua-4.3")
+    guard
+      case .evaluated(let a, _, _) = Self.validate(
+        "standards/cu-again-coc.yaml", Self.root + "/fixtures/planted/cua-4.3"),
+      case .evaluated(let b, _, _) = Self.validate(
+        "standards/cu-again-coc.yaml", Self.root + "/fixtures/planted/cua-4.3")
     else {
       Issue.record("did not evaluate")
       return

@@ -25,8 +25,10 @@ import Testing
   @Test func sameSeedGivesIdenticalFiles() throws {
     let a = Self.temporaryDirectory("a")
     let b = Self.temporaryDirectory("b")
-    let summaryA = try SampleGenerator.generate(SampleOptions(outDir: a, receipts: 400, shipments: 300, seed: 7))
-    let summaryB = try SampleGenerator.generate(SampleOptions(outDir: b, receipts: 400, shipments: 300, seed: 7))
+    let summaryA = try SampleGenerator.generate(
+      SampleOptions(outDir: a, receipts: 400, shipments: 300, seed: 7))
+    let summaryB = try SampleGenerator.generate(
+      SampleOptions(outDir: b, receipts: 400, shipments: 300, seed: 7))
     #expect(summaryA == summaryB)
     #expect(Self.files(a) == Self.files(b))
     #expect(Self.files(a).count == 11)
@@ -34,7 +36,8 @@ import Testing
 
   @Test func rowCountsFollowOptions() throws {
     let dir = Self.temporaryDirectory("counts")
-    let summary = try SampleGenerator.generate(SampleOptions(outDir: dir, receipts: 500, shipments: 400, seed: 1))
+    let summary = try SampleGenerator.generate(
+      SampleOptions(outDir: dir, receipts: 500, shipments: 400, seed: 1))
     #expect(summary.rows["receipts"] == 500)
     #expect(summary.rows["shipments"] == 400)
     #expect(summary.rows["sites"] == 4)
@@ -49,7 +52,8 @@ import Testing
 
   @Test func tooFewRowsIsAnError() {
     #expect(throws: SampleError.tooFewRows(table: "receipts", minimum: 100, given: 5)) {
-      try SampleGenerator.generate(SampleOptions(outDir: Self.temporaryDirectory("few"), receipts: 5))
+      try SampleGenerator.generate(
+        SampleOptions(outDir: Self.temporaryDirectory("few"), receipts: 5))
     }
   }
 
@@ -68,7 +72,8 @@ import Testing
   @Test(arguments: [UInt64(20_240_131), 3, 99])
   func conformantLedgerPassesIndependentCheck(seed: UInt64) throws {
     let dir = Self.temporaryDirectory("check-\(seed)")
-    _ = try SampleGenerator.generate(SampleOptions(outDir: dir, receipts: 3_000, shipments: 2_500, seed: seed))
+    _ = try SampleGenerator.generate(
+      SampleOptions(outDir: dir, receipts: 3_000, shipments: 2_500, seed: seed))
     var check = IndependentCheck(ledger: try SampleLedger(dir: dir))
     let problems = check.problems()
     #expect(problems == [])
@@ -100,17 +105,25 @@ import Testing
       let target = Self.root + "/fixtures/" + folder
       if regenerate {
         try? FileManager.default.removeItem(atPath: target)
-        _ = try SampleGenerator.generate(SampleOptions(
-          outDir: target, receipts: options.receipts, shipments: options.shipments, seed: options.seed,
-          plant: options.plant))
+        _ = try SampleGenerator.generate(
+          SampleOptions(
+            outDir: target, receipts: options.receipts, shipments: options.shipments,
+            seed: options.seed,
+            plant: options.plant))
         continue
       }
-      let fresh = Self.temporaryDirectory("fixture-" + folder.replacingOccurrences(of: "/", with: "-"))
-      _ = try SampleGenerator.generate(SampleOptions(
-        outDir: fresh, receipts: options.receipts, shipments: options.shipments, seed: options.seed,
-        plant: options.plant))
-      let committed = Self.files(target).filter { $0.key.hasSuffix(".csv") || $0.key == "expected.yaml" }
-      #expect(committed == Self.files(fresh), "fixtures/\(folder) is stale: run scripts/make-fixtures.sh")
+      let fresh = Self.temporaryDirectory(
+        "fixture-" + folder.replacingOccurrences(of: "/", with: "-"))
+      _ = try SampleGenerator.generate(
+        SampleOptions(
+          outDir: fresh, receipts: options.receipts, shipments: options.shipments,
+          seed: options.seed,
+          plant: options.plant))
+      let committed = Self.files(target).filter {
+        $0.key.hasSuffix(".csv") || $0.key == "expected.yaml"
+      }
+      #expect(
+        committed == Self.files(fresh), "fixtures/\(folder) is stale: run scripts/make-fixtures.sh")
     }
   }
 }
@@ -119,12 +132,15 @@ import Testing
 enum FixtureSet {
   static let seed: UInt64 = 20_240_131
   static var all: [(String, SampleOptions)] {
-    var result = [("sample", SampleOptions(outDir: "", receipts: 3_000, shipments: 2_500, seed: seed))]
+    var result = [
+      ("sample", SampleOptions(outDir: "", receipts: 3_000, shipments: 2_500, seed: seed))
+    ]
     for kind in PlantKind.allCases {
-      result.append((
-        kind.fixtureFolder,
-        SampleOptions(outDir: "", receipts: 600, shipments: 500, seed: seed, plant: kind)
-      ))
+      result.append(
+        (
+          kind.fixtureFolder,
+          SampleOptions(outDir: "", receipts: 600, shipments: 500, seed: seed, plant: kind)
+        ))
     }
     return result
   }

@@ -8,16 +8,21 @@ struct SampleLedger {
   private var tables: [String: [Row]] = [:]
 
   init(dir: String) throws {
-    for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name.hasSuffix(".csv") {
+    for name in try FileManager.default.contentsOfDirectory(atPath: dir)
+    where name.hasSuffix(".csv") {
       let text = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
       var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       if lines.last == "" { lines.removeLast() }
-      guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      guard
+        let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(
+          String.init)
       else { continue }
       var rows: [Row] = []
       for (index, line) in lines.dropFirst().enumerated() {
         var row: Row = ["#line": String(index + 2)]
-        for (column, cell) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false)) {
+        for (column, cell) in zip(
+          header, line.split(separator: ",", omittingEmptySubsequences: false))
+        {
           row[column] = String(cell)
         }
         rows.append(row)

@@ -15,9 +15,11 @@ import Testing
   @Test func shippedStandardsAndRulesPassWithFullCoverage() {
     let run = Self.run(["standards"])
     #expect(run.diagnostics.map(\.description) == [])
-    #expect(run.cases.filter { !$0.passed }.map { "\($0.owner): \($0.name): \($0.differences)" } == [])
+    #expect(
+      run.cases.filter { !$0.passed }.map { "\($0.owner): \($0.name): \($0.differences)" } == [])
     #expect(run.cases.count >= 120)
-    let gaps = run.coverage.filter { !$0.documentary && !($0.failingCase && $0.passingCase) }.map(\.id)
+    let gaps = run.coverage.filter { !$0.documentary && !($0.failingCase && $0.passingCase) }.map(
+      \.id)
     #expect(gaps == [])
   }
 

@@ -17,7 +17,8 @@ import Testing
     for folder in ["standards", "rules"] {
       try fm.copyItem(atPath: PlantedFixtureTests.root + "/" + folder, toPath: dir + "/" + folder)
     }
-    try fm.copyItem(atPath: PlantedFixtureTests.root + "/fixtures/planted/cua-3.4", toPath: dir + "/ledger")
+    try fm.copyItem(
+      atPath: PlantedFixtureTests.root + "/fixtures/planted/cua-3.4", toPath: dir + "/ledger")
     try Signer.keygen(output: dir + "/key")
   }
 
@@ -45,7 +46,8 @@ import Testing
   func tamper(_ path: String, _ old: String, _ new: String) throws {
     let text = try String(contentsOfFile: path, encoding: .utf8)
     let range = try #require(text.range(of: old))
-    try text.replacingCharacters(in: range, with: new).write(toFile: path, atomically: true, encoding: .utf8)
+    try text.replacingCharacters(in: range, with: new).write(
+      toFile: path, atomically: true, encoding: .utf8)
   }
 
   @Test func untouchedSetVerifies() throws {
@@ -64,7 +66,9 @@ import Testing
     let report = try makeSignedReport()
     try tamper(dir + "/ledger/receipts.csv", "R-000002,", "R-000009,")
     let problems = try verify(report)
-    #expect(problems.first?.hasPrefix("ledger file \(dir)/ledger/receipts.csv was changed: sha256 ") == true)
+    #expect(
+      problems.first?.hasPrefix("ledger file \(dir)/ledger/receipts.csv was changed: sha256 ")
+        == true)
   }
 
   @Test func changedRuleByte() throws {
@@ -84,6 +88,8 @@ import Testing
     let problems = try verify(report)
     #expect(problems.first?.hasPrefix("standard file \(standard) was changed: sha256 ") == true)
     // The looser tolerance clears the planted finding: the verdict no longer matches either.
-    #expect(problems.contains("the verdict differs: the report says non_conformant, the inputs give conformant"))
+    #expect(
+      problems.contains(
+        "the verdict differs: the report says non_conformant, the inputs give conformant"))
   }
 }

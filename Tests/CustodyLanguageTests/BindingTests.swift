@@ -81,7 +81,8 @@ private func clause(_ id: String, _ rules: String) -> String {
     #expect(rules.map(\.id) == ["r", "r#2"])
     #expect(rules.map(\.clauseIDs) == [["C-1", "C-2"], ["C-3"]])
     #expect(rules.map { $0.parameters.map(\.value) } == [[.decimal(5)], [.decimal(7)]])
-    #expect(rules.map { $0.parameters.map(\.origin) } == [[.defaultValue], [.standardParameter("lim")]])
+    #expect(
+      rules.map { $0.parameters.map(\.origin) } == [[.defaultValue], [.standardParameter("lim")]])
     #expect(rules[0].digest != rules[1].digest)
   }
 
@@ -89,14 +90,16 @@ private func clause(_ id: String, _ rules: String) -> String {
     let dir = try writeTree([
       "schema.yaml": schema, "r.yaml": rule, "standard.yaml": standard(clause("C-1", "[r]")),
     ])
-    let message = try #require(Compiler().compileStandard(path: dir + "/standard.yaml").standard?.rules.first?.message)
+    let message = try #require(
+      Compiler().compileStandard(path: dir + "/standard.yaml").standard?.rules.first?.message)
     let shape = message.parts.map { part -> String in
       switch part {
       case .text(let t): "text:" + t
       case .expression(let e): "expr:" + e.text
       }
     }
-    #expect(shape == ["expr:entry_id", "text:: ", "expr:cu_t", "text: > ", "expr:$limit", "text: {t}"])
+    #expect(
+      shape == ["expr:entry_id", "text:: ", "expr:cu_t", "text: > ", "expr:$limit", "text: {t}"])
   }
 
   @Test func diagnosticsAreCappedWithACount() throws {

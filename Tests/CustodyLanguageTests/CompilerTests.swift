@@ -17,13 +17,19 @@ func corpusPath(_ relative: String, file: String = #filePath) -> String {
     let standard = try #require(result.standard)
     #expect(standard.id == "mini")
     #expect(result.stages == CompilerStage.allCases)
-    #expect(standard.rules.map(\.id) == [
-      "monthly-volume", "period-length", "period-length#2", "receipt-ids-unique",
-      "copper-content-consistent", "receipt-origin-eligible", "supplier-due-diligence", "no-overdraft",
-    ])
+    #expect(
+      standard.rules.map(\.id) == [
+        "monthly-volume", "period-length", "period-length#2", "receipt-ids-unique",
+        "copper-content-consistent", "receipt-origin-eligible", "supplier-due-diligence",
+        "no-overdraft",
+      ])
     #expect(standard.graph.requires["copper-content-consistent"] == ["receipt-ids-unique"])
     #expect(standard.clause("C-1.2")?.evidence == .documentary)
-    #expect(standard.clause("C-2.2")?.evidence == .ledger(ruleInstances: ["period-length", "period-length#2", "no-overdraft", "monthly-volume"]))
+    #expect(
+      standard.clause("C-2.2")?.evidence
+        == .ledger(ruleInstances: [
+          "period-length", "period-length#2", "no-overdraft", "monthly-volume",
+        ]))
     let copper = try #require(standard.rule("copper-content-consistent"))
     #expect(copper.parameters.map(\.origin) == [.standardParameter("tol")])
     #expect(copper.digest.count == 64)
@@ -34,7 +40,10 @@ func corpusPath(_ relative: String, file: String = #filePath) -> String {
       return
     }
     #expect(mb.book.lifetimeMonths == 24)
-    #expect(mb.book.credits.first?.excludeFailing == ["receipt-origin-eligible", "supplier-due-diligence"])
+    #expect(
+      mb.book.credits.first?.excludeFailing == [
+        "receipt-origin-eligible", "supplier-due-diligence",
+      ])
     guard case .periodCoverage(let pc) = try #require(standard.rule("period-length#2")).check else {
       Issue.record("not period coverage")
       return
@@ -75,6 +84,7 @@ func repositoryPath(_ relative: String, file: String = #filePath) -> String {
     let result = Compiler().lint(paths: [repositoryPath("standards"), repositoryPath("rules")])
     // Issue 2 acceptance 3: every shipped standard and rule lints clean, warnings included.
     #expect(result.diagnostics.map(\.description) == [])
-    #expect(result.standards.map(\.id).sorted() == ["asi-coc-mb", "coppermark-coc-mb", "cu-again-coc"])
+    #expect(
+      result.standards.map(\.id).sorted() == ["asi-coc-mb", "coppermark-coc-mb", "cu-again-coc"])
   }
 }

@@ -27,14 +27,19 @@ import Testing
   /// Rows of the function table: `| `name` | `signature` | ... |`.
   static func functionRows() throws -> [(name: String, signature: String)] {
     let text = try String(contentsOfFile: repositoryPath("docs/rule-language.md"), encoding: .utf8)
-    guard let start = text.range(of: "<!-- functions -->"), let end = text.range(of: "<!-- /functions -->") else {
+    guard let start = text.range(of: "<!-- functions -->"),
+      let end = text.range(of: "<!-- /functions -->")
+    else {
       Issue.record("no function table markers")
       return []
     }
     return text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line in
       let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
       guard cells.count >= 2, cells[0].hasPrefix("`") else { return nil }
-      return (cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")), cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`")))
+      return (
+        cells[0].trimmingCharacters(in: CharacterSet(charactersIn: "`")),
+        cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`"))
+      )
     }
   }
 

@@ -1,8 +1,9 @@
 import CustodyDiagnostics
-@testable import CustodyLanguage
 import CustodyValues
 import CustodyYAML
 import Testing
+
+@testable import CustodyLanguage
 
 /// Compiles `text` against `receipts` (or `table`) and returns the node and `code@col` strings.
 private func compile(
@@ -131,7 +132,8 @@ private let params: [String: (ValueType, Value)] = [
     #expect(value.text == "supplier" && at?.text == "date")
     #expect(base.type == .row("partners"))
     let (_, bad) = ExpressionCompiler.compile(
-      text: "partners[afiliates = supplier] != null", table: TestSchema.receipts, schema: TestSchema.schema)
+      text: "partners[afiliates = supplier] != null", table: TestSchema.receipts,
+      schema: TestSchema.schema)
     #expect(bad.first?.suggestions == ["affiliates"])
     #expect(bad.first?.message == "table 'partners' has no column 'afiliates'")
     let (_, eq) = ExpressionCompiler.compile(
@@ -155,7 +157,8 @@ private let params: [String: (ValueType, Value)] = [
       (String(repeating: "not ", count: 10_000) + "true", 257),
       (String(repeating: "abs(", count: 10_000) + "1" + String(repeating: ")", count: 10_000), 260),
     ] {
-      let scalar = YAMLScalar(value: text, style: .plain, span: SourceSpan(start, length: 1), raw: text)
+      let scalar = YAMLScalar(
+        value: text, style: .plain, span: SourceSpan(start, length: 1), raw: text)
       var env = ExpressionEnvironment(schema: TestSchema.schema, table: TestSchema.receipts)
       env.maxLength = 100_000
       var bag = DiagnosticBag()
@@ -183,20 +186,23 @@ private let params: [String: (ValueType, Value)] = [
     }
     let env = ExpressionEnvironment(schema: TestSchema.schema, table: TestSchema.receipts)
     _ = ExpressionCompiler.compileCondition(scalar, in: env, bag: &bag)
-    #expect(bag.sorted.map(\.description) == [
-      "r.yaml:2:18: error: cannot order 'cu_t' (decimal (t)) with '\"abc\"' (text) [CUS3003]"
-    ])
+    #expect(
+      bag.sorted.map(\.description) == [
+        "r.yaml:2:18: error: cannot order 'cu_t' (decimal (t)) with '\"abc\"' (text) [CUS3003]"
+      ])
   }
 
   @Test func conditionMustBeBoolean() {
     var bag = DiagnosticBag()
     let start = SourceLocation(file: "f", line: 3, column: 11)
-    let scalar = YAMLScalar(value: "cu_t * 2", style: .plain, span: SourceSpan(start, length: 8), raw: "cu_t * 2")
+    let scalar = YAMLScalar(
+      value: "cu_t * 2", style: .plain, span: SourceSpan(start, length: 8), raw: "cu_t * 2")
     let env = ExpressionEnvironment(schema: TestSchema.schema, table: TestSchema.receipts)
     #expect(ExpressionCompiler.compileCondition(scalar, in: env, bag: &bag) == nil)
-    #expect(bag.sorted.map(\.description) == [
-      "f:3:11: error: a condition must be true or false, but 'cu_t * 2' is decimal (t) [CUS3015]"
-    ])
+    #expect(
+      bag.sorted.map(\.description) == [
+        "f:3:11: error: a condition must be true or false, but 'cu_t * 2' is decimal (t) [CUS3015]"
+      ])
   }
 }
 

@@ -26,7 +26,8 @@ enum TestSchema {
     name: "suppliers", file: "suppliers.csv", key: ["supplier_id"],
     columns: [
       ColumnSchema(name: "supplier_id", type: .string, required: true),
-      ColumnSchema(name: "due_diligence", type: .enumeration(["passed", "failed", "pending"]), required: true),
+      ColumnSchema(
+        name: "due_diligence", type: .enumeration(["passed", "failed", "pending"]), required: true),
       ColumnSchema(name: "valid_from", type: .date, required: true),
       ColumnSchema(name: "valid_to", type: .date, required: false),
     ], validFrom: "valid_from", validTo: "valid_to")

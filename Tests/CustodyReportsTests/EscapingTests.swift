@@ -19,7 +19,10 @@ import Testing
 
   @Test func csv() {
     let csv = CSVReporter().render(Self.hostile())
-    #expect(csv.contains(",\"a<b>&\"\"c\"\"\n'd'\u{01}|*x*\",1,sales.csv,124,S-000123,quantity_t,\"'=1+2,\"\"q\"\"\r\nnext\"\r\n"))
+    #expect(
+      csv.contains(
+        ",\"a<b>&\"\"c\"\"\n'd'\u{01}|*x*\",1,sales.csv,124,S-000123,quantity_t,\"'=1+2,\"\"q\"\"\r\nnext\"\r\n"
+      ))
   }
 
   @Test func markdown() {

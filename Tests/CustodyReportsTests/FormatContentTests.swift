@@ -12,10 +12,16 @@ import Testing
     let rows = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
     // header + 1 overdraft row + 20 shown cu-content rows + 1 waived wording row
     #expect(rows.count == 23)
-    #expect(rows[0] == "nonconformity,clause,rule,severity,waived,summary,evidence_total,file,line,entry_id,column,value")
+    #expect(
+      rows[0]
+        == "nonconformity,clause,rule,severity,waived,summary,evidence_total,file,line,entry_id,column,value"
+    )
     #expect(rows[1].hasSuffix(",1,sales.csv,124,S-000123,quantity_t,40.000"))
     // A value starting with "=" is defused; its quotes are doubled and the field is quoted.
-    #expect(rows[22].hasSuffix(",sales.csv,77,S-000076,claim_text,\"'=\"\"PCL100\"\", \"\"100% recycled\"\" <b>bold</b> | *claim*\""))
+    #expect(
+      rows[22].hasSuffix(
+        ",sales.csv,77,S-000076,claim_text,\"'=\"\"PCL100\"\", \"\"100% recycled\"\" <b>bold</b> | *claim*\""
+      ))
   }
 
   @Test func junitHasASuitePerSectionAndAFailurePerNonConformantClause() {
@@ -59,15 +65,24 @@ import Testing
 
   @Test func markdownEscapesTableBreakingCharacters() {
     let md = MarkdownReporter().render(report)
-    #expect(md.contains("| sales.csv | 77 | S-000076 | claim\\_text | =\"PCL100\", \"100% recycled\" &lt;b&gt;bold&lt;/b&gt; \\| \\*claim\\* |"))
-    #expect(md.contains("| 2024-02-28 | debit | -40.000 | **-7.250** (first failure) | sales.csv:124 S-000123 |"))
+    #expect(
+      md.contains(
+        "| sales.csv | 77 | S-000076 | claim\\_text | =\"PCL100\", \"100% recycled\" &lt;b&gt;bold&lt;/b&gt; \\| \\*claim\\* |"
+      ))
+    #expect(
+      md.contains(
+        "| 2024-02-28 | debit | -40.000 | **-7.250** (first failure) | sales.csv:124 S-000123 |"))
     #expect(md.contains("5 more rows not shown"))
   }
 
   @Test func htmlIsSelfContainedAndEscaped() {
     let html = HTMLReporter().render(report)
     #expect(!html.contains("<script"))
-    #expect(!html.contains("http://") || !html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
+    #expect(
+      !html.contains("http://")
+        || !html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains(
+          "http://")
+    )
     #expect(!html.contains("https://"))
     #expect(html.contains("<h1>CU-AGAIN Chain of Custody &lt;Mass Balance&gt; &amp; Credits"))
     #expect(html.contains("@media print"))

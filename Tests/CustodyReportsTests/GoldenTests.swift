@@ -6,7 +6,8 @@ import Testing
 /// Golden/planted.<ext>. Re-record with `CUSTODY_RECORD=1 swift test --filter CustodyReportsTests`
 /// and review the diff.
 @Suite struct GoldenTests {
-  static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+  static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Golden")
 
   static func goldenName(_ format: ReportFormat) -> String {
     format == .junit ? "planted.junit.xml" : "planted.\(format.fileExtension)"
@@ -29,7 +30,9 @@ import Testing
       let a = renderedText.components(separatedBy: "\n")
       let b = goldenText.components(separatedBy: "\n")
       let line = zip(a, b).enumerated().first { $1.0 != $1.1 }?.offset ?? min(a.count, b.count)
-      Issue.record("\(Self.goldenName(format)) differs at line \(line + 1): got \(a.count > line ? a[line] : "<end>") expected \(b.count > line ? b[line] : "<end>")")
+      Issue.record(
+        "\(Self.goldenName(format)) differs at line \(line + 1): got \(a.count > line ? a[line] : "<end>") expected \(b.count > line ? b[line] : "<end>")"
+      )
     }
   }
 

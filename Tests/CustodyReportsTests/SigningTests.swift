@@ -16,7 +16,9 @@ import Testing
   }
 
   /// Replaces the first occurrence of `old` after `anchor` with `new` (same length: one byte).
-  static func tamper(_ data: Data, after anchor: String, replace old: String, with new: String) throws -> Data {
+  static func tamper(_ data: Data, after anchor: String, replace old: String, with new: String)
+    throws -> Data
+  {
     let text = String(decoding: data, as: UTF8.self)
     let start = try #require(text.range(of: anchor))
     let hit = try #require(text.range(of: old, range: start.upperBound..<text.endIndex))
@@ -32,25 +34,32 @@ import Testing
     #expect(result.problems == [])
     #expect(result.isValid)
     #expect(result.report?.signature?.keyId == KeyFile.keyId(key.publicKey))
-    #expect(result.report?.integrity?.sections.keys.sorted() == ReportSection.allCases.map(\.rawValue).sorted())
+    #expect(
+      result.report?.integrity?.sections.keys.sorted()
+        == ReportSection.allCases.map(\.rawValue).sorted())
   }
 
   @Test func oneByteInAFindingNamesTheFindingsSection() throws {
     // "S-000123" appears in several sections; change it only inside `findings`.
-    let data = try Self.tamper(try signedBytes(), after: "\"findings\" : [\n", replace: "S-000123", with: "S-000124")
+    let data = try Self.tamper(
+      try signedBytes(), after: "\"findings\" : [\n", replace: "S-000123", with: "S-000124")
     #expect(verify(data) == [.sectionChanged(.findings)])
-    #expect(VerificationProblem.sectionChanged(.findings).description == "the findings section was changed")
+    #expect(
+      VerificationProblem.sectionChanged(.findings).description
+        == "the findings section was changed")
   }
 
   @Test func oneByteInTheVerdictNamesTheVerdictSection() throws {
-    let data = try Self.tamper(try signedBytes(), after: "\"summary\"", replace: "\"major\" : 1", with: "\"major\" : 0")
+    let data = try Self.tamper(
+      try signedBytes(), after: "\"summary\"", replace: "\"major\" : 1", with: "\"major\" : 0")
     #expect(verify(data) == [.sectionChanged(.verdict)])
   }
 
   @Test func oneByteInALedgerDigestNamesTheLedgerSection() throws {
     let sales = PlantedReport.digest("sales")
     let flipped = String(sales.dropLast()) + (sales.last == "0" ? "1" : "0")
-    let data = try Self.tamper(try signedBytes(), after: "\"ledger\"", replace: sales, with: flipped)
+    let data = try Self.tamper(
+      try signedBytes(), after: "\"ledger\"", replace: sales, with: flipped)
     #expect(verify(data) == [.sectionChanged(.ledger)])
   }
 
@@ -78,13 +87,17 @@ import Testing
 
   @Test func anotherKeyIsAKeyIdMismatch() throws {
     let problems = verify(try signedBytes(), key: otherKey)
-    #expect(problems == [.keyIdMismatch(report: KeyFile.keyId(key.publicKey), key: KeyFile.keyId(otherKey.publicKey))])
+    #expect(
+      problems == [
+        .keyIdMismatch(report: KeyFile.keyId(key.publicKey), key: KeyFile.keyId(otherKey.publicKey))
+      ])
     #expect(problems.first?.code == .reportKeyMismatch)
   }
 
   @Test func anAddedFieldIsReported() throws {
     let data = try Self.tamper(
-      try signedBytes(), after: "\"findings\" : [\n", replace: "\"account\" :", with: "\"note\" : \"x\", \"account\" :")
+      try signedBytes(), after: "\"findings\" : [\n", replace: "\"account\" :",
+      with: "\"note\" : \"x\", \"account\" :")
     #expect(verify(data) == [.unexpectedContent(path: "$.findings[0].note")])
   }
 
@@ -102,14 +115,20 @@ import Testing
     #expect(problems.count == 1)
     #expect(line == 2)
     #expect(column == 14)
-    let diagnostic = Verifier.verify(reportData: data, publicKey: key.publicKey).diagnostics(file: "r.json")
+    let diagnostic = Verifier.verify(reportData: data, publicKey: key.publicKey).diagnostics(
+      file: "r.json")
     #expect(diagnostic.first?.code == .reportUnparseable)
     #expect(diagnostic.first?.span?.start == SourceLocation(file: "r.json", line: 2, column: 14))
   }
 
   @Test func aMissingFieldIsUnparseableWithItsPath() throws {
-    let data = try Self.tamper(try signedBytes(), after: "\"ledger\" : {", replace: "\"cell_errors\"", with: "\"cell_errorz\"")
-    #expect(verify(data) == [.unparseable(message: "missing field 'cell_errors' at $.ledger", line: nil, column: nil)])
+    let data = try Self.tamper(
+      try signedBytes(), after: "\"ledger\" : {", replace: "\"cell_errors\"",
+      with: "\"cell_errorz\"")
+    #expect(
+      verify(data) == [
+        .unparseable(message: "missing field 'cell_errors' at $.ledger", line: nil, column: nil)
+      ])
   }
 
   @Test func unsignedReportIsNotSigned() throws {
@@ -122,7 +141,8 @@ import Testing
     let publicText = KeyFile.encode(publicKey: key.publicKey)
     #expect(privateText.hasPrefix("custody-ed25519-private-key v1\n"))
     #expect(try KeyFile.decodePrivateKey(privateText).rawRepresentation == key.rawRepresentation)
-    #expect(try KeyFile.decodePublicKey(publicText).rawRepresentation == key.publicKey.rawRepresentation)
+    #expect(
+      try KeyFile.decodePublicKey(publicText).rawRepresentation == key.publicKey.rawRepresentation)
     do {
       _ = try KeyFile.decodePrivateKey(publicText, file: "k.pub")
       Issue.record("a public key was accepted as private")
@@ -133,7 +153,8 @@ import Testing
   }
 
   @Test func keygenWritesBothFilesAndRefusesToReplaceThem() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("custody-keygen-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "custody-keygen-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("auditor").path
@@ -162,7 +183,8 @@ import Testing
     let data = try JSONReporter().render(try PlantedReport.report.withIntegrity())
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let covered: [ReportSection: [String]] = [
-      .tool: ["schema_version", "tool", "generated_at"], .standard: ["standard"], .ledger: ["ledger"],
+      .tool: ["schema_version", "tool", "generated_at"], .standard: ["standard"],
+      .ledger: ["ledger"],
       .verdict: ["verdict", "fail_on", "summary"], .clauses: ["clauses"], .rules: ["rules"],
       .nonconformities: ["nonconformities"], .findings: ["findings"], .accounts: ["accounts"],
       .waivers: ["waivers"],

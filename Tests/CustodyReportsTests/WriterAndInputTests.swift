@@ -7,7 +7,8 @@ import Testing
   let folder: URL
 
   init() throws {
-    folder = FileManager.default.temporaryDirectory.appendingPathComponent("custody-writer-\(UUID().uuidString)")
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "custody-writer-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
   }
 
@@ -26,7 +27,8 @@ import Testing
   @Test func refusesToOverwriteAnInputEvenThroughASymlinkOrDotDot() throws {
     defer { cleanup() }
     try "id,qty\n".write(toFile: path("sales.csv"), atomically: false, encoding: .utf8)
-    try FileManager.default.createSymbolicLink(atPath: path("link.csv"), withDestinationPath: path("sales.csv"))
+    try FileManager.default.createSymbolicLink(
+      atPath: path("link.csv"), withDestinationPath: path("sales.csv"))
     try FileManager.default.createDirectory(atPath: path("sub"), withIntermediateDirectories: true)
     for output in [path("sales.csv"), path("link.csv"), path("sub") + "/../sales.csv"] {
       do {
@@ -35,7 +37,10 @@ import Testing
       } catch {
         #expect(error.diagnostic.code == .outputIsInput)
         #expect(error.diagnostic.code.id == "CUS9101")
-        #expect(error.diagnostic.message == "refusing to write the report to \(output): it is the input file \(path("sales.csv"))")
+        #expect(
+          error.diagnostic.message
+            == "refusing to write the report to \(output): it is the input file \(path("sales.csv"))"
+        )
       }
     }
     #expect(try String(contentsOfFile: path("sales.csv"), encoding: .utf8) == "id,qty\n")
@@ -69,11 +74,16 @@ import Testing
     var changed = ledger
     changed["sales.csv"] = d("sales, one byte changed")
     let differences = InputCheck.compare(report, ledgerFiles: changed, standardInputs: standard)
-    #expect(differences == [
-      InputDifference(role: .ledger, path: "sales.csv", kind: .changed(recorded: d("sales"), actual: d("sales, one byte changed")))
-    ])
+    #expect(
+      differences == [
+        InputDifference(
+          role: .ledger, path: "sales.csv",
+          kind: .changed(recorded: d("sales"), actual: d("sales, one byte changed")))
+      ])
     #expect(differences.first?.code.id == "CUS9109")
-    #expect(differences.first?.description.hasPrefix("ledger file sales.csv was changed: sha256 ") == true)
+    #expect(
+      differences.first?.description.hasPrefix("ledger file sales.csv was changed: sha256 ") == true
+    )
   }
 
   @Test func aChangedRuleFileAndAMissingAndANewFileAreNamed() {
@@ -83,10 +93,12 @@ import Testing
     files.removeValue(forKey: "receipts.csv")
     files["transfers.csv"] = d("transfers")
     let differences = InputCheck.compare(report, ledgerFiles: files, standardInputs: rules)
-    #expect(differences.map(\.path) == ["receipts.csv", "transfers.csv", "rules/records/cu-content.yaml"])
-    #expect(differences.map(\.kind) == [
-      .missing, .unrecorded, .changed(recorded: d("cu-content"), actual: d("edited")),
-    ])
+    #expect(
+      differences.map(\.path) == ["receipts.csv", "transfers.csv", "rules/records/cu-content.yaml"])
+    #expect(
+      differences.map(\.kind) == [
+        .missing, .unrecorded, .changed(recorded: d("cu-content"), actual: d("edited")),
+      ])
   }
 
   @Test func reEvaluationDifferencesAreNamedBySection() throws {

@@ -21,7 +21,8 @@ import Testing
   }
 
   static let cases: [Case] = {
-    guard let text = try? String(contentsOfFile: Robust.corpus + "/expected.tsv", encoding: .utf8) else { return [] }
+    guard let text = try? String(contentsOfFile: Robust.corpus + "/expected.tsv", encoding: .utf8)
+    else { return [] }
     return text.split(separator: "\n").compactMap { line in
       if line.hasPrefix("#") { return nil }
       let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
@@ -64,9 +65,11 @@ import Testing
     let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
     let start = SourceLocation(file: "<expression>", line: 1, column: 1)
     let scalar = YAMLScalar(
-      value: text, style: .plain, span: SourceSpan(start: start, end: start.advanced(by: max(1, text.unicodeScalars.count))),
+      value: text, style: .plain,
+      span: SourceSpan(start: start, end: start.advanced(by: max(1, text.unicodeScalars.count))),
       raw: text)
-    var env = ExpressionEnvironment(schema: Robust.expressionSchema, table: Robust.expressionReceipts)
+    var env = ExpressionEnvironment(
+      schema: Robust.expressionSchema, table: Robust.expressionReceipts)
     env.maxLength = 1_000_000
     var bag = DiagnosticBag()
     let node = ExpressionCompiler.compileCondition(scalar, in: env, bag: &bag)

@@ -32,18 +32,28 @@ import Testing
       text: text, table: Robust.expressionReceipts, schema: Robust.expressionSchema)
     #expect(node == nil)
     #expect(diagnostics.map(Robust.at) == ["CUS3008@1:1"])
-    #expect(diagnostics.first?.message == "expression is \(text.unicodeScalars.count) characters long; the limit is 4000")
+    #expect(
+      diagnostics.first?.message
+        == "expression is \(text.unicodeScalars.count) characters long; the limit is 4000")
   }
 
   @Test func tenThousandDeepExpressionInAYAMLFilePointsIntoTheFile() throws {
     // The expression sits in a double-quoted scalar on line 3; the 65th `(` crosses depth 64.
-    let yaml = "rule: deep\ncheck:\n  assert: \"" + String(repeating: "(", count: 10_000) + "cu_t" + String(repeating: ")", count: 10_000) + " > 0\"\n"
+    let yaml =
+      "rule: deep\ncheck:\n  assert: \"" + String(repeating: "(", count: 10_000) + "cu_t"
+      + String(repeating: ")", count: 10_000) + " > 0\"\n"
     var bag = DiagnosticBag()
-    let scalar = try #require(YAMLLoader().load(text: yaml, path: "deep.yaml", into: &bag)?.mapping?["check"]?.mapping?["assert"]?.scalar)
-    var env = ExpressionEnvironment(schema: Robust.expressionSchema, table: Robust.expressionReceipts)
+    let scalar = try #require(
+      YAMLLoader().load(text: yaml, path: "deep.yaml", into: &bag)?.mapping?["check"]?.mapping?[
+        "assert"]?.scalar)
+    var env = ExpressionEnvironment(
+      schema: Robust.expressionSchema, table: Robust.expressionReceipts)
     env.maxLength = 100_000
     #expect(ExpressionCompiler.compileCondition(scalar, in: env, bag: &bag) == nil)
-    #expect(bag.sorted.map { "\($0.span?.start.description ?? "-") \($0.code.id)" } == ["deep.yaml:3:76 CUS3009"])
+    #expect(
+      bag.sorted.map { "\($0.span?.start.description ?? "-") \($0.code.id)" } == [
+        "deep.yaml:3:76 CUS3009"
+      ])
   }
 
   // MARK: YAML files
@@ -52,7 +62,9 @@ import Testing
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
     let path = folder + "/big.yaml"
-    Robust.writeBig(path, header: "k:\n", unit: "  - xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", count: 9 * 1024 * 1024 / 44, tail: "")
+    Robust.writeBig(
+      path, header: "k:\n", unit: "  - xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+      count: 9 * 1024 * 1024 / 44, tail: "")
     #expect(loadYAML(path: path) == ["CUS1010@1:1"])
     #expect(message(yamlPath: path).hasSuffix("bytes; the limit is 8388608 bytes"))
   }
@@ -65,7 +77,9 @@ import Testing
     let node = YAMLLoader().load(text: text, path: "big.yaml", into: &bag)
     let scalar = try #require(node?.mapping?["a"]?.scalar)
     #expect(scalar.value.utf8.count == 7 * 1024 * 1024)
-    #expect(scalar.location(ofValueOffset: 7 * 1024 * 1024 - 1) == SourceLocation(file: "big.yaml", line: 1, column: 7 * 1024 * 1024 + 3))
+    #expect(
+      scalar.location(ofValueOffset: 7 * 1024 * 1024 - 1)
+        == SourceLocation(file: "big.yaml", line: 1, column: 7 * 1024 * 1024 + 3))
   }
 
   @Test func deepBlockMappings() {
@@ -86,7 +100,9 @@ import Testing
     var bag = DiagnosticBag()
     let node = YAMLLoader().load(text: text, path: "p.yaml", into: &bag)
     #expect(bag.diagnostics.map(Robust.at) == [])
-    #expect(node?.mapping?["tables"]?.mapping?["receipts"]?.mapping?["values"]?.mapping?["supplier"]?.mapping?.pairs.count == 30_000)
+    #expect(
+      node?.mapping?["tables"]?.mapping?["receipts"]?.mapping?["values"]?.mapping?["supplier"]?
+        .mapping?.pairs.count == 30_000)
   }
 
   @Test func longFlowListLoadsInLinearTime() throws {
@@ -120,8 +136,10 @@ import Testing
   @Test func yamlSymlinkLoop() throws {
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
-    try FileManager.default.createSymbolicLink(atPath: folder + "/a.yaml", withDestinationPath: "b.yaml")
-    try FileManager.default.createSymbolicLink(atPath: folder + "/b.yaml", withDestinationPath: "a.yaml")
+    try FileManager.default.createSymbolicLink(
+      atPath: folder + "/a.yaml", withDestinationPath: "b.yaml")
+    try FileManager.default.createSymbolicLink(
+      atPath: folder + "/b.yaml", withDestinationPath: "a.yaml")
     #expect(loadYAML(path: folder + "/a.yaml") == ["CUS1001@1:1"])
     #expect(message(yamlPath: folder + "/a.yaml").hasSuffix("Too many levels of symbolic links"))
   }
@@ -131,7 +149,9 @@ import Testing
     defer { Robust.remove(folder) }
     #expect(mkfifo(folder + "/standard.yaml", 0o644) == 0)
     #expect(loadYAML(path: folder + "/standard.yaml") == ["CUS1001@1:1"])
-    #expect(message(yamlPath: folder + "/standard.yaml").hasSuffix("not a regular file (a pipe or a device?)"))
+    #expect(
+      message(yamlPath: folder + "/standard.yaml").hasSuffix(
+        "not a regular file (a pipe or a device?)"))
   }
 
   // MARK: Ledger files
@@ -146,7 +166,8 @@ import Testing
   @Test func ledgerFileThatIsADevice() throws {
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
-    try FileManager.default.createSymbolicLink(atPath: folder + "/receipts.csv", withDestinationPath: "/dev/zero")
+    try FileManager.default.createSymbolicLink(
+      atPath: folder + "/receipts.csv", withDestinationPath: "/dev/zero")
     #expect(Robust.readLedger(folder) == "CUS6015@1:1")
   }
 
@@ -161,7 +182,8 @@ import Testing
   @Test func danglingSymlinkInPlaceOfALedgerFile() throws {
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
-    try FileManager.default.createSymbolicLink(atPath: folder + "/receipts.csv", withDestinationPath: "gone.csv")
+    try FileManager.default.createSymbolicLink(
+      atPath: folder + "/receipts.csv", withDestinationPath: "gone.csv")
     #expect(Robust.readLedger(folder) == "CUS6015@1:1")
   }
 
@@ -169,7 +191,8 @@ import Testing
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
     Robust.writeBig(
-      folder + "/receipts.jsonl", header: "{\"entry_id\": \"R-1\", \"note\": \"", unit: String(repeating: "x", count: 1000),
+      folder + "/receipts.jsonl", header: "{\"entry_id\": \"R-1\", \"note\": \"",
+      unit: String(repeating: "x", count: 1000),
       count: 100_000, tail: "\"}\n")
     #expect(Robust.readLedger(folder) == "CUS6012@1:1")
     // It stops after the first 16 MiB (generous bound: debug and sanitizer builds are slow).
@@ -181,7 +204,9 @@ import Testing
     // 5,000 distinct keys, then 995,000 more (~8 MB, under the 16 MiB line limit), so the
     // column limit is what stops it: at the 4,097th key.
     let distinct = (0..<5_000).map { "\"k\($0)\": 1, " }
-    Robust.writeBig(folder + "/receipts.jsonl", header: "{" + distinct.joined(), unit: "\"k\": 1, ", count: 995_000, tail: "\"z\": 1}\n")
+    Robust.writeBig(
+      folder + "/receipts.jsonl", header: "{" + distinct.joined(), unit: "\"k\": 1, ",
+      count: 995_000, tail: "\"z\": 1}\n")
     let column = 2 + distinct.prefix(4096).reduce(0) { $0 + $1.count }
     #expect(Robust.readLedger(folder) == "CUS6013@1:\(column)")
   }
@@ -189,7 +214,12 @@ import Testing
   @Test func invalidUTF8InTheMiddleOfAJSONLinesFile() {
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
-    var bytes = Array(String(repeating: "{\"entry_id\": \"R\", \"date\": \"2024-01-01\", \"pool\": \"PCL\", \"cu_t\": 1}\n", count: 50_000).utf8)
+    var bytes = Array(
+      String(
+        repeating:
+          "{\"entry_id\": \"R\", \"date\": \"2024-01-01\", \"pool\": \"PCL\", \"cu_t\": 1}\n",
+        count: 50_000
+      ).utf8)
     bytes += Array("{\"entry_id\": \"Caf".utf8) + [0xE9] + Array("\"}\n".utf8)
     FileManager.default.createFile(atPath: folder + "/receipts.jsonl", contents: Data(bytes))
     #expect(Robust.readLedger(folder) == "CUS6007@50001:18")

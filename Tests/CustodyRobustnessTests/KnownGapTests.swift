@@ -15,7 +15,8 @@ import Testing
     // A 2 MiB string value: over `maxFieldBytes` (1 MiB), under `maxRecordBytes` (16 MiB).
     Robust.writeBig(
       folder + "/receipts.jsonl",
-      header: "{\"entry_id\": \"R-1\", \"date\": \"2024-01-01\", \"pool\": \"PCL\", \"cu_t\": 1, \"note\": \"",
+      header:
+        "{\"entry_id\": \"R-1\", \"date\": \"2024-01-01\", \"pool\": \"PCL\", \"cu_t\": 1, \"note\": \"",
       unit: String(repeating: "x", count: 1024), count: 2048, tail: "\"}\n")
     #expect(Robust.readLedger(folder).hasPrefix("CUS6011@1:"))
   }
@@ -25,26 +26,30 @@ import Testing
   /// runner down.
   @Test func deepPatternFromALedgerCell() async {
     await #expect(processExitsWith: .success) {
-        let (node, _) = CustodyLanguage.ExpressionCompiler.compile(
-          text: "matches(note, note)", table: Robust.expressionReceipts, schema: Robust.expressionSchema)
-        guard let node else { return }
-        var row = Array(repeating: Value.null, count: Robust.expressionReceipts.columns.count)
-        row[Robust.expressionReceipts.columns.count - 1] = .string(String(repeating: "(", count: 100_000))
-        var frame = Frame(row: row)
-        _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
+      let (node, _) = CustodyLanguage.ExpressionCompiler.compile(
+        text: "matches(note, note)", table: Robust.expressionReceipts,
+        schema: Robust.expressionSchema)
+      guard let node else { return }
+      var row = Array(repeating: Value.null, count: Robust.expressionReceipts.columns.count)
+      row[Robust.expressionReceipts.columns.count - 1] = .string(
+        String(repeating: "(", count: 100_000))
+      var frame = Frame(row: row)
+      _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
     }
   }
 
   /// The same with alternation: `a|a|...|a` recurses once per `|`.
   @Test func longAlternationFromALedgerCell() async {
     await #expect(processExitsWith: .success) {
-        let (node, _) = CustodyLanguage.ExpressionCompiler.compile(
-          text: "matches(note, note)", table: Robust.expressionReceipts, schema: Robust.expressionSchema)
-        guard let node else { return }
-        var row = Array(repeating: Value.null, count: Robust.expressionReceipts.columns.count)
-        row[Robust.expressionReceipts.columns.count - 1] = .string(String(repeating: "a|", count: 200_000) + "a")
-        var frame = Frame(row: row)
-        _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
+      let (node, _) = CustodyLanguage.ExpressionCompiler.compile(
+        text: "matches(note, note)", table: Robust.expressionReceipts,
+        schema: Robust.expressionSchema)
+      guard let node else { return }
+      var row = Array(repeating: Value.null, count: Robust.expressionReceipts.columns.count)
+      row[Robust.expressionReceipts.columns.count - 1] = .string(
+        String(repeating: "a|", count: 200_000) + "a")
+      var frame = Frame(row: row)
+      _ = try? ProgramCompiler(lookups: Lookups()).evaluate(node, &frame)
     }
   }
 
@@ -52,7 +57,8 @@ import Testing
   /// ledger cell: -9223372036854775808), in a child process.
   static func evaluateWithSmallestInteger(_ text: String) {
     let table = Robust.expressionReceipts
-    let (node, _) = CustodyLanguage.ExpressionCompiler.compile(text: text, table: table, schema: Robust.expressionSchema)
+    let (node, _) = CustodyLanguage.ExpressionCompiler.compile(
+      text: text, table: table, schema: Robust.expressionSchema)
     guard let node, let lines = table.columnIndex("lines") else { return }
     var row = Array(repeating: Value.null, count: table.columns.count)
     row[lines] = .integer(Int64.min)
@@ -64,11 +70,15 @@ import Testing
   /// (CustodyEngine/Evaluator/ProgramCompiler.swift, `.integer(-i)`) instead of the
   /// `arithmeticOverflow` error that `+ - *` give.
   @Test func negatingTheSmallestInteger() async {
-    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("-lines < 0") }
+    await #expect(processExitsWith: .success) {
+      KnownGapTests.evaluateWithSmallestInteger("-lines < 0")
+    }
   }
 
   /// The same in `abs` (CustodyEngine/Evaluator/Builtins.swift, `n < 0 ? -n : n`).
   @Test func absOfTheSmallestInteger() async {
-    await #expect(processExitsWith: .success) { KnownGapTests.evaluateWithSmallestInteger("abs(lines) > 0") }
+    await #expect(processExitsWith: .success) {
+      KnownGapTests.evaluateWithSmallestInteger("abs(lines) > 0")
+    }
   }
 }

@@ -17,7 +17,9 @@ import Testing
   /// extra, which the reader allows), so every file is opened and streamed to the end.
   static let sampleSchema: LedgerSchema = {
     func table(_ name: String, _ columns: [(String, ColumnType)]) -> TableSchema {
-      TableSchema(name: name, file: name + ".csv", columns: columns.map { ColumnSchema(name: $0.0, type: $0.1, required: true) })
+      TableSchema(
+        name: name, file: name + ".csv",
+        columns: columns.map { ColumnSchema(name: $0.0, type: $0.1, required: true) })
     }
     let t = ColumnType.decimal(unit: "t", maxScale: 6)
     return LedgerSchema(
@@ -27,7 +29,8 @@ import Testing
         table("suppliers", [("supplier", .string), ("valid_from", .date)]),
         table("partners", [("partner", .string)]),
         table("periods", [("site", .string), ("start", .date), ("end", .date)]),
-        table("conversion_factors", [("site", .string), ("factor", .decimal(unit: nil, maxScale: 6))]),
+        table(
+          "conversion_factors", [("site", .string), ("factor", .decimal(unit: nil, maxScale: 6))]),
         table("cfp_factors", [("route", .string)]),
         table("receipts", [("entry_id", .string), ("date", .date), ("cu_t", t)]),
         table("shipments", [("entry_id", .string), ("cu_t", t)]),
@@ -47,7 +50,9 @@ import Testing
       let mtime = "\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
       var digest = "-"
       if (st.st_mode & S_IFMT) == S_IFREG {
-        digest = SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }.joined()
+        digest = SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map {
+          String(format: "%02x", $0)
+        }.joined()
       }
       out[name] = "\(st.st_size) \(mtime) \(digest) \(st.st_mode)"
     }
@@ -62,7 +67,10 @@ import Testing
   }
 
   @discardableResult static func chmodAll(_ folder: String, writable: Bool) -> Bool {
-    let paths = ((try? FileManager.default.subpathsOfDirectory(atPath: folder)) ?? []).map { folder + "/" + $0 } + [folder]
+    let paths =
+      ((try? FileManager.default.subpathsOfDirectory(atPath: folder)) ?? []).map {
+        folder + "/" + $0
+      } + [folder]
     return paths.allSatisfy { p in
       var st = stat()
       guard stat(p, &st) == 0 else { return false }
@@ -78,7 +86,9 @@ import Testing
     #expect(before.count == 12)
     let ledger = try FolderLedger.open(folder: folder, schema: ReadOnlyTests.sampleSchema)
     var rows = 0
-    for table in ReadOnlyTests.sampleSchema.tables { try ledger.read(table: table.name) { _ in rows += 1 } }
+    for table in ReadOnlyTests.sampleSchema.tables {
+      try ledger.read(table: table.name) { _ in rows += 1 }
+    }
     #expect(rows > 1000)
     #expect(ledger.files.count == 11)
     #expect(try ReadOnlyTests.snapshot(folder) == before)
@@ -103,14 +113,16 @@ import Testing
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
     let standard = "standard: s\ntitle: T\nsections: []\n"
-    let profile = "profile: erp\ndelimiter: \";\"\ndecimal_comma: true\ntables:\n  receipts:\n    columns: {entry_id: Beleg}\n"
+    let profile =
+      "profile: erp\ndelimiter: \";\"\ndecimal_comma: true\ntables:\n  receipts:\n    columns: {entry_id: Beleg}\n"
     try standard.write(toFile: folder + "/standard.yaml", atomically: false, encoding: .utf8)
     try profile.write(toFile: folder + "/profile.yaml", atomically: false, encoding: .utf8)
     ReadOnlyTests.chmodAll(folder, writable: false)
     let before = try ReadOnlyTests.snapshot(folder)
     var bag = DiagnosticBag()
     #expect(YAMLLoader().load(path: folder + "/standard.yaml", into: &bag) != nil)
-    #expect(MappingProfile.load(path: folder + "/profile.yaml", schema: Robust.schema, into: &bag) != nil)
+    #expect(
+      MappingProfile.load(path: folder + "/profile.yaml", schema: Robust.schema, into: &bag) != nil)
     #expect(bag.diagnostics.isEmpty)
     #expect(try ReadOnlyTests.snapshot(folder) == before)
   }

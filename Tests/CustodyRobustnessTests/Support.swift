@@ -7,7 +7,8 @@ import Foundation
 /// cases, temporary folders and a compact `CODE@line:column` rendering of outcomes.
 enum Robust {
   /// Tests/CustodyRobustnessTests/Corpus (read in place; not copied into the test bundle).
-  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Corpus").path
+  static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Corpus").path
 
   /// The table the CSV and JSON Lines corpus cases are read as (the FuzzCSV harness's schema).
   static let receipts = TableSchema(
@@ -16,7 +17,9 @@ enum Robust {
       ColumnSchema(name: "entry_id", type: .string, required: true),
       ColumnSchema(name: "date", type: .date, required: true),
       ColumnSchema(name: "pool", type: .enumeration(["PCL", "MR", "none"]), required: true),
-      ColumnSchema(name: "cu_t", type: .decimal(unit: "t", maxScale: 6), required: true, minimum: ExactDecimal(0)),
+      ColumnSchema(
+        name: "cu_t", type: .decimal(unit: "t", maxScale: 6), required: true,
+        minimum: ExactDecimal(0)),
       ColumnSchema(name: "lines", type: .integer, required: false),
       ColumnSchema(name: "in_scope", type: .boolean, required: false),
       ColumnSchema(name: "tags", type: .list(separator: ";"), required: false),
@@ -26,7 +29,8 @@ enum Robust {
     name: "suppliers", file: "suppliers.csv", key: ["supplier_id"],
     columns: [
       ColumnSchema(name: "supplier_id", type: .string, required: true),
-      ColumnSchema(name: "due_diligence", type: .enumeration(["passed", "failed"]), required: true),
+      ColumnSchema(
+        name: "due_diligence", type: .enumeration(["passed", "failed"]), required: true),
       ColumnSchema(name: "valid_from", type: .date, required: true),
       ColumnSchema(name: "valid_to", type: .date, required: false),
     ], validFrom: "valid_from", validTo: "valid_to")
@@ -36,7 +40,8 @@ enum Robust {
     return t
   }()
   static let schema = LedgerSchema(id: "robust", version: "1", tables: [receipts])
-  static let expressionSchema = LedgerSchema(id: "robust", version: "1", tables: [expressionReceipts, suppliers])
+  static let expressionSchema = LedgerSchema(
+    id: "robust", version: "1", tables: [expressionReceipts, suppliers])
 
   /// A new empty temporary folder.
   static func folder() -> String {
@@ -61,9 +66,12 @@ enum Robust {
   }
 
   /// Reads every row of `receipts` from `folder`; `ok rows=N cellErrors=M` or the error as `at`.
-  static func readLedger(_ folder: String, schema: LedgerSchema = Robust.schema, limits: LedgerReadLimits = .default) -> String {
+  static func readLedger(
+    _ folder: String, schema: LedgerSchema = Robust.schema, limits: LedgerReadLimits = .default
+  ) -> String {
     do {
-      let ledger = try FolderLedger.open(folder: folder, schema: schema, options: LedgerOpenOptions(limits: limits))
+      let ledger = try FolderLedger.open(
+        folder: folder, schema: schema, options: LedgerOpenOptions(limits: limits))
       var rows = 0
       for table in schema.tables { try ledger.read(table: table.name) { _ in rows += 1 } }
       return "ok rows=\(rows) cellErrors=\(ledger.cellErrors.count)"

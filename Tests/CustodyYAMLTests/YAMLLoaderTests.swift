@@ -36,7 +36,9 @@ import Testing
     var text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
     var previous = "a"
     for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
-      text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+      text +=
+        "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ")
+        + "]\n"
       previous = name
     }
     let (node, diags) = load(text)
@@ -55,7 +57,8 @@ import Testing
     var bag = DiagnosticBag()
     let bytes: [UInt8] = Array("a: ok\nb: x".utf8) + [0xFF] + Array("\n".utf8)
     _ = YAMLLoader().load(bytes: bytes, path: "t.yaml", into: &bag)
-    #expect(bag.sorted.map(\.description) == ["t.yaml:2:5: error: invalid UTF-8 byte 0xFF [CUS1002]"])
+    #expect(
+      bag.sorted.map(\.description) == ["t.yaml:2:5: error: invalid UTF-8 byte 0xFF [CUS1002]"])
   }
 
   @Test func emptyFile() {
@@ -64,7 +67,8 @@ import Testing
   }
 
   @Test func offsetsInsideScalars() throws {
-    let (node, _) = load("assert: cu_t > \"abc\"\nmulti: |\n  a and\n  bogus > 1\nq: \"x \\\"y\\\" z\"\n")
+    let (node, _) = load(
+      "assert: cu_t > \"abc\"\nmulti: |\n  a and\n  bogus > 1\nq: \"x \\\"y\\\" z\"\n")
     let map = try #require(node?.mapping)
     let plain = try #require(map["assert"]?.scalar)
     #expect(plain.location(ofValueOffset: 7) == SourceLocation(file: "t.yaml", line: 1, column: 16))
@@ -72,6 +76,7 @@ import Testing
     #expect(block.location(ofValueOffset: 6) == SourceLocation(file: "t.yaml", line: 4, column: 3))
     let quoted = try #require(map["q"]?.scalar)
     #expect(quoted.location(ofValueOffset: 3) == SourceLocation(file: "t.yaml", line: 5, column: 9))
-    #expect(quoted.location(ofValueOffset: 6) == SourceLocation(file: "t.yaml", line: 5, column: 13))
+    #expect(
+      quoted.location(ofValueOffset: 6) == SourceLocation(file: "t.yaml", line: 5, column: 13))
   }
 }

@@ -54,7 +54,9 @@ final class AggregateCheck: CheckRunner {
     let table = run.schema.table(spec.table) ?? TableSchema(name: spec.table, file: "", columns: [])
     self.gate = RowGate(
       table: table, instance: instance,
-      expressions: spec.groupBy.map(\.expr) + spec.compute.map(\.argument) + [spec.periodGroup, spec.periodDate],
+      expressions: spec.groupBy.map(\.expr) + spec.compute.map(\.argument) + [
+        spec.periodGroup, spec.periodDate,
+      ],
       filter: spec.filter, run: run)
     self.groupBy = spec.groupBy.map { run.compiler.compile($0.expr) }
     self.arguments = spec.compute.map { $0.argument.map(run.compiler.compile) }
@@ -84,9 +86,11 @@ final class AggregateCheck: CheckRunner {
       for a in arguments {
         if let a { values.append(try a(&frame)) } else { values.append(.null) }
       }
-      var group = groups[keys] ?? Group(
-        keys: keys, acc: Array(repeating: Accumulator(), count: spec.compute.count),
-        first: (row.line, gate.date(of: row)), period: period)
+      var group =
+        groups[keys]
+        ?? Group(
+          keys: keys, acc: Array(repeating: Accumulator(), count: spec.compute.count),
+          first: (row.line, gate.date(of: row)), period: period)
       for (i, c) in spec.compute.enumerated() {
         try accumulate(&group.acc[i], c, values[i])
       }
@@ -101,16 +105,17 @@ final class AggregateCheck: CheckRunner {
     }
   }
 
-  private func accumulate(_ a: inout Accumulator, _ c: AggregateCheckSpec.Computed, _ v: Value) throws(
-    EvaluationError
-  ) {
+  private func accumulate(_ a: inout Accumulator, _ c: AggregateCheckSpec.Computed, _ v: Value)
+    throws(EvaluationError)
+  {
     if c.function == .count {
       if c.argument == nil || !v.isNull { a.n += 1 }
       return
     }
     let node = c.argument ?? spec.assertion
     if v.isNull {
-      throw EvaluationError(.nullOperand, "\(c.function.rawValue)(\(node.text)) of a null value", at: node)
+      throw EvaluationError(
+        .nullOperand, "\(c.function.rawValue)(\(node.text)) of a null value", at: node)
     }
     a.n += 1
     switch c.function {
@@ -150,7 +155,8 @@ final class AggregateCheck: CheckRunner {
       frame.group = Array(g.keys.prefix(spec.groupBy.count))
       frame.group += zip(g.acc, spec.compute).map { result($0, $1) }
       if let p = g.period { frame.group += [.date(p.start), .date(p.end)] }
-      let label = zip(spec.groupBy.map(\.name), g.keys).map { "\($0) \(Messages.show($1))" }
+      let label =
+        zip(spec.groupBy.map(\.name), g.keys).map { "\($0) \(Messages.show($1))" }
         + (g.period.map { ["period \($0.id)"] } ?? [])
       do throws(EvaluationError) {
         switch try assertion(&frame) {
@@ -177,7 +183,8 @@ final class AggregateCheck: CheckRunner {
         out.add(
           Finding(
             ruleID: instance.id, clauseIDs: [], severity: nil, status: .error, code: error.code.id,
-            message: "group \(label.joined(separator: ", ")): \(error.message)", location: error.span,
+            message: "group \(label.joined(separator: ", ")): \(error.message)",
+            location: error.span,
             evidence: g.rows, evidenceTotal: g.count, date: g.first.1,
             discriminator: label.joined(separator: "|")))
       }
@@ -190,7 +197,8 @@ extension AggregateCheck {
   static let examples: [CheckExample] = {
     let b = ExprBuilder(schema: ExampleLedger.schema, table: "shipments")
     let periods = PeriodSource(
-      table: "periods", group: b.index("site", in: "periods"), id: b.index("period_id", in: "periods"),
+      table: "periods", group: b.index("site", in: "periods"),
+      id: b.index("period_id", in: "periods"),
       start: b.index("start", in: "periods"), end: b.index("end", in: "periods"))
     let spec = CheckSpec.aggregate(
       AggregateCheckSpec(

@@ -113,9 +113,14 @@ struct RowGate {
   let until: CivilDate?
   let filter: Program?
 
-  init(table: TableSchema, instance: RuleInstance, expressions: [ExprNode?], filter: ExprNode?, run: RunContext) {
+  init(
+    table: TableSchema, instance: RuleInstance, expressions: [ExprNode?], filter: ExprNode?,
+    run: RunContext
+  ) {
     var reads = Set<Int>()
-    for e in expressions.compactMap({ $0 }) + [filter].compactMap({ $0 }) { e.collectRowColumns(into: &reads) }
+    for e in expressions.compactMap({ $0 }) + [filter].compactMap({ $0 }) {
+      e.collectRowColumns(into: &reads)
+    }
     self.reads = reads
     self.names = table.columns.map(\.name)
     self.dateColumn = table.entryDateColumn
@@ -140,9 +145,14 @@ struct RowGate {
       case .bool(true): return .judge
       case .bool(false): return .filteredOut
       case .null:
-        return .error(EvaluationError(code: .nullOperand, message: "the `where:` filter is null", span: nil, expression: ""))
+        return .error(
+          EvaluationError(
+            code: .nullOperand, message: "the `where:` filter is null", span: nil, expression: ""))
       case let v:
-        return .error(EvaluationError(code: .unexpectedType, message: "the `where:` filter is \(v.literal)", span: nil, expression: ""))
+        return .error(
+          EvaluationError(
+            code: .unexpectedType, message: "the `where:` filter is \(v.literal)", span: nil,
+            expression: ""))
       }
     } catch {
       return .error(error)
@@ -150,7 +160,8 @@ struct RowGate {
   }
 
   /// Counts the outcome; returns true when the row is to be judged.
-  func admitCounting(_ row: LedgerRow, _ frame: inout Frame, table: String, out: RuleOutput) -> Bool {
+  func admitCounting(_ row: LedgerRow, _ frame: inout Frame, table: String, out: RuleOutput) -> Bool
+  {
     let outcome = admit(row, &frame)
     if case .judge = outcome { return true }
     record(outcome, row, table: table, out: out)
@@ -167,7 +178,9 @@ struct RowGate {
       if out.unreadable.count < out.options.evidenceLimit {
         let bad = row.invalidColumns.filter(reads.contains).sorted()
         out.unreadable.append(
-          EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID, column: bad.first.flatMap { $0 < names.count ? names[$0] : nil }))
+          EvidenceRow(
+            table: table, file: "", line: row.line, entryID: row.entryID,
+            column: bad.first.flatMap { $0 < names.count ? names[$0] : nil }))
       }
     case .outOfWindow: out.counts.outOfWindow += 1
     case .filteredOut: break

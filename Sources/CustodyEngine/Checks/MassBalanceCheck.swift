@@ -72,7 +72,8 @@ final class MassBalanceCheck: CheckRunner {
 
   func account(_ key: [Value]) -> Account {
     if let a = accounts[key] { return a }
-    let a = Account(key: key, limit: run.options.evidenceLimit, keepTrace: run.options.keepAccountTraces)
+    let a = Account(
+      key: key, limit: run.options.evidenceLimit, keepTrace: run.options.keepAccountTraces)
     accounts[key] = a
     return a
   }
@@ -87,7 +88,8 @@ final class MassBalanceCheck: CheckRunner {
     let postings = collector.ordered()
     let excluded = collector.excluded(ctx)
     if spec.mode == .percentage {
-      PercentageMode(check: self).judge(postings.indices.filter { !excluded[$0] }.map { postings[$0] }, out: out)
+      PercentageMode(check: self).judge(
+        postings.indices.filter { !excluded[$0] }.map { postings[$0] }, out: out)
       summarize(out)
       return
     }
@@ -143,9 +145,13 @@ final class MassBalanceCheck: CheckRunner {
       out.firstError = "\(error)"
     }
     if let periods, let lastDate {
-      for a in sortedAccounts() { closePeriods(a, before: lastDate.addingDays(1), periods, out, final: true) }
+      for a in sortedAccounts() {
+        closePeriods(a, before: lastDate.addingDays(1), periods, out, final: true)
+      }
     }
-    for o in pendingOverdrafts.sorted(by: { ($0.posting.date, $0.posting.line) < ($1.posting.date, $1.posting.line) }) {
+    for o in pendingOverdrafts.sorted(by: {
+      ($0.posting.date, $0.posting.line) < ($1.posting.date, $1.posting.line)
+    }) {
       emitOverdraft(o, out)
     }
     summarize(out)
@@ -153,10 +159,13 @@ final class MassBalanceCheck: CheckRunner {
 
   func lot(_ date: CivilDate, _ amount: ExactDecimal) -> Account.Lot {
     Account.Lot(
-      created: date, expires: spec.book.lifetimeMonths.map { date.addingMonths($0) }, remaining: amount)
+      created: date, expires: spec.book.lifetimeMonths.map { date.addingMonths($0) },
+      remaining: amount)
   }
 
-  func posting(_ p: RawPosting, _ kind: Posting.Kind, _ amount: ExactDecimal, _ a: Account) -> Posting {
+  func posting(_ p: RawPosting, _ kind: Posting.Kind, _ amount: ExactDecimal, _ a: Account)
+    -> Posting
+  {
     Posting(
       date: p.date, kind: kind, label: p.label, table: p.table, file: "", line: p.line,
       entryID: p.entryID, amount: amount, balance: a.balance,
@@ -217,7 +226,8 @@ final class MassBalanceCheck: CheckRunner {
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) } ?? message,
+        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
+          ?? message,
         location: instance.span, evidence: [evidence(p)],
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: o.slice.opening, postings: o.slice.postings,
@@ -233,9 +243,14 @@ final class MassBalanceCheck: CheckRunner {
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) } ?? message,
+        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
+          ?? message,
         location: instance.span,
-        evidence: [EvidenceRow(table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount", value: p.amount.description)],
+        evidence: [
+          EvidenceRow(
+            table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+            value: p.amount.description)
+        ],
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: slice.opening, postings: slice.postings,
           omitted: slice.omitted, failingIndex: slice.postings.count - 1, shortfall: short),
@@ -251,10 +266,13 @@ final class MassBalanceCheck: CheckRunner {
   /// Judges the balance at the close of every period of the account's site that ends before
   /// `date`.
   private func closePeriods(
-    _ a: Account, before date: CivilDate, _ periods: PeriodIndex, _ out: RuleOutput, final: Bool = false
+    _ a: Account, before date: CivilDate, _ periods: PeriodIndex, _ out: RuleOutput,
+    final: Bool = false
   ) {
     guard let site = a.key.first, let list = periods.byGroup[site] else { return }
-    while a.periodCursor < list.count, list[a.periodCursor].end < date || (final && list[a.periodCursor].start < date) {
+    while a.periodCursor < list.count,
+      list[a.periodCursor].end < date || (final && list[a.periodCursor].start < date)
+    {
       let period = list[a.periodCursor]
       a.periodCursor += 1
       defer {
@@ -270,18 +288,24 @@ final class MassBalanceCheck: CheckRunner {
         if p.balance < negativeLimit, previous >= negativeLimit { cited = evidence(p) }
         previous = p.balance
       }
-      let row = cited ?? EvidenceRow(
-        table: periods.source.table, file: "", line: period.row.line, entryID: period.row.entryID ?? period.id)
+      let row =
+        cited
+        ?? EvidenceRow(
+          table: periods.source.table, file: "", line: period.row.line,
+          entryID: period.row.entryID ?? period.id)
       out.markFailing(row.table, row.line)
       let message =
         "account \(a.shownKey.joined(separator: "/")) closes period \(period.id) (\(period.start)..\(period.end)) at \(a.balance): shortfall \(a.balance.negated)"
       out.add(
         Finding(
           ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-          message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) } ?? message,
+          message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
+            ?? message,
           location: instance.span, evidence: [row],
           balance: BalanceSlice(
-            account: a.shownKey, openingBalance: a.periodPostings > slice.postings.count ? slice.opening : a.periodStartBalance,
+            account: a.shownKey,
+            openingBalance: a.periodPostings > slice.postings.count
+              ? slice.opening : a.periodStartBalance,
             postings: slice.postings, omitted: a.periodPostings - slice.postings.count,
             failingIndex: slice.postings.isEmpty ? nil : slice.postings.count - 1,
             shortfall: a.balance.negated, periodStart: period.start, periodEnd: period.end),
@@ -311,21 +335,30 @@ extension MassBalanceCheck {
     ]
     let overdraft: [String: [[String: String]]] = [
       "receipts": receipts, "periods": periods,
-      "shipments": [["entry_id": "S1", "date": "2024-01-15", "site": "S1", "claim": "MR100/mb", "cu_t": "12"]],
+      "shipments": [
+        ["entry_id": "S1", "date": "2024-01-15", "site": "S1", "claim": "MR100/mb", "cu_t": "12"]
+      ],
     ]
     return [
       CheckExample(
-        "continuous: 10 in, 12 out on the 15th, negative until the 20th", check: ExampleBook.check(.continuous),
+        "continuous: 10 in, 12 out on the 15th, negative until the 20th",
+        check: ExampleBook.check(.continuous),
         rows: overdraft, expect: .fail, rows: ["S1"]),
       CheckExample(
-        "period_end: the same ledger closes January at 3", check: ExampleBook.check(.periodEnd, periods: true),
+        "period_end: the same ledger closes January at 3",
+        check: ExampleBook.check(.periodEnd, periods: true),
         rows: overdraft, expect: .pass),
       CheckExample(
         "expiry: 24-month credits used on the day they expire",
         check: ExampleBook.check(.expiry, book: ExampleBook.book(lifetimeMonths: 24)),
         rows: [
           "receipts": [receipts[0]],
-          "shipments": [["entry_id": "S1", "date": "2026-01-10", "site": "S1", "claim": "MR100/mb", "cu_t": "4"]],
+          "shipments": [
+            [
+              "entry_id": "S1", "date": "2026-01-10", "site": "S1", "claim": "MR100/mb",
+              "cu_t": "4",
+            ]
+          ],
         ], expect: .fail, rows: ["S1"]),
     ]
   }()

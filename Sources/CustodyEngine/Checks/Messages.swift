@@ -61,7 +61,8 @@ enum Messages {
       if trace.values[a.id] == .bool(false) { return explain(a, trace) }
       return explain(b, trace)
     case .binary(let op, let a, let b)
-    where [.less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual, .in, .notIn].contains(op):
+    where [.less, .lessOrEqual, .greater, .greaterOrEqual, .equal, .notEqual, .in, .notIn].contains(
+      op):
       let left = isConstant(a) ? a.text : "\(a.text) = \(value(a))"
       let right = isConstant(b) ? b.text : "\(b.text) = \(value(b))"
       return "\(left), expected \(op.rawValue) \(right)"
@@ -73,7 +74,8 @@ enum Messages {
           if !fields.contains(s) { fields.append(s) }
         }
       }
-      return "`\(node.text)` is false" + (fields.isEmpty ? "" : " (\(fields.joined(separator: ", ")))")
+      return "`\(node.text)` is false"
+        + (fields.isEmpty ? "" : " (\(fields.joined(separator: ", ")))")
     }
   }
 

@@ -33,8 +33,11 @@ final class PeriodCoverageCheck: CheckRunner {
     self.run = run
     for e in spec.entries {
       let table = run.schema.table(e.table) ?? TableSchema(name: e.table, file: "", columns: [])
-      let gate = RowGate(table: table, instance: instance, expressions: [e.group, e.date], filter: e.filter, run: run)
-      gates[e.table, default: []].append((gate, run.compiler.compile(e.group), run.compiler.compile(e.date)))
+      let gate = RowGate(
+        table: table, instance: instance, expressions: [e.group, e.date], filter: e.filter, run: run
+      )
+      gates[e.table, default: []].append(
+        (gate, run.compiler.compile(e.group), run.compiler.compile(e.date)))
     }
   }
 
@@ -56,7 +59,8 @@ final class PeriodCoverageCheck: CheckRunner {
         let dv = try date(&frame)
         guard let d = dv.asDate, !g.isNull else {
           throw EvaluationError(
-            code: .nullOperand, message: "the entry's group or date is null (\(g.literal), \(dv.literal))",
+            code: .nullOperand,
+            message: "the entry's group or date is null (\(g.literal), \(dv.literal))",
             span: spec.entries.first { $0.table == table }?.date.span, expression: "")
         }
         out.counts.evaluated += 1
@@ -70,8 +74,13 @@ final class PeriodCoverageCheck: CheckRunner {
         out.add(
           Finding(
             ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-            message: Messages.message(instance, frame, run: run) { message }, location: instance.span,
-            evidence: [EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID, column: "date", value: d.description)]
+            message: Messages.message(instance, frame, run: run) { message },
+            location: instance.span,
+            evidence: [
+              EvidenceRow(
+                table: table, file: "", line: row.line, entryID: row.entryID, column: "date",
+                value: d.description)
+            ]
               + found.map(evidence), date: d))
       } catch {
         out.error(error, table: table, row: row, date: gate.date(of: row))
@@ -86,7 +95,9 @@ final class PeriodCoverageCheck: CheckRunner {
         Finding(
           ruleID: instance.id, clauseIDs: [], severity: nil, status: .error, code: "CUS8001",
           message: "period row has no group, start or end", location: instance.span,
-          evidence: [EvidenceRow(table: spec.periods.table, file: "", line: row.line, entryID: row.entryID)]))
+          evidence: [
+            EvidenceRow(table: spec.periods.table, file: "", line: row.line, entryID: row.entryID)
+          ]))
     }
     for g in periods.groups {
       let list = periods.byGroup[g] ?? []
@@ -104,7 +115,9 @@ final class PeriodCoverageCheck: CheckRunner {
             problems.append("overlaps period \(q.id) (\(q.start)..\(q.end))")
             cited.append(evidence(q))
           } else if spec.contiguous, p.start != q.end.addingDays(1) {
-            problems.append("leaves a gap after period \(q.id): \(q.end.addingDays(1))..\(p.start.addingDays(-1))")
+            problems.append(
+              "leaves a gap after period \(q.id): \(q.end.addingDays(1))..\(p.start.addingDays(-1))"
+            )
             cited.append(evidence(q))
           }
         }
@@ -128,10 +141,12 @@ extension PeriodCoverageCheck {
     let spec = CheckSpec.periodCoverage(
       PeriodCoverageSpec(
         periods: PeriodSource(
-          table: "periods", group: b.index("site", in: "periods"), id: b.index("period_id", in: "periods"),
+          table: "periods", group: b.index("site", in: "periods"),
+          id: b.index("period_id", in: "periods"),
           start: b.index("start", in: "periods"), end: b.index("end", in: "periods")),
         maxMonths: 12, contiguous: true,
-        entries: [.init(table: "receipts", filter: nil, group: b.col("site"), date: b.col("date"))]))
+        entries: [.init(table: "receipts", filter: nil, group: b.col("site"), date: b.col("date"))])
+    )
     return [
       CheckExample(
         "contiguous yearly periods, every receipt covered", check: spec,

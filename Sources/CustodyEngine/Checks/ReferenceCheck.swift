@@ -85,28 +85,32 @@ final class ReferenceCheck: CheckRunner {
   }
 
   /// nil when the reference holds, else why not.
-  private func check(_ values: [Value], _ when: CivilDate?, _ frame: inout Frame) throws(
-    EvaluationError
-  ) -> String? {
+  private func check(_ values: [Value], _ when: CivilDate?, _ frame: inout Frame)
+    throws(EvaluationError) -> String?
+  {
     var shown: String { values.map(Messages.show).joined(separator: ", ") }
     if values.contains(where: \.isNull) {
-      return "\(spec.key.map(\.text).joined(separator: ", ")) is null: no \(spec.target) row can be found"
+      return
+        "\(spec.key.map(\.text).joined(separator: ", ")) is null: no \(spec.target) row can be found"
     }
     guard let index else { return "table \(spec.target) is not loaded" }
     // Fast path (no arrays built): a covering candidate that meets the condition passes.
-    if try index.firstMatch(values, at: when, where: { row throws(EvaluationError) in
-      guard let condition, let c = spec.condition else { return true }
-      frame.ref = row.values
-      switch try condition(&frame) {
-      case .bool(true): return true
-      case .bool(false): return false
-      case let v:
-        throw EvaluationError(
-          code: v.isNull ? .nullOperand : .unexpectedType,
-          message: "the condition is \(v.literal), not true or false", span: c.span,
-          expression: c.text)
-      }
-    }) {
+    if try index.firstMatch(
+      values, at: when,
+      where: { row throws(EvaluationError) in
+        guard let condition, let c = spec.condition else { return true }
+        frame.ref = row.values
+        switch try condition(&frame) {
+        case .bool(true): return true
+        case .bool(false): return false
+        case let v:
+          throw EvaluationError(
+            code: v.isNull ? .nullOperand : .unexpectedType,
+            message: "the condition is \(v.literal), not true or false", span: c.span,
+            expression: c.text)
+        }
+      })
+    {
       return nil
     }
     let candidates = index.candidates(values)
@@ -117,7 +121,8 @@ final class ReferenceCheck: CheckRunner {
         guard let w = index.window else { return "" }
         return "\(w.from.map { r[$0].description } ?? "")..\(w.to.map { r[$0].description } ?? "")"
       }
-      return "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
+      return
+        "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
     }
     guard let condition, let c = spec.condition else { return nil }
     var last = ""
@@ -150,9 +155,18 @@ extension ReferenceCheck {
         targetKey: [], at: b.col("date"),
         condition: b.bin(.equal, b.ref("status", in: "due_diligence"), b.str("passed"))))
     let dd: [[String: String]] = [
-      ["supplier_id": "SUP1", "status": "passed", "valid_from": "2024-01-01", "valid_to": "2024-12-31"],
-      ["supplier_id": "SUP1", "status": "passed", "valid_from": "2025-01-01", "valid_to": "2025-06-30"],
-      ["supplier_id": "SUP2", "status": "failed", "valid_from": "2024-01-01", "valid_to": "2025-12-31"],
+      [
+        "supplier_id": "SUP1", "status": "passed", "valid_from": "2024-01-01",
+        "valid_to": "2024-12-31",
+      ],
+      [
+        "supplier_id": "SUP1", "status": "passed", "valid_from": "2025-01-01",
+        "valid_to": "2025-06-30",
+      ],
+      [
+        "supplier_id": "SUP2", "status": "failed", "valid_from": "2024-01-01",
+        "valid_to": "2025-12-31",
+      ],
     ]
     return [
       CheckExample(

@@ -31,7 +31,8 @@ final class RowCheck: CheckRunner {
     self.run = run
     let table = run.schema.table(spec.table) ?? TableSchema(name: spec.table, file: "", columns: [])
     self.gate = RowGate(
-      table: table, instance: instance, expressions: [spec.assertion], filter: spec.filter, run: run)
+      table: table, instance: instance, expressions: [spec.assertion], filter: spec.filter, run: run
+    )
     self.assertion = run.compiler.compile(spec.assertion)
   }
 

@@ -61,12 +61,16 @@ final class UniqueCheck: CheckRunner {
     for source in spec.sources where !names.contains(source.table) { names.append(source.table) }
     self.tableNames = names
     for source in spec.sources {
-      let table = run.schema.table(source.table) ?? TableSchema(name: source.table, file: "", columns: [])
-      let gate = RowGate(table: table, instance: instance, expressions: source.key, filter: source.filter, run: run)
+      let table =
+        run.schema.table(source.table) ?? TableSchema(name: source.table, file: "", columns: [])
+      let gate = RowGate(
+        table: table, instance: instance, expressions: source.key, filter: source.filter, run: run)
       gates[source.table, default: []].append(
         Source(
-          gate: gate, key: source.key.map(run.compiler.compile), table: names.firstIndex(of: source.table) ?? 0,
-          column: spec.sources.first { $0.table == source.table }?.key.map(\.text).joined(separator: ", ")))
+          gate: gate, key: source.key.map(run.compiler.compile),
+          table: names.firstIndex(of: source.table) ?? 0,
+          column: spec.sources.first { $0.table == source.table }?.key.map(\.text).joined(
+            separator: ", ")))
     }
   }
 
@@ -105,7 +109,8 @@ final class UniqueCheck: CheckRunner {
       if index == next {
         groups.append(
           Group(
-            table: source.table, line: row.line, entryID: row.entryID, date: source.gate.date(of: row), count: 1,
+            table: source.table, line: row.line, entryID: row.entryID,
+            date: source.gate.date(of: row), count: 1,
             repeats: -1))
       }
     }
@@ -114,7 +119,9 @@ final class UniqueCheck: CheckRunner {
   /// Reads a dictionary slot through its inserting accessor: one hash for find-or-insert.
   @inline(__always) private static func slot(_ value: inout Int) -> Int { value }
 
-  private func evidence(_ table: String, _ line: Int, _ entryID: String?, _ column: String?, _ key: [Value])
+  private func evidence(
+    _ table: String, _ line: Int, _ entryID: String?, _ column: String?, _ key: [Value]
+  )
     -> EvidenceRow
   {
     EvidenceRow(
@@ -123,7 +130,9 @@ final class UniqueCheck: CheckRunner {
   }
 
   /// A later row with a key already seen: the key's evidence is materialized on first repeat.
-  private func repeated(_ index: Int, _ values: [Value], _ source: Source, _ table: String, _ row: LedgerRow) {
+  private func repeated(
+    _ index: Int, _ values: [Value], _ source: Source, _ table: String, _ row: LedgerRow
+  ) {
     var g = groups[index]
     g.count += 1
     if g.repeats < 0 {
@@ -162,9 +171,11 @@ final class UniqueCheck: CheckRunner {
       for (t, l) in s.lines { out.markFailing(t, l) }
       let shown = key.map(Messages.show).joined(separator: ", ")
       let where_ = s.rows.map { "\($0.table) \($0.key)" }.joined(separator: ", ")
-      let message = instance.message.map {
-        Messages.render($0, Frame(group: key), run: self.run)
-      } ?? "key (\(shown)) appears \(g.count) times: \(where_)\(g.count > s.rows.count ? ", ..." : "")"
+      let message =
+        instance.message.map {
+          Messages.render($0, Frame(group: key), run: self.run)
+        }
+        ?? "key (\(shown)) appears \(g.count) times: \(where_)\(g.count > s.rows.count ? ", ..." : "")"
       out.add(
         Finding(
           ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
@@ -180,7 +191,8 @@ extension UniqueCheck {
     let r = ExprBuilder(schema: ExampleLedger.schema, table: "receipts")
     let s = ExprBuilder(schema: ExampleLedger.schema, table: "shipments")
     let documents = CheckSpec.unique(
-      UniqueCheckSpec(sources: [.init(table: "receipts", filter: nil, key: [r.col("document_id")])]))
+      UniqueCheckSpec(sources: [.init(table: "receipts", filter: nil, key: [r.col("document_id")])])
+    )
     let across = CheckSpec.unique(
       UniqueCheckSpec(sources: [
         .init(table: "receipts", filter: nil, key: [r.col("entry_id")]),
@@ -197,11 +209,17 @@ extension UniqueCheck {
         ], expect: .fail, rows: ["R1", "R3"]),
       CheckExample(
         "distinct documents; a missing one is ignored", check: documents,
-        rows: ["receipts": [["entry_id": "R1", "document_id": "D1"], ["entry_id": "R2"], ["entry_id": "R3"]]],
+        rows: [
+          "receipts": [
+            ["entry_id": "R1", "document_id": "D1"], ["entry_id": "R2"], ["entry_id": "R3"],
+          ]
+        ],
         expect: .pass),
       CheckExample(
         "an entry id used in two tables", check: across,
-        rows: ["receipts": [["entry_id": "E1"], ["entry_id": "E2"]], "shipments": [["entry_id": "E2"]]],
+        rows: [
+          "receipts": [["entry_id": "E1"], ["entry_id": "E2"]], "shipments": [["entry_id": "E2"]],
+        ],
         expect: .fail, rows: ["E2", "E2"]),
     ]
   }()

@@ -33,7 +33,8 @@ enum Builtins {
         switch try subject(&f) {
         case .string(let s): return .bool(pattern.matches(s))
         case .null: throw EvaluationError(.nullOperand, "argument 1 of matches() is null", at: node)
-        case let v: throw EvaluationError(.badArgument, "matches(): \(v.literal) is not a string", at: node)
+        case let v:
+          throw EvaluationError(.badArgument, "matches(): \(v.literal) is not a string", at: node)
         }
       }
     default:
@@ -46,9 +47,9 @@ enum Builtins {
     }
   }
 
-  static func apply(_ function: BuiltinFunction, _ v: [Value], _ node: ExprNode) throws(
-    EvaluationError
-  ) -> Value {
+  static func apply(_ function: BuiltinFunction, _ v: [Value], _ node: ExprNode)
+    throws(EvaluationError) -> Value
+  {
     func fail(_ message: String) -> EvaluationError {
       EvaluationError(.badArgument, "\(function.rawValue)(): \(message)", at: node)
     }
@@ -85,7 +86,9 @@ enum Builtins {
     case .abs:
       let x = try arg(0)
       if case .integer(let n) = x {
-        guard n != .min else { throw EvaluationError(.arithmeticOverflow, "abs(\(n)) overflows", at: node) }
+        guard n != .min else {
+          throw EvaluationError(.arithmeticOverflow, "abs(\(n)) overflows", at: node)
+        }
         return .integer(n < 0 ? -n : n)
       }
       return .decimal(try decimal(0).magnitude)
@@ -96,7 +99,8 @@ enum Builtins {
       var best = items[0]
       for (i, x) in items.enumerated() {
         if x.isNull {
-          throw EvaluationError(.nullOperand, "value \(i + 1) of \(function.rawValue)() is null", at: node)
+          throw EvaluationError(
+            .nullOperand, "value \(i + 1) of \(function.rawValue)() is null", at: node)
         }
         guard let c = ValueOps.compare(x, best) else { throw fail("cannot order \(x.literal)") }
         if (function == .min && c < 0) || (function == .max && c > 0) { best = x }
@@ -129,7 +133,8 @@ enum Builtins {
       let pattern = try string(1)
       guard let compiled = Pattern(pattern) else {
         throw fail(
-          "invalid pattern \"\(pattern.prefix(80))\(pattern.count > 80 ? "..." : "")\" (at most \(Pattern.maxLength) characters and \(Pattern.maxDepth) nested groups)")
+          "invalid pattern \"\(pattern.prefix(80))\(pattern.count > 80 ? "..." : "")\" (at most \(Pattern.maxLength) characters and \(Pattern.maxDepth) nested groups)"
+        )
       }
       return .bool(compiled.matches(try string(0)))
     case .len:
@@ -159,7 +164,8 @@ enum Builtins {
 extension ExprNode {
   /// The pattern of `matches(x, "literal")`, when it is a literal.
   var literalPattern: String? {
-    guard case .call(.matches, let args) = kind, args.count == 2, case .literal(.string(let p)) = args[1].kind
+    guard case .call(.matches, let args) = kind, args.count == 2,
+      case .literal(.string(let p)) = args[1].kind
     else { return nil }
     return p
   }

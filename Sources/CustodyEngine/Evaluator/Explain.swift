@@ -24,7 +24,8 @@ public struct ExpressionTrace: Sendable {
       let v = try ProgramCompiler(lookups: lookups, tracing: true).evaluate(node, &frame)
       return ExpressionTrace(value: v, error: nil, values: trace.values, failedNode: nil)
     } catch {
-      return ExpressionTrace(value: nil, error: error, values: trace.values, failedNode: trace.failedNode)
+      return ExpressionTrace(
+        value: nil, error: error, values: trace.values, failedNode: trace.failedNode)
     }
   }
 }

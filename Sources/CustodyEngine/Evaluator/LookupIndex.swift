@@ -26,7 +26,8 @@ public final class LookupIndex: @unchecked Sendable {
     self.window = table.validityColumns
     let windowColumns = [window?.from, window?.to].compactMap { $0 }
     self.keyColumns =
-      keyColumns ?? table.key.compactMap { table.columnIndex($0) }.filter { !windowColumns.contains($0) }
+      keyColumns
+      ?? table.key.compactMap { table.columnIndex($0) }.filter { !windowColumns.contains($0) }
     for (i, row) in rows.enumerated() {
       groups[self.keyColumns.map { LookupIndex.normalize(row[$0]) }, default: []].append(i)
     }
@@ -107,7 +108,9 @@ public final class LookupIndex: @unchecked Sendable {
         guard let found = single[LookupIndex.normalize(key[0])] else { return false }
         list = found
       } else {
-        let k = key.contains { if case .integer = $0 { true } else { false } } ? key.map(LookupIndex.normalize) : key
+        let k =
+          key.contains { if case .integer = $0 { true } else { false } }
+          ? key.map(LookupIndex.normalize) : key
         guard let found = groups[k] else { return false }
         list = found
       }
@@ -133,7 +136,9 @@ public final class LookupIndex: @unchecked Sendable {
   /// The first row with this key (whose window covers `at`, when given), or nil.
   public func find(_ key: [Value], at: CivilDate?) -> LedgerRow? {
     if key.count == keyColumns.count {
-      let k = key.contains { if case .integer = $0 { true } else { false } } ? key.map(LookupIndex.normalize) : key
+      let k =
+        key.contains { if case .integer = $0 { true } else { false } }
+        ? key.map(LookupIndex.normalize) : key
       guard let list = groups[k] else { return nil }
       for i in list where at == nil || covers(rows[i], at!) { return rows[i] }
       return nil

@@ -155,7 +155,8 @@ struct Pattern {
       case "(":
         depth += 1
         defer { depth -= 1 }
-        guard depth <= Pattern.maxDepth, let inner = parseAlt(), index < chars.count, chars[index] == ")"
+        guard depth <= Pattern.maxDepth, let inner = parseAlt(), index < chars.count,
+          chars[index] == ")"
         else { return nil }
         index += 1
         return inner

@@ -106,11 +106,14 @@ public struct ProgramCompiler {
         case (.negate, .integer(let i)):
           // -Int64.min does not exist: an overflow error, never a trap.
           let (r, o) = Int64(0).subtractingReportingOverflow(i)
-          if o { throw EvaluationError(.arithmeticOverflow, "integer overflow negating \(i)", at: node) }
+          if o {
+            throw EvaluationError(.arithmeticOverflow, "integer overflow negating \(i)", at: node)
+          }
           return .integer(r)
         case (.negate, .decimal(let d)): return .decimal(d.negated)
         default:
-          throw EvaluationError(.unexpectedType, "cannot apply `\(op.rawValue)` to \(v.literal)", at: node)
+          throw EvaluationError(
+            .unexpectedType, "cannot apply `\(op.rawValue)` to \(v.literal)", at: node)
         }
       }
     case .binary(let op, let lhs, let rhs):
@@ -132,14 +135,16 @@ public struct ProgramCompiler {
         case .bool(true): return try pa(&f)
         case .bool(false): return try pb(&f)
         case .null: throw EvaluationError(.nullOperand, "the condition of if() is null", at: node)
-        case let v: throw EvaluationError(.unexpectedType, "if() condition is \(v.literal)", at: node)
+        case let v:
+          throw EvaluationError(.unexpectedType, "if() condition is \(v.literal)", at: node)
         }
       }
     case .lookup(let table, let key, let at):
       return compileLookup(table, key.map(compile), at.map(compile), node)
     case .lookupWhere(let table, let column, let name, let value, let at):
       let index = lookups.index(table, column: column)
-      return compileLookup(table, [compile(value)], at.map(compile), node, index: index, what: "column '\(name)' of")
+      return compileLookup(
+        table, [compile(value)], at.map(compile), node, index: index, what: "column '\(name)' of")
     case .member(let base, let column, let name, let nullSafe):
       let pb = compile(base)
       return { (f: inout Frame) throws(EvaluationError) -> Value in
@@ -147,7 +152,8 @@ public struct ProgramCompiler {
         case .null:
           if nullSafe { return .null }
           throw EvaluationError(
-            .missingLookupRow, "no row found for `\(base.text)`, so `.\(name)` has no value", at: node)
+            .missingLookupRow, "no row found for `\(base.text)`, so `.\(name)` has no value",
+            at: node)
         case .list(let values) where column < values.count:
           return values[column]
         case let v:
@@ -171,7 +177,8 @@ public struct ProgramCompiler {
     let index = index ?? lookups[table]
     return { (f: inout Frame) throws(EvaluationError) -> Value in
       guard let index else {
-        throw EvaluationError(.unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node)
+        throw EvaluationError(
+          .unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node)
       }
       var one: Value = .null
       var values: [Value] = []
@@ -186,9 +193,11 @@ public struct ProgramCompiler {
         switch try at(&f) {
         case .date(let d): date = d
         case .null:
-          throw EvaluationError(.nullOperand, "the date after @ in `\(node.text)` is null", at: node)
+          throw EvaluationError(
+            .nullOperand, "the date after @ in `\(node.text)` is null", at: node)
         case let v:
-          throw EvaluationError(.unexpectedType, "the value after @ is \(v.literal), not a date", at: node)
+          throw EvaluationError(
+            .unexpectedType, "the value after @ is \(v.literal), not a date", at: node)
         }
       }
       let found = key.count == 1 ? index.find(one: one, at: date) : index.find(values, at: date)
@@ -207,7 +216,8 @@ public struct ProgramCompiler {
       case .null:
         throw EvaluationError(.nullOperand, "`\(side.text)` is null in `\(op.rawValue)`", at: node)
       default:
-        throw EvaluationError(.unexpectedType, "`\(side.text)` is \(v.literal), not a boolean", at: node)
+        throw EvaluationError(
+          .unexpectedType, "`\(side.text)` is \(v.literal), not a boolean", at: node)
       }
     }
     switch op {
@@ -235,7 +245,8 @@ public struct ProgramCompiler {
         case .null:
           throw EvaluationError(.nullOperand, "`\(rhs.text)` is null in `\(op.rawValue)`", at: node)
         case let v:
-          throw EvaluationError(.unexpectedType, "`\(rhs.text)` is \(v.literal), not a list", at: node)
+          throw EvaluationError(
+            .unexpectedType, "`\(rhs.text)` is \(v.literal), not a list", at: node)
         }
       }
     case .less, .lessOrEqual, .greater, .greaterOrEqual:
@@ -247,7 +258,8 @@ public struct ProgramCompiler {
             .nullOperand, "`\(side.text)` is null, so `\(node.text)` cannot be decided", at: node)
         }
         guard let c = ValueOps.compare(a, b) else {
-          throw EvaluationError(.unexpectedType, "cannot order \(a.literal) and \(b.literal)", at: node)
+          throw EvaluationError(
+            .unexpectedType, "cannot order \(a.literal) and \(b.literal)", at: node)
         }
         switch op {
         case .less: return .bool(c < 0)

@@ -39,7 +39,9 @@ enum ValueOps {
   /// the scale `ExactDecimal.divided` gives it; the same value and scale as that method, which
   /// the caller uses otherwise (and for every overflow, so errors are unchanged).
   static func dividedByPowerOfTen(_ x: ExactDecimal, _ y: ExactDecimal) -> ExactDecimal? {
-    guard y.scale == 0, y.mantissa > 0, let k = powersOfTen.firstIndex(of: y.mantissa) else { return nil }
+    guard y.scale == 0, y.mantissa > 0, let k = powersOfTen.firstIndex(of: y.mantissa) else {
+      return nil
+    }
     let target = min(ExactDecimal.maxScale, max(ExactDecimal.divisionScale, x.scale, y.scale))
     // `divided` first scales the numerator by 10^(target + 1 - x.scale); if that overflows it
     // throws, so leave those to it.
@@ -52,9 +54,9 @@ enum ValueOps {
     return ExactDecimal(mantissa: x.mantissa * powersOfTen[shift], scale: target)
   }
 
-  static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, _ node: ExprNode) throws(
-    EvaluationError
-  ) -> Value {
+  static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, _ node: ExprNode)
+    throws(EvaluationError) -> Value
+  {
     // Dates and durations: date + 30d, date - 1mo, date - date is not defined (days_between).
     if case .date(let d) = a, case .duration(let dur) = b {
       if op == .add { return .date(dur.added(to: d)) }

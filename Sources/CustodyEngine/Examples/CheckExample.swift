@@ -41,13 +41,15 @@ public struct CheckExample: Sendable {
   /// Runs the check alone through the engine.
   public func run(options: EngineOptions = EngineOptions()) throws -> EvaluationResult {
     let ledger = try InMemoryLedger(schema: schema, rows: rows)
-    return try Engine(standard: .single(instance, schema: schema), options: options).evaluate(ledger: ledger)
+    return try Engine(standard: .single(instance, schema: schema), options: options).evaluate(
+      ledger: ledger)
   }
 }
 
 extension CompiledStandard {
   /// A standard with one major clause `EX-1` judged by the given rule instances.
-  public static func single(_ instances: RuleInstance..., schema: LedgerSchema) -> CompiledStandard {
+  public static func single(_ instances: RuleInstance..., schema: LedgerSchema) -> CompiledStandard
+  {
     let clause = Clause(
       id: "EX-1", section: "EX", title: "Example", requirement: "", severity: .major,
       evidence: .ledger(ruleInstances: instances.map(\.id)))
@@ -97,7 +99,8 @@ public enum ExampleLedger {
         name: "due_diligence", file: "due_diligence.csv", key: ["supplier_id"],
         entryID: "supplier_id",
         columns: [
-          col("supplier_id", .string), col("status", .enumeration(["passed", "failed", "pending"])),
+          col("supplier_id", .string),
+          col("status", .enumeration(["passed", "failed", "pending"])),
           col("valid_from", .date), col("valid_to", .date),
         ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(

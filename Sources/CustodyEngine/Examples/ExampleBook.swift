@@ -44,8 +44,10 @@ public enum ExampleBook {
     if percentage {
       // Accounts per site: all receipts are inputs, all outputs are output, claims debit.
       let credited = CompiledBook.Source(
-        table: "receipts", filter: r.bin(.in, r.col("origin"), r.strings(["post_consumer", "pre_consumer"])),
-        date: r.col("date"), account: [r.col("site")], amount: r.col("cu_t"), label: "recycled input")
+        table: "receipts",
+        filter: r.bin(.in, r.col("origin"), r.strings(["post_consumer", "pre_consumer"])),
+        date: r.col("date"), account: [r.col("site")], amount: r.col("cu_t"),
+        label: "recycled input")
       let inputs = CompiledBook.Source(
         table: "receipts", filter: nil, date: r.col("date"), account: [r.col("site")],
         amount: r.col("cu_t"), label: "input")

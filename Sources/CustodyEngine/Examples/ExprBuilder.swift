@@ -26,18 +26,23 @@ public final class ExprBuilder: @unchecked Sendable {
   public func col(_ name: String) -> ExprNode {
     let t = schema.table(table)
     let i = t?.columnIndex(name) ?? -1
-    return node(.field(scope: .row, column: i, name: name), t?.column(name)?.type.valueType ?? .any, name)
+    return node(
+      .field(scope: .row, column: i, name: name), t?.column(name)?.type.valueType ?? .any, name)
   }
 
   /// `ref.name`: a column of a reference check's target row.
   public func ref(_ name: String, in target: String) -> ExprNode {
     let t = schema.table(target)
     let i = t?.columnIndex(name) ?? -1
-    return node(.field(scope: .ref, column: i, name: name), t?.column(name)?.type.valueType ?? .any, "ref.\(name)")
+    return node(
+      .field(scope: .ref, column: i, name: name), t?.column(name)?.type.valueType ?? .any,
+      "ref.\(name)")
   }
 
   /// A group key or computed value of an aggregate check, by position.
-  public func group(_ index: Int, _ name: String, _ type: ValueType = .decimal(unit: nil)) -> ExprNode {
+  public func group(_ index: Int, _ name: String, _ type: ValueType = .decimal(unit: nil))
+    -> ExprNode
+  {
     node(.field(scope: .group, column: index, name: name), type, name)
   }
 
@@ -55,14 +60,18 @@ public final class ExprBuilder: @unchecked Sendable {
     node(.parameter(name: name, value: value), .any, "$" + name)
   }
   public func list(_ items: [ExprNode]) -> ExprNode {
-    node(.list(items), .list(items.first?.type ?? .any), "[" + items.map(\.text).joined(separator: ", ") + "]")
+    node(
+      .list(items), .list(items.first?.type ?? .any),
+      "[" + items.map(\.text).joined(separator: ", ") + "]")
   }
   public func strings(_ items: [String]) -> ExprNode { list(items.map(str)) }
 
   public func bin(_ op: BinaryOperator, _ a: ExprNode, _ b: ExprNode) -> ExprNode {
     let type: ValueType
     switch op {
-    case .add, .subtract, .multiply, .divide: type = a.type == .integer && b.type == .integer && op != .divide ? .integer : .decimal(unit: nil)
+    case .add, .subtract, .multiply, .divide:
+      type =
+        a.type == .integer && b.type == .integer && op != .divide ? .integer : .decimal(unit: nil)
     default: type = .bool
     }
     return node(.binary(op, a, b), type, "\(a.text) \(op.rawValue) \(b.text)")
@@ -70,7 +79,9 @@ public final class ExprBuilder: @unchecked Sendable {
   public func not(_ a: ExprNode) -> ExprNode { node(.unary(.not, a), .bool, "not \(a.text)") }
   public func neg(_ a: ExprNode) -> ExprNode { node(.unary(.negate, a), a.type, "-\(a.text)") }
   public func call(_ f: BuiltinFunction, _ args: ExprNode...) -> ExprNode {
-    node(.call(f, args), args.first?.type ?? .any, "\(f.rawValue)(\(args.map(\.text).joined(separator: ", ")))")
+    node(
+      .call(f, args), args.first?.type ?? .any,
+      "\(f.rawValue)(\(args.map(\.text).joined(separator: ", ")))")
   }
   public func iff(_ c: ExprNode, _ a: ExprNode, _ b: ExprNode) -> ExprNode {
     node(.conditional(c, a, b), a.type, "if(\(c.text), \(a.text), \(b.text))")

@@ -61,7 +61,10 @@ public struct EngineOptions: Sendable, Hashable {
   /// Threads that evaluate the checks of a streamed table side by side (each check sees every
   /// row in file order, so results do not depend on it). 1 runs everything on the caller.
   public var threads: Int
-  public init(evidenceLimit: Int = 20, findingLimit: Int = 1000, keepAccountTraces: Bool = false, threads: Int = 2) {
+  public init(
+    evidenceLimit: Int = 20, findingLimit: Int = 1000, keepAccountTraces: Bool = false,
+    threads: Int = 2
+  ) {
     self.evidenceLimit = evidenceLimit
     self.findingLimit = findingLimit
     self.keepAccountTraces = keepAccountTraces

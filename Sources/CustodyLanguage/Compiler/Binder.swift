@@ -14,7 +14,10 @@ struct Binder {
   /// Per instance: the rule ids named by its book's `exclude_failing:` (for the graph).
   var excludeFailing: [String: [YAMLScalar]] = [:]
 
-  init(session: CompileSession, decl: StandardDecl, schema: LedgerSchema, library: CompileSession.Library, standardParameters: [BoundParameter]) {
+  init(
+    session: CompileSession, decl: StandardDecl, schema: LedgerSchema,
+    library: CompileSession.Library, standardParameters: [BoundParameter]
+  ) {
     self.session = session
     self.decl = decl
     self.schema = schema
@@ -30,14 +33,19 @@ struct Binder {
       for use in clause.uses {
         guard let rule = library.rules[use.ruleID] else {
           session.bag.report(
-            .unknownRule, "clause '\(clause.clause.id)' names unknown rule '\(use.ruleID)'", at: use.ruleSpan,
+            .unknownRule, "clause '\(clause.clause.id)' names unknown rule '\(use.ruleID)'",
+            at: use.ruleSpan,
             suggestions: Suggestions.closest(to: use.ruleID, in: library.rules.keys.sorted()))
           continue
         }
         guard let params = bindParameters(rule, use) else { continue }
-        let key = rule.id + "\u{1}" + params.map { "\($0.name)=\($0.value.literal)" }.joined(separator: "\u{1}")
+        let key =
+          rule.id + "\u{1}"
+          + params.map { "\($0.name)=\($0.value.literal)" }.joined(separator: "\u{1}")
         if let i = byKey[key] {
-          if !instances[i].clauseIDs.contains(clause.clause.id) { instances[i].clauseIDs.append(clause.clause.id) }
+          if !instances[i].clauseIDs.contains(clause.clause.id) {
+            instances[i].clauseIDs.append(clause.clause.id)
+          }
           continue
         }
         let n = (countPerRule[rule.id] ?? 0) + 1
@@ -80,9 +88,12 @@ struct Binder {
     for (name, value) in use.bindings {
       guard let p = rule.params.first(where: { $0.name == name.value }) else {
         session.bag.report(
-          .unknownParameterBinding, "rule '\(rule.id)' has no parameter '\(name.value)'", at: name.span,
+          .unknownParameterBinding, "rule '\(rule.id)' has no parameter '\(name.value)'",
+          at: name.span,
           suggestions: Suggestions.closest(to: name.value, in: rule.params.map(\.name)),
-          help: rule.params.isEmpty ? "rule '\(rule.id)' declares no parameters" : "its parameters: \(rule.params.map(\.name).joined(separator: ", "))")
+          help: rule.params.isEmpty
+            ? "rule '\(rule.id)' declares no parameters"
+            : "its parameters: \(rule.params.map(\.name).joined(separator: ", "))")
         ok = false
         continue
       }
@@ -91,24 +102,34 @@ struct Binder {
         guard let sp = standardParameters.first(where: { $0.name == ref }) else {
           session.bag.report(
             .unknownStandardParameter, "the standard has no parameter '\(s.value)'", at: s.span,
-            suggestions: Suggestions.closest(to: ref, in: standardParameters.map(\.name)).map { "$" + $0 })
+            suggestions: Suggestions.closest(to: ref, in: standardParameters.map(\.name)).map {
+              "$" + $0
+            })
           ok = false
           continue
         }
         guard ParameterLowering.assignable(sp.type, to: p.type) else {
           session.bag.report(
-            .parameterValueType, "standard parameter '\(s.value)' is \(sp.type), but '\(p.name)' of rule '\(rule.id)' is \(p.type)",
+            .parameterValueType,
+            "standard parameter '\(s.value)' is \(sp.type), but '\(p.name)' of rule '\(rule.id)' is \(p.type)",
             at: s.span)
           ok = false
           continue
         }
-        bound[p.name] = BoundParameter(name: p.name, type: p.type, value: sp.value, origin: .standardParameter(ref), span: s.span, description: p.description)
+        bound[p.name] = BoundParameter(
+          name: p.name, type: p.type, value: sp.value, origin: .standardParameter(ref),
+          span: s.span, description: p.description)
       } else {
-        guard let v = ParameterLowering.parse(value, as: p.type, what: "binding '\(p.name)'", bag: &session.bag) else {
+        guard
+          let v = ParameterLowering.parse(
+            value, as: p.type, what: "binding '\(p.name)'", bag: &session.bag)
+        else {
           ok = false
           continue
         }
-        bound[p.name] = BoundParameter(name: p.name, type: p.type, value: v, origin: .binding, span: value.span, description: p.description)
+        bound[p.name] = BoundParameter(
+          name: p.name, type: p.type, value: v, origin: .binding, span: value.span,
+          description: p.description)
       }
     }
     var out: [BoundParameter] = []
@@ -118,10 +139,15 @@ struct Binder {
       } else if attempted.contains(p.name) {
         continue
       } else if let d = p.defaultValue {
-        out.append(BoundParameter(name: p.name, type: p.type, value: d, origin: .defaultValue, span: p.defaultSpan, description: p.description))
+        out.append(
+          BoundParameter(
+            name: p.name, type: p.type, value: d, origin: .defaultValue, span: p.defaultSpan,
+            description: p.description))
       } else {
         session.bag.report(
-          .missingParameter, "rule '\(rule.id)' needs a value for parameter '\(p.name)' (it has no default)", at: use.ruleSpan,
+          .missingParameter,
+          "rule '\(rule.id)' needs a value for parameter '\(p.name)' (it has no default)",
+          at: use.ruleSpan,
           notes: [DiagnosticNote("declared here", at: p.span)],
           help: "bind it: {rule: \(rule.id), with: {\(p.name): ...}}")
         ok = false
@@ -131,8 +157,14 @@ struct Binder {
   }
 
   mutating func compile(_ rule: RuleDecl, id: String, params: [BoundParameter]) -> RuleInstance? {
-    let env = Dictionary(params.map { ($0.name, ExpressionEnvironment.Parameter(type: $0.type, value: $0.value)) }, uniquingKeysWith: { a, _ in a })
-    guard let (spec, message, excluded) = Self.compileCheck(rule, schema: schema, parameters: env, books: library.books, options: session.options, bag: &session.bag) else { return nil }
+    let env = Dictionary(
+      params.map { ($0.name, ExpressionEnvironment.Parameter(type: $0.type, value: $0.value)) },
+      uniquingKeysWith: { a, _ in a })
+    guard
+      let (spec, message, excluded) = Self.compileCheck(
+        rule, schema: schema, parameters: env, books: library.books, options: session.options,
+        bag: &session.bag)
+    else { return nil }
     excludeFailing[id] = excluded
     return RuleInstance(
       id: id, ruleID: rule.id, title: rule.title, description: rule.description, clauseIDs: [],
@@ -146,7 +178,9 @@ struct Binder {
     _ rule: RuleDecl, schema: LedgerSchema, parameters: [String: ExpressionEnvironment.Parameter],
     books: [String: BookDecl], options: CompilerOptions, bag: inout DiagnosticBag
   ) -> (CheckSpec, MessageTemplate?, [YAMLScalar])? {
-    var checker = CheckCompiler(schema: schema, parameters: parameters, books: books, limits: (options.maxExpressionLength, options.maxExpressionDepth))
+    var checker = CheckCompiler(
+      schema: schema, parameters: parameters, books: books,
+      limits: (options.maxExpressionLength, options.maxExpressionDepth))
     let spec = checker.compile(rule)
     var message: MessageTemplate?
     if let spec, let m = rule.message {
@@ -159,10 +193,12 @@ struct Binder {
 
   /// What `{...}` in a message may read: the checked row (and `ref`), an aggregate's group
   /// fields, or a book's account components.
-  static func messageEnvironment(_ spec: CheckSpec, checker: CheckCompiler) -> ExpressionEnvironment {
+  static func messageEnvironment(_ spec: CheckSpec, checker: CheckCompiler) -> ExpressionEnvironment
+  {
     switch spec {
     case .row(let s): return checker.env(checker.schema.table(s.table))
-    case .unique(let s): return checker.env(s.sources.first.flatMap { checker.schema.table($0.table) })
+    case .unique(let s):
+      return checker.env(s.sources.first.flatMap { checker.schema.table($0.table) })
     case .reference(let s):
       var e = checker.env(checker.schema.table(s.table))
       e.ref = checker.schema.table(s.target)
@@ -171,7 +207,8 @@ struct Binder {
       var e = checker.env(nil)
       e.groupFields = s.groupBy.map { ($0.name, $0.expr.type) }
       for c in s.compute {
-        e.groupFields.append((c.name, c.function == .count ? .integer : (c.argument?.type ?? .integer)))
+        e.groupFields.append(
+          (c.name, c.function == .count ? .integer : (c.argument?.type ?? .integer)))
       }
       if s.periods != nil { e.groupFields += [("period_start", .date), ("period_end", .date)] }
       return e

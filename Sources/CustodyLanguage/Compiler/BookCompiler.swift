@@ -3,18 +3,32 @@ import CustodyValues
 import CustodyYAML
 
 extension CheckCompiler {
-  static let sourceKeys = ["table", "label", "where", "exclude_failing", "date", "account", "amount"]
+  static let sourceKeys = [
+    "table", "label", "where", "exclude_failing", "date", "account", "amount",
+  ]
   static let transferKeys = ["table", "label", "where", "date", "from", "to", "amount"]
 
   /// Compiles a book's sources with its bound parameters.
-  mutating func compileBook(_ book: BookDecl, parameters: [String: ExpressionEnvironment.Parameter]) -> CompiledBook? {
+  mutating func compileBook(_ book: BookDecl, parameters: [String: ExpressionEnvironment.Parameter])
+    -> CompiledBook?
+  {
     var sub = CheckCompiler(schema: schema, parameters: parameters, books: books, limits: limits)
     let before = bag.errorCount
-    let credits = book.credits.compactMap { sub.source($0, accountSize: book.account.count, what: "credit") }
-    let debits = book.debits.compactMap { sub.source($0, accountSize: book.account.count, what: "debit") }
-    let inputs = book.inputTotals.compactMap { sub.source($0, accountSize: nil, what: "input total") }
-    let outputs = book.outputTotals.compactMap { sub.source($0, accountSize: nil, what: "output total") }
-    let opening = book.opening.flatMap { sub.source($0, accountSize: book.account.count, what: "opening") }
+    let credits = book.credits.compactMap {
+      sub.source($0, accountSize: book.account.count, what: "credit")
+    }
+    let debits = book.debits.compactMap {
+      sub.source($0, accountSize: book.account.count, what: "debit")
+    }
+    let inputs = book.inputTotals.compactMap {
+      sub.source($0, accountSize: nil, what: "input total")
+    }
+    let outputs = book.outputTotals.compactMap {
+      sub.source($0, accountSize: nil, what: "output total")
+    }
+    let opening = book.opening.flatMap {
+      sub.source($0, accountSize: book.account.count, what: "opening")
+    }
     let transfers = book.transfers.compactMap { sub.transfer($0, accountSize: book.account.count) }
     var lifetime: Int?
     if let s = book.lifetime {
@@ -23,12 +37,15 @@ extension CheckCompiler {
         case .integer(let i)?: lifetime = Int(i)
         case .null?: lifetime = nil
         default:
-          sub.bag.report(.unknownParameter, "'\(s.value)' is not an integer parameter of book '\(book.id)'", at: s.span)
+          sub.bag.report(
+            .unknownParameter, "'\(s.value)' is not an integer parameter of book '\(book.id)'",
+            at: s.span)
         }
       } else if let i = Int(s.value) {
         lifetime = i
       } else {
-        sub.bag.report(.wrongValueType, "`lifetime_months` must be a whole number or a $parameter", at: s.span)
+        sub.bag.report(
+          .wrongValueType, "`lifetime_months` must be a whole number or a $parameter", at: s.span)
       }
     }
     bag.append(contentsOf: sub.bag.diagnostics)
@@ -40,10 +57,15 @@ extension CheckCompiler {
       inputTotals: inputs, outputTotals: outputs, span: book.span)
   }
 
-  mutating func accountExprs(_ r: MappingReader, _ key: String, _ e: ExpressionEnvironment, size: Int?) -> [ExprNode]? {
+  mutating func accountExprs(
+    _ r: MappingReader, _ key: String, _ e: ExpressionEnvironment, size: Int?
+  ) -> [ExprNode]? {
     guard let items = r.scalars(key, bag: &bag) else { return size == nil ? [] : nil }
     if let size, items.count != size {
-      bag.report(.wrongValueType, "`\(key)` gives \(items.count) account component(s); the book's account has \(size)", at: r[key]?.span)
+      bag.report(
+        .wrongValueType,
+        "`\(key)` gives \(items.count) account component(s); the book's account has \(size)",
+        at: r[key]?.span)
       return nil
     }
     var out: [ExprNode] = []
@@ -54,43 +76,60 @@ extension CheckCompiler {
     return out
   }
 
-  mutating func dateAndAmount(_ r: MappingReader, _ e: ExpressionEnvironment) -> (ExprNode, ExprNode)? {
-    guard let d = expr(r["date"], e, what: "date"), let a = expr(r["amount"], e, what: "amount") else { return nil }
+  mutating func dateAndAmount(_ r: MappingReader, _ e: ExpressionEnvironment) -> (
+    ExprNode, ExprNode
+  )? {
+    guard let d = expr(r["date"], e, what: "date"), let a = expr(r["amount"], e, what: "amount")
+    else { return nil }
     if d.type != .date {
-      bag.report(.typeMismatch, "`date` must be a date, but '\(d.text)' is \(TypeRules.describe(d.type))", at: d.span)
+      bag.report(
+        .typeMismatch, "`date` must be a date, but '\(d.text)' is \(TypeRules.describe(d.type))",
+        at: d.span)
       return nil
     }
     if !a.type.isNumeric {
-      bag.report(.typeMismatch, "`amount` must be a number, but '\(a.text)' is \(TypeRules.describe(a.type))", at: a.span)
+      bag.report(
+        .typeMismatch,
+        "`amount` must be a number, but '\(a.text)' is \(TypeRules.describe(a.type))", at: a.span)
       return nil
     }
     return (d, a)
   }
 
   mutating func source(_ node: YAMLNode, accountSize: Int?, what: String) -> CompiledBook.Source? {
-    let required = accountSize == nil ? ["table", "date", "amount"] : ["table", "date", "account", "amount"]
-    guard let r = MappingReader.open(node, what: "\(what) source", allowed: Self.sourceKeys, required: required, bag: &bag),
+    let required =
+      accountSize == nil ? ["table", "date", "amount"] : ["table", "date", "account", "amount"]
+    guard
+      let r = MappingReader.open(
+        node, what: "\(what) source", allowed: Self.sourceKeys, required: required, bag: &bag),
       let t = table(r)
     else { return nil }
     let e = env(t)
     let filter = condition(r, "where", e)
     let excluded = r.scalars("exclude_failing", bag: &bag) ?? []
     excludeFailing += excluded
-    guard let (date, amount) = dateAndAmount(r, e), let account = accountExprs(r, "account", e, size: accountSize) else { return nil }
+    guard let (date, amount) = dateAndAmount(r, e),
+      let account = accountExprs(r, "account", e, size: accountSize)
+    else { return nil }
     return CompiledBook.Source(
       table: t.name, filter: filter, date: date, account: account, amount: amount,
       excludeFailing: excluded.map(\.value), label: r.string("label", bag: &bag) ?? t.name)
   }
 
   mutating func transfer(_ node: YAMLNode, accountSize: Int) -> CompiledBook.Transfer? {
-    guard let r = MappingReader.open(node, what: "transfer source", allowed: Self.transferKeys, required: ["table", "date", "from", "to", "amount"], bag: &bag),
+    guard
+      let r = MappingReader.open(
+        node, what: "transfer source", allowed: Self.transferKeys,
+        required: ["table", "date", "from", "to", "amount"], bag: &bag),
       let t = table(r)
     else { return nil }
     let e = env(t)
     let filter = condition(r, "where", e)
     guard let (date, amount) = dateAndAmount(r, e),
-      let from = accountExprs(r, "from", e, size: accountSize), let to = accountExprs(r, "to", e, size: accountSize)
+      let from = accountExprs(r, "from", e, size: accountSize),
+      let to = accountExprs(r, "to", e, size: accountSize)
     else { return nil }
-    return CompiledBook.Transfer(table: t.name, filter: filter, date: date, from: from, to: to, amount: amount)
+    return CompiledBook.Transfer(
+      table: t.name, filter: filter, date: date, from: from, to: to, amount: amount)
   }
 }

@@ -16,12 +16,19 @@ extension CheckCompiler {
     var periodGroup: ExprNode?
     var periodDate: ExprNode?
     if let node = r["per_period"] {
-      guard let p = MappingReader.open(node, what: "per_period", allowed: ["periods", "group", "date"], required: ["periods", "group", "date"], bag: &bag) else { return nil }
+      guard
+        let p = MappingReader.open(
+          node, what: "per_period", allowed: ["periods", "group", "date"],
+          required: ["periods", "group", "date"], bag: &bag)
+      else { return nil }
       periods = periodSource(p["periods"])
       periodGroup = expr(p["group"], e, what: "per_period group")
       periodDate = expr(p["date"], e, what: "per_period date")
       if let d = periodDate, d.type != .date {
-        bag.report(.typeMismatch, "per_period `date` must be a date, but '\(d.text)' is \(TypeRules.describe(d.type))", at: d.span)
+        bag.report(
+          .typeMismatch,
+          "per_period `date` must be a date, but '\(d.text)' is \(TypeRules.describe(d.type))",
+          at: d.span)
         return nil
       }
     }
@@ -30,18 +37,23 @@ extension CheckCompiler {
     aggEnv.allowAggregates = true
     for (key, node) in r.map("compute", bag: &bag)?.pairs ?? [] {
       guard let s = node.scalar else {
-        bag.report(.wrongValueType, "compute '\(key.value)' must be an aggregation like sum(cu_t)", at: node.span)
+        bag.report(
+          .wrongValueType, "compute '\(key.value)' must be an aggregation like sum(cu_t)",
+          at: node.span)
         return nil
       }
-      guard let (function, argument) = ExpressionCompiler.compileAggregate(s, in: aggEnv, bag: &bag) else { return nil }
+      guard let (function, argument) = ExpressionCompiler.compileAggregate(s, in: aggEnv, bag: &bag)
+      else { return nil }
       compute.append(.init(name: key.value, function: function, argument: argument))
     }
     var fields = groupBy.map { (name: $0.name, type: $0.expr.type) }
     for c in compute {
       let type: ValueType =
-        c.function == .count ? .integer
-        : c.function == .avg ? .decimal(unit: TypeRules.unit(c.argument?.type ?? .null))
-        : (c.argument?.type ?? .integer)
+        c.function == .count
+        ? .integer
+        : c.function == .avg
+          ? .decimal(unit: TypeRules.unit(c.argument?.type ?? .null))
+          : (c.argument?.type ?? .integer)
       fields.append((c.name, type))
     }
     if periods != nil {
@@ -65,7 +77,8 @@ extension CheckCompiler {
       case .integer(let i)?: maxMonths = Int(i)
       case .null?, nil: maxMonths = nil
       default:
-        bag.report(.parameterValueType, "`max_months` must be a whole number", at: r["max_months"]?.span)
+        bag.report(
+          .parameterValueType, "`max_months` must be a whole number", at: r["max_months"]?.span)
       }
     }
     var contiguous = true
@@ -74,19 +87,29 @@ extension CheckCompiler {
     }
     var entries: [PeriodCoverageSpec.Entries] = []
     for node in r.list("entries", bag: &bag) ?? [] {
-      guard let er = MappingReader.open(node, what: "entries item", allowed: ["table", "group", "date", "where"], required: ["table", "group", "date"], bag: &bag),
+      guard
+        let er = MappingReader.open(
+          node, what: "entries item", allowed: ["table", "group", "date", "where"],
+          required: ["table", "group", "date"], bag: &bag),
         let t = table(er)
       else { continue }
       let e = env(t)
       let filter = condition(er, "where", e)
-      guard let group = expr(er["group"], e, what: "group"), let date = expr(er["date"], e, what: "date") else { continue }
+      guard let group = expr(er["group"], e, what: "group"),
+        let date = expr(er["date"], e, what: "date")
+      else { continue }
       if date.type != .date {
-        bag.report(.typeMismatch, "`date` must be a date, but '\(date.text)' is \(TypeRules.describe(date.type))", at: date.span)
+        bag.report(
+          .typeMismatch,
+          "`date` must be a date, but '\(date.text)' is \(TypeRules.describe(date.type))",
+          at: date.span)
         continue
       }
       entries.append(.init(table: t.name, filter: filter, group: group, date: date))
     }
-    return .periodCoverage(PeriodCoverageSpec(periods: periods, maxMonths: maxMonths, contiguous: contiguous, entries: entries))
+    return .periodCoverage(
+      PeriodCoverageSpec(
+        periods: periods, maxMonths: maxMonths, contiguous: contiguous, entries: entries))
   }
 
   mutating func massBalance(_ r: MappingReader) -> CheckSpec? {
@@ -97,10 +120,13 @@ extension CheckCompiler {
         suggestions: Suggestions.closest(to: bookID.value, in: books.keys.sorted()))
       return nil
     }
-    let mode = r.choice("mode", MassBalanceMode.allCases.map(\.rawValue), bag: &bag).flatMap(MassBalanceMode.init(rawValue:))
+    let mode = r.choice("mode", MassBalanceMode.allCases.map(\.rawValue), bag: &bag).flatMap(
+      MassBalanceMode.init(rawValue:))
     let periods = r.has("periods") ? periodSource(r["periods"]) : nil
     var tolerance = ExactDecimal.zero
-    if r.has("tolerance"), let v = value(r, "tolerance", as: .decimal(unit: nil)), let d = v.asDecimal {
+    if r.has("tolerance"), let v = value(r, "tolerance", as: .decimal(unit: nil)),
+      let d = v.asDecimal
+    {
       tolerance = d
     }
     if (mode == .periodEnd || mode == .percentage) && periods == nil {
@@ -108,24 +134,36 @@ extension CheckCompiler {
     }
     // Book parameters: defaults, overridden by `book_params:` (literals or this rule's `$params`).
     var bookParams: [String: ExpressionEnvironment.Parameter] = [:]
-    for p in book.params { bookParams[p.name] = .init(type: p.type, value: p.defaultValue ?? .null) }
+    for p in book.params {
+      bookParams[p.name] = .init(type: p.type, value: p.defaultValue ?? .null)
+    }
     for (key, node) in r.map("book_params", bag: &bag)?.pairs ?? [] {
       guard let decl = book.params.first(where: { $0.name == key.value }) else {
-        bag.report(.unknownParameterBinding, "book '\(book.id)' has no parameter '\(key.value)'", at: key.span, suggestions: Suggestions.closest(to: key.value, in: book.params.map(\.name)))
+        bag.report(
+          .unknownParameterBinding, "book '\(book.id)' has no parameter '\(key.value)'",
+          at: key.span, suggestions: Suggestions.closest(to: key.value, in: book.params.map(\.name))
+        )
         continue
       }
       if let s = node.scalar, s.value.hasPrefix("$") {
         guard let p = parameters[String(s.value.dropFirst())] else {
-          bag.report(.unknownParameter, "unknown parameter '\(s.value)'", at: s.span, suggestions: Suggestions.closest(to: String(s.value.dropFirst()), in: parameters.keys.sorted()).map { "$" + $0 })
+          bag.report(
+            .unknownParameter, "unknown parameter '\(s.value)'", at: s.span,
+            suggestions: Suggestions.closest(
+              to: String(s.value.dropFirst()), in: parameters.keys.sorted()
+            ).map { "$" + $0 })
           continue
         }
         bookParams[key.value] = .init(type: decl.type, value: p.value)
-      } else if let v = ParameterLowering.parse(node, as: decl.type, what: "book parameter '\(key.value)'", bag: &bag) {
+      } else if let v = ParameterLowering.parse(
+        node, as: decl.type, what: "book parameter '\(key.value)'", bag: &bag)
+      {
         bookParams[key.value] = .init(type: decl.type, value: v)
       }
     }
     guard let compiled = compileBook(book, parameters: bookParams), let mode else { return nil }
-    return .massBalance(MassBalanceSpec(book: compiled, mode: mode, periods: periods, tolerance: tolerance))
+    return .massBalance(
+      MassBalanceSpec(book: compiled, mode: mode, periods: periods, tolerance: tolerance))
   }
 
   /// A `{...}` message template: text with expressions, compiled in the check's main scope.
@@ -144,16 +182,21 @@ extension CheckCompiler {
         i += 2
       } else if c == "{" {
         guard let close = chars[(i + 1)...].firstIndex(of: "}") else {
-          bag.report(.badMessageTemplate, "'{' is not closed with '}'", at: s.span(ofValueRange: i..<(i + 1)))
+          bag.report(
+            .badMessageTemplate, "'{' is not closed with '}'", at: s.span(ofValueRange: i..<(i + 1))
+          )
           return nil
         }
         if !text.isEmpty { parts.append(.text(text)) }
         text = ""
-        guard let node = ExpressionCompiler.compile(s, range: (i + 1)..<close, in: env, bag: &bag) else { return nil }
+        guard let node = ExpressionCompiler.compile(s, range: (i + 1)..<close, in: env, bag: &bag)
+        else { return nil }
         parts.append(.expression(node))
         i = close + 1
       } else if c == "}" {
-        bag.report(.badMessageTemplate, "'}' without a matching '{' (write '}}' for a brace)", at: s.span(ofValueRange: i..<(i + 1)))
+        bag.report(
+          .badMessageTemplate, "'}' without a matching '{' (write '}}' for a brace)",
+          at: s.span(ofValueRange: i..<(i + 1)))
         return nil
       } else {
         text.unicodeScalars.append(c)

@@ -27,7 +27,9 @@ struct CheckCompiler {
   ]
 
   func env(_ table: TableSchema?) -> ExpressionEnvironment {
-    ExpressionEnvironment(schema: schema, table: table, parameters: parameters, maxLength: limits.length, maxDepth: limits.depth)
+    ExpressionEnvironment(
+      schema: schema, table: table, parameters: parameters, maxLength: limits.length,
+      maxDepth: limits.depth)
   }
 
   mutating func table(_ r: MappingReader, _ key: String = "table") -> TableSchema? {
@@ -41,7 +43,9 @@ struct CheckCompiler {
     return t
   }
 
-  mutating func condition(_ r: MappingReader, _ key: String, _ env: ExpressionEnvironment) -> ExprNode? {
+  mutating func condition(_ r: MappingReader, _ key: String, _ env: ExpressionEnvironment)
+    -> ExprNode?
+  {
     guard let s = r.scalar(key, bag: &bag) else { return nil }
     return ExpressionCompiler.compileCondition(s, in: env, bag: &bag)
   }
@@ -49,13 +53,17 @@ struct CheckCompiler {
   mutating func expr(_ node: YAMLNode?, _ env: ExpressionEnvironment, what: String) -> ExprNode? {
     guard let node else { return nil }
     guard let s = node.scalar else {
-      bag.report(.wrongValueType, "\(what) must be an expression, not \(node.kindDescription)", at: node.span)
+      bag.report(
+        .wrongValueType, "\(what) must be an expression, not \(node.kindDescription)", at: node.span
+      )
       return nil
     }
     return ExpressionCompiler.compile(s, in: env, bag: &bag)
   }
 
-  mutating func exprs(_ r: MappingReader, _ key: String, _ env: ExpressionEnvironment) -> [ExprNode]? {
+  mutating func exprs(_ r: MappingReader, _ key: String, _ env: ExpressionEnvironment)
+    -> [ExprNode]?
+  {
     guard let items = r.scalars(key, bag: &bag) else { return nil }
     var out: [ExprNode] = []
     for s in items {
@@ -66,7 +74,9 @@ struct CheckCompiler {
   }
 
   /// A column name of `table` given as a plain scalar, as its index.
-  mutating func column(_ r: MappingReader, _ key: String, in table: TableSchema, type: ValueType? = nil) -> Int? {
+  mutating func column(
+    _ r: MappingReader, _ key: String, in table: TableSchema, type: ValueType? = nil
+  ) -> Int? {
     guard let s = r.scalar(key, bag: &bag) else { return nil }
     guard let i = table.columnIndex(s.value) else {
       bag.report(
@@ -75,7 +85,10 @@ struct CheckCompiler {
       return nil
     }
     if let type, table.columns[i].type.valueType != type {
-      bag.report(.typeMismatch, "'\(key)' must be a \(type) column, but '\(s.value)' is \(table.columns[i].type)", at: s.span)
+      bag.report(
+        .typeMismatch,
+        "'\(key)' must be a \(type) column, but '\(s.value)' is \(table.columns[i].type)",
+        at: s.span)
       return nil
     }
     return i
@@ -129,17 +142,23 @@ struct CheckCompiler {
     var sources: [UniqueCheckSpec.Source] = []
     if let across = r.list("across", bag: &bag) {
       if r.has("table") || r.has("key") {
-        bag.report(.invalidValue, "write either `table`+`key` or `across:`, not both", at: r.mapping.keyScalar("across")?.span)
+        bag.report(
+          .invalidValue, "write either `table`+`key` or `across:`, not both",
+          at: r.mapping.keyScalar("across")?.span)
       }
       for node in across {
-        guard let s = MappingReader.open(node, what: "unique source", allowed: ["table", "key", "where"], required: ["table", "key"], bag: &bag),
+        guard
+          let s = MappingReader.open(
+            node, what: "unique source", allowed: ["table", "key", "where"],
+            required: ["table", "key"], bag: &bag),
           let source = uniqueSource(s)
         else { continue }
         sources.append(source)
       }
     } else {
       guard r.has("table"), r.has("key") else {
-        bag.report(.missingKey, "a unique check needs `table` and `key`, or `across:`", at: r.mapping.span)
+        bag.report(
+          .missingKey, "a unique check needs `table` and `key`, or `across:`", at: r.mapping.span)
         return nil
       }
       guard let source = uniqueSource(r) else { return nil }
@@ -165,7 +184,9 @@ struct CheckCompiler {
     if let names = r.scalars("target_key", bag: &bag) {
       for s in names {
         guard let i = target.columnIndex(s.value) else {
-          bag.report(.unknownSchemaColumn, "table '\(target.name)' has no column '\(s.value)'", at: s.span, suggestions: Suggestions.closest(to: s.value, in: target.columns.map(\.name)))
+          bag.report(
+            .unknownSchemaColumn, "table '\(target.name)' has no column '\(s.value)'", at: s.span,
+            suggestions: Suggestions.closest(to: s.value, in: target.columns.map(\.name)))
           return nil
         }
         targetKey.append(i)
@@ -173,30 +194,43 @@ struct CheckCompiler {
     } else {
       targetKey = target.key.compactMap { target.columnIndex($0) }
       if targetKey.isEmpty {
-        bag.report(.badLookup, "table '\(target.name)' declares no key; give `target_key:`", at: r["target"]?.span)
+        bag.report(
+          .badLookup, "table '\(target.name)' declares no key; give `target_key:`",
+          at: r["target"]?.span)
         return nil
       }
     }
     if targetKey.count != key.count {
-      bag.report(.badLookup, "`key` gives \(key.count) value(s) but the target key has \(targetKey.count) column(s)", at: r["key"]?.span)
+      bag.report(
+        .badLookup,
+        "`key` gives \(key.count) value(s) but the target key has \(targetKey.count) column(s)",
+        at: r["key"]?.span)
       return nil
     }
     var at: ExprNode?
     if let s = r.scalar("at", bag: &bag) {
       if target.validFrom == nil && target.validTo == nil {
-        bag.report(.badLookup, "table '\(target.name)' has no validity window (`valid:`), so `at:` cannot be used", at: s.span)
+        bag.report(
+          .badLookup,
+          "table '\(target.name)' has no validity window (`valid:`), so `at:` cannot be used",
+          at: s.span)
         return nil
       }
       at = ExpressionCompiler.compile(s, in: e, bag: &bag)
       if let a = at, a.type != .date {
-        bag.report(.typeMismatch, "`at:` must be a date, but '\(a.text)' is \(TypeRules.describe(a.type))", at: a.span)
+        bag.report(
+          .typeMismatch, "`at:` must be a date, but '\(a.text)' is \(TypeRules.describe(a.type))",
+          at: a.span)
         return nil
       }
     }
     var refEnv = e
     refEnv.ref = target
     let assertion = condition(r, "assert", refEnv)
-    return .reference(ReferenceCheckSpec(table: t.name, filter: filter, key: key, target: target.name, targetKey: targetKey, at: at, condition: assertion))
+    return .reference(
+      ReferenceCheckSpec(
+        table: t.name, filter: filter, key: key, target: target.name, targetKey: targetKey, at: at,
+        condition: assertion))
   }
 
   /// `{table, group, start, end, id?}`, or the shorthand `periods: <table>` for a table with
@@ -209,19 +243,29 @@ struct CheckCompiler {
           suggestions: Suggestions.closest(to: s.value, in: schema.tables.map(\.name)))
         return nil
       }
-      guard let group = t.columnIndex("site"), let start = t.columnIndex("start"), let end = t.columnIndex("end") else {
+      guard let group = t.columnIndex("site"), let start = t.columnIndex("start"),
+        let end = t.columnIndex("end")
+      else {
         bag.report(
-          .unknownSchemaColumn, "table '\(t.name)' has no site/start/end columns; write {table, group, start, end}",
+          .unknownSchemaColumn,
+          "table '\(t.name)' has no site/start/end columns; write {table, group, start, end}",
           at: s.span)
         return nil
       }
-      return PeriodSource(table: t.name, group: group, id: t.entryID.flatMap { t.columnIndex($0) }, start: start, end: end)
+      return PeriodSource(
+        table: t.name, group: group, id: t.entryID.flatMap { t.columnIndex($0) }, start: start,
+        end: end)
     }
     guard let node,
-      let p = MappingReader.open(node, what: "periods", allowed: ["table", "group", "start", "end", "id"], required: ["table", "group", "start", "end"], bag: &bag),
+      let p = MappingReader.open(
+        node, what: "periods", allowed: ["table", "group", "start", "end", "id"],
+        required: ["table", "group", "start", "end"], bag: &bag),
       let t = table(p), let group = column(p, "group", in: t),
-      let start = column(p, "start", in: t, type: .date), let end = column(p, "end", in: t, type: .date)
+      let start = column(p, "start", in: t, type: .date),
+      let end = column(p, "end", in: t, type: .date)
     else { return nil }
-    return PeriodSource(table: t.name, group: group, id: p.has("id") ? column(p, "id", in: t) : nil, start: start, end: end)
+    return PeriodSource(
+      table: t.name, group: group, id: p.has("id") ? column(p, "id", in: t) : nil, start: start,
+      end: end)
   }
 }

@@ -23,7 +23,10 @@ extension CompileSession {
     stage(.parse)
     guard let kind = kind(of: root, path: path) else { return nil }
     guard kind == "standard" else {
-      bag.report(.wrongFileKind, "'\(path)' is a \(kind) file, not a standard (its first key must be `standard:`)", at: root.mapping?.pairs.first?.key.span ?? root.span)
+      bag.report(
+        .wrongFileKind,
+        "'\(path)' is a \(kind) file, not a standard (its first key must be `standard:`)",
+        at: root.mapping?.pairs.first?.key.span ?? root.span)
       return nil
     }
     stage(.lower)
@@ -43,21 +46,25 @@ extension CompileSession {
         }
         bag.append(contentsOf: local.diagnostics)
       } else {
-        bag.report(.fileNotFound, "ledger schema '\(s.value)' not found (looked at \(target))", at: s.span)
+        bag.report(
+          .fileNotFound, "ledger schema '\(s.value)' not found (looked at \(target))", at: s.span)
       }
     }
-    let library = self.library(paths: decl.rulePaths.map { (Paths.resolve($0.value, relativeTo: path), $0.span) })
+    let library = self.library(
+      paths: decl.rulePaths.map { (Paths.resolve($0.value, relativeTo: path), $0.span) })
     let parameters = standardParameters(decl)
     resolved = Resolved(decl: decl, schema: schema, library: library, parameters: parameters)
     // Without a schema every table would be unknown: stop here rather than cascade.
     guard schemaLoaded else { return nil }
     stage(.typecheck)
     stage(.bind)
-    var binder = Binder(session: self, decl: decl, schema: schema, library: library, standardParameters: parameters)
+    var binder = Binder(
+      session: self, decl: decl, schema: schema, library: library, standardParameters: parameters)
     let instances = binder.bind()
     stage(.graph)
     let graphBefore = bag.errorCount
-    var graph = GraphBuilder(instances: instances, library: library, excludeFailing: binder.excludeFailing)
+    var graph = GraphBuilder(
+      instances: instances, library: library, excludeFailing: binder.excludeFailing)
     graph.build(bag: &bag)
     stage(.cycles)
     graph.checkCycles(bag: &bag)
@@ -70,7 +77,9 @@ extension CompileSession {
     for c in decl.clauses {
       var clause = c.clause
       let ids = instances.filter { $0.clauseIDs.contains(clause.id) }.map(\.id)
-      clause.evidence = c.documentary || (c.uses.isEmpty && ids.isEmpty) ? .documentary : .ledger(ruleInstances: ids)
+      clause.evidence =
+        c.documentary || (c.uses.isEmpty && ids.isEmpty)
+        ? .documentary : .ledger(ruleInstances: ids)
       clauses.append(clause)
     }
     let ruleGraph = RuleGraph(order: order, requires: graph.requires, tables: graph.tables)
@@ -81,17 +90,20 @@ extension CompileSession {
     let inputs = touched.sorted().map { InputFile(path: $0, sha256: sha($0)) }
     return CompiledStandard(
       id: decl.id, title: decl.title, version: decl.version, effectiveFrom: decl.effectiveFrom,
-      effectiveUntil: decl.effectiveUntil, references: decl.references, file: path, sha256: sha(path),
+      effectiveUntil: decl.effectiveUntil, references: decl.references, file: path,
+      sha256: sha(path),
       inputs: inputs, schema: schema, parameters: parameters, sections: decl.sections,
       clauses: clauses, rules: rules, graph: ruleGraph,
-      graphDigest: Digest.graph(rules: rules, clauses: clauses, parameters: parameters), tests: tests,
+      graphDigest: Digest.graph(rules: rules, clauses: clauses, parameters: parameters),
+      tests: tests,
       span: decl.span)
   }
 
   func standardParameters(_ decl: StandardDecl) -> [BoundParameter] {
     decl.params.map { p in
       if p.defaultValue == nil {
-        bag.report(.missingParameter, "standard parameter '\(p.name)' needs a `default:`", at: p.span)
+        bag.report(
+          .missingParameter, "standard parameter '\(p.name)' needs a `default:`", at: p.span)
       }
       return BoundParameter(
         name: p.name, type: p.type, value: p.defaultValue ?? .null, origin: .defaultValue,

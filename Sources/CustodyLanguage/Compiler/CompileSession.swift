@@ -1,8 +1,8 @@
 import Crypto
 import CustodyDiagnostics
-import Dispatch
 import CustodyValues
 import CustodyYAML
+import Dispatch
 
 /// One compile or lint run: the file cache, the diagnostics and the stages that ran.
 final class CompileSession {
@@ -54,7 +54,10 @@ final class CompileSession {
     let loader = YAMLLoader(limits: options.yamlLimits, sources: options.sources)
     switch FileBytes.read(path: path, limit: options.yamlLimits.maxBytes) {
     case .failure(.tooLarge(let size)):
-      bag.report(.fileTooLarge, "YAML file is \(size) bytes; the limit is \(options.yamlLimits.maxBytes) bytes", at: .file(path))
+      bag.report(
+        .fileTooLarge,
+        "YAML file is \(size) bytes; the limit is \(options.yamlLimits.maxBytes) bytes",
+        at: .file(path))
       return (nil, "", bag.diagnostics)
     case .failure(.unreadable(let reason)):
       bag.report(.fileUnreadable, "cannot read '\(path)': \(reason)", at: .file(path))
@@ -79,7 +82,10 @@ final class CompileSession {
   /// The first key of a file's root mapping (`standard`, `rule`, `book`, `schema`, `profile`).
   func kind(of root: YAMLNode, path: String) -> String? {
     guard let first = root.mapping?.pairs.first?.key.value else {
-      bag.report(.unknownFileKind, "'\(path)' must hold a mapping whose first key says what it is (standard, rule, book, schema)", at: root.span)
+      bag.report(
+        .unknownFileKind,
+        "'\(path)' must hold a mapping whose first key says what it is (standard, rule, book, schema)",
+        at: root.span)
       return nil
     }
     return first
@@ -116,7 +122,9 @@ final class CompileSession {
       guard let rule = RuleLowering.rule(root, file: file, bag: &bag) else { return }
       if let first = lib.rules[rule.id] {
         if first.file != file {
-          bag.report(.duplicateID, "rule '\(rule.id)' is defined twice", at: rule.idSpan, notes: [DiagnosticNote("first defined here", at: first.idSpan)])
+          bag.report(
+            .duplicateID, "rule '\(rule.id)' is defined twice", at: rule.idSpan,
+            notes: [DiagnosticNote("first defined here", at: first.idSpan)])
         }
         return
       }
@@ -125,7 +133,9 @@ final class CompileSession {
     case "book":
       guard let book = RuleLowering.book(root, file: file, bag: &bag) else { return }
       if let first = lib.books[book.id], first.file != file {
-        bag.report(.duplicateID, "book '\(book.id)' is defined twice", at: book.span, notes: [DiagnosticNote("first defined here", at: first.span)])
+        bag.report(
+          .duplicateID, "book '\(book.id)' is defined twice", at: book.span,
+          notes: [DiagnosticNote("first defined here", at: first.span)])
         return
       }
       lib.books[book.id] = book
@@ -134,7 +144,8 @@ final class CompileSession {
       let key = root.mapping?.pairs.first?.key
       bag.report(
         .unknownFileKind, "'\(kind)' is not a custody file kind", at: key?.span ?? root.span,
-        suggestions: Suggestions.closest(to: kind, in: ["standard", "rule", "book", "schema", "profile"]))
+        suggestions: Suggestions.closest(
+          to: kind, in: ["standard", "rule", "book", "schema", "profile"]))
     }
   }
 }
@@ -144,6 +155,8 @@ private final class ResultBox: @unchecked Sendable {
   private var slots: [(YAMLNode?, String, [Diagnostic])?]
   private let lock = Lock()
   init(count: Int) { slots = Array(repeating: nil, count: count) }
-  func set(_ i: Int, _ value: (YAMLNode?, String, [Diagnostic])) { lock.withLock { slots[i] = value } }
+  func set(_ i: Int, _ value: (YAMLNode?, String, [Diagnostic])) {
+    lock.withLock { slots[i] = value }
+  }
   func get(_ i: Int) -> (YAMLNode?, String, [Diagnostic])? { lock.withLock { slots[i] } }
 }

@@ -61,7 +61,8 @@ public struct Compiler: Sendable {
     let all = session.bag.sorted
     let errors = all.count { $0.severity == .error }
     return CompileResult(
-      standard: errors == 0 ? standard : nil, diagnostics: Array(all.prefix(options.maxDiagnostics)),
+      standard: errors == 0 ? standard : nil,
+      diagnostics: Array(all.prefix(options.maxDiagnostics)),
       omittedDiagnostics: max(0, all.count - options.maxDiagnostics), errorCount: errors,
       warningCount: all.count { $0.severity == .warning }, stages: session.stagesRun)
   }
@@ -75,7 +76,8 @@ public struct Compiler: Sendable {
     return LintResult(
       diagnostics: Array(all.prefix(options.maxDiagnostics)),
       omittedDiagnostics: max(0, all.count - options.maxDiagnostics),
-      errorCount: all.count { $0.severity == .error }, warningCount: all.count { $0.severity == .warning },
+      errorCount: all.count { $0.severity == .error },
+      warningCount: all.count { $0.severity == .warning },
       standards: standards, files: files)
   }
 }

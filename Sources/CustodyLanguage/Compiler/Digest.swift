@@ -6,20 +6,26 @@ import CustodyValues
 enum Digest {
   static func instance(_ i: RuleInstance) -> String {
     var out = "rule \(i.ruleID)\n"
-    out += "params " + i.parameters.map { "\($0.name)=\($0.value.literal)" }.joined(separator: ",") + "\n"
+    out +=
+      "params " + i.parameters.map { "\($0.name)=\($0.value.literal)" }.joined(separator: ",")
+      + "\n"
     out += "requires " + i.requires.joined(separator: ",") + "\n"
-    out += "effective \(i.effectiveFrom?.description ?? "-") \(i.effectiveUntil?.description ?? "-")\n"
+    out +=
+      "effective \(i.effectiveFrom?.description ?? "-") \(i.effectiveUntil?.description ?? "-")\n"
     canonical(i.check, into: &out)
     out += "\n"
     if let m = i.message { canonical(m.parts, into: &out) }
     return CompileSession.sha256(out)
   }
 
-  static func graph(rules: [RuleInstance], clauses: [Clause], parameters: [BoundParameter]) -> String {
+  static func graph(rules: [RuleInstance], clauses: [Clause], parameters: [BoundParameter])
+    -> String
+  {
     var out = ""
     for p in parameters { out += "param \(p.name)=\(p.value.literal)\n" }
     for c in clauses {
-      out += "clause \(c.id) \(c.severity.rawValue) \(c.effectiveFrom?.description ?? "-") \(c.effectiveUntil?.description ?? "-") "
+      out +=
+        "clause \(c.id) \(c.severity.rawValue) \(c.effectiveFrom?.description ?? "-") \(c.effectiveUntil?.description ?? "-") "
       switch c.evidence {
       case .documentary: out += "documentary\n"
       case .ledger(let ids): out += ids.joined(separator: ",") + "\n"
@@ -79,8 +85,12 @@ enum Digest {
       out += "\(s.mode.rawValue);\(s.tolerance.canonicalDescription);"
       period(s.periods, &out)
       let b = s.book
-      out += "book \(b.id);\(b.accountKey);\(b.sameDay.rawValue);\(b.lifetimeMonths.map(String.init) ?? "-");"
-      for (label, sources) in [("credits", b.credits), ("debits", b.debits), ("opening", b.opening.map { [$0] } ?? []), ("in", b.inputTotals), ("out", b.outputTotals)] {
+      out +=
+        "book \(b.id);\(b.accountKey);\(b.sameDay.rawValue);\(b.lifetimeMonths.map(String.init) ?? "-");"
+      for (label, sources) in [
+        ("credits", b.credits), ("debits", b.debits), ("opening", b.opening.map { [$0] } ?? []),
+        ("in", b.inputTotals), ("out", b.outputTotals),
+      ] {
         out += label + "["
         for src in sources { source(src, &out) }
         out += "]"

@@ -13,7 +13,10 @@ struct GraphBuilder {
   /// Every edge a -> b meaning b runs before a, with the scalar that wrote it.
   var edges: [String: [(to: String, at: SourceSpan)]] = [:]
 
-  init(instances: [RuleInstance], library: CompileSession.Library, excludeFailing: [String: [YAMLScalar]]) {
+  init(
+    instances: [RuleInstance], library: CompileSession.Library,
+    excludeFailing: [String: [YAMLScalar]]
+  ) {
     self.instances = instances
     self.library = library
     self.excludeFailing = excludeFailing
@@ -38,7 +41,9 @@ struct GraphBuilder {
       for s in excludeFailing[instance.id] ?? [] {
         let targets = resolve(s, from: instance.ruleID, what: "exclude_failing", bag: &bag)
         if targets.contains(instance.id) {
-          bag.report(.bookCycle, "rule '\(instance.ruleID)' excludes its own failing rows through its book", at: s.span)
+          bag.report(
+            .bookCycle, "rule '\(instance.ruleID)' excludes its own failing rows through its book",
+            at: s.span)
           continue
         }
         edges[instance.id, default: []] += targets.map { ($0, s.span) }
@@ -51,7 +56,8 @@ struct GraphBuilder {
     if !ids.isEmpty { return ids }
     if library.rules[s.value] != nil {
       bag.report(
-        .unknownRequiredRule, "`\(what)` of '\(from)' names rule '\(s.value)', which no clause of the standard binds",
+        .unknownRequiredRule,
+        "`\(what)` of '\(from)' names rule '\(s.value)', which no clause of the standard binds",
         at: s.span, help: "bind '\(s.value)' in a clause, or remove it from `\(what)`")
     } else {
       bag.report(
@@ -82,7 +88,9 @@ struct GraphBuilder {
             let key = cycle.sorted().joined(separator: ",")
             if reported.insert(key).inserted {
               let first = cycle.min() ?? edge.to
-              let rotated = Array(cycle[(cycle.firstIndex(of: first) ?? 0)...] + cycle[..<(cycle.firstIndex(of: first) ?? 0)])
+              let rotated = Array(
+                cycle[(cycle.firstIndex(of: first) ?? 0)...]
+                  + cycle[..<(cycle.firstIndex(of: first) ?? 0)])
               let shown = (rotated + [first]).joined(separator: " -> ")
               let next = rotated.count > 1 ? rotated[1] : first
               let at = (edges[first] ?? []).first { $0.to == next }?.at ?? edge.at

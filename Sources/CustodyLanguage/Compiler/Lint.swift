@@ -46,8 +46,16 @@ extension CompileSession {
       guard let rule = library.rules[id] else { continue }
       if !used.contains(id), let schema {
         // Not bound anywhere: still type-check it, with defaults.
-        let params = Dictionary(rule.params.map { ($0.name, ExpressionEnvironment.Parameter(type: $0.type, value: $0.defaultValue ?? .null)) }, uniquingKeysWith: { a, _ in a })
-        _ = Binder.compileCheck(rule, schema: schema, parameters: params, books: library.books, options: options, bag: &bag)
+        let params = Dictionary(
+          rule.params.map {
+            (
+              $0.name,
+              ExpressionEnvironment.Parameter(type: $0.type, value: $0.defaultValue ?? .null)
+            )
+          }, uniquingKeysWith: { a, _ in a })
+        _ = Binder.compileCheck(
+          rule, schema: schema, parameters: params, books: library.books, options: options,
+          bag: &bag)
         _ = TestLowering.ruleTests(rule, bag: &bag)
       }
       warnings(rule: rule, used: used.contains(id), anyStandard: !resolvedAll.isEmpty)
@@ -55,21 +63,30 @@ extension CompileSession {
     for id in library.books.keys.sorted() {
       guard let book = library.books[id] else { continue }
       var text = book.lifetime.map { $0.value + " " } ?? ""
-      for node in book.credits + book.debits + book.transfers + book.inputTotals + book.outputTotals + (book.opening.map { [$0] } ?? []) {
+      for node in book.credits + book.debits + book.transfers + book.inputTotals + book.outputTotals
+        + (book.opening.map { [$0] } ?? [])
+      {
         Self.collectText(node, into: &text)
       }
       for p in book.params where !Self.mentions(text, p.name) {
-        bag.report(.unusedParameter, "parameter '\(p.name)' of book '\(book.id)' is never used", at: p.span)
+        bag.report(
+          .unusedParameter, "parameter '\(p.name)' of book '\(book.id)' is never used", at: p.span)
       }
     }
     for r in resolvedAll {
       for c in r.decl.clauses where c.uses.isEmpty && !c.documentary {
-        bag.report(.clauseWithoutRule, "clause '\(c.clause.id)' has no rule and is not marked `evidence: documentary`", at: c.clause.span)
+        bag.report(
+          .clauseWithoutRule,
+          "clause '\(c.clause.id)' has no rule and is not marked `evidence: documentary`",
+          at: c.clause.span)
       }
       var text = ""
-      for c in r.decl.clauses { for u in c.uses { for b in u.bindings { Self.collectText(b.value, into: &text) } } }
+      for c in r.decl.clauses {
+        for u in c.uses { for b in u.bindings { Self.collectText(b.value, into: &text) } }
+      }
       for p in r.decl.params where !Self.mentions(text, p.name) {
-        bag.report(.unusedParameter, "standard parameter '\(p.name)' is not bound to any rule", at: p.span)
+        bag.report(
+          .unusedParameter, "standard parameter '\(p.name)' is not bound to any rule", at: p.span)
       }
     }
     return (standards, files)
@@ -85,7 +102,8 @@ extension CompileSession {
     var text = rule.message.map { $0.value + " " } ?? ""
     Self.collectText(.mapping(rule.check), into: &text)
     for p in rule.params where !Self.mentions(text, p.name) {
-      bag.report(.unusedParameter, "parameter '\(p.name)' of rule '\(rule.id)' is never used", at: p.span)
+      bag.report(
+        .unusedParameter, "parameter '\(p.name)' of rule '\(rule.id)' is never used", at: p.span)
     }
   }
 
@@ -112,7 +130,8 @@ extension CompileSession {
         let end = i + needle.count
         if end == hay.count { return true }
         let c = hay[end]
-        let isIdent = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_"
+        let isIdent =
+          (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_"
         if !isIdent { return true }
       }
       i += 1

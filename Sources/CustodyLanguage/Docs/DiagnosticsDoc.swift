@@ -3,14 +3,29 @@ import CustodyDiagnostics
 /// Renders docs/diagnostics.md from `DiagnosticCode.all`; a test keeps the file in step.
 public enum DiagnosticsDoc {
   static let phases: [(prefix: String, title: String, text: String)] = [
-    ("CUS1", "Reading YAML", "Syntax, encoding, limits and duplicate keys, found before any meaning is read."),
-    ("CUS2", "Structure of standards, rules, schemas and books", "Keys, value shapes, ids and references between files."),
-    ("CUS3", "Expressions", "Syntax, names, types, units and functions inside `where:`, `assert:` and other expressions; the location points at the token."),
+    (
+      "CUS1", "Reading YAML",
+      "Syntax, encoding, limits and duplicate keys, found before any meaning is read."
+    ),
+    (
+      "CUS2", "Structure of standards, rules, schemas and books",
+      "Keys, value shapes, ids and references between files."
+    ),
+    (
+      "CUS3", "Expressions",
+      "Syntax, names, types, units and functions inside `where:`, `assert:` and other expressions; the location points at the token."
+    ),
     ("CUS4", "Rule graph", "`requires:` and `exclude_failing:` between rule instances."),
-    ("CUS5", "Lint warnings", "Reported by `custody lint`; they do not stop a compile (`--strict` makes them errors)."),
+    (
+      "CUS5", "Lint warnings",
+      "Reported by `custody lint`; they do not stop a compile (`--strict` makes them errors)."
+    ),
     ("CUS6", "Ledger structure", "Problems that stop a run (exit 3)."),
     ("CUS7", "Ledger cells", "Data-integrity findings; the run goes on."),
-    ("CUS8", "Evaluation", "Run-time errors inside rules, reported as findings with status `error`."),
+    (
+      "CUS8", "Evaluation",
+      "Run-time errors inside rules, reported as findings with status `error`."
+    ),
     ("CUS9", "Command line, reports and verification", ""),
   ]
 
@@ -36,7 +51,8 @@ public enum DiagnosticsDoc {
       if !phase.text.isEmpty { out += phase.text + "\n\n" }
       out += "| code | severity | meaning | how to fix |\n|---|---|---|---|\n"
       for code in codes {
-        out += "| \(code.id) | \(code.defaultSeverity.rawValue) | \(cell(code.title)) | \(cell(code.fix)) |\n"
+        out +=
+          "| \(code.id) | \(code.defaultSeverity.rawValue) | \(cell(code.title)) | \(cell(code.fix)) |\n"
       }
       out += "\n"
     }

@@ -57,14 +57,16 @@ public struct ExpressionCompiler: Sendable {
       let function = AggregateFunction(rawValue: name)
     else {
       bag.report(
-        .aggregateMisplaced, "a computed value must be one aggregation: sum(x), count(), min(x), max(x) or avg(x)",
+        .aggregateMisplaced,
+        "a computed value must be one aggregation: sum(x), count(), min(x), max(x) or avg(x)",
         at: scalar.span(ofValueRange: syntax.range))
       return nil
     }
     let wanted = function == .count ? 0...1 : 1...1
     guard wanted.contains(args.count) else {
       bag.report(
-        .wrongArity, "\(name) takes \(function == .count ? "0 or 1 argument" : "1 argument"), but \(args.count) are given",
+        .wrongArity,
+        "\(name) takes \(function == .count ? "0 or 1 argument" : "1 argument"), but \(args.count) are given",
         at: scalar.span(ofValueRange: syntax.range))
       return nil
     }
@@ -75,9 +77,12 @@ public struct ExpressionCompiler: Sendable {
     let node = checker.check(arg)
     bag.append(contentsOf: checker.bag.diagnostics)
     guard let node else { return nil }
-    if function != .count, function != .min, function != .max, !node.type.isNumeric, node.type != .null {
+    if function != .count, function != .min, function != .max, !node.type.isNumeric,
+      node.type != .null
+    {
       bag.report(
-        .typeMismatch, "\(name) needs a number, but '\(node.text)' is \(TypeRules.describe(node.type))",
+        .typeMismatch,
+        "\(name) needs a number, but '\(node.text)' is \(TypeRules.describe(node.type))",
         at: node.span)
       return nil
     }
@@ -86,7 +91,8 @@ public struct ExpressionCompiler: Sendable {
 
   /// Compiles the value characters `range` of `scalar` (a `{...}` part of a message template).
   static func compile(
-    _ scalar: YAMLScalar, range: Range<Int>?, in env: ExpressionEnvironment, bag: inout DiagnosticBag
+    _ scalar: YAMLScalar, range: Range<Int>?, in env: ExpressionEnvironment,
+    bag: inout DiagnosticBag
   ) -> ExprNode? {
     guard let syntax = parse(scalar, range: range, env: env, bag: &bag) else { return nil }
     var checker = TypeChecker(scalar: scalar, env: env)
@@ -100,10 +106,13 @@ public struct ExpressionCompiler: Sendable {
   ) -> Syntax? {
     let all = Array(scalar.value.unicodeScalars)
     let r = range ?? 0..<all.count
-    let span = { (x: Range<Int>) in scalar.span(ofValueRange: x.isEmpty ? x.lowerBound..<(x.lowerBound + 1) : x) }
+    let span = { (x: Range<Int>) in
+      scalar.span(ofValueRange: x.isEmpty ? x.lowerBound..<(x.lowerBound + 1) : x)
+    }
     if r.count > env.maxLength {
       bag.report(
-        .expressionTooLong, "expression is \(r.count) characters long; the limit is \(env.maxLength)",
+        .expressionTooLong,
+        "expression is \(r.count) characters long; the limit is \(env.maxLength)",
         at: span(r.lowerBound..<(r.lowerBound + 1)))
       return nil
     }
@@ -140,7 +149,9 @@ public struct ExpressionCompiler: Sendable {
       value: text, style: .plain,
       span: SourceSpan(start: start, end: start.advanced(by: text.unicodeScalars.count)), raw: text)
     var env = ExpressionEnvironment(schema: schema, table: table)
-    env.parameters = parameters.mapValues { ExpressionEnvironment.Parameter(type: $0.0, value: $0.1) }
+    env.parameters = parameters.mapValues {
+      ExpressionEnvironment.Parameter(type: $0.0, value: $0.1)
+    }
     var bag = DiagnosticBag()
     let node = compile(scalar, in: env, bag: &bag)
     return (node, bag.sorted)

@@ -35,7 +35,8 @@ struct Lexer {
   }
 
   /// The tokens, ending with `.end`; nil when a character cannot start a token.
-  mutating func tokenize(report: (DiagnosticCode, String, Range<Int>, [String]) -> Void) -> [Token]? {
+  mutating func tokenize(report: (DiagnosticCode, String, Range<Int>, [String]) -> Void) -> [Token]?
+  {
     var tokens: [Token] = []
     while true {
       skipSpace()
@@ -55,7 +56,9 @@ struct Lexer {
       } else if c == "$" {
         position += 1
         guard position < scalars.count, isIdentStart(scalars[position]) else {
-          report(.exprSyntax, "expected a parameter name after '$'", (base + start)..<(base + position), [])
+          report(
+            .exprSyntax, "expected a parameter name after '$'", (base + start)..<(base + position),
+            [])
           return nil
         }
         let word = identifier()
@@ -84,7 +87,8 @@ struct Lexer {
   /// column lookup from its value.
   static func opensColumnLookup(_ tokens: [Token]) -> Bool {
     guard tokens.count >= 3, case .identifier = tokens[tokens.count - 1].kind,
-      case .symbol("[") = tokens[tokens.count - 2].kind, case .identifier = tokens[tokens.count - 3].kind
+      case .symbol("[") = tokens[tokens.count - 2].kind,
+      case .identifier = tokens[tokens.count - 3].kind
     else { return false }
     return true
   }
@@ -113,7 +117,9 @@ struct Lexer {
   }
 
   /// `12`, `0.001`, `30d`, `12mo`. Exponents are not numbers here (never binary floating point).
-  private mutating func number(report: (DiagnosticCode, String, Range<Int>, [String]) -> Void) -> Token? {
+  private mutating func number(report: (DiagnosticCode, String, Range<Int>, [String]) -> Void)
+    -> Token?
+  {
     let start = position
     var text = ""
     while position < scalars.count, isDigit(scalars[position]) {
@@ -168,7 +174,8 @@ struct Lexer {
         case "t": text += "\t"
         default:
           report(
-            .badLiteral, "unknown escape '\\\(next)' in text", (base + position)..<(base + position + 2), [])
+            .badLiteral, "unknown escape '\\\(next)' in text",
+            (base + position)..<(base + position + 2), [])
           return nil
         }
         position += 2

@@ -44,7 +44,9 @@ struct Parser {
     return false
   }
 
-  private mutating func fail(_ code: DiagnosticCode, _ message: String, _ range: Range<Int>, _ suggestions: [String] = []) {
+  private mutating func fail(
+    _ code: DiagnosticCode, _ message: String, _ range: Range<Int>, _ suggestions: [String] = []
+  ) {
     if !failed { diagnostics.append((code, message, range, suggestions)) }
     failed = true
   }
@@ -72,7 +74,9 @@ struct Parser {
     return true
   }
 
-  private mutating func make(_ kind: Syntax.Kind, _ range: Range<Int>, children: [Syntax]) -> Syntax? {
+  private mutating func make(_ kind: Syntax.Kind, _ range: Range<Int>, children: [Syntax])
+    -> Syntax?
+  {
     let d = 1 + (children.map(\.depth).max() ?? 0)
     if d > maxDepth {
       fail(.expressionTooDeep, "expression is nested more than \(maxDepth) levels deep", range)
@@ -87,7 +91,11 @@ struct Parser {
     guard var left = next(&self) else { return nil }
     while let op = operators(&self) {
       guard let right = next(&self) else { return nil }
-      guard let node = make(.binary(op, left, right), left.range.lowerBound..<right.range.upperBound, children: [left, right]) else { return nil }
+      guard
+        let node = make(
+          .binary(op, left, right), left.range.lowerBound..<right.range.upperBound,
+          children: [left, right])
+      else { return nil }
       left = node
     }
     return left
@@ -115,7 +123,8 @@ struct Parser {
     guard enter(start) else { return nil }
     defer { depth -= 1 }
     guard let operand = parseNot() else { return nil }
-    return make(.unary("not", operand), start.lowerBound..<operand.range.upperBound, children: [operand])
+    return make(
+      .unary("not", operand), start.lowerBound..<operand.range.upperBound, children: [operand])
   }
 
   mutating func parseComparison() -> Syntax? {
@@ -143,7 +152,9 @@ struct Parser {
       fail(.exprSyntax, "comparisons do not chain; join them with 'and'", peek.range)
       return nil
     }
-    return make(.binary(op, left, right), left.range.lowerBound..<right.range.upperBound, children: [left, right])
+    return make(
+      .binary(op, left, right), left.range.lowerBound..<right.range.upperBound,
+      children: [left, right])
   }
 
   mutating func parseAdditive() -> Syntax? {
@@ -172,7 +183,8 @@ struct Parser {
     guard enter(start) else { return nil }
     defer { depth -= 1 }
     guard let operand = parseUnary() else { return nil }
-    return make(.unary("-", operand), start.lowerBound..<operand.range.upperBound, children: [operand])
+    return make(
+      .unary("-", operand), start.lowerBound..<operand.range.upperBound, children: [operand])
   }
 
   mutating func parsePostfix() -> Syntax? {
@@ -206,17 +218,28 @@ struct Parser {
         }
         let close = advance().range
         depth -= 1
-        guard let node = make(.index(base, keys, at: at), base.range.lowerBound..<close.upperBound, children: [base] + keys + (at.map { [$0] } ?? [])) else { return nil }
+        guard
+          let node = make(
+            .index(base, keys, at: at), base.range.lowerBound..<close.upperBound,
+            children: [base] + keys + (at.map { [$0] } ?? []))
+        else { return nil }
         base = node
       } else if isSymbol(".") || isSymbol("?.") {
         let nullSafe = isSymbol("?.")
         _ = advance()
         guard case .identifier(let name) = peek.kind else {
-          fail(.exprSyntax, "expected a column name after '\(nullSafe ? "?." : ".")', found \(describe(peek))", peek.range)
+          fail(
+            .exprSyntax,
+            "expected a column name after '\(nullSafe ? "?." : ".")', found \(describe(peek))",
+            peek.range)
           return nil
         }
         let nameRange = advance().range
-        guard let node = make(.member(base, name, nameRange: nameRange, nullSafe: nullSafe), base.range.lowerBound..<nameRange.upperBound, children: [base]) else { return nil }
+        guard
+          let node = make(
+            .member(base, name, nameRange: nameRange, nullSafe: nullSafe),
+            base.range.lowerBound..<nameRange.upperBound, children: [base])
+        else { return nil }
         base = node
       } else {
         return base
@@ -238,7 +261,8 @@ struct Parser {
     }
     guard isSymbol("]") else {
       let hint = isSymbol(",") ? " (a column lookup matches one column: table[column = value])" : ""
-      fail(.exprSyntax, "expected ']' to close the lookup, found \(describe(peek))\(hint)", peek.range)
+      fail(
+        .exprSyntax, "expected ']' to close the lookup, found \(describe(peek))\(hint)", peek.range)
       return nil
     }
     let close = advance().range
@@ -265,7 +289,9 @@ struct Parser {
       guard enter(open) else { return nil }
       defer { depth -= 1 }
       guard let (args, close) = parseList(closing: ")") else { return nil }
-      return make(.call(name, nameRange: token.range, args), token.range.lowerBound..<close.upperBound, children: args)
+      return make(
+        .call(name, nameRange: token.range, args), token.range.lowerBound..<close.upperBound,
+        children: args)
     case .symbol("("):
       guard enter(token.range) else { return nil }
       defer { depth -= 1 }
@@ -275,14 +301,17 @@ struct Parser {
         return nil
       }
       let close = advance().range
-      return Syntax(kind: inner.kind, range: token.range.lowerBound..<close.upperBound, depth: inner.depth)
+      return Syntax(
+        kind: inner.kind, range: token.range.lowerBound..<close.upperBound, depth: inner.depth)
     case .symbol("["):
       guard enter(token.range) else { return nil }
       defer { depth -= 1 }
       guard let (items, close) = parseList(closing: "]") else { return nil }
       return make(.list(items), token.range.lowerBound..<close.upperBound, children: items)
     case .end:
-      fail(.exprSyntax, "expression ends where a value is expected", token.range.isEmpty ? token.range.lowerBound..<(token.range.lowerBound + 1) : token.range)
+      fail(
+        .exprSyntax, "expression ends where a value is expected",
+        token.range.isEmpty ? token.range.lowerBound..<(token.range.lowerBound + 1) : token.range)
       return nil
     default:
       fail(.exprSyntax, "expected a value, found \(describe(token))", token.range)

@@ -45,7 +45,8 @@ struct ScalarLocator {
     let base = v
     let (endLine, endColumn) = (line, column)
     while locations.count <= value.count {
-      locations.append(SourceLocation(file: file, line: endLine, column: endColumn + (locations.count - base)))
+      locations.append(
+        SourceLocation(file: file, line: endLine, column: endColumn + (locations.count - base)))
     }
   }
 
@@ -56,7 +57,8 @@ struct ScalarLocator {
   /// Same contract as `YAMLScalar.span(ofValueRange:)`.
   func span(_ range: Range<Int>) -> SourceSpan {
     let start = location(range.lowerBound)
-    let end = range.count > 1 ? location(range.upperBound - 1).advanced(by: 1) : start.advanced(by: 1)
+    let end =
+      range.count > 1 ? location(range.upperBound - 1).advanced(by: 1) : start.advanced(by: 1)
     return SourceSpan(start: start, end: end.line == start.line ? end : start.advanced(by: 1))
   }
 }

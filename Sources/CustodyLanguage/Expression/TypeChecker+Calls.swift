@@ -41,16 +41,21 @@ extension TypeChecker {
     return node(.call(function, nodes), type, range)
   }
 
-  mutating func checkIf(_ args: [Syntax], _ nameRange: Range<Int>, _ range: Range<Int>) -> ExprNode? {
+  mutating func checkIf(_ args: [Syntax], _ nameRange: Range<Int>, _ range: Range<Int>) -> ExprNode?
+  {
     guard args.count == 3 else {
       error(
-        .wrongArity, "if takes 3 arguments (condition, then, else), but \(args.count) \(args.count == 1 ? "is" : "are") given",
+        .wrongArity,
+        "if takes 3 arguments (condition, then, else), but \(args.count) \(args.count == 1 ? "is" : "are") given",
         range)
       return nil
     }
     guard let c = check(args[0]), let a = check(args[1]), let b = check(args[2]) else { return nil }
     guard c.type == .bool else {
-      error(.typeMismatch, "if's condition must be a boolean, but '\(c.text)' is \(TypeRules.describe(c.type))", args[0].range)
+      error(
+        .typeMismatch,
+        "if's condition must be a boolean, but '\(c.text)' is \(TypeRules.describe(c.type))",
+        args[0].range)
       return nil
     }
     guard let t = TypeRules.unify(a.type, b.type) else {
@@ -75,7 +80,9 @@ extension TypeChecker {
     }
     guard let n = check(arg) else { return nil }
     guard TypeRules.isStringLike(n.type) || n.type == .null else {
-      error(.typeMismatch, "date() reads text YYYY-MM-DD, but '\(n.text)' is \(TypeRules.describe(n.type))", arg.range)
+      error(
+        .typeMismatch,
+        "date() reads text YYYY-MM-DD, but '\(n.text)' is \(TypeRules.describe(n.type))", arg.range)
       return nil
     }
     return node(.call(.date, [n]), .date, range)
@@ -108,7 +115,9 @@ extension TypeChecker {
         if f != .coalesce {
           guard need(i, "a number or a date", { $0.isNumeric || $0 == .date }) else { return nil }
         }
-        guard !TypeRules.unitsConflict(t, n[i].type) || checkUnits(n[0], n[i], s[i].range) else { return nil }
+        guard !TypeRules.unitsConflict(t, n[i].type) || checkUnits(n[0], n[i], s[i].range) else {
+          return nil
+        }
         guard let u = TypeRules.unify(t, n[i].type) else {
           mismatch("\(f.rawValue) cannot mix", n[0], n[i], s[i].range)
           return nil
@@ -146,7 +155,9 @@ extension TypeChecker {
       guard need(0, "a list or text", text), need(1, "text", text) else { return nil }
       return .bool
     case .len:
-      guard need(0, "a list or text", { if case .list = $0 { true } else { text($0) } }) else { return nil }
+      guard need(0, "a list or text", { if case .list = $0 { true } else { text($0) } }) else {
+        return nil
+      }
       return .integer
     case .isNull:
       return .bool

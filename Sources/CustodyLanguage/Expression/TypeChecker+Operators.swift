@@ -6,19 +6,25 @@ extension TypeChecker {
     guard let o = check(operand) else { return nil }
     if op == "not" {
       guard o.type == .bool else {
-        error(.typeMismatch, "'not' needs a boolean, but '\(o.text)' is \(TypeRules.describe(o.type))", operand.range)
+        error(
+          .typeMismatch, "'not' needs a boolean, but '\(o.text)' is \(TypeRules.describe(o.type))",
+          operand.range)
         return nil
       }
       return node(.unary(.not, o), .bool, range)
     }
     guard o.type.isNumeric || o.type == .duration else {
-      error(.typeMismatch, "'-' needs a number, but '\(o.text)' is \(TypeRules.describe(o.type))", operand.range)
+      error(
+        .typeMismatch, "'-' needs a number, but '\(o.text)' is \(TypeRules.describe(o.type))",
+        operand.range)
       return nil
     }
     return node(.unary(.negate, o), o.type, range)
   }
 
-  mutating func checkBinary(_ op: String, _ ls: Syntax, _ rs: Syntax, _ range: Range<Int>) -> ExprNode? {
+  mutating func checkBinary(_ op: String, _ ls: Syntax, _ rs: Syntax, _ range: Range<Int>)
+    -> ExprNode?
+  {
     let left = check(ls)
     let right = check(rs)
     guard let l = left, let r = right else { return nil }
@@ -29,7 +35,9 @@ extension TypeChecker {
     switch oper {
     case .and, .or:
       for (n, s) in [(l, ls), (r, rs)] where n.type != .bool {
-        error(.typeMismatch, "'\(op)' joins booleans, but '\(n.text)' is \(TypeRules.describe(n.type))", s.range)
+        error(
+          .typeMismatch, "'\(op)' joins booleans, but '\(n.text)' is \(TypeRules.describe(n.type))",
+          s.range)
         return nil
       }
       return node(.binary(oper, l, r), .bool, range)
@@ -57,7 +65,8 @@ extension TypeChecker {
         error(
           .typeMismatch,
           "'\(op)' needs a list on its right, but '\(r.text)' is \(TypeRules.describe(r.type))",
-          rs.range, help: TypeRules.isStringLike(r.type) ? "use contains(text, part) for text" : nil)
+          rs.range, help: TypeRules.isStringLike(r.type) ? "use contains(text, part) for text" : nil
+        )
         return nil
       }
       guard element == .any || comparable(l.type, element) else {
@@ -78,7 +87,9 @@ extension TypeChecker {
         return node(.binary(oper, l, r), .duration, range)
       }
       guard l.type.isNumeric && r.type.isNumeric else {
-        let help = l.type == .date && r.type == .date ? "use days_between(a, b) or months_between(a, b)" : nil
+        let help =
+          l.type == .date && r.type == .date
+          ? "use days_between(a, b) or months_between(a, b)" : nil
         error(
           .typeMismatch,
           "'\(op)' needs numbers (or a date and a duration), but '\(l.text)' is \(TypeRules.describe(l.type)) and '\(r.text)' is \(TypeRules.describe(r.type))",
@@ -92,14 +103,17 @@ extension TypeChecker {
       guard l.type.isNumeric && r.type.isNumeric else {
         let bad = l.type.isNumeric ? (r, rs) : (l, ls)
         error(
-          .typeMismatch, "'\(op)' needs numbers, but '\(bad.0.text)' is \(TypeRules.describe(bad.0.type))",
+          .typeMismatch,
+          "'\(op)' needs numbers, but '\(bad.0.text)' is \(TypeRules.describe(bad.0.type))",
           bad.1.range)
         return nil
       }
       let (u1, u2) = (TypeRules.unit(l.type), TypeRules.unit(r.type))
       let type: ValueType
       if oper == .multiply {
-        type = l.type == .integer && r.type == .integer ? .integer : .decimal(unit: TypeRules.multiplyUnit(u1, u2))
+        type =
+          l.type == .integer && r.type == .integer
+          ? .integer : .decimal(unit: TypeRules.multiplyUnit(u1, u2))
       } else {
         type = .decimal(unit: TypeRules.divideUnit(u1, u2))
       }
@@ -146,7 +160,8 @@ extension TypeChecker {
       guard case .string(let s) = v, !values.contains(s) else { return }
       bag.report(
         .unknownEnumLiteral,
-        "\(what)\"\(s)\" is not a value of '\(a.text)' (\(values.joined(separator: ", ")))", at: span,
+        "\(what)\"\(s)\" is not a value of '\(a.text)' (\(values.joined(separator: ", ")))",
+        at: span,
         suggestions: Suggestions.closest(to: s, in: values))
       ok = false
     }

@@ -22,7 +22,8 @@ struct TypeChecker {
     self.env = env
     self.bag = DiagnosticBag()
     self.locator = ScalarLocator(scalar)
-    self.indices = Array(scalar.value.unicodeScalars.indices) + [scalar.value.unicodeScalars.endIndex]
+    self.indices =
+      Array(scalar.value.unicodeScalars.indices) + [scalar.value.unicodeScalars.endIndex]
   }
 
   func span(_ range: Range<Int>) -> SourceSpan {
@@ -90,7 +91,8 @@ struct TypeChecker {
       return node(.field(scope: .group, column: i, name: name), env.groupFields[i].type, range)
     }
     if let table = env.table, let i = table.columnIndex(name) {
-      return node(.field(scope: .row, column: i, name: name), table.columns[i].type.valueType, range)
+      return node(
+        .field(scope: .row, column: i, name: name), table.columns[i].type.valueType, range)
     }
     if name == "ref", env.ref != nil {
       error(.exprSyntax, "'ref' is the matched row; read one of its columns with ref.column", range)
@@ -147,7 +149,9 @@ struct TypeChecker {
 
   // MARK: - Lookups
 
-  mutating func checkLookup(_ base: Syntax, _ keys: [Syntax], _ at: Syntax?, _ range: Range<Int>) -> ExprNode? {
+  mutating func checkLookup(_ base: Syntax, _ keys: [Syntax], _ at: Syntax?, _ range: Range<Int>)
+    -> ExprNode?
+  {
     guard case .name(let tableName) = base.kind else {
       error(.badLookup, "only a table can be looked up: write table[key]", base.range)
       return nil
@@ -159,7 +163,9 @@ struct TypeChecker {
       return nil
     }
     guard !table.key.isEmpty else {
-      error(.badLookup, "table '\(tableName)' declares no `key:`, so it cannot be looked up", base.range)
+      error(
+        .badLookup, "table '\(tableName)' declares no `key:`, so it cannot be looked up", base.range
+      )
       return nil
     }
     guard keys.count == table.key.count else {
@@ -186,13 +192,15 @@ struct TypeChecker {
     if let at {
       guard table.validFrom != nil || table.validTo != nil else {
         error(
-          .badLookup, "table '\(tableName)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
+          .badLookup,
+          "table '\(tableName)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
           at.range)
         return nil
       }
       guard let a = check(at) else { return nil }
       guard a.type == .date || a.type == .null else {
-        error(.typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
+        error(
+          .typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
         return nil
       }
       atNode = a
@@ -238,13 +246,15 @@ struct TypeChecker {
     if let at {
       guard table.validFrom != nil || table.validTo != nil else {
         error(
-          .badLookup, "table '\(tableName)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
+          .badLookup,
+          "table '\(tableName)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
           at.range)
         return nil
       }
       guard let a = check(at) else { return nil }
       guard a.type == .date || a.type == .null else {
-        error(.typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
+        error(
+          .typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
         return nil
       }
       atNode = a

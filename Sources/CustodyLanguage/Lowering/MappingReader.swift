@@ -15,7 +15,8 @@ struct MappingReader {
     bag: inout DiagnosticBag
   ) -> MappingReader? {
     guard let mapping = node.mapping else {
-      bag.report(.wrongValueType, "\(what) must be a mapping, not \(node.kindDescription)", at: node.span)
+      bag.report(
+        .wrongValueType, "\(what) must be a mapping, not \(node.kindDescription)", at: node.span)
       return nil
     }
     for (key, _) in mapping.pairs where !allowed.contains(key.value) {
@@ -90,7 +91,8 @@ struct MappingReader {
     guard let s = scalar(key, bag: &bag) else { return nil }
     guard values.contains(s.value) else {
       bag.report(
-        .invalidValue, "'\(s.value)' is not a valid \(key); use one of: \(values.joined(separator: ", "))",
+        .invalidValue,
+        "'\(s.value)' is not a valid \(key); use one of: \(values.joined(separator: ", "))",
         at: s.span, suggestions: Suggestions.closest(to: s.value, in: values))
       return nil
     }
@@ -110,7 +112,8 @@ struct MappingReader {
   static func scalarList(_ node: YAMLNode, key: String, bag: inout DiagnosticBag) -> [YAMLScalar]? {
     if let s = node.scalar { return s.isNull ? [] : [s] }
     guard let seq = node.sequence else {
-      bag.report(.wrongValueType, "'\(key)' must be a list, not \(node.kindDescription)", at: node.span)
+      bag.report(
+        .wrongValueType, "'\(key)' must be a list, not \(node.kindDescription)", at: node.span)
       return nil
     }
     var out: [YAMLScalar] = []
@@ -131,7 +134,9 @@ struct MappingReader {
     guard let node = mapping[key] else { return nil }
     if let s = node.scalar, s.isNull { return [] }
     guard let seq = node.sequence else {
-      bag.report(.wrongValueType, "'\(key)' in \(what) must be a list, not \(node.kindDescription)", at: node.span)
+      bag.report(
+        .wrongValueType, "'\(key)' in \(what) must be a list, not \(node.kindDescription)",
+        at: node.span)
       return nil
     }
     return seq.items
@@ -141,7 +146,9 @@ struct MappingReader {
     guard let node = mapping[key] else { return nil }
     if let s = node.scalar, s.isNull { return YAMLMapping(pairs: [], span: s.span) }
     guard let m = node.mapping else {
-      bag.report(.wrongValueType, "'\(key)' in \(what) must be a mapping, not \(node.kindDescription)", at: node.span)
+      bag.report(
+        .wrongValueType, "'\(key)' in \(what) must be a mapping, not \(node.kindDescription)",
+        at: node.span)
       return nil
     }
     return m

@@ -4,7 +4,9 @@ import CustodyYAML
 
 /// Parameter declarations and parameter values written in YAML.
 enum ParameterLowering {
-  static let typeNames = ["integer", "decimal", "string", "boolean", "date", "enum", "list", "duration"]
+  static let typeNames = [
+    "integer", "decimal", "string", "boolean", "date", "enum", "list", "duration",
+  ]
   static let keys = ["type", "unit", "default", "description", "values"]
 
   /// `params:` / `parameters:`: a mapping of name -> {type, unit?, values?, default?, description?}.
@@ -34,7 +36,9 @@ enum ParameterLowering {
       default: type = .duration
       }
       if r.has("unit") && typeName != "decimal" {
-        bag.report(.invalidValue, "`unit:` applies only to decimal parameters", at: r.mapping.keyScalar("unit")?.span ?? node.span)
+        bag.report(
+          .invalidValue, "`unit:` applies only to decimal parameters",
+          at: r.mapping.keyScalar("unit")?.span ?? node.span)
       }
       var value: Value?
       if let d = r["default"] {
@@ -50,14 +54,18 @@ enum ParameterLowering {
   }
 
   /// A YAML value as a parameter value of `type`; nil after reporting. A null scalar is `.null`.
-  static func parse(_ node: YAMLNode, as type: ValueType, what: String, bag: inout DiagnosticBag) -> Value? {
+  static func parse(_ node: YAMLNode, as type: ValueType, what: String, bag: inout DiagnosticBag)
+    -> Value?
+  {
     if case .list = type {
       if let s = node.scalar, s.isNull { return .null }
       guard let items = MappingReader.scalarList(node, key: what, bag: &bag) else { return nil }
       return .list(items.map { .string($0.value) })
     }
     guard let s = node.scalar else {
-      bag.report(.parameterValueType, "\(what) must be a single value, not \(node.kindDescription)", at: node.span)
+      bag.report(
+        .parameterValueType, "\(what) must be a single value, not \(node.kindDescription)",
+        at: node.span)
       return nil
     }
     if s.isNull { return .null }
@@ -72,11 +80,13 @@ enum ParameterLowering {
     case .bool:
       return text == "true" ? .bool(true) : text == "false" ? .bool(false) : fail("true or false")
     case .date: return CivilDate.parseISO(text).map { .date($0) } ?? fail("a YYYY-MM-DD date")
-    case .duration: return duration(text).map { .duration($0) } ?? fail("a duration like 30d or 12mo")
+    case .duration:
+      return duration(text).map { .duration($0) } ?? fail("a duration like 30d or 12mo")
     case .enumeration(let values):
       guard values.contains(text) else {
         bag.report(
-          .parameterValueType, "\(what) must be one of \(values.joined(separator: ", ")), not '\(text)'",
+          .parameterValueType,
+          "\(what) must be one of \(values.joined(separator: ", ")), not '\(text)'",
           at: s.span, suggestions: Suggestions.closest(to: text, in: values))
         return nil
       }

@@ -8,14 +8,18 @@ enum RuleLowering {
     "rule", "title", "description", "params", "requires", "effective_from", "effective_until",
     "check", "message", "tests",
   ]
-  static let checkKinds = ["row", "unique", "reference", "aggregate", "period_coverage", "mass_balance"]
+  static let checkKinds = [
+    "row", "unique", "reference", "aggregate", "period_coverage", "mass_balance",
+  ]
   static let bookKeys = [
     "book", "title", "description", "params", "account", "same_day", "lifetime_months", "credits",
     "debits", "transfers", "opening", "input_totals", "output_totals",
   ]
 
   static func rule(_ root: YAMLNode, file: String, bag: inout DiagnosticBag) -> RuleDecl? {
-    guard let r = MappingReader.open(root, what: "rule", allowed: ruleKeys, required: ["rule", "title", "check"], bag: &bag),
+    guard
+      let r = MappingReader.open(
+        root, what: "rule", allowed: ruleKeys, required: ["rule", "title", "check"], bag: &bag),
       let idScalar = r.scalar("rule", bag: &bag)
     else { return nil }
     var kind = ""
@@ -28,14 +32,16 @@ enum RuleLowering {
             kind = k.value
           } else {
             bag.report(
-              .invalidValue, "unknown check kind '\(k.value)'; use one of: \(checkKinds.joined(separator: ", "))",
+              .invalidValue,
+              "unknown check kind '\(k.value)'; use one of: \(checkKinds.joined(separator: ", "))",
               at: k.span, suggestions: Suggestions.closest(to: k.value, in: checkKinds))
           }
         } else {
           bag.report(.missingKey, "check is missing required key 'kind'", at: m.span)
         }
       } else {
-        bag.report(.wrongValueType, "'check' must be a mapping, not \(c.kindDescription)", at: c.span)
+        bag.report(
+          .wrongValueType, "'check' must be a mapping, not \(c.kindDescription)", at: c.span)
       }
     }
     let tests = r.list("tests", bag: &bag) ?? []
@@ -51,7 +57,10 @@ enum RuleLowering {
   }
 
   static func book(_ root: YAMLNode, file: String, bag: inout DiagnosticBag) -> BookDecl? {
-    guard let r = MappingReader.open(root, what: "book", allowed: bookKeys, required: ["book", "account", "credits", "debits"], bag: &bag),
+    guard
+      let r = MappingReader.open(
+        root, what: "book", allowed: bookKeys, required: ["book", "account", "credits", "debits"],
+        bag: &bag),
       let id = r.string("book", bag: &bag)
     else { return nil }
     let sameDay = r.choice("same_day", ["credits_first", "debits_first"], bag: &bag)

@@ -33,7 +33,9 @@ extension CustodyCommand {
       let sources = SourceCache()
       let compiled = ValidationPipeline.compile(standard, sources: sources)
       guard let s = compiled.standard else {
-        Terminal.err(DiagnosticsOutput.text(compiled.diagnostics, omitted: compiled.omittedDiagnostics, sources: sources))
+        Terminal.err(
+          DiagnosticsOutput.text(
+            compiled.diagnostics, omitted: compiled.omittedDiagnostics, sources: sources))
         throw Exit.compileError
       }
       if let text = Explainer.explain(id, in: s) {
@@ -49,7 +51,8 @@ extension CustodyCommand {
       }
       let request = ValidationPipeline.Request(
         standardPath: standard, ledgerPath: ledger, profilePath: profile, asOf: Today.date,
-        evidenceLimit: 20, deterministic: true, toolVersion: CustodyCommand.version, sources: sources)
+        evidenceLimit: 20, deterministic: true, toolVersion: CustodyCommand.version,
+        sources: sources)
       switch ValidationPipeline.run(request) {
       case .invalidInput(let diagnostics, let omitted):
         Terminal.err(DiagnosticsOutput.text(diagnostics, omitted: omitted, sources: sources))

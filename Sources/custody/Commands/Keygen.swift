@@ -7,7 +7,8 @@ extension CustodyCommand {
     static let configuration = CommandConfiguration(
       abstract: "Generate an Ed25519 key pair: NAME (private, mode 0600) and NAME.pub.")
 
-    @Option(name: .shortAndLong, help: "Path of the private key; the public key is written to PATH.pub.")
+    @Option(
+      name: .shortAndLong, help: "Path of the private key; the public key is written to PATH.pub.")
     var output: String
 
     func run() throws {

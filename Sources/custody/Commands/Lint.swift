@@ -35,9 +35,12 @@ extension CustodyCommand {
       case .json:
         Terminal.out(DiagnosticsOutput.json(result.diagnostics, omitted: result.omittedDiagnostics))
       case .text:
-        Terminal.err(DiagnosticsOutput.text(result.diagnostics, omitted: result.omittedDiagnostics, sources: sources))
         Terminal.err(
-          "\(result.files.count) files, \(result.standards.count) standards: \(result.errorCount) errors, \(result.warningCount) warnings\n")
+          DiagnosticsOutput.text(
+            result.diagnostics, omitted: result.omittedDiagnostics, sources: sources))
+        Terminal.err(
+          "\(result.files.count) files, \(result.standards.count) standards: \(result.errorCount) errors, \(result.warningCount) warnings\n"
+        )
       }
       if result.errorCount > 0 || (strict && result.warningCount > 0) { throw Exit.compileError }
     }

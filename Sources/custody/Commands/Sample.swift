@@ -5,7 +5,8 @@ extension CustodyCommand {
   /// `custody sample --out DIR`: a realistic canonical ledger for demos, tests and benchmarks.
   struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Generate a realistic canonical ledger, optionally with one planted non-conformity.",
+      abstract:
+        "Generate a realistic canonical ledger, optionally with one planted non-conformity.",
       discussion: """
         The same options always give byte-identical files. Plant kinds: \
         \(PlantKind.allCases.map(\.rawValue).joined(separator: ", ")).
@@ -30,7 +31,8 @@ extension CustodyCommand {
     var expected = false
 
     func run() throws {
-      let options = SampleOptions(outDir: out, receipts: receipts, shipments: shipments, seed: seed, plant: plant)
+      let options = SampleOptions(
+        outDir: out, receipts: receipts, shipments: shipments, seed: seed, plant: plant)
       let summary: SampleSummary
       do {
         summary = try SampleGenerator.generate(options)
@@ -39,11 +41,13 @@ extension CustodyCommand {
         throw Exit.usage
       }
       if expected, let plant {
-        Terminal.writeFile(SampleGenerator.expectedYAML(summary, plant: plant), to: out + "/expected.yaml")
+        Terminal.writeFile(
+          SampleGenerator.expectedYAML(summary, plant: plant), to: out + "/expected.yaml")
       }
       var line = "wrote \(summary.totalRows) rows to \(out)"
       if let plant {
-        line += "; planted \(plant.rawValue) (\(plant.clause)) in \(summary.planted.map(\.reference).joined(separator: ", "))"
+        line +=
+          "; planted \(plant.rawValue) (\(plant.clause)) in \(summary.planted.map(\.reference).joined(separator: ", "))"
       }
       Terminal.err(line + "\n")
     }

@@ -14,7 +14,8 @@ extension CustodyCommand {
     func run() throws {
       guard let schema = EditorSchemas.all.first(where: { $0.name == format }) else {
         throw ValidationError(
-          "unknown format '\(format)'; choose one of \(EditorSchemas.all.map(\.name).joined(separator: ", "))")
+          "unknown format '\(format)'; choose one of \(EditorSchemas.all.map(\.name).joined(separator: ", "))"
+        )
       }
       Terminal.out(schema.json)
     }

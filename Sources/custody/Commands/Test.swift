@@ -32,7 +32,9 @@ extension CustodyCommand {
         Terminal.err(DiagnosticsOutput.text(run.diagnostics, sources: sources))
       }
       let colour = Terminal.colour(for: 1)
-      func paint(_ s: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+      func paint(_ s: String, _ code: String) -> String {
+        colour ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s
+      }
       for c in run.cases {
         let at = c.span.map { "\($0.start): " } ?? "\(c.file): "
         if c.passed {
@@ -54,12 +56,16 @@ extension CustodyCommand {
           if !ok { coverageGap = true }
           let mark = ok ? paint("ok", "32") : paint("MISSING", "1;31")
           Terminal.out(
-            "  \(entry.kind)  \(entry.id)  fail:\(entry.failingCase ? "yes" : "no ") pass:\(entry.passingCase ? "yes" : "no ")  \(mark)\n")
+            "  \(entry.kind)  \(entry.id)  fail:\(entry.failingCase ? "yes" : "no ") pass:\(entry.passingCase ? "yes" : "no ")  \(mark)\n"
+          )
         }
       }
       Terminal.out("\n\(run.passed) passed, \(run.failed) failed\n")
-      if run.diagnostics.contains(where: { $0.severity == .error }) && run.cases.isEmpty { throw Exit.compileError }
-      if run.failed > 0 || coverageGap || run.diagnostics.contains(where: { $0.severity == .error }) {
+      if run.diagnostics.contains(where: { $0.severity == .error }) && run.cases.isEmpty {
+        throw Exit.compileError
+      }
+      if run.failed > 0 || coverageGap || run.diagnostics.contains(where: { $0.severity == .error })
+      {
         throw Exit.nonConformant
       }
     }

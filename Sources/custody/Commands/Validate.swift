@@ -25,7 +25,8 @@ extension CustodyCommand {
     @Option(help: "A mapping profile for another system's export.")
     var profile: String?
 
-    @Option(help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+      help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: ReportFormat = .text
 
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
@@ -34,7 +35,8 @@ extension CustodyCommand {
     @Option(help: "Lowest severity that fails the run: major, minor or observation.")
     var failOn: ClauseSeverity = .minor
 
-    @Option(help: "Evidence rows kept per finding and non-conformity (the total is always counted).")
+    @Option(
+      help: "Evidence rows kept per finding and non-conformity (the total is always counted).")
     var evidenceLimit: Int = 20
 
     @Flag(help: "Byte-identical output for identical inputs (no timestamp).")
@@ -75,7 +77,9 @@ extension CustodyCommand {
         sources: sources)
       request.compilerOptions = limits.compilerOptions
       request.ledgerLimits = limits.ledgerLimits
-      if Terminal.stderrIsTTY { Terminal.err("custody: validating \(ledger) against \(standard)...\r") }
+      if Terminal.stderrIsTTY {
+        Terminal.err("custody: validating \(ledger) against \(standard)...\r")
+      }
       switch ValidationPipeline.run(request) {
       case .invalidInput(let diagnostics, let omitted):
         Terminal.err(DiagnosticsOutput.text(diagnostics, omitted: omitted, sources: sources))
@@ -95,7 +99,8 @@ extension CustodyCommand {
         let colour = output == nil && Terminal.colour(for: 1)
         let data = try format.renderData(report, colour: colour)
         if let output {
-          let inputs = [standard, ledger, profile, waivers, sign].compactMap { $0 }
+          let inputs =
+            [standard, ledger, profile, waivers, sign].compactMap { $0 }
             + compiled.inputs.map(\.path) + report.ledger.files.map(\.path)
           do {
             try ReportWriter.write(data, to: output, refusing: inputs)

@@ -9,7 +9,8 @@ extension CustodyCommand {
   /// `custody verify REPORT --key PUB [--ledger DIR --standard FILE]`.
   struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Check a signed report's signature and, given its inputs, recompute it and say what differs.",
+      abstract:
+        "Check a signed report's signature and, given its inputs, recompute it and say what differs.",
       discussion: "Exit 0 when everything matches, 1 when anything differs, 64 on usage errors.")
 
     @Argument(help: "The JSON report written by `custody validate --format json --sign KEY`.")
@@ -52,13 +53,15 @@ extension CustodyCommand {
       }
       let problems: [String]
       do {
-        problems = try ReportVerification.verify(reportPath: report, publicKeyPath: key, inputs: inputs)
+        problems = try ReportVerification.verify(
+          reportPath: report, publicKeyPath: key, inputs: inputs)
       } catch {
         Terminal.err(error.description + "\n")
         throw Exit.usage
       }
       if problems.isEmpty {
-        Terminal.out("verified: signature valid\(inputs != nil ? ", inputs and results match" : "")\n")
+        Terminal.out(
+          "verified: signature valid\(inputs != nil ? ", inputs and results match" : "")\n")
       } else {
         for p in problems { Terminal.out("FAILED: \(p)\n") }
         throw Exit.nonConformant

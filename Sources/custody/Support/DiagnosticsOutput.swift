@@ -45,7 +45,9 @@ enum DiagnosticsOutput {
         line: d.span?.start.line, column: d.span?.start.column, endLine: d.span?.end.line,
         endColumn: d.span?.end.column,
         notes: d.notes.map {
-          JSONNote(message: $0.message, file: $0.span?.file, line: $0.span?.start.line, column: $0.span?.start.column)
+          JSONNote(
+            message: $0.message, file: $0.span?.file, line: $0.span?.start.line,
+            column: $0.span?.start.column)
         }, suggestions: d.suggestions, help: d.help)
     }
     let envelope = Envelope(

@@ -14,7 +14,8 @@ enum Terminal {
 
   /// Colour only on a terminal, and never when NO_COLOR is set.
   static func colour(for fd: Int32) -> Bool {
-    isatty(fd) != 0 && getenv("NO_COLOR") == nil && String(cString: getenv("TERM") ?? strdup("")) != "dumb"
+    isatty(fd) != 0 && getenv("NO_COLOR") == nil
+      && String(cString: getenv("TERM") ?? strdup("")) != "dumb"
   }
 
   /// Writes all bytes to a file descriptor (write(2) avoids the C `stdout` global, which Swift 6
@@ -23,7 +24,9 @@ enum Terminal {
     var bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-      let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+      let n = bytes.withUnsafeMutableBytes {
+        Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset)
+      }
       if n <= 0 { return }
       offset += n
     }

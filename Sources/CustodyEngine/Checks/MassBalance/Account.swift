@@ -58,7 +58,8 @@ final class Account {
       scale = s
       break
     }
-    return ExactDecimal(mantissa: lotTotal / Account.pow10[ExactDecimal.maxScale - scale], scale: scale)
+    return ExactDecimal(
+      mantissa: lotTotal / Account.pow10[ExactDecimal.maxScale - scale], scale: scale)
   }
 
   /// The plain sum (overflowing terms skipped), used once the running total overflowed.
@@ -85,8 +86,10 @@ final class Account {
       return
     }
     lotScales[amount.scale] += sign
-    let (m, o1) = amount.mantissa.multipliedReportingOverflow(by: Account.pow10[ExactDecimal.maxScale - amount.scale])
-    let (t, o2) = sign > 0 ? lotTotal.addingReportingOverflow(m) : lotTotal.subtractingReportingOverflow(m)
+    let (m, o1) = amount.mantissa.multipliedReportingOverflow(
+      by: Account.pow10[ExactDecimal.maxScale - amount.scale])
+    let (t, o2) =
+      sign > 0 ? lotTotal.addingReportingOverflow(m) : lotTotal.subtractingReportingOverflow(m)
     if o1 || o2 { lotTotalOverflowed = true } else { lotTotal = t }
   }
 
@@ -109,7 +112,9 @@ final class Account {
     let omitted = postingCount - shown.count
     let opening: ExactDecimal
     if let first = shown.first {
-      opening = (try? first.balance.subtracting(first.kind == .excluded || first.kind == .expiry ? .zero : first.amount)) ?? .zero
+      opening =
+        (try? first.balance.subtracting(
+          first.kind == .excluded || first.kind == .expiry ? .zero : first.amount)) ?? .zero
     } else {
       opening = balance
     }
@@ -146,7 +151,9 @@ final class Account {
 
   /// Takes `amount` from the lots, first in first out; returns what was taken and adds any
   /// uncovered remainder to the deficit.
-  func take(_ amount: ExactDecimal) throws(ExactDecimal.ArithmeticError) -> (taken: [Lot], uncovered: ExactDecimal) {
+  func take(_ amount: ExactDecimal) throws(ExactDecimal.ArithmeticError) -> (
+    taken: [Lot], uncovered: ExactDecimal
+  ) {
     var need = amount
     var taken: [Lot] = []
     while need > .zero, head < lots.count {

@@ -38,11 +38,15 @@ final class BookCollector {
     let dateNode: ExprNode
     let amountNode: ExprNode
     init(
-      role: RawPosting.Role, source: Int, gate: RowGate, date: @escaping Program, account: [Program],
-      to: [Program]?, amount: @escaping Program, label: String, excludeFailing: [String], dateNode: ExprNode,
+      role: RawPosting.Role, source: Int, gate: RowGate, date: @escaping Program,
+      account: [Program],
+      to: [Program]?, amount: @escaping Program, label: String, excludeFailing: [String],
+      dateNode: ExprNode,
       amountNode: ExprNode
     ) {
-      (self.role, self.source, self.gate, self.date, self.account, self.to) = (role, source, gate, date, account, to)
+      (self.role, self.source, self.gate, self.date, self.account, self.to) = (
+        role, source, gate, date, account, to
+      )
       (self.amount, self.label, self.excludeFailing, self.dateNode, self.amountNode) =
         (amount, label, excludeFailing, dateNode, amountNode)
     }
@@ -102,7 +106,9 @@ final class BookCollector {
     var opening: CompiledBook.Source?
     var sameDay: CompiledBook.SameDay
     init(_ b: CompiledBook) {
-      (credits, debits, inputTotals, outputTotals) = (b.credits, b.debits, b.inputTotals, b.outputTotals)
+      (credits, debits, inputTotals, outputTotals) = (
+        b.credits, b.debits, b.inputTotals, b.outputTotals
+      )
       (transfers, opening, sameDay) = (b.transfers, b.opening, b.sameDay)
     }
   }
@@ -132,7 +138,8 @@ final class BookCollector {
         guard let amount = av.asDecimal else {
           throw EvaluationError(
             code: av.isNull ? .nullOperand : .unexpectedType,
-            message: "the \(c.label) amount is \(av.literal), not a number", span: c.amountNode.span,
+            message: "the \(c.label) amount is \(av.literal), not a number",
+            span: c.amountNode.span,
             expression: c.amountNode.text)
         }
         var account: [Value] = []
@@ -200,7 +207,8 @@ final class BookCollector {
       }
     }
     // Sort compact integer keys, not the postings themselves (they hold arrays and strings).
-    let tables = Dictionary(uniqueKeysWithValues: Set(postings.map(\.table)).sorted().enumerated().map { ($1, $0) })
+    let tables = Dictionary(
+      uniqueKeysWithValues: Set(postings.map(\.table)).sorted().enumerated().map { ($1, $0) })
     let keys = postings.indices.map { i -> (Int, Int, Int) in
       let p = postings[i]
       let first = Int(p.date.dayNumber) << 16 | phase(p.role) << 8 | p.role.rawValue

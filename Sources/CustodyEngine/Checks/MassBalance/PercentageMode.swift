@@ -80,18 +80,25 @@ struct PercentageMode {
     _ a: Account, _ period: PeriodIndex.Period, _ t: Tally, _ share: ExactDecimal,
     _ carried: ExactDecimal, _ excess: ExactDecimal, _ out: RuleOutput
   ) {
-    let claimedShare = t.outputs.isZero ? ExactDecimal.zero : ((try? t.claimed.divided(by: t.outputs)) ?? .zero)
+    let claimedShare =
+      t.outputs.isZero ? ExactDecimal.zero : ((try? t.claimed.divided(by: t.outputs)) ?? .zero)
     let evidence = t.claims.prefix(check.run.options.evidenceLimit).map { p in
-      EvidenceRow(table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount", value: p.amount.description)
+      EvidenceRow(
+        table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+        value: p.amount.description)
     }
     for p in t.claims { out.markFailing(p.table, p.line) }
-    let pct = { (d: ExactDecimal) in ((try? d.multiplied(by: 100)) ?? d).rounded(scale: 2).description + "%" }
+    let pct = { (d: ExactDecimal) in
+      ((try? d.multiplied(by: 100)) ?? d).rounded(scale: 2).description + "%"
+    }
     let message =
       "account \(a.shownKey.joined(separator: "/")) period \(period.id) (\(period.start)..\(period.end)): claimed \(t.claimed) of \(t.outputs) output (\(pct(claimedShare))) exceeds the credited input share \(t.credited) of \(t.inputs) (\(pct(share))) plus \(carried) carried forward by \(excess)"
     out.add(
       Finding(
         ruleID: check.instance.id, clauseIDs: [], severity: nil, status: .fail,
-        message: check.instance.message.map { Messages.render($0, Frame(group: a.key), run: check.run) } ?? message,
+        message: check.instance.message.map {
+          Messages.render($0, Frame(group: a.key), run: check.run)
+        } ?? message,
         location: check.instance.span, evidence: evidence, evidenceTotal: t.claims.count,
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: carried, postings: [], omitted: 0, failingIndex: nil,
