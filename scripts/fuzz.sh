@@ -25,6 +25,8 @@ CONFIG="${FUZZ_CONFIG:-release}"
 # Swift's crash reporter would keep libFuzzer's pipes open after a crash; libFuzzer reports.
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+# Harness fixtures live in globals for the whole run; see Fuzz/lsan.supp.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(pwd)/Fuzz/lsan.supp}"
 
 if [ ! -d "$SCRATCH/checkouts" ] && [ -d .build/checkouts ]; then
   mkdir -p "$SCRATCH" && cp -r .build/repositories .build/checkouts .build/workspace-state.json "$SCRATCH/" 2>/dev/null
