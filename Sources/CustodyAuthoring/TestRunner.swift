@@ -210,7 +210,7 @@ public struct TestRunner {
           .map {
             $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)"
           })
-      let expected = Set(rows.map(Self.canonicalRowKey))
+      let expected = Set(rows)
       if actual != expected {
         differences.append(
           "rows of \(id): expected \(expected.sorted().joined(separator: ", ")), actual \(actual.sorted().prefix(20).joined(separator: ", "))"
@@ -329,9 +329,6 @@ public struct TestRunner {
         standard: harness, options: EngineOptions(evidenceLimit: evidenceLimit)
       ).evaluate(ledger: ledger)
       let rule = result.rules.first { $0.ruleID == test.owner }
-      let key: (EvidenceRow) -> String = {
-        $0.entryID ?? "\($0.file.split(separator: "/").last ?? ""):\($0.line)"
-      }
       let actual = rule?.status.rawValue ?? "missing"
       if actual != expected {
         differences.append(
@@ -340,8 +337,8 @@ public struct TestRunner {
       }
       if let rows = test.expect.rows[test.owner] {
         let actualRows = result.findings.filter { $0.ruleID == test.owner }.flatMap(\.evidence).map(
-          key)
-        if Set(actualRows) != Set(rows.map(Self.canonicalRowKey)) {
+          Self.rowKey)
+        if Set(actualRows) != Set(rows) {
           differences.append(
             "rows: expected \(rows.sorted().joined(separator: ", ")), actual \(Set(actualRows).sorted().joined(separator: ", "))"
           )
@@ -359,9 +356,11 @@ public struct TestRunner {
         exercised: [test.owner: expected == "fail" ? "fail" : "pass"]))
   }
 
-  /// Rows are named by entry id, or `file.csv:line` for tables without one (`line:N` is
-  /// accepted for inline rows, whose file is the table's).
-  static func canonicalRowKey(_ key: String) -> String { key }
+  /// How tests name an evidence row: its entry id, or `file.csv:line` for tables without one
+  /// (the form expected.yaml and `rows:` use).
+  public static func rowKey(_ e: EvidenceRow) -> String {
+    e.entryID ?? "\(e.file.split(separator: "/").last ?? ""):\(e.line)"
+  }
 
   func absolute(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

@@ -1,5 +1,6 @@
 import Crypto
 import CustodyDiagnostics
+import CustodyYAML
 
 #if canImport(Glibc)
   import Glibc
@@ -149,34 +150,12 @@ enum UTF8Validator {
         i += 1
         continue
       }
-      var need = 0
-      var minimum: UInt32 = 0
-      var scalar: UInt32 = 0
-      if c & 0xE0 == 0xC0 {
-        need = 1
-        minimum = 0x80
-        scalar = UInt32(c & 0x1F)
-      } else if c & 0xF0 == 0xE0 {
-        need = 2
-        minimum = 0x800
-        scalar = UInt32(c & 0x0F)
-      } else if c & 0xF8 == 0xF0 {
-        need = 3
-        minimum = 0x10000
-        scalar = UInt32(c & 0x07)
-      } else {
-        return .invalid(offset: i)
+      switch UTF8Check.sequence(b, at: i, count: n) {
+      case .scalar(let length): i += length
+      case .truncated: return .incomplete(offset: i)
+      // The ledger reports the sequence's first byte, where the bad character starts.
+      case .invalid: return .invalid(offset: i)
       }
-      for k in 1...need {
-        if i + k >= n { return .incomplete(offset: i) }
-        let cc = b[i + k]
-        if cc & 0xC0 != 0x80 { return .invalid(offset: i) }
-        scalar = scalar << 6 | UInt32(cc & 0x3F)
-      }
-      if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
-        return .invalid(offset: i)
-      }
-      i += need + 1
     }
     return .valid
   }

@@ -393,37 +393,63 @@ public enum UTF8Check {
         i += 1
         continue
       }
-      var need = 0
-      var minimum: UInt32 = 0
-      var scalar: UInt32 = 0
-      if c & 0xE0 == 0xC0 {
-        need = 1
-        minimum = 0x80
-        scalar = UInt32(c & 0x1F)
-      } else if c & 0xF0 == 0xE0 {
-        need = 2
-        minimum = 0x800
-        scalar = UInt32(c & 0x0F)
-      } else if c & 0xF8 == 0xF0 {
-        need = 3
-        minimum = 0x10000
-        scalar = UInt32(c & 0x07)
-      } else {
+      switch sequence(b.baseAddress!, at: i, count: n) {
+      case .scalar(let length):
+        i += length
+        column += 1
+      case .truncated:
         return Invalid(offset: i, byte: c, line: line, column: column)
+      case .invalid(let offset):
+        return Invalid(offset: offset, byte: b[offset], line: line, column: column)
       }
-      for k in 1...need {
-        guard i + k < n else { return Invalid(offset: i, byte: c, line: line, column: column) }
-        let cc = b[i + k]
-        if cc & 0xC0 != 0x80 { return Invalid(offset: i + k, byte: cc, line: line, column: column) }
-        scalar = scalar << 6 | UInt32(cc & 0x3F)
-      }
-      if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
-        return Invalid(offset: i, byte: c, line: line, column: column)
-      }
-      i += need + 1
-      column += 1
     }
     return nil
+  }
+
+  /// What a multi-byte UTF-8 sequence starting at `i` is.
+  public enum Sequence: Equatable {
+    /// A valid scalar of `length` bytes.
+    case scalar(length: Int)
+    /// Valid so far, but the buffer ends before the sequence does.
+    case truncated
+    /// The byte at `offset` makes it invalid (a bad lead byte, a bad continuation byte, an
+    /// overlong form, a surrogate or a value above U+10FFFF).
+    case invalid(offset: Int)
+  }
+
+  /// Decodes the non-ASCII sequence starting at `i` (shared by the YAML loader and the ledger
+  /// reader's chunked validator, which keeps its own ASCII fast path).
+  @inlinable
+  public static func sequence(_ b: UnsafePointer<UInt8>, at i: Int, count n: Int) -> Sequence {
+    let c = b[i]
+    var need = 0
+    var minimum: UInt32 = 0
+    var scalar: UInt32 = 0
+    if c & 0xE0 == 0xC0 {
+      need = 1
+      minimum = 0x80
+      scalar = UInt32(c & 0x1F)
+    } else if c & 0xF0 == 0xE0 {
+      need = 2
+      minimum = 0x800
+      scalar = UInt32(c & 0x0F)
+    } else if c & 0xF8 == 0xF0 {
+      need = 3
+      minimum = 0x10000
+      scalar = UInt32(c & 0x07)
+    } else {
+      return .invalid(offset: i)
+    }
+    for k in 1...need {
+      if i + k >= n { return .truncated }
+      let cc = b[i + k]
+      if cc & 0xC0 != 0x80 { return .invalid(offset: i + k) }
+      scalar = scalar << 6 | UInt32(cc & 0x3F)
+    }
+    if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
+      return .invalid(offset: i)
+    }
+    return .scalar(length: need + 1)
   }
 
   /// The line and column of the first occurrence of `byte`.

@@ -149,11 +149,10 @@ struct TypeChecker {
 
   // MARK: - Lookups
 
-  mutating func checkLookup(_ base: Syntax, _ keys: [Syntax], _ at: Syntax?, _ range: Range<Int>)
-    -> ExprNode?
-  {
+  /// The table named before `[`, shared by key and column lookups.
+  mutating func lookupTable(_ base: Syntax, example: String) -> TableSchema? {
     guard case .name(let tableName) = base.kind else {
-      error(.badLookup, "only a table can be looked up: write table[key]", base.range)
+      error(.badLookup, "only a table can be looked up: write \(example)", base.range)
       return nil
     }
     guard let table = env.schema.table(tableName) else {
@@ -162,6 +161,31 @@ struct TypeChecker {
         suggestions: Suggestions.closest(to: tableName, in: env.schema.tables.map(\.name)))
       return nil
     }
+    return table
+  }
+
+  /// `@ date` of a lookup: the table must have a validity window and the value must be a date.
+  mutating func checkWindowDate(_ at: Syntax, table: TableSchema) -> ExprNode? {
+    guard table.validFrom != nil || table.validTo != nil else {
+      error(
+        .badLookup,
+        "table '\(table.name)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
+        at.range)
+      return nil
+    }
+    guard let a = check(at) else { return nil }
+    guard a.type == .date || a.type == .null else {
+      error(.typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
+      return nil
+    }
+    return a
+  }
+
+  mutating func checkLookup(_ base: Syntax, _ keys: [Syntax], _ at: Syntax?, _ range: Range<Int>)
+    -> ExprNode?
+  {
+    guard let table = lookupTable(base, example: "table[key]") else { return nil }
+    let tableName = table.name
     guard !table.key.isEmpty else {
       error(
         .badLookup, "table '\(tableName)' declares no `key:`, so it cannot be looked up", base.range
@@ -190,19 +214,7 @@ struct TypeChecker {
     }
     var atNode: ExprNode?
     if let at {
-      guard table.validFrom != nil || table.validTo != nil else {
-        error(
-          .badLookup,
-          "table '\(tableName)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
-          at.range)
-        return nil
-      }
-      guard let a = check(at) else { return nil }
-      guard a.type == .date || a.type == .null else {
-        error(
-          .typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
-        return nil
-      }
+      guard let a = checkWindowDate(at, table: table) else { return nil }
       atNode = a
     }
     return node(.lookup(table: tableName, key: keyNodes, at: atNode), .row(tableName), range)
@@ -214,16 +226,8 @@ struct TypeChecker {
     _ base: Syntax, _ column: String, _ columnRange: Range<Int>, _ value: Syntax, _ at: Syntax?,
     _ range: Range<Int>
   ) -> ExprNode? {
-    guard case .name(let tableName) = base.kind else {
-      error(.badLookup, "only a table can be looked up: write table[column = value]", base.range)
-      return nil
-    }
-    guard let table = env.schema.table(tableName) else {
-      error(
-        .unknownLookupTable, "unknown table '\(tableName)'", base.range,
-        suggestions: Suggestions.closest(to: tableName, in: env.schema.tables.map(\.name)))
-      return nil
-    }
+    guard let table = lookupTable(base, example: "table[column = value]") else { return nil }
+    let tableName = table.name
     guard let columnIndex = table.columnIndex(column) else {
       error(
         .unknownMember, "table '\(tableName)' has no column '\(column)'", columnRange,
@@ -244,19 +248,7 @@ struct TypeChecker {
     }
     var atNode: ExprNode?
     if let at {
-      guard table.validFrom != nil || table.validTo != nil else {
-        error(
-          .badLookup,
-          "table '\(tableName)' has no validity window (`valid:` in the schema), so '@ date' cannot be used",
-          at.range)
-        return nil
-      }
-      guard let a = check(at) else { return nil }
-      guard a.type == .date || a.type == .null else {
-        error(
-          .typeMismatch, "'@' needs a date, but this is \(TypeRules.describe(a.type))", at.range)
-        return nil
-      }
+      guard let a = checkWindowDate(at, table: table) else { return nil }
       atNode = a
     }
     return node(
