@@ -60,6 +60,15 @@ struct StreamLanes {
   }
 }
 
+/// A check and its output as the per-row loops hold them: `unowned(unsafe)`, so handing a row
+/// to a check retains nothing (the engine keeps both alive for the whole run). Two retains and
+/// two releases per check per row were 8% of all reference counting at 1M rows.
+struct Consumer {
+  unowned(unsafe) let runner: any CheckRunner
+  unowned(unsafe) let out: RuleOutput
+  init(_ pair: (any CheckRunner, RuleOutput)) { (runner, out) = pair }
+}
+
 /// The lanes' checks; lanes 1... run on a serial worker queue.
 private final class LaneWork: @unchecked Sendable {
   // A lane's checks are touched by one thread at a time: the worker runs lanes 1... for batch
@@ -76,8 +85,9 @@ private final class LaneWork: @unchecked Sendable {
   }
 
   private func run(_ lane: Int, _ rows: [LedgerRow]) {
+    let consumers = lanes[lane].map(Consumer.init)
     for row in rows {
-      for (r, o) in lanes[lane] { r.consume(table: table, row: row, out: o) }
+      for c in consumers { c.runner.consume(table: table, row: row, out: c.out) }
     }
   }
 

@@ -50,38 +50,75 @@ final class ReferenceCheck: CheckRunner {
     var frame = Frame(row: row.values)
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
     out.counts.evaluated += 1
-    let date = gate.date(of: row)
     do throws(EvaluationError) {
-      var values: [Value] = []
-      for k in key { values.append(try k(&frame)) }
-      var when: CivilDate?
-      if let at {
-        let v = try at(&frame)
-        guard let d = v.asDate else {
-          throw EvaluationError(
-            code: v.isNull ? .nullOperand : .unexpectedType,
-            message: "`at:` is \(v.literal), not a date", span: spec.at?.span,
-            expression: spec.at?.text ?? "")
+      // One key (the common case): no key array unless the reference fails.
+      if key.count == 1 {
+        let value = try key[0](&frame)
+        let when = try date(&frame)
+        if !value.isNull, let index,
+          try index.firstMatch(
+            one: value, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
+        {
+          return
         }
-        when = d
+        try reportIfFailing([value], when, &frame, table: table, row: row, out: out)
+        return
       }
-      if let problem = try check(values, when, &frame) {
-        out.markFailing(table, row.line)
-        let message = Messages.message(instance, frame, run: run) { problem }
-        out.add(
-          Finding(
-            ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
-            location: instance.span,
-            evidence: [
-              EvidenceRow(
-                table: table, file: "", line: row.line, entryID: row.entryID,
-                column: spec.key.map(\.text).joined(separator: ", "),
-                value: values.map(Messages.show).joined(separator: ", "))
-            ], date: date))
-      }
+      var values: [Value] = []
+      values.reserveCapacity(key.count)
+      for k in key { values.append(try k(&frame)) }
+      let when = try date(&frame)
+      try reportIfFailing(values, when, &frame, table: table, row: row, out: out)
     } catch {
-      out.error(error, table: table, row: row, date: date)
+      out.error(error, table: table, row: row, date: gate.date(of: row))
     }
+  }
+
+  /// The `at:` date of this row, if the check has one.
+  private func date(_ frame: inout Frame) throws(EvaluationError) -> CivilDate? {
+    guard let at else { return nil }
+    let v = try at(&frame)
+    guard let d = v.asDate else {
+      throw EvaluationError(
+        code: v.isNull ? .nullOperand : .unexpectedType,
+        message: "`at:` is \(v.literal), not a date", span: spec.at?.span,
+        expression: spec.at?.text ?? "")
+    }
+    return d
+  }
+
+  /// Whether target row `i` meets the condition (always, without one).
+  @inline(__always)
+  private func accepts(_ i: Int, _ frame: inout Frame) throws(EvaluationError) -> Bool {
+    guard let condition, let index else { return true }
+    frame.ref = index.rows[i].values
+    switch try condition(&frame) {
+    case .bool(let b): return b
+    case let v:
+      throw EvaluationError(
+        code: v.isNull ? .nullOperand : .unexpectedType,
+        message: "the condition is \(v.literal), not true or false", span: spec.condition?.span,
+        expression: spec.condition?.text ?? "")
+    }
+  }
+
+  private func reportIfFailing(
+    _ values: [Value], _ when: CivilDate?, _ frame: inout Frame, table: String, row: LedgerRow,
+    out: RuleOutput
+  ) throws(EvaluationError) {
+    guard let problem = try check(values, when, &frame) else { return }
+    out.markFailing(table, row.line)
+    let message = Messages.message(instance, frame, run: run) { problem }
+    out.add(
+      Finding(
+        ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
+        location: instance.span,
+        evidence: [
+          EvidenceRow(
+            table: table, file: "", line: row.line, entryID: row.entryID,
+            column: spec.key.map(\.text).joined(separator: ", "),
+            value: values.map(Messages.show).joined(separator: ", "))
+        ], date: gate.date(of: row)))
   }
 
   /// nil when the reference holds, else why not.
@@ -96,20 +133,7 @@ final class ReferenceCheck: CheckRunner {
     guard let index else { return "table \(spec.target) is not loaded" }
     // Fast path (no arrays built): a covering candidate that meets the condition passes.
     if try index.firstMatch(
-      values, at: when,
-      where: { row throws(EvaluationError) in
-        guard let condition, let c = spec.condition else { return true }
-        frame.ref = row.values
-        switch try condition(&frame) {
-        case .bool(true): return true
-        case .bool(false): return false
-        case let v:
-          throw EvaluationError(
-            code: v.isNull ? .nullOperand : .unexpectedType,
-            message: "the condition is \(v.literal), not true or false", span: c.span,
-            expression: c.text)
-        }
-      })
+      values, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
     {
       return nil
     }

@@ -6,7 +6,9 @@ import CustodyValues
 /// Every function but `coalesce`, `is_null` and `contains` on a list treats a null argument as
 /// an error: a missing value is never silently turned into an answer.
 enum Builtins {
-  static func compile(_ function: BuiltinFunction, _ args: [Program], _ node: ExprNode) -> Program {
+  static func compile(_ function: BuiltinFunction, _ args: [Program], _ node: ExprNode)
+    -> CallProgram.Body
+  {
     switch function {
     case .coalesce:
       return { (f: inout Frame) throws(EvaluationError) -> Value in

@@ -76,6 +76,19 @@ struct ValueIndex {
     return (value, true)
   }
 
+  /// The value stored for `key`, if any.
+  func find(_ key: Value) -> Int? {
+    let h = ValueIndex.hash(key)
+    let mask = slots.count - 1
+    var i = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let s = Int(slots[i])
+      if s == 0 { return nil }
+      if hashes[s - 1] == h, keys[s - 1] == key { return values[s - 1] }
+      i = (i + 1) & mask
+    }
+  }
+
   /// The stored key equal to `key`, if any.
   func storedKey(_ key: Value) -> Value? {
     let h = ValueIndex.hash(key)

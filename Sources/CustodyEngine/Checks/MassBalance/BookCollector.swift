@@ -38,9 +38,9 @@ final class BookCollector {
     let dateNode: ExprNode
     let amountNode: ExprNode
     init(
-      role: RawPosting.Role, source: Int, gate: RowGate, date: @escaping Program,
+      role: RawPosting.Role, source: Int, gate: RowGate, date: Program,
       account: [Program],
-      to: [Program]?, amount: @escaping Program, label: String, excludeFailing: [String],
+      to: [Program]?, amount: Program, label: String, excludeFailing: [String],
       dateNode: ExprNode,
       amountNode: ExprNode
     ) {
