@@ -24,7 +24,16 @@ final class PeriodCoverageCheck: CheckRunner {
   let spec: PeriodCoverageSpec
   let instance: RuleInstance
   let run: RunContext
-  var gates: [String: [(RowGate, Program, Program)]] = [:]
+  /// An entry source, a class so the per-row loop retains one reference.
+  final class Entry {
+    let gate: RowGate
+    let group: Program
+    let date: Program
+    init(_ gate: RowGate, _ group: Program, _ date: Program) {
+      (self.gate, self.group, self.date) = (gate, group, date)
+    }
+  }
+  var gates: [String: [Entry]] = [:]
   var tables: [String] { Array(Set(spec.entries.map(\.table))).sorted() }
 
   init(_ spec: PeriodCoverageSpec, instance: RuleInstance, run: RunContext) {
@@ -37,7 +46,7 @@ final class PeriodCoverageCheck: CheckRunner {
         table: table, instance: instance, expressions: [e.group, e.date], filter: e.filter, run: run
       )
       gates[e.table, default: []].append(
-        (gate, run.compiler.compile(e.group), run.compiler.compile(e.date)))
+        Entry(gate, run.compiler.compile(e.group), run.compiler.compile(e.date)))
     }
   }
 
@@ -51,12 +60,13 @@ final class PeriodCoverageCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    for (gate, group, date) in gates[table] ?? [] {
+    for entry in gates[table] ?? [] {
+      let gate = entry.gate
       var frame = Frame(row: row.values)
       guard gate.admitCounting(row, &frame, table: table, out: out) else { continue }
       do throws(EvaluationError) {
-        let g = try group(&frame)
-        let dv = try date(&frame)
+        let g = try entry.group(&frame)
+        let dv = try entry.date(&frame)
         guard let d = dv.asDate, !g.isNull else {
           throw EvaluationError(
             code: .nullOperand,

@@ -39,6 +39,20 @@ enum Builtins {
           throw EvaluationError(.badArgument, "matches(): \(v.literal) is not a string", at: node)
         }
       }
+    case .abs where args.count == 1:
+      // One argument: no argument array per row (abs is in per-receipt rules).
+      let x = args[0]
+      return { (f: inout Frame) throws(EvaluationError) -> Value in
+        switch try x(&f) {
+        case .integer(let n):
+          guard n != .min else {
+            throw EvaluationError(.arithmeticOverflow, "abs(\(n)) overflows", at: node)
+          }
+          return .integer(n < 0 ? -n : n)
+        case .decimal(let d): return .decimal(d.magnitude)
+        case let v: return try apply(.abs, [v], node)
+        }
+      }
     default:
       return { (f: inout Frame) throws(EvaluationError) -> Value in
         var values: [Value] = []

@@ -59,7 +59,7 @@ public struct ProgramCompiler {
       return ConstantProgram(v)
     case .field(let scope, let column, let name):
       switch scope {
-      case .row: return RowFieldProgram(column, node)
+      case .row: return RowFieldProgram(column, name, node)
       case .ref: return FrameFieldProgram(.ref, column, name, node)
       case .group: return FrameFieldProgram(.group, column, name, node)
       }
@@ -68,6 +68,9 @@ public struct ProgramCompiler {
     case .binary(let op, let lhs, let rhs):
       if !tracing, op == .in || op == .notIn, let items = rhs.constantList {
         return ConstantMembershipProgram(compile(lhs), items, want: op == .in)
+      }
+      if !tracing, op == .equal || op == .notEqual, let test = nullTest(lhs, rhs, want: op == .equal) {
+        return test
       }
       let (l, r) = (compile(lhs), compile(rhs))
       switch op {
@@ -108,6 +111,29 @@ public struct ProgramCompiler {
       return ErrorProgram(
         EvaluationError(.unexpectedType, "aggregation outside `compute:`", at: node))
     }
+  }
+}
+
+extension ProgramCompiler {
+  /// `x == null` / `x != null` (either side): whether x is null, without a comparison; for a
+  /// row field, without copying the cell.
+  fileprivate func nullTest(_ lhs: ExprNode, _ rhs: ExprNode, want: Bool) -> Program? {
+    func isNull(_ n: ExprNode) -> Bool {
+      if case .literal(.null) = n.kind { return true }
+      return false
+    }
+    let other: ExprNode
+    if isNull(rhs) {
+      other = lhs
+    } else if isNull(lhs) {
+      other = rhs
+    } else {
+      return nil
+    }
+    if case .field(.row, let column, let name) = other.kind {
+      return RowNullTestProgram(column, name, other, want: want)
+    }
+    return NullTestProgram(compile(other), want: want)
   }
 }
 

@@ -19,13 +19,6 @@ public class Program: @unchecked Sendable {
   func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     preconditionFailure("Program.eval is abstract")
   }
-
-  /// The value as a boolean test: `.bool(b)` gives b; anything else is returned for the
-  /// caller's message. Nodes that produce booleans override it to skip boxing.
-  func test(_ f: inout Frame) throws(EvaluationError) -> Bool? {
-    if case .bool(let b) = try eval(&f) { return b }
-    return nil
-  }
 }
 
 /// A literal or a parameter's value.
@@ -38,11 +31,14 @@ final class ConstantProgram: Program, @unchecked Sendable {
 /// `column` of the current row.
 final class RowFieldProgram: Program, @unchecked Sendable {
   let column: Int
+  let name: String
   let node: ExprNode
-  init(_ column: Int, _ node: ExprNode) { (self.column, self.node) = (column, node) }
+  init(_ column: Int, _ name: String, _ node: ExprNode) {
+    (self.column, self.name, self.node) = (column, name, node)
+  }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     guard column < f.row.count else {
-      throw EvaluationError(.unexpectedType, "no column '\(node.text)' in this row", at: node)
+      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
     }
     return f.row[column]
   }
@@ -141,7 +137,6 @@ final class LogicalProgram: BinaryProgram, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     .bool(try decide(&f))
   }
-  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool? { try decide(&f) }
   @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let first = try operand(lhs, lhsNode, &f)
     if op == .and ? !first : first { return first }
@@ -152,7 +147,6 @@ final class LogicalProgram: BinaryProgram, @unchecked Sendable {
 /// `==` / `!=`.
 final class EqualityProgram: BinaryProgram, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool? { try decide(&f) }
   @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let a = try lhs.eval(&f)
     let b = try rhs.eval(&f)
@@ -163,7 +157,6 @@ final class EqualityProgram: BinaryProgram, @unchecked Sendable {
 /// `in` / `not in` over a list computed per row.
 final class MembershipProgram: BinaryProgram, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool? { try decide(&f) }
   @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let x = try lhs.eval(&f)
     switch try rhs.eval(&f) {
@@ -192,7 +185,6 @@ final class ConstantMembershipProgram: Program, @unchecked Sendable {
     self.strings = strings.count == items.count ? strings : nil
   }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool? { try decide(&f) }
   @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let x = try item.eval(&f)
     // ValueOps.equal on two strings is String ==; a non-string never equals a string.
@@ -201,10 +193,37 @@ final class ConstantMembershipProgram: Program, @unchecked Sendable {
   }
 }
 
+/// `x == null` (want true) or `x != null` (want false).
+final class NullTestProgram: Program, @unchecked Sendable {
+  let operand: Program
+  let want: Bool
+  init(_ operand: Program, want: Bool) { (self.operand, self.want) = (operand, want) }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    .bool(try operand.eval(&f).isNull == want)
+  }
+}
+
+/// `column == null` / `column != null` on the current row, reading the cell in place.
+final class RowNullTestProgram: Program, @unchecked Sendable {
+  let column: Int
+  let name: String
+  let node: ExprNode
+  let want: Bool
+  init(_ column: Int, _ name: String, _ node: ExprNode, want: Bool) {
+    (self.column, self.name, self.node, self.want) = (column, name, node, want)
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    guard column < f.row.count else {
+      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
+    }
+    return f.row[column].isNull == want
+  }
+}
+
 /// `<`, `<=`, `>`, `>=`: a null operand is an error, never false.
 final class ComparisonProgram: BinaryProgram, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool? { try decide(&f) }
   @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let a = try lhs.eval(&f)
     let b = try rhs.eval(&f)
