@@ -67,25 +67,55 @@ struct StreamLanes {
 /// A check and its output as the per-row loops hold them: unmanaged references used at +0 and
 /// a per-type entry point, so handing a row to a check retains nothing (the engine keeps both
 /// alive for the whole run). A retain and a release of each per check per row were a fifth of
-/// all reference counting at 1M rows; `unowned(unsafe)` fields still retained around the call.
+/// all reference counting at 1M rows; `unowned(unsafe)` fields and a closure entry point still
+/// retained around the call.
 struct Consumer: @unchecked Sendable {
   private let runner: Unmanaged<AnyObject>
   private let output: Unmanaged<RuleOutput>
-  private let entry: (AnyObject, String, LedgerRow, RuleOutput) -> Void
+  private let entry: Unmanaged<ConsumerEntry>
 
   init(_ pair: (any CheckRunner, RuleOutput)) {
-    func make<R: CheckRunner>(_ r: R) -> (AnyObject, (AnyObject, String, LedgerRow, RuleOutput) -> Void) {
-      (r, { object, table, row, out in unsafeDowncast(object, to: R.self).consume(table: table, row: row, out: out) })
-    }
-    let (object, entry) = make(pair.0)
+    func open<R: CheckRunner>(_ r: R) -> (AnyObject, ConsumerEntry) { (r, TypedEntry<R>.shared) }
+    let (object, entry) = open(pair.0)
     runner = Unmanaged.passUnretained(object)
     output = Unmanaged.passUnretained(pair.1)
-    self.entry = entry
+    self.entry = Unmanaged.passUnretained(entry)
   }
 
   @inline(__always) func consume(table: String, row: LedgerRow) {
-    runner._withUnsafeGuaranteedRef { r in
-      output._withUnsafeGuaranteedRef { o in entry(r, table, row, o) }
+    entry._withUnsafeGuaranteedRef { e in
+      runner._withUnsafeGuaranteedRef { r in
+        output._withUnsafeGuaranteedRef { o in e.consume(r, table, row, o) }
+      }
+    }
+  }
+}
+
+/// Calls `consume` on a check whose concrete type is known to the subclass.
+class ConsumerEntry: @unchecked Sendable {
+  func consume(_ runner: AnyObject, _ table: String, _ row: LedgerRow, _ out: RuleOutput) {}
+}
+
+/// One stateless instance per check type, alive for the whole process.
+final class TypedEntry<R: CheckRunner>: ConsumerEntry, @unchecked Sendable {
+  static var shared: ConsumerEntry { EntryCache.entry(for: R.self) { TypedEntry<R>() } }
+  override func consume(
+    _ runner: AnyObject, _ table: String, _ row: LedgerRow, _ out: RuleOutput
+  ) {
+    unsafeDowncast(runner, to: R.self).consume(table: table, row: row, out: out)
+  }
+}
+
+/// The entries by check type (a handful), created on first use.
+private enum EntryCache {
+  private static let lock = Lock()
+  nonisolated(unsafe) private static var entries: [ObjectIdentifier: ConsumerEntry] = [:]
+  static func entry(for type: Any.Type, make: () -> ConsumerEntry) -> ConsumerEntry {
+    lock.withLock {
+      if let e = entries[ObjectIdentifier(type)] { return e }
+      let e = make()
+      entries[ObjectIdentifier(type)] = e
+      return e
     }
   }
 }

@@ -27,8 +27,12 @@ final class ReferenceCheck: CheckRunner {
   let run: RunContext
   let gate: RowGate
   let key: [Program]
+  /// `key[0]`, the condition (`true` when none) and `at:` held apart and non-optional where
+  /// possible: loading a program from an array or binding an optional one retained it per row.
+  let key0: Program
   let at: Program?
-  let condition: Program?
+  let condition: Program
+  let hasCondition: Bool
   let index: LookupIndex?
   var tables: [String] { [spec.table] }
 
@@ -41,8 +45,10 @@ final class ReferenceCheck: CheckRunner {
       table: table, instance: instance, expressions: spec.key + [spec.at, spec.condition],
       filter: spec.filter, run: run)
     self.key = spec.key.map(run.compiler.compile)
+    self.key0 = key.first ?? ConstantProgram(.null)
     self.at = spec.at.map(run.compiler.compile)
-    self.condition = spec.condition.map(run.compiler.compile)
+    self.condition = spec.condition.map(run.compiler.compile) ?? ConstantProgram(.bool(true))
+    self.hasCondition = spec.condition != nil
     self.index = index
   }
 
@@ -53,11 +59,12 @@ final class ReferenceCheck: CheckRunner {
     do throws(EvaluationError) {
       // One key (the common case): no key array unless the reference fails.
       if key.count == 1 {
-        let value = try key[0](&frame)
+        let value = try key0(&frame)
         let when = try date(&frame)
-        if !value.isNull, let index,
-          try index.firstMatch(
+        if !value.isNull,
+          try index?.firstMatch(
             one: value, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
+            ?? false
         {
           return
         }
@@ -76,8 +83,8 @@ final class ReferenceCheck: CheckRunner {
 
   /// The `at:` date of this row, if the check has one.
   private func date(_ frame: inout Frame) throws(EvaluationError) -> CivilDate? {
-    guard let at else { return nil }
-    let v = try at(&frame)
+    // Optional chaining, not `guard let`: binding the program retained it per row.
+    guard let v = try at?(&frame) else { return nil }
     guard let d = v.asDate else {
       throw EvaluationError(
         code: v.isNull ? .nullOperand : .unexpectedType,
@@ -90,8 +97,8 @@ final class ReferenceCheck: CheckRunner {
   /// Whether target row `i` meets the condition (always, without one).
   @inline(__always)
   private func accepts(_ i: Int, _ frame: inout Frame) throws(EvaluationError) -> Bool {
-    guard let condition, let index else { return true }
-    frame.ref = index.rows[i].values
+    guard hasCondition, let rows = index?.rows else { return true }
+    frame.ref = rows[i].values
     switch try condition(&frame) {
     case .bool(let b): return b
     case let v:
@@ -148,7 +155,7 @@ final class ReferenceCheck: CheckRunner {
       return
         "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
     }
-    guard let condition, let c = spec.condition else { return nil }
+    guard hasCondition, let c = spec.condition else { return nil }
     var last = ""
     for r in covering {
       frame.ref = r.values

@@ -88,13 +88,18 @@ public struct ProgramCompiler {
     case .conditional(let c, let a, let b):
       return ConditionalProgram(compile(c), compile(a), compile(b), node)
     case .lookup(let table, let key, let at):
+      guard let index = lookups[table] else { return notLoaded(table, "", node) }
       return LookupProgram(
-        table: table, key: key.map(compile), at: at.map(compile), index: lookups[table],
-        what: "", node: node)
+        table: table, key: key.map(compile), at: at.map(compile), index: index, what: "",
+        node: node)
     case .lookupWhere(let table, let column, let name, let value, let at):
+      let what = "column '\(name)' of "
+      guard let index = lookups.index(table, column: column) else {
+        return notLoaded(table, what, node)
+      }
       return LookupProgram(
-        table: table, key: [compile(value)], at: at.map(compile),
-        index: lookups.index(table, column: column), what: "column '\(name)' of ", node: node)
+        table: table, key: [compile(value)], at: at.map(compile), index: index, what: what,
+        node: node)
     case .member(let base, let column, let name, let nullSafe):
       // `table[key].column` reads the found row's cell without building its list value
       // (not when tracing: the lookup's own value is then recorded).
@@ -115,6 +120,13 @@ public struct ProgramCompiler {
 }
 
 extension ProgramCompiler {
+  /// A lookup in a table that is not loaded: an error on every evaluation.
+  fileprivate func notLoaded(_ table: String, _ what: String, _ node: ExprNode) -> Program {
+    ErrorProgram(
+      EvaluationError(
+        .unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node))
+  }
+
   /// `x == null` / `x != null` (either side): whether x is null, without a comparison; for a
   /// row field, without copying the cell.
   fileprivate func nullTest(_ lhs: ExprNode, _ rhs: ExprNode, want: Bool) -> Program? {

@@ -304,31 +304,30 @@ final class CallProgram: Program, @unchecked Sendable {
 final class LookupProgram: Program, @unchecked Sendable {
   let table: String
   let key: [Program]
+  /// `key[0]`: held apart so the one-key path loads no array element (which retained it).
+  let key0: Program
   let at: Program?
-  let index: LookupIndex?
+  let index: LookupIndex
   let what: String
   let node: ExprNode
   /// `(column, nullSafe, member node)` when this is `table[...].column`.
   let member: (column: Int, nullSafe: Bool, node: ExprNode, name: String)?
 
   init(
-    table: String, key: [Program], at: Program?, index: LookupIndex?, what: String,
+    table: String, key: [Program], at: Program?, index: LookupIndex, what: String,
     node: ExprNode, member: (column: Int, nullSafe: Bool, node: ExprNode, name: String)? = nil
   ) {
     (self.table, self.key, self.at, self.index, self.what, self.node, self.member) = (
       table, key, at, index, what, node, member
     )
+    self.key0 = key.first ?? ConstantProgram(.null)
   }
 
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
-    guard let index else {
-      throw EvaluationError(
-        .unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node)
-    }
     var date: CivilDate?
     let found: Int?
     if key.count == 1 {
-      let one = try key[0].eval(&f)
+      let one = try key0.eval(&f)
       date = try self.date(&f)
       found = index.findIndex(one: one, at: date)
     } else {
@@ -358,8 +357,8 @@ final class LookupProgram: Program, @unchecked Sendable {
   }
 
   @inline(__always) private func date(_ f: inout Frame) throws(EvaluationError) -> CivilDate? {
-    guard let at else { return nil }
-    switch try at.eval(&f) {
+    guard let v = try at?.eval(&f) else { return nil }
+    switch v {
     case .date(let d): return d
     case .null:
       throw EvaluationError(.nullOperand, "the date after @ in `\(node.text)` is null", at: node)
