@@ -43,9 +43,11 @@ final class RuleOutput {
   let instance: RuleInstance
   let options: EngineOptions
   private(set) var findings: [Finding] = []
-  var counts = RuleResult.Counts()
+  // Updated by one lane at a time, never re-entrantly: `@exclusivity(unchecked)` drops the
+  // run-time exclusivity check on every row.
+  @exclusivity(unchecked) var counts = RuleResult.Counts()
   /// Lines per table of rows that failed or errored (for `exclude_failing`).
-  var failingLines: [String: Set<Int>] = [:]
+  @exclusivity(unchecked) var failingLines: [String: Set<Int>] = [:]
   var accounts: [AccountSummary] = []
   var firstError: String?
   /// Overrides the status computed from counts (a check with a structural problem).

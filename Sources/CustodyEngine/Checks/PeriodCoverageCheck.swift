@@ -33,7 +33,8 @@ final class PeriodCoverageCheck: CheckRunner {
       (self.gate, self.group, self.date) = (gate, group, date)
     }
   }
-  var gates: [String: [Entry]] = [:]
+  // Written only in init (`@exclusivity(unchecked)`: no run-time check per row).
+  @exclusivity(unchecked) var gates: [String: [Entry]] = [:]
   var tables: [String] { Array(Set(spec.entries.map(\.table))).sorted() }
 
   init(_ spec: PeriodCoverageSpec, instance: RuleInstance, run: RunContext) {

@@ -18,10 +18,11 @@ final class PeriodIndex {
   private(set) var unusable: [LedgerRow] = []
   /// The same periods as day numbers in flat arrays (group g's are `spanStart[g]..<spanStart[g
   /// + 1]`), for the per-row count: no dictionary, no `Period` copied.
-  private var groupIndex = ValueIndex()
-  private var spanStart: [Int] = [0]
-  private var startDays: [Int32] = []
-  private var endDays: [Int32] = []
+  // Written only in init (`@exclusivity(unchecked)`: no run-time check per row).
+  @exclusivity(unchecked) private var groupIndex = ValueIndex()
+  @exclusivity(unchecked) private var spanStart: [Int] = [0]
+  @exclusivity(unchecked) private var startDays: [Int32] = []
+  @exclusivity(unchecked) private var endDays: [Int32] = []
 
   init(source: PeriodSource, rows: [LedgerRow]) {
     self.source = source
