@@ -35,6 +35,10 @@ final class PeriodCoverageCheck: CheckRunner {
   }
   // Written only in init (`@exclusivity(unchecked)`: no run-time check per row).
   @exclusivity(unchecked) var gates: [String: [Entry]] = [:]
+  /// The entries of the table streamed last: rows come table by table, so one string compare
+  /// per row replaces a hashed dictionary lookup.
+  @exclusivity(unchecked) private var lastTable = ""
+  @exclusivity(unchecked) private var lastEntries: [Entry] = []
   var tables: [String] { Array(Set(spec.entries.map(\.table))).sorted() }
 
   init(_ spec: PeriodCoverageSpec, instance: RuleInstance, run: RunContext) {
@@ -61,7 +65,8 @@ final class PeriodCoverageCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    for entry in gates[table] ?? [] {
+    if table != lastTable { (lastTable, lastEntries) = (table, gates[table] ?? []) }
+    for entry in lastEntries {
       let gate = entry.gate
       var frame = Frame(row: row.values)
       guard gate.admitCounting(row, &frame, table: table, out: out) else { continue }

@@ -52,6 +52,10 @@ final class UniqueCheck: CheckRunner {
   @exclusivity(unchecked) var gates: [String: [Source]] = [:]
   let tableNames: [String]
   // One-expression keys (the common case) hash the value itself, not a one-element array.
+  /// The sources of the table streamed last (rows come table by table: a string compare per
+  /// row instead of a hashed lookup).
+  @exclusivity(unchecked) private var lastTable = ""
+  @exclusivity(unchecked) private var lastSources: [Source] = []
   @exclusivity(unchecked) var single = ValueIndex()
   @exclusivity(unchecked) var multi: [[Value]: Int] = [:]
   @exclusivity(unchecked) var groups: [Group] = []
@@ -80,7 +84,8 @@ final class UniqueCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    guard let sources = gates[table] else { return }
+    if table != lastTable { (lastTable, lastSources) = (table, gates[table] ?? []) }
+    let sources = lastSources
     for source in sources {
       var frame = Frame(row: row.values)
       guard source.gate.admitCounting(row, &frame, table: table, out: out) else { continue }
@@ -115,7 +120,8 @@ final class UniqueCheck: CheckRunner {
         groups.append(
           Group(
             line: row.line, entryID: row.entryID,
-            day: source.gate.date(of: row)?.dayNumber ?? .min, table: Int32(truncatingIfNeeded: source.table),
+            day: source.gate.date(of: row)?.dayNumber ?? .min,
+            table: Int32(truncatingIfNeeded: source.table),
             repeats: -1))
       }
     }

@@ -69,7 +69,9 @@ public struct ProgramCompiler {
       if !tracing, op == .in || op == .notIn, let items = rhs.constantList {
         return ConstantMembershipProgram(compile(lhs), items, want: op == .in)
       }
-      if !tracing, op == .equal || op == .notEqual, let test = nullTest(lhs, rhs, want: op == .equal) {
+      if !tracing, op == .equal || op == .notEqual,
+        let test = nullTest(lhs, rhs, want: op == .equal)
+      {
         return test
       }
       let (l, r) = (compile(lhs), compile(rhs))
