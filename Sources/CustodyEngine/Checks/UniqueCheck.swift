@@ -16,16 +16,17 @@ import CustodyValues
 ///   key: [document_id]
 /// ```
 final class UniqueCheck: CheckRunner {
-  /// A key's first row, kept compactly (40 bytes, was 56: one per distinct key of a large
+  /// A key's first row, kept compactly (24 bytes, was 56: one per distinct key of a large
   /// table); the evidence of later rows only once the key repeats.
   struct Group {
     var line: Int
-    var entryID: String?
     /// The entry date's day number, `Int32.min` for none.
     var day: Int32
     var table: Int32
     /// Index into `repeats`, or -1 while the key has been seen once.
     var repeats: Int32
+    /// Index into `entryIDs`, or -1 when the entry id is the key itself (`key: [entry_id]`).
+    var entry: Int32
     var date: CivilDate? { day == .min ? nil : CivilDate(dayNumber: day) }
   }
   struct Repeats {
@@ -37,11 +38,16 @@ final class UniqueCheck: CheckRunner {
   final class Source {
     let gate: RowGate
     let key: [Program]
+    let key0: Program
     let table: Int
     /// The key expressions' text (evidence column), from the first source on this table.
     let column: String?
-    init(gate: RowGate, key: [Program], table: Int, column: String?) {
+    /// The key is the table's string entry-id column, so a row's entry id is its key.
+    let keyIsEntryID: Bool
+    init(gate: RowGate, key: [Program], table: Int, column: String?, keyIsEntryID: Bool) {
       (self.gate, self.key, self.table, self.column) = (gate, key, table, column)
+      self.key0 = key.first ?? ConstantProgram(.null)
+      self.keyIsEntryID = keyIsEntryID
     }
   }
   let spec: UniqueCheckSpec
@@ -56,10 +62,13 @@ final class UniqueCheck: CheckRunner {
   /// row instead of a hashed lookup).
   @exclusivity(unchecked) private var lastTable = ""
   @exclusivity(unchecked) private var lastSources: [Source] = []
-  @exclusivity(unchecked) var single = ValueIndex()
+  /// One-expression keys with their group as payload; longer keys index `multiGroups`.
+  @exclusivity(unchecked) var single = ValueMap<Group>()
   @exclusivity(unchecked) var multi: [[Value]: Int] = [:]
-  @exclusivity(unchecked) var groups: [Group] = []
+  @exclusivity(unchecked) var multiGroups: [Group] = []
   @exclusivity(unchecked) var repeats: [Repeats] = []
+  /// First rows' entry ids where they are not the key.
+  @exclusivity(unchecked) var entryIDs: [String?] = []
   var tables: [String] { Array(Set(spec.sources.map(\.table))).sorted() }
 
   init(_ spec: UniqueCheckSpec, instance: RuleInstance, run: RunContext) {
@@ -74,12 +83,18 @@ final class UniqueCheck: CheckRunner {
         run.schema.table(source.table) ?? TableSchema(name: source.table, file: "", columns: [])
       let gate = RowGate(
         table: table, instance: instance, expressions: source.key, filter: source.filter, run: run)
+      var keyIsEntryID = false
+      if source.key.count == 1, case .field(.row, let c, _) = source.key[0].kind,
+        let id = table.entryID, table.columnIndex(id) == c, case .string = table.columns[c].type
+      {
+        keyIsEntryID = true
+      }
       gates[source.table, default: []].append(
         Source(
           gate: gate, key: source.key.map(run.compiler.compile),
           table: names.firstIndex(of: source.table) ?? 0,
           column: spec.sources.first { $0.table == source.table }?.key.map(\.text).joined(
-            separator: ", ")))
+            separator: ", "), keyIsEntryID: keyIsEntryID))
     }
   }
 
@@ -89,20 +104,21 @@ final class UniqueCheck: CheckRunner {
     for source in sources {
       var frame = Frame(row: row.values)
       guard source.gate.admitCounting(row, &frame, table: table, out: out) else { continue }
-      let next = groups.count
-      var index = next
       if source.key.count == 1 {
         let value: Value
         do {
-          value = LookupIndex.normalize(try source.key[0](&frame))
+          value = LookupIndex.normalize(try source.key0(&frame))
         } catch {
           out.error(error, table: table, row: row, date: source.gate.date(of: row))
           continue
         }
         if spec.ignoreNulls, value.isNull { continue }
         out.counts.evaluated += 1
-        index = single.findOrInsert(value, next).value
-        if index != next { repeated(index, [value], source, table, row) }
+        let (e, inserted) = single.entry(value, inserting: first(source, row))
+        if !inserted {
+          single[entry: e] = repeated(
+            single[entry: e], firstKey: [single.keys[e]], [value], source, table, row)
+        }
       } else {
         var values: [Value] = []
         do {
@@ -113,18 +129,28 @@ final class UniqueCheck: CheckRunner {
         }
         if spec.ignoreNulls, values.contains(where: \.isNull) { continue }
         out.counts.evaluated += 1
-        index = UniqueCheck.slot(&multi[values, default: next])
-        if index != next { repeated(index, values, source, table, row) }
-      }
-      if index == next {
-        groups.append(
-          Group(
-            line: row.line, entryID: row.entryID,
-            day: source.gate.date(of: row)?.dayNumber ?? .min,
-            table: Int32(truncatingIfNeeded: source.table),
-            repeats: -1))
+        let next = multiGroups.count
+        let i = UniqueCheck.slot(&multi[values, default: next])
+        if i == next {
+          multiGroups.append(first(source, row))
+        } else {
+          let stored = multi.index(forKey: values).map { multi[$0].key } ?? values
+          multiGroups[i] = repeated(multiGroups[i], firstKey: stored, values, source, table, row)
+        }
       }
     }
+  }
+
+  /// The group of a key's first row.
+  private func first(_ source: Source, _ row: LedgerRow) -> Group {
+    var entry: Int32 = -1
+    if !source.keyIsEntryID {
+      entry = Int32(truncatingIfNeeded: entryIDs.count)
+      entryIDs.append(row.entryID)
+    }
+    return Group(
+      line: row.line, day: source.gate.date(of: row)?.dayNumber ?? .min,
+      table: Int32(truncatingIfNeeded: source.table), repeats: -1, entry: entry)
   }
 
   /// Reads a dictionary slot through its inserting accessor: one hash for find-or-insert.
@@ -141,18 +167,19 @@ final class UniqueCheck: CheckRunner {
   }
 
   /// A later row with a key already seen: the key's evidence is materialized on first repeat.
+  /// `firstKey` is the stored key (equal to `values`, as the first row spelt it).
   private func repeated(
-    _ index: Int, _ values: [Value], _ source: Source, _ table: String, _ row: LedgerRow
-  ) {
-    var g = groups[index]
+    _ group: Group, firstKey: [Value], _ values: [Value], _ source: Source, _ table: String,
+    _ row: LedgerRow
+  ) -> Group {
+    var g = group
     if g.repeats < 0 {
       let first = tableNames[Int(g.table)]
-      // The first row's key is the dictionary's stored key, equal to this one.
-      let firstKey = storedKey(values)
+      let entryID = g.entry >= 0 ? entryIDs[Int(g.entry)] : firstKey.first?.asString
       g.repeats = Int32(repeats.count)
       repeats.append(
         Repeats(
-          rows: [evidence(first, g.line, g.entryID, gates[first]?.first?.column ?? nil, firstKey)],
+          rows: [evidence(first, g.line, entryID, gates[first]?.first?.column ?? nil, firstKey)],
           lines: [(first, g.line)]))
     }
     let r = Int(g.repeats)
@@ -160,21 +187,17 @@ final class UniqueCheck: CheckRunner {
       repeats[r].rows.append(evidence(table, row.line, row.entryID, source.column, values))
     }
     repeats[r].lines.append((table, row.line))
-    groups[index] = g
-  }
-
-  private func storedKey(_ values: [Value]) -> [Value] {
-    if values.count == 1, let key = single.storedKey(values[0]) { return [key] }
-    if let i = multi.index(forKey: values) { return multi[i].key }
-    return values
+    return g
   }
 
   func finish(_ run: any FinishContext, out: RuleOutput) {
     var duplicates: [([Value], Group)] = []
-    for (key, i) in zip(single.keys, single.values) where groups[i].repeats >= 0 {
-      duplicates.append(([key], groups[i]))
+    for (key, g) in zip(single.keys, single.values) where g.repeats >= 0 {
+      duplicates.append(([key], g))
     }
-    for (key, i) in multi where groups[i].repeats >= 0 { duplicates.append((key, groups[i])) }
+    for (key, i) in multi where multiGroups[i].repeats >= 0 {
+      duplicates.append((key, multiGroups[i]))
+    }
     for (key, g) in duplicates.sorted(by: { a, b in
       (tableNames[Int(a.1.table)], a.1.line) < (tableNames[Int(b.1.table)], b.1.line)
     }) {

@@ -1,7 +1,11 @@
 import CustodyValues
 import Foundation
 
-/// A find-or-insert map from a `Value` to an `Int`, for per-row keys (unique checks, lookups).
+/// A find-or-insert map from a `Value` to an `Int`, for per-row keys (lookups, periods).
+typealias ValueIndex = ValueMap<Int>
+
+/// A find-or-insert map from a `Value` to a payload, for per-row keys (unique checks keep
+/// their per-key state as the payload: no separate index array per key).
 ///
 /// Swift's `Dictionary<Value, Int>` hashes through a seeded `Hasher` per lookup; on a
 /// million-row table that was a tenth of the run. This table hashes string bytes directly with
@@ -9,15 +13,97 @@ import Foundation
 /// probes linearly. Keys are equal exactly when `Value ==` says so (other kinds hash via
 /// `Hasher`). Each slot holds the entry's index and 32 bits of its hash, so a probe reads one
 /// slot and compares keys only when those bits match: one cache miss per new key.
-struct ValueIndex {
+struct ValueMap<Payload> {
   private(set) var keys: [Value] = []
-  private(set) var values: [Int] = []
+  private(set) var values: [Payload] = []
   /// Per slot: the high 32 bits of the hash, then entry index + 1; 0 is empty. Power-of-two
   /// size, at most half full.
   private var slots: [UInt64] = [UInt64](repeating: 0, count: 1024)
-  private static let seed = UInt64.random(in: 1...UInt64.max)
-
   var count: Int { keys.count }
+
+  /// The slot's tag for hash `h`.
+  @inline(__always) private static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
+
+  /// The slot of `key` (its entry index + 1, or 0) and the position probing stopped at.
+  @inline(__always) private func probe(_ key: Value, _ h: UInt64) -> (entry: Int, at: Int) {
+    let mask = slots.count - 1
+    let tag = ValueMap.tag(h)
+    var i = Int(truncatingIfNeeded: h) & mask
+    while true {
+      let s = slots[i]
+      if s == 0 { return (0, i) }
+      if s & 0xFFFF_FFFF_0000_0000 == tag {
+        let e = Int(truncatingIfNeeded: s & 0xFFFF_FFFF)
+        if keys[e - 1] == key { return (e, i) }
+      }
+      i = (i + 1) & mask
+    }
+  }
+
+  /// The value stored for `key`, inserting `value` first if the key is new.
+  mutating func findOrInsert(_ key: Value, _ value: Payload) -> (value: Payload, inserted: Bool) {
+    let h = ValueHash.hash(key)
+    let (e, i) = probe(key, h)
+    if e > 0 { return (values[e - 1], false) }
+    keys.append(key)
+    values.append(value)
+    slots[i] = ValueMap.tag(h) | UInt64(keys.count)
+    if keys.count * 2 > slots.count { grow() }
+    return (value, true)
+  }
+
+  /// The entry of `key` (its index in `keys` and `values`), inserting `value` first if the
+  /// key is new.
+  mutating func entry(_ key: Value, inserting value: @autoclosure () -> Payload) -> (
+    entry: Int, inserted: Bool
+  ) {
+    let h = ValueHash.hash(key)
+    let (e, i) = probe(key, h)
+    if e > 0 { return (e - 1, false) }
+    keys.append(key)
+    values.append(value())
+    slots[i] = ValueMap.tag(h) | UInt64(keys.count)
+    if keys.count * 2 > slots.count { grow() }
+    return (keys.count - 1, true)
+  }
+
+  /// The payload of entry `e` (from `entry(_:inserting:)`), in place.
+  subscript(entry e: Int) -> Payload {
+    get { values[e] }
+    set { values[e] = newValue }
+  }
+
+  /// The value stored for `key`, if any.
+  func find(_ key: Value) -> Payload? {
+    let e = probe(key, ValueHash.hash(key)).entry
+    return e > 0 ? values[e - 1] : nil
+  }
+
+  /// The stored key equal to `key`, if any.
+  func storedKey(_ key: Value) -> Value? {
+    let e = probe(key, ValueHash.hash(key)).entry
+    return e > 0 ? keys[e - 1] : nil
+  }
+
+  private mutating func grow() {
+    var bigger = [UInt64](repeating: 0, count: slots.count * 4)
+    let mask = bigger.count - 1
+    // Hashes are recomputed rather than stored: 8 bytes less per key, and each key is
+    // rehashed about once over all growths.
+    for (e, key) in keys.enumerated() {
+      let h = ValueHash.hash(key)
+      var i = Int(truncatingIfNeeded: h) & mask
+      while bigger[i] != 0 { i = (i + 1) & mask }
+      bigger[i] = ValueMap.tag(h) | UInt64(e + 1)
+    }
+    slots = bigger
+  }
+}
+
+/// The keys' hash: string bytes with a per-process random seed (NFC for non-ASCII, so equal
+/// strings hash equal), other kinds through `Hasher`.
+enum ValueHash {
+  static let seed = UInt64.random(in: 1...UInt64.max)
 
   /// Equal values hash equal: strings compare by canonical equivalence (`"\u{212A}" == "K"`),
   /// so a string with non-ASCII bytes is hashed in its NFC form.
@@ -56,62 +142,5 @@ struct ValueIndex {
       h = h &* 0x94D0_49BB_1331_11EB
       return h ^ (h >> 29)
     }
-  }
-
-  /// The slot's tag for hash `h`.
-  @inline(__always) private static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
-
-  /// The slot of `key` (its entry index + 1, or 0) and the position probing stopped at.
-  @inline(__always) private func probe(_ key: Value, _ h: UInt64) -> (entry: Int, at: Int) {
-    let mask = slots.count - 1
-    let tag = ValueIndex.tag(h)
-    var i = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let s = slots[i]
-      if s == 0 { return (0, i) }
-      if s & 0xFFFF_FFFF_0000_0000 == tag {
-        let e = Int(truncatingIfNeeded: s & 0xFFFF_FFFF)
-        if keys[e - 1] == key { return (e, i) }
-      }
-      i = (i + 1) & mask
-    }
-  }
-
-  /// The value stored for `key`, inserting `value` first if the key is new.
-  mutating func findOrInsert(_ key: Value, _ value: Int) -> (value: Int, inserted: Bool) {
-    let h = ValueIndex.hash(key)
-    let (e, i) = probe(key, h)
-    if e > 0 { return (values[e - 1], false) }
-    keys.append(key)
-    values.append(value)
-    slots[i] = ValueIndex.tag(h) | UInt64(keys.count)
-    if keys.count * 2 > slots.count { grow() }
-    return (value, true)
-  }
-
-  /// The value stored for `key`, if any.
-  func find(_ key: Value) -> Int? {
-    let e = probe(key, ValueIndex.hash(key)).entry
-    return e > 0 ? values[e - 1] : nil
-  }
-
-  /// The stored key equal to `key`, if any.
-  func storedKey(_ key: Value) -> Value? {
-    let e = probe(key, ValueIndex.hash(key)).entry
-    return e > 0 ? keys[e - 1] : nil
-  }
-
-  private mutating func grow() {
-    var bigger = [UInt64](repeating: 0, count: slots.count * 4)
-    let mask = bigger.count - 1
-    // Hashes are recomputed rather than stored: 8 bytes less per key, and each key is
-    // rehashed about once over all growths.
-    for (e, key) in keys.enumerated() {
-      let h = ValueIndex.hash(key)
-      var i = Int(truncatingIfNeeded: h) & mask
-      while bigger[i] != 0 { i = (i + 1) & mask }
-      bigger[i] = ValueIndex.tag(h) | UInt64(e + 1)
-    }
-    slots = bigger
   }
 }
