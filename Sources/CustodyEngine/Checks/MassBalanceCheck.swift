@@ -1,6 +1,7 @@
 import CustodyLanguage
 import CustodyLedger
 import CustodyValues
+import Dispatch
 
 /// `kind: mass_balance`: replays a credit book over the ledger and asserts one property of
 /// its accounts.
@@ -42,8 +43,12 @@ final class MassBalanceCheck: CheckRunner {
   /// False when another check collects the postings of the same book for this one.
   private(set) var collects = true
   var tables: [String] { collects ? collector.tables : [] }
-  var accounts: [[Value]: Account] = [:]
+  /// Accounts by `BookCollector.accountOf` id, created when replay first meets them.
+  var accounts: [Account?] = []
   var pendingOverdrafts: [Overdraft] = []
+  /// The replay's effect on the output, when a check sharing the collector ran it ahead.
+  private var prepared: ReplayLog?
+  private var replayed = false
 
   struct Overdraft {
     var account: Account
@@ -58,6 +63,7 @@ final class MassBalanceCheck: CheckRunner {
     self.instance = instance
     self.run = run
     self.collector = BookCollector(book: spec.book, instance: instance, run: run)
+    collector.members.append(Member(check: self))
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
@@ -68,13 +74,21 @@ final class MassBalanceCheck: CheckRunner {
   func share(_ other: BookCollector) {
     collector = other
     collects = false
+    other.members.append(Member(check: self))
   }
 
-  func account(_ key: [Value]) -> Account {
-    if let a = accounts[key] { return a }
+  /// The account of key id `keyID` (`RawPosting.account`); created with that key's spelling.
+  func account(_ keyID: Int32) -> Account {
+    let id = Int(collector.accountOf[Int(keyID)])
+    if accounts.count <= id {
+      accounts.append(contentsOf: repeatElement(nil, count: id + 1 - accounts.count))
+    }
+    if let a = accounts[id] { return a }
     let a = Account(
-      key: key, limit: run.options.evidenceLimit, keepTrace: run.options.keepAccountTraces)
-    accounts[key] = a
+      key: collector.accountKeys[Int(keyID)], limit: run.options.evidenceLimit,
+      keepTrace: run.options.keepAccountTraces)
+    a.id = Int32(id)
+    accounts[id] = a
     return a
   }
 
@@ -90,15 +104,44 @@ final class MassBalanceCheck: CheckRunner {
     if spec.mode == .percentage {
       PercentageMode(check: self).judge(
         postings.indices.filter { !excluded[$0] }.map { postings[$0] }, out: out)
-      summarize(out)
+      out.accounts = summaries()
       return
     }
+    if prepared == nil, !replayed, run.options.threads > 1 {
+      prepareSiblings(postings, excluded)
+    }
+    let log = prepared ?? replay(postings, excluded)
+    prepared = nil
+    replayed = true
+    log.apply(to: out, check: self)
+  }
+
+  /// Replays every check sharing this collector (not yet replayed, not percentage) at once,
+  /// one per thread: each replay reads the shared postings and writes only its own check's
+  /// accounts and log; each check applies its log to its output when it is finished.
+  private func prepareSiblings(_ postings: [RawPosting], _ excluded: [Bool]) {
+    let group = collector.members.compactMap(\.check).filter {
+      $0.spec.mode != .percentage && !$0.replayed && $0.prepared == nil
+    }
+    guard group.count > 1, group.contains(where: { $0 === self }) else { return }
+    let work = ParallelReplay(checks: group, postings: postings, excluded: excluded)
+    DispatchQueue.concurrentPerform(iterations: group.count) { i in work.run(i) }
+  }
+
+  /// Runs the replay ahead of `finish` (on a worker thread).
+  func prepare(_ postings: [RawPosting], _ excluded: [Bool]) {
+    prepared = replay(postings, excluded)
+  }
+
+  /// Replays the postings in order for this check's mode; touches only this check's state.
+  func replay(_ postings: [RawPosting], _ excluded: [Bool]) -> ReplayLog {
+    let out = ReplayLog(limit: run.options.findingLimit)
     let periods = spec.mode == .periodEnd ? spec.periods.flatMap { run.periodIndexes[$0] } : nil
     let lastDate = postings.last?.date
     do {
       for (i, p) in postings.enumerated() {
         if p.role == .inputTotal || p.role == .outputTotal { continue }
-        out.counts.evaluated += 1
+        out.evaluated += 1
         let a = account(p.account)
         if let periods { closePeriods(a, before: p.date, periods, out) }
         switch p.role {
@@ -127,7 +170,7 @@ final class MassBalanceCheck: CheckRunner {
           let (taken, uncovered) = try a.take(p.amount)
           a.record(posting(p, .transferOut, p.amount.negated, a))
           try afterDecrease(a, p, out)
-          let b = account(p.to ?? [])
+          let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
           if let periods { closePeriods(b, before: p.date, periods, out) }
           b.expire(on: p.date)
           b.balance = try b.balance.adding(p.amount)
@@ -141,8 +184,7 @@ final class MassBalanceCheck: CheckRunner {
         }
       }
     } catch {
-      out.forcedStatus = .error
-      out.firstError = "\(error)"
+      out.error = "\(error)"
     }
     if let periods, let lastDate {
       for a in sortedAccounts() {
@@ -154,7 +196,8 @@ final class MassBalanceCheck: CheckRunner {
     }) {
       emitOverdraft(o, out)
     }
-    summarize(out)
+    out.accounts = summaries()
+    return out
   }
 
   func lot(_ date: CivilDate, _ amount: ExactDecimal) -> Account.Lot {
@@ -166,14 +209,15 @@ final class MassBalanceCheck: CheckRunner {
   func posting(_ p: RawPosting, _ kind: Posting.Kind, _ amount: ExactDecimal, _ a: Account)
     -> Posting
   {
-    Posting(
-      date: p.date, kind: kind, label: p.label, table: p.table, file: "", line: p.line,
+    let source = collector.source(of: p)
+    return Posting(
+      date: p.date, kind: kind, label: source.label, table: source.table, file: "", line: p.line,
       entryID: p.entryID, amount: amount, balance: a.balance,
       available: spec.book.lifetimeMonths == nil ? nil : a.available)
   }
 
   func sortedAccounts() -> [Account] {
-    accounts.values.sorted { a, b in
+    accounts.compactMap { $0 }.sorted { a, b in
       for (x, y) in zip(a.key, b.key) where x != y { return Value.orderedBefore(x, y) }
       return a.key.count < b.key.count
     }
@@ -189,7 +233,7 @@ final class MassBalanceCheck: CheckRunner {
     }
   }
 
-  private func afterDecrease(_ a: Account, _ p: RawPosting, _ out: RuleOutput) throws {
+  private func afterDecrease(_ a: Account, _ p: RawPosting, _ out: ReplayLog) throws {
     if spec.mode == .continuous {
       if let i = a.overdraft {
         pendingOverdrafts[i].lowest = min(pendingOverdrafts[i].lowest, a.balance)
@@ -214,7 +258,7 @@ final class MassBalanceCheck: CheckRunner {
     }
   }
 
-  private func emitOverdraft(_ o: Overdraft, _ out: RuleOutput) {
+  private func emitOverdraft(_ o: Overdraft, _ out: ReplayLog) {
     let a = o.account
     let p = o.posting
     out.markFailing(p.table, p.line)
@@ -226,35 +270,36 @@ final class MassBalanceCheck: CheckRunner {
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
-          ?? message,
+        message: message,
         location: instance.span, evidence: [evidence(p)],
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: o.slice.opening, postings: o.slice.postings,
           omitted: o.slice.omitted, failingIndex: o.slice.postings.count - 1, shortfall: shortfall),
-        date: p.date, discriminator: a.shownKey.joined(separator: "/")))
+        date: p.date, discriminator: a.shownKey.joined(separator: "/")), group: a.key)
   }
 
-  private func emitExpiry(_ a: Account, _ p: RawPosting, _ short: ExactDecimal, _ out: RuleOutput) {
+  private func emitExpiry(
+    _ a: Account, _ p: RawPosting, _ short: ExactDecimal, _ out: ReplayLog
+  ) {
     let slice = a.slice(last: run.options.evidenceLimit)
-    out.markFailing(p.table, p.line)
+    let source = collector.source(of: p)
+    out.markFailing(source.table, p.line)
     let message =
-      "account \(a.shownKey.joined(separator: "/")): \(p.label) \(p.entryID ?? "line \(p.line)") of \(p.amount) on \(p.date) is covered only by expired credits: \(short) short of unexpired credits (balance \(a.balance), expired so far \(a.expired))"
+      "account \(a.shownKey.joined(separator: "/")): \(source.label) \(p.entryID ?? "line \(p.line)") of \(p.amount) on \(p.date) is covered only by expired credits: \(short) short of unexpired credits (balance \(a.balance), expired so far \(a.expired))"
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
-          ?? message,
+        message: message,
         location: instance.span,
         evidence: [
           EvidenceRow(
-            table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+            table: source.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
             value: p.amount.description)
         ],
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: slice.opening, postings: slice.postings,
           omitted: slice.omitted, failingIndex: slice.postings.count - 1, shortfall: short),
-        date: p.date, discriminator: a.shownKey.joined(separator: "/")))
+        date: p.date, discriminator: a.shownKey.joined(separator: "/")), group: a.key)
   }
 
   func evidence(_ p: Posting) -> EvidenceRow {
@@ -266,7 +311,7 @@ final class MassBalanceCheck: CheckRunner {
   /// Judges the balance at the close of every period of the account's site that ends before
   /// `date`.
   private func closePeriods(
-    _ a: Account, before date: CivilDate, _ periods: PeriodIndex, _ out: RuleOutput,
+    _ a: Account, before date: CivilDate, _ periods: PeriodIndex, _ out: ReplayLog,
     final: Bool = false
   ) {
     guard let site = a.key.first, let list = periods.byGroup[site] else { return }
@@ -299,8 +344,7 @@ final class MassBalanceCheck: CheckRunner {
       out.add(
         Finding(
           ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-          message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
-            ?? message,
+          message: message,
           location: instance.span, evidence: [row],
           balance: BalanceSlice(
             account: a.shownKey,
@@ -309,12 +353,13 @@ final class MassBalanceCheck: CheckRunner {
             postings: slice.postings, omitted: a.periodPostings - slice.postings.count,
             failingIndex: slice.postings.isEmpty ? nil : slice.postings.count - 1,
             shortfall: a.balance.negated, periodStart: period.start, periodEnd: period.end),
-          date: period.end, discriminator: a.shownKey.joined(separator: "/") + "|" + period.id))
+          date: period.end, discriminator: a.shownKey.joined(separator: "/") + "|" + period.id),
+        group: a.key)
     }
   }
 
-  func summarize(_ out: RuleOutput) {
-    out.accounts = sortedAccounts().map { a in
+  func summaries() -> [AccountSummary] {
+    sortedAccounts().map { a in
       AccountSummary(
         ruleID: instance.id, book: spec.book.id, account: a.shownKey, credits: a.credits,
         debits: a.debits, transfersIn: a.transfersIn, transfersOut: a.transfersOut,

@@ -16,6 +16,8 @@ final class Account {
     var remaining: ExactDecimal
   }
   let key: [Value]
+  /// The check's index of the account (`BookCollector.accountOf`).
+  var id: Int32 = -1
   var balance: ExactDecimal = .zero
   var lots: [Lot] = []
   var head = 0

@@ -23,11 +23,12 @@ struct PercentageMode {
       out.firstError = "percentage mode needs `periods:`"
       return
     }
-    // account -> period index -> tally
-    var tallies: [[Value]: [Int: Tally]] = [:]
+    // account id -> period index -> tally
+    var tallies: [Int32: [Int: Tally]] = [:]
     do {
       for p in postings {
-        guard let site = p.account.first, let list = periods.byGroup[LookupIndex.normalize(site)],
+        guard let site = check.collector.accountKeys[Int(p.account)].first,
+          let list = periods.byGroup[LookupIndex.normalize(site)],
           let index = list.firstIndex(where: { $0.start <= p.date && p.date <= $0.end })
         else {
           out.counts.skippedRows += 1
@@ -35,7 +36,7 @@ struct PercentageMode {
         }
         out.counts.evaluated += 1
         let a = check.account(p.account)
-        var t = tallies[p.account, default: [:]][index, default: Tally()]
+        var t = tallies[a.id, default: [:]][index, default: Tally()]
         switch p.role {
         case .credit, .opening:
           t.credited = try t.credited.adding(p.amount)
@@ -48,11 +49,11 @@ struct PercentageMode {
           a.debits = try a.debits.adding(p.amount)
         case .transfer: break
         }
-        tallies[p.account, default: [:]][index] = t
+        tallies[a.id, default: [:]][index] = t
       }
       for a in check.sortedAccounts() {
         guard let site = a.key.first, let list = periods.byGroup[LookupIndex.normalize(site)],
-          let byPeriod = tallies[a.key]
+          let byPeriod = tallies[a.id]
         else { continue }
         var carried = ExactDecimal.zero
         for index in byPeriod.keys.sorted() {
@@ -84,10 +85,11 @@ struct PercentageMode {
       t.outputs.isZero ? ExactDecimal.zero : ((try? t.claimed.divided(by: t.outputs)) ?? .zero)
     let evidence = t.claims.prefix(check.run.options.evidenceLimit).map { p in
       EvidenceRow(
-        table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+        table: check.collector.source(of: p).table, file: "", line: p.line, entryID: p.entryID,
+        column: "amount",
         value: p.amount.description)
     }
-    for p in t.claims { out.markFailing(p.table, p.line) }
+    for p in t.claims { out.markFailing(check.collector.source(of: p).table, p.line) }
     let pct = { (d: ExactDecimal) in
       ((try? d.multiplied(by: 100)) ?? d).rounded(scale: 2).description + "%"
     }
