@@ -239,7 +239,6 @@ final class BookCollector {
     if let orderedCache { return orderedCache }
     let sorted = sortPostings()
     orderedCache = sorted
-    postings = []
     return sorted
   }
 
@@ -281,13 +280,39 @@ final class BookCollector {
     let tableRank = Dictionary(
       uniqueKeysWithValues: Set(compiled.map(\.table)).sorted().enumerated().map { ($1, $0) })
     let sourceKey = compiled.map { c in c.source << 48 | (tableRank[c.table] ?? 0) << 40 }
-    // Sort compact integer keys, then gather the postings once.
-    let keys = postings.indices.map { i -> (Int, Int, Int) in
+    // Sort compact integer keys, then move the postings into that order in place (no
+    // second array of postings: this runs at the run's peak memory).
+    var keys = postings.indices.map { i -> (Int, Int, Int) in
       let p = postings[i]
       let first = Int(p.date.dayNumber) << 16 | phase(p.role) << 8 | Int(p.role.rawValue)
       let second = sourceKey[Int(p.compiled)] | p.line
       return (first, second, i)
     }
-    return keys.sorted { $0 < $1 }.map { postings[$0.2] }
+    keys.sort { $0 < $1 }
+    var from = keys.map(\.2)  // position k takes the posting now at from[k]
+    keys = []
+    var list = postings
+    postings = []
+    BookCollector.permute(&list, &from)
+    return list
+  }
+
+  /// Reorders `list` so `list[k]` is the element that was at `from[k]`, following cycles;
+  /// `from` is used up (entries set to -1 once placed).
+  static func permute<T>(_ list: inout [T], _ from: inout [Int]) {
+    for start in from.indices where from[start] >= 0 {
+      let held = list[start]
+      var k = start
+      while true {
+        let next = from[k]
+        from[k] = -1
+        if next == start {
+          list[k] = held
+          break
+        }
+        list[k] = list[next]
+        k = next
+      }
+    }
   }
 }
