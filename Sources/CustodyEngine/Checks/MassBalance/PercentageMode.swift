@@ -51,7 +51,7 @@ struct PercentageMode {
         }
         tallies[a.id, default: [:]][index] = t
       }
-      for a in check.sortedAccounts() {
+      for a in MassBalanceCheck.sorted(check.accounts.compactMap { $0 }) {
         guard let site = a.key.first, let list = periods.byGroup[LookupIndex.normalize(site)],
           let byPeriod = tallies[a.id]
         else { continue }

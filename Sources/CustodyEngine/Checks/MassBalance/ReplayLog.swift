@@ -1,14 +1,14 @@
 import CustodyLanguage
 import CustodyValues
 
-/// What one mass-balance replay adds to its check's output, kept apart from the output so
-/// the replays of checks sharing one collector can run on several threads; each check applies
-/// its log when the finisher reaches it. Applying gives the output a serial replay would give.
+/// What one mass-balance replay adds to its check's output, kept apart from the output: one
+/// `BookReplay` serves every check sharing a collector, and each check applies its log when
+/// the finisher reaches it (a check the finisher skips never touches its output). Applying
+/// gives the output that replaying for the check alone, into its output, would give.
 final class ReplayLog {
   let limit: Int
   var evaluated = 0
-  /// Findings with their account key (a rule's message template is rendered when applied:
-  /// template evaluation uses the run's shared compiler, which is not thread-safe).
+  /// Findings with their account key (a rule's message template is rendered when applied).
   private(set) var findings: [(finding: Finding, group: [Value])] = []
   /// Failures beyond `limit`: counted, not kept.
   private(set) var omitted = 0
@@ -53,19 +53,4 @@ final class ReplayLog {
 /// A check registered with the collector it reads (weak: the collector outlives no check).
 struct Member {
   weak var check: MassBalanceCheck?
-}
-
-/// Replays of several checks over the same postings, one per `run(_:)` call; each call
-/// touches only its own check (its accounts and its prepared log), so calls may run
-/// concurrently. The postings, flags and collector are only read.
-final class ParallelReplay: @unchecked Sendable {
-  let checks: [MassBalanceCheck]
-  let postings: [RawPosting]
-  let excluded: [Bool]
-
-  init(checks: [MassBalanceCheck], postings: [RawPosting], excluded: [Bool]) {
-    (self.checks, self.postings, self.excluded) = (checks, postings, excluded)
-  }
-
-  func run(_ i: Int) { checks[i].prepare(postings, excluded) }
 }
