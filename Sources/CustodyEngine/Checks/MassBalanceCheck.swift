@@ -132,7 +132,8 @@ final class MassBalanceCheck: CheckRunner {
     var expiryOpen = false
     var periodCursor = 0
     var periodStartBalance: ExactDecimal = .zero
-    var periodPostings = 0
+    /// The account's posting count at the last period close (postings since: the difference).
+    var periodStartCount = 0
   }
   private var states: [AccountState] = []
   private var log = ReplayLog(limit: 0)
@@ -149,9 +150,6 @@ final class MassBalanceCheck: CheckRunner {
   func willPost(_ a: Account, on date: CivilDate) {
     if let periods { closePeriods(a, before: date, periods) }
   }
-
-  /// After a posting was recorded on `a`.
-  func recorded(_ a: Account) { states[Int(a.id)].periodPostings += 1 }
 
   func endReplay(_ sorted: [Account], lastDate: CivilDate?, evaluated: Int, error: String?)
     -> ReplayLog
@@ -284,11 +282,11 @@ final class MassBalanceCheck: CheckRunner {
     {
       let period = list[states[id].periodCursor]
       states[id].periodCursor += 1
-      let periodPostings = states[id].periodPostings
+      let periodPostings = a.postingCount - states[id].periodStartCount
       let periodStartBalance = states[id].periodStartBalance
       defer {
         states[id].periodStartBalance = a.balance
-        states[id].periodPostings = 0
+        states[id].periodStartCount = a.postingCount
       }
       guard a.balance < negativeLimit, inWindow(period.end) else { continue }
       let slice = a.slice(last: min(periodPostings, run.options.evidenceLimit))

@@ -10,6 +10,8 @@ import CustodyValues
 /// state and its own `ReplayLog`. Each log equals what a replay for that check alone gives.
 final class BookReplay {
   let checks: [MassBalanceCheck]
+  /// The checks each hook can concern (most postings reach no mode's judgement).
+  private let closing, increasing, decreasing: [MassBalanceCheck]
   let collector: BookCollector
   let lifetimeMonths: Int?
   private let limit: Int
@@ -19,6 +21,9 @@ final class BookReplay {
   /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
   init(checks: [MassBalanceCheck], collector: BookCollector, run: RunContext) {
     self.checks = checks
+    closing = checks.filter { $0.spec.mode == .periodEnd }
+    increasing = checks.filter { $0.spec.mode == .continuous }
+    decreasing = checks.filter { $0.spec.mode == .continuous || $0.spec.mode == .expiry }
     self.collector = collector
     self.lifetimeMonths = checks.first?.spec.book.lifetimeMonths
     self.limit = run.options.evidenceLimit
@@ -40,11 +45,6 @@ final class BookReplay {
     return a
   }
 
-  private func record(_ a: Account, _ p: Posting) {
-    a.record(p)
-    for c in checks { c.recorded(a) }
-  }
-
   /// Replays `postings` (in order; `excluded` flags credits that create nothing); returns one
   /// log per check, in `checks` order.
   func run(_ postings: [RawPosting], _ excluded: [Bool]) -> [ReplayLog] {
@@ -56,43 +56,43 @@ final class BookReplay {
         if p.role == .inputTotal || p.role == .outputTotal { continue }
         evaluated += 1
         let a = account(p.account)
-        for c in checks { c.willPost(a, on: p.date) }
+        for c in closing { c.willPost(a, on: p.date) }
         switch p.role {
         case .opening, .credit:
           if excluded[i] {
-            record(a, posting(p, .excluded, p.amount, a))
+            a.record(posting(p, .excluded, p.amount, a))
             continue
           }
           a.expire(on: p.date)
           a.balance = try a.balance.adding(p.amount)
           a.credits = try a.credits.adding(p.amount)
           try a.addLot(lot(p.date, p.amount))
-          record(a, posting(p, p.role == .opening ? .opening : .credit, p.amount, a))
-          for c in checks { c.afterIncrease(a, p) }
+          a.record(posting(p, p.role == .opening ? .opening : .credit, p.amount, a))
+          for c in increasing { c.afterIncrease(a, p) }
         case .debit:
           a.expire(on: p.date)
           a.balance = try a.balance.subtracting(p.amount)
           a.debits = try a.debits.adding(p.amount)
           _ = try a.take(p.amount)
-          record(a, posting(p, .debit, p.amount.negated, a))
-          for c in checks { c.afterDecrease(a, p) }
+          a.record(posting(p, .debit, p.amount.negated, a))
+          for c in decreasing { c.afterDecrease(a, p) }
         case .transfer:
           a.expire(on: p.date)
           a.balance = try a.balance.subtracting(p.amount)
           a.transfersOut = try a.transfersOut.adding(p.amount)
           let (taken, uncovered) = try a.take(p.amount)
-          record(a, posting(p, .transferOut, p.amount.negated, a))
-          for c in checks { c.afterDecrease(a, p) }
+          a.record(posting(p, .transferOut, p.amount.negated, a))
+          for c in decreasing { c.afterDecrease(a, p) }
           let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
-          for c in checks { c.willPost(b, on: p.date) }
+          for c in closing { c.willPost(b, on: p.date) }
           b.expire(on: p.date)
           b.balance = try b.balance.adding(p.amount)
           b.transfersIn = try b.transfersIn.adding(p.amount)
           // Transferred credits keep their creation date and expiry.
           for t in taken { try b.addLot(t) }
           if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
-          record(b, posting(p, .transferIn, p.amount, b))
-          for c in checks { c.afterIncrease(b, p) }
+          b.record(posting(p, .transferIn, p.amount, b))
+          for c in increasing { c.afterIncrease(b, p) }
         case .inputTotal, .outputTotal: break
         }
       }
