@@ -40,9 +40,6 @@ final class BookCollector {
     let excludeFailing: [String]
     let dateNode: ExprNode
     let amountNode: ExprNode
-    /// The last account id this source produced (rows in a run often share an account).
-    var lastAccount: Int32 = -1
-    var lastTo: Int32 = -1
     init(
       role: RawPosting.Role, source: Int, table: String, index: Int32, gate: RowGate,
       date: @escaping Program, account: [Program], to: [Program]?, amount: @escaping Program,
@@ -61,15 +58,14 @@ final class BookCollector {
   private(set) var compiled: [Compiled] = []
   var bySource: [String: [Compiled]] = [:]
   var postings: [RawPosting] = []
-  /// Distinct account keys as written, by id (`RawPosting.account`, `RawPosting.to`). Keys
-  /// that are equal (`Value ==`) but spelled differently (`1.0`, `1.00`) get their own id and
-  /// share one account (`accountOf`), which shows the spelling replay meets first.
-  private(set) var accountKeys: [[Value]] = []
-  /// The account (an index into `accountOf`'s range) of each key id.
-  private(set) var accountOf: [Int32] = []
-  /// The key ids of each account.
-  private var spellings: [[Int32]] = []
-  private var accountIDs: [[Value]: Int32] = [:]
+  private var lastTable = ""
+  private var lastSources: [Compiled] = []
+  /// Distinct account keys as written, by id (`RawPosting.account`, `RawPosting.to`).
+  private(set) var keyTable = AccountKeyTable()
+  var accountKeys: [[Value]] { keyTable.keys }
+  /// The account (below `accountCount`) of each key id.
+  var accountOf: [Int32] { keyTable.accountOf }
+  var accountCount: Int { keyTable.accountCount }
   /// Reused buffer for evaluating an account key (no array allocated per row).
   private var keyBuffer: [Value] = []
   /// Outputs of every mass_balance check that shares this collector (same sources, same
@@ -139,61 +135,33 @@ final class BookCollector {
     }
   }
 
-  /// Evaluates `programs` into an account key id: `last` first (no hashing when it repeats),
-  /// then the table of distinct keys.
-  private func accountID(
-    _ programs: [Program], _ frame: inout Frame, last: Int32
-  ) throws(EvaluationError) -> Int32 {
+  /// Evaluates `programs` into an account key id.
+  private func accountID(_ programs: [Program], _ frame: inout Frame) throws(EvaluationError)
+    -> Int32
+  {
     keyBuffer.removeAll(keepingCapacity: true)
     for a in programs { keyBuffer.append(LookupIndex.normalize(try a(&frame))) }
-    if last >= 0, BookCollector.same(accountKeys[Int(last)], keyBuffer) { return last }
-    let account: Int32
-    if let known = accountIDs[keyBuffer] {
-      for id in spellings[Int(known)] where BookCollector.same(accountKeys[Int(id)], keyBuffer) {
-        return id
-      }
-      account = known
-    } else {
-      account = Int32(spellings.count)
-      spellings.append([])
-      accountIDs[keyBuffer] = account
-    }
-    let id = Int32(accountKeys.count)
-    accountKeys.append(keyBuffer)
-    accountOf.append(account)
-    spellings[Int(account)].append(id)
-    return id
-  }
-
-  /// Number of distinct accounts (`accountOf` values are below it).
-  var accountCount: Int { spellings.count }
-
-  /// Equal and spelled the same (`==` alone equates `1.0` and `1.00`, or NFC variants).
-  static func same(_ a: [Value], _ b: [Value]) -> Bool {
-    guard a.count == b.count else { return false }
-    for i in a.indices where !same(a[i], b[i]) { return false }
-    return true
-  }
-
-  private static func same(_ a: Value, _ b: Value) -> Bool {
-    switch (a, b) {
-    case (.string(let x), .string(let y)): x.utf8.elementsEqual(y.utf8)
-    case (.decimal(let x), .decimal(let y)): x.mantissa == y.mantissa && x.scale == y.scale
-    case (.list(let x), .list(let y)): same(x, y)
-    default: a == b
-    }
+    return keyTable.id(of: keyBuffer)
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    guard let sources = bySource[table] else { return }
+    // Rows come table by table: the last table's sources save a string hash per row.
+    let sources: [Compiled]
+    if table == lastTable {
+      sources = lastSources
+    } else {
+      guard let found = bySource[table] else { return }
+      (lastTable, lastSources, sources) = (table, found, found)
+    }
     for c in sources {
       var frame = Frame(row: row.values)
-      let outcome = c.gate.admit(row, &frame)
+      let gate = c.gate  // one copy of the gate (its sets and arrays) per row, not one per use
+      let outcome = gate.admit(row, &frame)
       guard case .judge = outcome else {
         if outputs.isEmpty {
-          c.gate.record(outcome, row, table: table, out: out)
+          gate.record(outcome, row, table: table, out: out)
         } else {
-          for o in outputs { c.gate.record(outcome, row, table: table, out: o) }
+          for o in outputs { gate.record(outcome, row, table: table, out: o) }
         }
         continue
       }
@@ -213,22 +181,18 @@ final class BookCollector {
             span: c.amountNode.span,
             expression: c.amountNode.text)
         }
-        let account = try accountID(c.account, &frame, last: c.lastAccount)
-        c.lastAccount = account
+        let account = try accountID(c.account, &frame)
         var to: Int32 = -1
-        if let t = c.to {
-          to = try accountID(t, &frame, last: c.lastTo)
-          c.lastTo = to
-        }
+        if let t = c.to { to = try accountID(t, &frame) }
         postings.append(
           RawPosting(
             amount: amount, entryID: row.entryID, line: row.line, date: date, account: account,
             to: to, compiled: c.index, role: c.role))
       } catch {
         if outputs.isEmpty {
-          out.error(error, table: table, row: row, date: c.gate.date(of: row))
+          out.error(error, table: table, row: row, date: gate.date(of: row))
         } else {
-          for o in outputs { o.error(error, table: table, row: row, date: c.gate.date(of: row)) }
+          for o in outputs { o.error(error, table: table, row: row, date: gate.date(of: row)) }
         }
       }
     }

@@ -17,6 +17,7 @@ final class BookReplay {
   private let limit: Int
   private let keepTrace: Bool
   private var accounts: [Account?]
+  private let accountOf: [Int32]
 
   /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
   init(checks: [MassBalanceCheck], collector: BookCollector, run: RunContext) {
@@ -29,6 +30,7 @@ final class BookReplay {
     self.limit = run.options.evidenceLimit
     self.keepTrace = run.options.keepAccountTraces
     self.accounts = [Account?](repeating: nil, count: collector.accountCount)
+    self.accountOf = collector.accountOf
   }
 
   /// Whether two checks' replays build the same accounts (so one replay can serve both).
@@ -37,7 +39,7 @@ final class BookReplay {
   }
 
   private func account(_ keyID: Int32) -> Account {
-    let id = Int(collector.accountOf[Int(keyID)])
+    let id = Int(accountOf[Int(keyID)])
     if let a = accounts[id] { return a }
     let a = Account(key: collector.accountKeys[Int(keyID)], limit: limit, keepTrace: keepTrace)
     a.id = Int32(id)
