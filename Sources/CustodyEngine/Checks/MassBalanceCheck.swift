@@ -111,7 +111,7 @@ final class MassBalanceCheck: CheckRunner {
     if prepared == nil {
       // One replay for this check and every check sharing the collector that can share it;
       // each applies its own log when the finisher reaches it.
-      let group = collector.members.compactMap(\.check).filter {
+      let group = collector.members.map(\.check).filter {
         $0 === self
           || ($0.spec.mode != .percentage && !$0.replayed && $0.prepared == nil
             && BookReplay.compatible($0, self))

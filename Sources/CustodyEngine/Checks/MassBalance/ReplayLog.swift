@@ -50,7 +50,10 @@ final class ReplayLog {
   }
 }
 
-/// A check registered with the collector it reads (weak: the collector outlives no check).
+/// A check registered with the collector it reads. Unowned, not weak: a weak reference
+/// gives the check a side table and sends every retain and release of it (each hook call in
+/// the replay) down the slow path. The collector is only reached through its checks, which
+/// the engine keeps alive for the whole run, so a member never outlives its check's use.
 struct Member {
-  weak var check: MassBalanceCheck?
+  unowned let check: MassBalanceCheck
 }
