@@ -52,6 +52,18 @@ final class BookCollector {
       (self.label, self.excludeFailing, self.dateNode, self.amountNode) =
         (label, excludeFailing, dateNode, amountNode)
     }
+
+    // The gate used in place (`c.gate.admit(...)` from the row loop copied the gate, with
+    // its set and arrays, on every use).
+    func admit(_ row: LedgerRow, _ frame: inout Frame) -> RowGate.Outcome {
+      gate.admit(row, &frame)
+    }
+
+    func record(_ outcome: RowGate.Outcome, _ row: LedgerRow, table: String, out: RuleOutput) {
+      gate.record(outcome, row, table: table, out: out)
+    }
+
+    func rowDate(_ row: LedgerRow) -> CivilDate? { gate.date(of: row) }
   }
   let book: CompiledBook
   /// Every source, in the order they were compiled; `RawPosting.compiled` indexes it.
@@ -155,13 +167,12 @@ final class BookCollector {
     }
     for c in sources {
       var frame = Frame(row: row.values)
-      let gate = c.gate  // one copy of the gate (its sets and arrays) per row, not one per use
-      let outcome = gate.admit(row, &frame)
+      let outcome = c.admit(row, &frame)
       guard case .judge = outcome else {
         if outputs.isEmpty {
-          gate.record(outcome, row, table: table, out: out)
+          c.record(outcome, row, table: table, out: out)
         } else {
-          for o in outputs { gate.record(outcome, row, table: table, out: o) }
+          for o in outputs { c.record(outcome, row, table: table, out: o) }
         }
         continue
       }
@@ -190,9 +201,9 @@ final class BookCollector {
             to: to, compiled: c.index, role: c.role))
       } catch {
         if outputs.isEmpty {
-          out.error(error, table: table, row: row, date: gate.date(of: row))
+          out.error(error, table: table, row: row, date: c.rowDate(row))
         } else {
-          for o in outputs { o.error(error, table: table, row: row, date: gate.date(of: row)) }
+          for o in outputs { o.error(error, table: table, row: row, date: c.rowDate(row)) }
         }
       }
     }
