@@ -103,8 +103,7 @@ final class MassBalanceCheck: CheckRunner {
     let postings = collector.ordered()
     let excluded = collector.excluded(ctx)
     if spec.mode == .percentage {
-      PercentageMode(check: self).judge(
-        postings.indices.filter { !excluded[$0] }.map { postings[$0] }, out: out)
+      PercentageMode(check: self).judge(postings, excluded: excluded, out: out)
       out.accounts = summaries(MassBalanceCheck.sorted(accounts.compactMap { $0 }))
       return
     }
