@@ -243,9 +243,10 @@ final class MassBalanceCheck: CheckRunner {
   ) {
     let slice = a.slice(last: run.options.evidenceLimit)
     let source = collector.source(of: p)
+    let amount = collector.amount(of: p)
     out.markFailing(source.table, p.line)
     let message =
-      "account \(a.shownKey.joined(separator: "/")): \(source.label) \(p.entryID ?? "line \(p.line)") of \(p.amount) on \(p.date) is covered only by expired credits: \(short) short of unexpired credits (balance \(a.balance), expired so far \(a.expired))"
+      "account \(a.shownKey.joined(separator: "/")): \(source.label) \(p.entryID ?? "line \(p.line)") of \(amount) on \(p.date) is covered only by expired credits: \(short) short of unexpired credits (balance \(a.balance), expired so far \(a.expired))"
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
@@ -254,7 +255,7 @@ final class MassBalanceCheck: CheckRunner {
         evidence: [
           EvidenceRow(
             table: source.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
-            value: p.amount.description)
+            value: amount.description)
         ],
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: slice.opening, postings: slice.postings,

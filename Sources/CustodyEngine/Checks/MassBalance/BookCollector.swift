@@ -9,7 +9,9 @@ struct RawPosting {
   enum Role: UInt8 {
     case opening, credit, transfer, debit, inputTotal, outputTotal
   }
-  var amount: ExactDecimal
+  /// The amount's mantissa, or with `scale == RawPosting.wide` an index into
+  /// `BookCollector.wideAmounts` (use `BookCollector.amount(of:)`).
+  var mantissa: Int64
   var entryID: String?
   var line: Int
   var date: CivilDate
@@ -19,6 +21,9 @@ struct RawPosting {
   /// Index into `BookCollector.compiled`.
   var compiled: Int32
   var role: Role
+  var scale: Int8
+  /// The `scale` of an amount kept in `BookCollector.wideAmounts` (it does not fit 64 bits).
+  static let wide = Int8.min
 }
 
 /// Evaluates the book's sources over streamed rows into raw postings.
@@ -70,6 +75,8 @@ final class BookCollector {
   private(set) var compiled: [Compiled] = []
   var bySource: [String: [Compiled]] = [:]
   var postings: [RawPosting] = []
+  /// Amounts that do not fit a posting's 64-bit mantissa and 8-bit scale (rare).
+  private(set) var wideAmounts: [ExactDecimal] = []
   private var lastTable = ""
   private var lastSources: [Compiled] = []
   /// Distinct account keys as written, by id (`RawPosting.account`, `RawPosting.to`).
@@ -129,6 +136,13 @@ final class BookCollector {
   }
 
   var tables: [String] { bySource.keys.sorted() }
+
+  /// A posting's amount, exactly as evaluated (same mantissa and scale).
+  func amount(of p: RawPosting) -> ExactDecimal {
+    p.scale == RawPosting.wide
+      ? wideAmounts[Int(p.mantissa)]
+      : ExactDecimal(mantissa: Int128(p.mantissa), scale: Int(p.scale))
+  }
 
   /// The source a posting came from (its table, label and `exclude_failing:`).
   func source(of p: RawPosting) -> Compiled { compiled[Int(p.compiled)] }
@@ -195,10 +209,20 @@ final class BookCollector {
         let account = try accountID(c.account, &frame)
         var to: Int32 = -1
         if let t = c.to { to = try accountID(t, &frame) }
+        var mantissa: Int64
+        var scale: Int8
+        if let m = Int64(exactly: amount.mantissa), let sc = Int8(exactly: amount.scale),
+          sc != RawPosting.wide
+        {
+          (mantissa, scale) = (m, sc)
+        } else {
+          (mantissa, scale) = (Int64(wideAmounts.count), RawPosting.wide)
+          wideAmounts.append(amount)
+        }
         postings.append(
           RawPosting(
-            amount: amount, entryID: row.entryID, line: row.line, date: date, account: account,
-            to: to, compiled: c.index, role: c.role))
+            mantissa: mantissa, entryID: row.entryID, line: row.line, date: date,
+            account: account, to: to, compiled: c.index, role: c.role, scale: scale))
       } catch {
         if outputs.isEmpty {
           out.error(error, table: table, row: row, date: c.rowDate(row))

@@ -57,43 +57,44 @@ final class BookReplay {
       for (i, p) in postings.enumerated() {
         if p.role == .inputTotal || p.role == .outputTotal { continue }
         evaluated += 1
+        let amount = collector.amount(of: p)
         let a = account(p.account)
         for c in closing { c.willPost(a, on: p.date) }
         switch p.role {
         case .opening, .credit:
           if excluded[i] {
-            a.record(posting(p, .excluded, p.amount, a))
+            a.record(posting(p, .excluded, amount, a))
             continue
           }
           a.expire(on: p.date)
-          a.balance = try a.balance.adding(p.amount)
-          a.credits = try a.credits.adding(p.amount)
-          try a.addLot(lot(p.date, p.amount))
-          a.record(posting(p, p.role == .opening ? .opening : .credit, p.amount, a))
+          a.balance = try a.balance.adding(amount)
+          a.credits = try a.credits.adding(amount)
+          try a.addLot(lot(p.date, amount))
+          a.record(posting(p, p.role == .opening ? .opening : .credit, amount, a))
           for c in increasing { c.afterIncrease(a, p) }
         case .debit:
           a.expire(on: p.date)
-          a.balance = try a.balance.subtracting(p.amount)
-          a.debits = try a.debits.adding(p.amount)
-          _ = try a.take(p.amount)
-          a.record(posting(p, .debit, p.amount.negated, a))
+          a.balance = try a.balance.subtracting(amount)
+          a.debits = try a.debits.adding(amount)
+          _ = try a.take(amount)
+          a.record(posting(p, .debit, amount.negated, a))
           for c in decreasing { c.afterDecrease(a, p) }
         case .transfer:
           a.expire(on: p.date)
-          a.balance = try a.balance.subtracting(p.amount)
-          a.transfersOut = try a.transfersOut.adding(p.amount)
-          let (taken, uncovered) = try a.take(p.amount)
-          a.record(posting(p, .transferOut, p.amount.negated, a))
+          a.balance = try a.balance.subtracting(amount)
+          a.transfersOut = try a.transfersOut.adding(amount)
+          let (taken, uncovered) = try a.take(amount)
+          a.record(posting(p, .transferOut, amount.negated, a))
           for c in decreasing { c.afterDecrease(a, p) }
           let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
           for c in closing { c.willPost(b, on: p.date) }
           b.expire(on: p.date)
-          b.balance = try b.balance.adding(p.amount)
-          b.transfersIn = try b.transfersIn.adding(p.amount)
+          b.balance = try b.balance.adding(amount)
+          b.transfersIn = try b.transfersIn.adding(amount)
           // Transferred credits keep their creation date and expiry.
           for t in taken { try b.addLot(t) }
           if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
-          b.record(posting(p, .transferIn, p.amount, b))
+          b.record(posting(p, .transferIn, amount, b))
           for c in increasing { c.afterIncrease(b, p) }
         case .inputTotal, .outputTotal: break
         }

@@ -38,11 +38,13 @@ struct PercentageMode {
         }
         out.counts.evaluated += 1
         let a = check.account(p.account)
+        let amount = check.collector.amount(of: p)
         // In place: a copied tally would copy its claims on every append.
-        try PercentageMode.add(p, i, to: &tallies[a.id, default: [:]][index, default: Tally()])
+        try PercentageMode.add(
+          p, amount, i, to: &tallies[a.id, default: [:]][index, default: Tally()])
         switch p.role {
-        case .credit, .opening: a.credits = try a.credits.adding(p.amount)
-        case .debit: a.debits = try a.debits.adding(p.amount)
+        case .credit, .opening: a.credits = try a.credits.adding(amount)
+        case .debit: a.debits = try a.debits.adding(amount)
         case .inputTotal, .outputTotal, .transfer: break
         }
       }
@@ -72,15 +74,17 @@ struct PercentageMode {
     }
   }
 
-  private static func add(_ p: RawPosting, _ i: Int, to t: inout Tally) throws(ExactDecimal
+  private static func add(
+    _ p: RawPosting, _ amount: ExactDecimal, _ i: Int, to t: inout Tally
+  ) throws(ExactDecimal
     .ArithmeticError)
   {
     switch p.role {
-    case .credit, .opening: t.credited = try t.credited.adding(p.amount)
-    case .inputTotal: t.inputs = try t.inputs.adding(p.amount)
-    case .outputTotal: t.outputs = try t.outputs.adding(p.amount)
+    case .credit, .opening: t.credited = try t.credited.adding(amount)
+    case .inputTotal: t.inputs = try t.inputs.adding(amount)
+    case .outputTotal: t.outputs = try t.outputs.adding(amount)
     case .debit:
-      t.claimed = try t.claimed.adding(p.amount)
+      t.claimed = try t.claimed.adding(amount)
       t.claims.append(i)
     case .transfer: break
     }
@@ -98,7 +102,7 @@ struct PercentageMode {
       return EvidenceRow(
         table: check.collector.source(of: p).table, file: "", line: p.line, entryID: p.entryID,
         column: "amount",
-        value: p.amount.description)
+        value: check.collector.amount(of: p).description)
     }
     for i in t.claims {
       let p = postings[i]
