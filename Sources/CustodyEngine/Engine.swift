@@ -78,14 +78,15 @@ public final class Engine: Sendable {
     }
     let tableOrder = schema.tables.map(\.name).filter { interested[$0] != nil }
     for table in tableOrder {
-      let consumers = interested[table] ?? []
+      let pairs = interested[table] ?? []
+      let consumers = pairs.map(Consumer.init)
       if let rows = stored[table] {
-        for row in rows { for (r, o) in consumers { r.consume(table: table, row: row, out: o) } }
-      } else if options.threads > 1, consumers.count > 1 {
-        try StreamLanes(table: table, consumers: consumers, lanes: options.threads).run(ledger)
+        for row in rows { for c in consumers { c.consume(table: table, row: row) } }
+      } else if options.threads > 1, pairs.count > 1 {
+        try StreamLanes(table: table, consumers: pairs, threads: options.threads).run(ledger)
       } else {
         try ledger.read(table: table) { row in
-          for (r, o) in consumers { r.consume(table: table, row: row, out: o) }
+          for c in consumers { c.consume(table: table, row: row) }
         }
       }
     }

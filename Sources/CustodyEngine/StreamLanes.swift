@@ -1,27 +1,30 @@
+import CustodyDiagnostics
 import CustodyLedger
 import Dispatch
 
-/// Streams one table to its checks on several threads: rows are read in batches; lane 0 (a
-/// subset of the checks) runs on the reading thread, the other lanes on a worker thread, one
-/// batch behind the reader, so reading overlaps evaluation. A check belongs to one lane and
-/// sees every row in file order, so findings, counts and their order are the same as on one
-/// thread.
+/// Streams one table to its checks on several threads: the reading thread only reads and hands
+/// batches of rows to lanes; each lane (a serial queue) runs its subset of the checks over every
+/// batch in order. There are more lanes than threads so the scheduler keeps every core busy
+/// whatever the checks cost; at most `inFlight` batches are read ahead, which bounds memory.
+/// A check belongs to one lane and sees every row in file order, so findings, counts and their
+/// order are the same as on one thread.
 ///
 /// Safe because checks share nothing mutable while streaming: each writes only its own state
 /// and its own `RuleOutput` (a book collector shared by several mass-balance checks is one
 /// consumer and writes their outputs from its lane); lookups and period indexes are read-only.
 struct StreamLanes {
   static let batchSize = 4096
+  /// Batches read but not yet consumed by every lane.
+  static let inFlight = 6
   let table: String
   let lanes: [[(any CheckRunner, RuleOutput)]]
 
-  init(table: String, consumers: [(any CheckRunner, RuleOutput)], lanes count: Int) {
+  init(table: String, consumers: [(any CheckRunner, RuleOutput)], threads: Int) {
     self.table = table
-    // Greedy by estimated cost per row; the reading lane starts loaded with the read.
+    // Twice as many lanes as threads (the reader is one of them), greedy by estimated cost.
+    let count = min(consumers.count, max(2, threads * 2))
     var lanes = [[(any CheckRunner, RuleOutput)]](repeating: [], count: count)
     var load = [Int](repeating: 0, count: count)
-    // The reading lane also parses the rows: about a quarter of the work.
-    load[0] = max(4, consumers.reduce(0) { $0 + StreamLanes.cost($1.0) } / 3)
     let weighted = consumers.enumerated().map {
       ($0.element, StreamLanes.cost($0.element.0), $0.offset)
     }
@@ -48,51 +51,121 @@ struct StreamLanes {
     let work = LaneWork(table: table, lanes: lanes)
     var batch: [LedgerRow] = []
     batch.reserveCapacity(StreamLanes.batchSize)
+    defer { work.wait() }
     try ledger.read(table: table) { row in
       batch.append(row)
       if batch.count == StreamLanes.batchSize {
         work.consume(batch)
-        batch.removeAll(keepingCapacity: true)
+        batch = []
+        batch.reserveCapacity(StreamLanes.batchSize)
       }
     }
     if !batch.isEmpty { work.consume(batch) }
-    work.wait()
   }
 }
 
-/// The lanes' checks; lanes 1... run on a serial worker queue.
+/// A check and its output as the per-row loops hold them: unmanaged references used at +0 and
+/// a per-type entry point, so handing a row to a check retains nothing (the engine keeps both
+/// alive for the whole run). A retain and a release of each per check per row were a fifth of
+/// all reference counting at 1M rows; `unowned(unsafe)` fields and a closure entry point still
+/// retained around the call.
+struct Consumer: @unchecked Sendable {
+  private let runner: Unmanaged<AnyObject>
+  private let output: Unmanaged<RuleOutput>
+  private let entry: Unmanaged<ConsumerEntry>
+
+  init(_ pair: (any CheckRunner, RuleOutput)) {
+    func open<R: CheckRunner>(_ r: R) -> (AnyObject, ConsumerEntry) { (r, TypedEntry<R>.shared) }
+    let (object, entry) = open(pair.0)
+    runner = Unmanaged.passUnretained(object)
+    output = Unmanaged.passUnretained(pair.1)
+    self.entry = Unmanaged.passUnretained(entry)
+  }
+
+  @inline(__always) func consume(table: String, row: LedgerRow) {
+    entry._withUnsafeGuaranteedRef { e in
+      runner._withUnsafeGuaranteedRef { r in
+        output._withUnsafeGuaranteedRef { o in e.consume(r, table, row, o) }
+      }
+    }
+  }
+}
+
+/// Calls `consume` on a check whose concrete type is known to the subclass.
+class ConsumerEntry: @unchecked Sendable {
+  func consume(_ runner: AnyObject, _ table: String, _ row: LedgerRow, _ out: RuleOutput) {}
+}
+
+/// One stateless instance per check type, alive for the whole process.
+final class TypedEntry<R: CheckRunner>: ConsumerEntry, @unchecked Sendable {
+  static var shared: ConsumerEntry { EntryCache.entry(for: R.self) { TypedEntry<R>() } }
+  override func consume(
+    _ runner: AnyObject, _ table: String, _ row: LedgerRow, _ out: RuleOutput
+  ) {
+    unsafeDowncast(runner, to: R.self).consume(table: table, row: row, out: out)
+  }
+}
+
+/// The entries by check type (a handful), created on first use.
+private enum EntryCache {
+  private static let lock = Lock()
+  nonisolated(unsafe) private static var entries: [ObjectIdentifier: ConsumerEntry] = [:]
+  static func entry(for type: Any.Type, make: () -> ConsumerEntry) -> ConsumerEntry {
+    lock.withLock {
+      if let e = entries[ObjectIdentifier(type)] { return e }
+      let e = make()
+      entries[ObjectIdentifier(type)] = e
+      return e
+    }
+  }
+}
+
+/// The lanes' checks, each lane on its own serial queue.
 private final class LaneWork: @unchecked Sendable {
-  // A lane's checks are touched by one thread at a time: the worker runs lanes 1... for batch
-  // k while the reader runs lane 0 for batch k and reads batch k+1; `consume` waits for the
-  // worker before handing it the next batch.
+  // A lane's checks are touched only by that lane's serial queue, one batch after another;
+  // batches are immutable once handed over.
   let table: String
-  let lanes: [[(any CheckRunner, RuleOutput)]]
-  private let queue = DispatchQueue(label: "custody.engine.lane")
+  let lanes: [[Consumer]]
+  private let queues: [DispatchQueue]
   private let pending = DispatchGroup()
+  private let slots = DispatchSemaphore(value: StreamLanes.inFlight)
 
   init(table: String, lanes: [[(any CheckRunner, RuleOutput)]]) {
     self.table = table
-    self.lanes = lanes
+    self.lanes = lanes.map { $0.map(Consumer.init) }
+    self.queues = lanes.indices.map { DispatchQueue(label: "custody.engine.lane\($0)") }
   }
 
-  private func run(_ lane: Int, _ rows: [LedgerRow]) {
-    for row in rows {
-      for (r, o) in lanes[lane] { r.consume(table: table, row: row, out: o) }
-    }
-  }
-
+  /// Hands a batch to every lane; blocks while `inFlight` batches are unfinished.
   func consume(_ batch: [LedgerRow]) {
-    pending.wait()
-    for lane in lanes.indices.dropFirst() {
+    slots.wait()
+    let finished = Counter(lanes.count)
+    for lane in lanes.indices {
       pending.enter()
-      queue.async {
-        self.run(lane, batch)
+      let consumers = lanes[lane]
+      queues[lane].async {
+        for row in batch {
+          for c in consumers { c.consume(table: self.table, row: row) }
+        }
+        if finished.decrement() { self.slots.signal() }
         self.pending.leave()
       }
     }
-    run(0, batch)
   }
 
-  /// Returns once the worker has consumed every batch handed to it.
+  /// Returns once every lane has consumed every batch handed to it.
   func wait() { pending.wait() }
+}
+
+/// Lanes still working on one batch; the last one frees the batch's slot.
+private final class Counter: @unchecked Sendable {
+  private var value: Int
+  private let lock = Lock()
+  init(_ value: Int) { self.value = value }
+  func decrement() -> Bool {
+    lock.withLock {
+      value -= 1
+      return value == 0
+    }
+  }
 }

@@ -20,7 +20,8 @@ final class ColumnReader {
     case none
   }
   private let fast: Fast
-  private var interner = StringInterner()
+  // One reading thread per reader, no re-entrant access: no run-time exclusivity check per cell.
+  @exclusivity(unchecked) private var interner = StringInterner()
 
   init(column: ColumnSchema, settings: TableSettings) {
     self.column = column

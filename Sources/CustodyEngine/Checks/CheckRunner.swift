@@ -43,9 +43,11 @@ final class RuleOutput {
   let instance: RuleInstance
   let options: EngineOptions
   private(set) var findings: [Finding] = []
-  var counts = RuleResult.Counts()
+  // Updated by one lane at a time, never re-entrantly: `@exclusivity(unchecked)` drops the
+  // run-time exclusivity check on every row.
+  @exclusivity(unchecked) var counts = RuleResult.Counts()
   /// Lines per table of rows that failed or errored (for `exclude_failing`).
-  var failingLines: [String: Set<Int>] = [:]
+  @exclusivity(unchecked) var failingLines: [String: Set<Int>] = [:]
   var accounts: [AccountSummary] = []
   var firstError: String?
   /// Overrides the status computed from counts (a check with a structural problem).
@@ -97,8 +99,9 @@ final class RuleOutput {
   }
 }
 
-/// Decides whether a row is judged by a check: readable cells, effective dates, `where:`.
-struct RowGate {
+/// Decides whether a row is judged by a check: readable cells, effective dates, `where:`. A
+/// class: checks held it in their per-source structs and copying it per row retained its sets.
+final class RowGate {
   enum Outcome {
     case judge
     case unreadable
@@ -111,7 +114,9 @@ struct RowGate {
   let dateColumn: Int?
   let from: CivilDate?
   let until: CivilDate?
-  let filter: Program?
+  /// The `where:` filter; `true` when there is none (non-optional: binding an optional
+  /// program retained it on every row).
+  let filter: Program
 
   init(
     table: TableSchema, instance: RuleInstance, expressions: [ExprNode?], filter: ExprNode?,
@@ -126,7 +131,7 @@ struct RowGate {
     self.dateColumn = table.entryDateColumn
     self.from = instance.effectiveFrom
     self.until = instance.effectiveUntil
-    self.filter = filter.map(run.compiler.compile)
+    self.filter = filter.map(run.compiler.compile) ?? ConstantProgram(.bool(true))
   }
 
   func date(of row: LedgerRow) -> CivilDate? { dateColumn.flatMap { row[$0].asDate } }
@@ -139,7 +144,6 @@ struct RowGate {
       if let from, d < from { return .outOfWindow }
       if let until, until < d { return .outOfWindow }
     }
-    guard let filter else { return .judge }
     do {
       switch try filter(&frame) {
       case .bool(true): return .judge

@@ -24,7 +24,21 @@ final class PeriodCoverageCheck: CheckRunner {
   let spec: PeriodCoverageSpec
   let instance: RuleInstance
   let run: RunContext
-  var gates: [String: [(RowGate, Program, Program)]] = [:]
+  /// An entry source, a class so the per-row loop retains one reference.
+  final class Entry {
+    let gate: RowGate
+    let group: Program
+    let date: Program
+    init(_ gate: RowGate, _ group: Program, _ date: Program) {
+      (self.gate, self.group, self.date) = (gate, group, date)
+    }
+  }
+  // Written only in init (`@exclusivity(unchecked)`: no run-time check per row).
+  @exclusivity(unchecked) var gates: [String: [Entry]] = [:]
+  /// The entries of the table streamed last: rows come table by table, so one string compare
+  /// per row replaces a hashed dictionary lookup.
+  @exclusivity(unchecked) private var lastTable = ""
+  @exclusivity(unchecked) private var lastEntries: [Entry] = []
   var tables: [String] { Array(Set(spec.entries.map(\.table))).sorted() }
 
   init(_ spec: PeriodCoverageSpec, instance: RuleInstance, run: RunContext) {
@@ -37,7 +51,7 @@ final class PeriodCoverageCheck: CheckRunner {
         table: table, instance: instance, expressions: [e.group, e.date], filter: e.filter, run: run
       )
       gates[e.table, default: []].append(
-        (gate, run.compiler.compile(e.group), run.compiler.compile(e.date)))
+        Entry(gate, run.compiler.compile(e.group), run.compiler.compile(e.date)))
     }
   }
 
@@ -51,12 +65,14 @@ final class PeriodCoverageCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    for (gate, group, date) in gates[table] ?? [] {
+    if table != lastTable { (lastTable, lastEntries) = (table, gates[table] ?? []) }
+    for entry in lastEntries {
+      let gate = entry.gate
       var frame = Frame(row: row.values)
       guard gate.admitCounting(row, &frame, table: table, out: out) else { continue }
       do throws(EvaluationError) {
-        let g = try group(&frame)
-        let dv = try date(&frame)
+        let g = try entry.group(&frame)
+        let dv = try entry.date(&frame)
         guard let d = dv.asDate, !g.isNull else {
           throw EvaluationError(
             code: .nullOperand,

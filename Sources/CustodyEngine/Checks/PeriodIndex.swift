@@ -16,6 +16,13 @@ final class PeriodIndex {
   private(set) var byGroup: [Value: [Period]] = [:]
   /// Rows with a null or unreadable group, start or end.
   private(set) var unusable: [LedgerRow] = []
+  /// The same periods as day numbers in flat arrays (group g's are `spanStart[g]..<spanStart[g
+  /// + 1]`), for the per-row count: no dictionary, no `Period` copied.
+  // Written only in init (`@exclusivity(unchecked)`: no run-time check per row).
+  @exclusivity(unchecked) private var groupIndex = ValueIndex()
+  @exclusivity(unchecked) private var spanStart: [Int] = [0]
+  @exclusivity(unchecked) private var startDays: [Int32] = []
+  @exclusivity(unchecked) private var endDays: [Int32] = []
 
   init(source: PeriodSource, rows: [LedgerRow]) {
     self.source = source
@@ -31,28 +38,33 @@ final class PeriodIndex {
     for (g, list) in byGroup {
       byGroup[g] = list.sorted { ($0.start, $0.row.line) < ($1.start, $1.row.line) }
     }
+    for (g, list) in byGroup {
+      _ = groupIndex.findOrInsert(g, spanStart.count - 1)
+      startDays += list.map(\.start.dayNumber)
+      endDays += list.map(\.end.dayNumber)
+      spanStart.append(startDays.count)
+    }
   }
 
   /// How many periods `covering` would return, without building the list (the per-row path).
   func coveringCount(_ group: Value, _ date: CivilDate) -> Int {
-    guard let list = byGroup[LookupIndex.normalize(group)] else { return 0 }
+    guard let g = groupIndex.find(LookupIndex.normalize(group)) else { return 0 }
+    let d = date.dayNumber
+    // Sorted by start: binary-search the last start <= date, scan back for overlaps.
+    var lo = spanStart[g]
+    var hi = spanStart[g + 1]
+    let first = lo
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if startDays[mid] <= d { lo = mid + 1 } else { hi = mid }
+    }
     var count = 0
-    var i = lastStart(list, atOrBefore: date)
-    while i >= 0 {
-      if list[i].end >= date { count += 1 }
+    var i = lo - 1
+    while i >= first {
+      if endDays[i] >= d { count += 1 }
       i -= 1
     }
     return count
-  }
-
-  private func lastStart(_ list: [Period], atOrBefore date: CivilDate) -> Int {
-    var lo = 0
-    var hi = list.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if list[mid].start <= date { lo = mid + 1 } else { hi = mid }
-    }
-    return lo - 1
   }
 
   /// Every period of `group` whose days (both ends included) cover `date`.

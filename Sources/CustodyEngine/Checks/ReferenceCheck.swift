@@ -27,8 +27,12 @@ final class ReferenceCheck: CheckRunner {
   let run: RunContext
   let gate: RowGate
   let key: [Program]
+  /// `key[0]`, the condition (`true` when none) and `at:` held apart and non-optional where
+  /// possible: loading a program from an array or binding an optional one retained it per row.
+  let key0: Program
   let at: Program?
-  let condition: Program?
+  let condition: Program
+  let hasCondition: Bool
   let index: LookupIndex?
   var tables: [String] { [spec.table] }
 
@@ -41,8 +45,10 @@ final class ReferenceCheck: CheckRunner {
       table: table, instance: instance, expressions: spec.key + [spec.at, spec.condition],
       filter: spec.filter, run: run)
     self.key = spec.key.map(run.compiler.compile)
+    self.key0 = key.first ?? ConstantProgram(.null)
     self.at = spec.at.map(run.compiler.compile)
-    self.condition = spec.condition.map(run.compiler.compile)
+    self.condition = spec.condition.map(run.compiler.compile) ?? ConstantProgram(.bool(true))
+    self.hasCondition = spec.condition != nil
     self.index = index
   }
 
@@ -50,38 +56,76 @@ final class ReferenceCheck: CheckRunner {
     var frame = Frame(row: row.values)
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
     out.counts.evaluated += 1
-    let date = gate.date(of: row)
     do throws(EvaluationError) {
-      var values: [Value] = []
-      for k in key { values.append(try k(&frame)) }
-      var when: CivilDate?
-      if let at {
-        let v = try at(&frame)
-        guard let d = v.asDate else {
-          throw EvaluationError(
-            code: v.isNull ? .nullOperand : .unexpectedType,
-            message: "`at:` is \(v.literal), not a date", span: spec.at?.span,
-            expression: spec.at?.text ?? "")
+      // One key (the common case): no key array unless the reference fails.
+      if key.count == 1 {
+        let value = try key0(&frame)
+        let when = try date(&frame)
+        if !value.isNull,
+          try index?.firstMatch(
+            one: value, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
+            ?? false
+        {
+          return
         }
-        when = d
+        try reportIfFailing([value], when, &frame, table: table, row: row, out: out)
+        return
       }
-      if let problem = try check(values, when, &frame) {
-        out.markFailing(table, row.line)
-        let message = Messages.message(instance, frame, run: run) { problem }
-        out.add(
-          Finding(
-            ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
-            location: instance.span,
-            evidence: [
-              EvidenceRow(
-                table: table, file: "", line: row.line, entryID: row.entryID,
-                column: spec.key.map(\.text).joined(separator: ", "),
-                value: values.map(Messages.show).joined(separator: ", "))
-            ], date: date))
-      }
+      var values: [Value] = []
+      values.reserveCapacity(key.count)
+      for k in key { values.append(try k(&frame)) }
+      let when = try date(&frame)
+      try reportIfFailing(values, when, &frame, table: table, row: row, out: out)
     } catch {
-      out.error(error, table: table, row: row, date: date)
+      out.error(error, table: table, row: row, date: gate.date(of: row))
     }
+  }
+
+  /// The `at:` date of this row, if the check has one.
+  private func date(_ frame: inout Frame) throws(EvaluationError) -> CivilDate? {
+    // Optional chaining, not `guard let`: binding the program retained it per row.
+    guard let v = try at?(&frame) else { return nil }
+    guard let d = v.asDate else {
+      throw EvaluationError(
+        code: v.isNull ? .nullOperand : .unexpectedType,
+        message: "`at:` is \(v.literal), not a date", span: spec.at?.span,
+        expression: spec.at?.text ?? "")
+    }
+    return d
+  }
+
+  /// Whether target row `i` meets the condition (always, without one).
+  @inline(__always)
+  private func accepts(_ i: Int, _ frame: inout Frame) throws(EvaluationError) -> Bool {
+    guard hasCondition, let rows = index?.rows else { return true }
+    frame.ref = rows[i].values
+    switch try condition(&frame) {
+    case .bool(let b): return b
+    case let v:
+      throw EvaluationError(
+        code: v.isNull ? .nullOperand : .unexpectedType,
+        message: "the condition is \(v.literal), not true or false", span: spec.condition?.span,
+        expression: spec.condition?.text ?? "")
+    }
+  }
+
+  private func reportIfFailing(
+    _ values: [Value], _ when: CivilDate?, _ frame: inout Frame, table: String, row: LedgerRow,
+    out: RuleOutput
+  ) throws(EvaluationError) {
+    guard let problem = try check(values, when, &frame) else { return }
+    out.markFailing(table, row.line)
+    let message = Messages.message(instance, frame, run: run) { problem }
+    out.add(
+      Finding(
+        ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
+        location: instance.span,
+        evidence: [
+          EvidenceRow(
+            table: table, file: "", line: row.line, entryID: row.entryID,
+            column: spec.key.map(\.text).joined(separator: ", "),
+            value: values.map(Messages.show).joined(separator: ", "))
+        ], date: gate.date(of: row)))
   }
 
   /// nil when the reference holds, else why not.
@@ -96,20 +140,7 @@ final class ReferenceCheck: CheckRunner {
     guard let index else { return "table \(spec.target) is not loaded" }
     // Fast path (no arrays built): a covering candidate that meets the condition passes.
     if try index.firstMatch(
-      values, at: when,
-      where: { row throws(EvaluationError) in
-        guard let condition, let c = spec.condition else { return true }
-        frame.ref = row.values
-        switch try condition(&frame) {
-        case .bool(true): return true
-        case .bool(false): return false
-        case let v:
-          throw EvaluationError(
-            code: v.isNull ? .nullOperand : .unexpectedType,
-            message: "the condition is \(v.literal), not true or false", span: c.span,
-            expression: c.text)
-        }
-      })
+      values, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
     {
       return nil
     }
@@ -124,7 +155,7 @@ final class ReferenceCheck: CheckRunner {
       return
         "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
     }
-    guard let condition, let c = spec.condition else { return nil }
+    guard hasCondition, let c = spec.condition else { return nil }
     var last = ""
     for r in covering {
       frame.ref = r.values

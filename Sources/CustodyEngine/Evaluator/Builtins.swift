@@ -6,7 +6,9 @@ import CustodyValues
 /// Every function but `coalesce`, `is_null` and `contains` on a list treats a null argument as
 /// an error: a missing value is never silently turned into an answer.
 enum Builtins {
-  static func compile(_ function: BuiltinFunction, _ args: [Program], _ node: ExprNode) -> Program {
+  static func compile(_ function: BuiltinFunction, _ args: [Program], _ node: ExprNode)
+    -> CallProgram.Body
+  {
     switch function {
     case .coalesce:
       return { (f: inout Frame) throws(EvaluationError) -> Value in
@@ -35,6 +37,20 @@ enum Builtins {
         case .null: throw EvaluationError(.nullOperand, "argument 1 of matches() is null", at: node)
         case let v:
           throw EvaluationError(.badArgument, "matches(): \(v.literal) is not a string", at: node)
+        }
+      }
+    case .abs where args.count == 1:
+      // One argument: no argument array per row (abs is in per-receipt rules).
+      let x = args[0]
+      return { (f: inout Frame) throws(EvaluationError) -> Value in
+        switch try x(&f) {
+        case .integer(let n):
+          guard n != .min else {
+            throw EvaluationError(.arithmeticOverflow, "abs(\(n)) overflows", at: node)
+          }
+          return .integer(n < 0 ? -n : n)
+        case .decimal(let d): return .decimal(d.magnitude)
+        case let v: return try apply(.abs, [v], node)
         }
       }
     default:

@@ -47,7 +47,7 @@ final class BookCollector {
     let amountNode: ExprNode
     init(
       role: RawPosting.Role, source: Int, table: String, index: Int32, gate: RowGate,
-      date: @escaping Program, account: [Program], to: [Program]?, amount: @escaping Program,
+      date: Program, account: [Program], to: [Program]?, amount: Program,
       label: String, excludeFailing: [String], dateNode: ExprNode, amountNode: ExprNode
     ) {
       (self.role, self.source, self.table, self.index, self.gate) = (
@@ -58,17 +58,6 @@ final class BookCollector {
         (label, excludeFailing, dateNode, amountNode)
     }
 
-    // The gate used in place (`c.gate.admit(...)` from the row loop copied the gate, with
-    // its set and arrays, on every use).
-    func admit(_ row: LedgerRow, _ frame: inout Frame) -> RowGate.Outcome {
-      gate.admit(row, &frame)
-    }
-
-    func record(_ outcome: RowGate.Outcome, _ row: LedgerRow, table: String, out: RuleOutput) {
-      gate.record(outcome, row, table: table, out: out)
-    }
-
-    func rowDate(_ row: LedgerRow) -> CivilDate? { gate.date(of: row) }
   }
   let book: CompiledBook
   /// Every source, in the order they were compiled; `RawPosting.compiled` indexes it.
@@ -181,12 +170,12 @@ final class BookCollector {
     }
     for c in sources {
       var frame = Frame(row: row.values)
-      let outcome = c.admit(row, &frame)
+      let outcome = c.gate.admit(row, &frame)
       guard case .judge = outcome else {
         if outputs.isEmpty {
-          c.record(outcome, row, table: table, out: out)
+          c.gate.record(outcome, row, table: table, out: out)
         } else {
-          for o in outputs { c.record(outcome, row, table: table, out: o) }
+          for o in outputs { c.gate.record(outcome, row, table: table, out: o) }
         }
         continue
       }
@@ -225,9 +214,9 @@ final class BookCollector {
             account: account, to: to, compiled: c.index, role: c.role, scale: scale))
       } catch {
         if outputs.isEmpty {
-          out.error(error, table: table, row: row, date: c.rowDate(row))
+          out.error(error, table: table, row: row, date: c.gate.date(of: row))
         } else {
-          for o in outputs { o.error(error, table: table, row: row, date: c.rowDate(row)) }
+          for o in outputs { o.error(error, table: table, row: row, date: c.gate.date(of: row)) }
         }
       }
     }

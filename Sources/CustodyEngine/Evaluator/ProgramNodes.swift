@@ -1,0 +1,425 @@
+import CustodyDiagnostics
+import CustodyLanguage
+import CustodyValues
+
+/// A compiled expression: evaluates against a frame, throws on a run-time error.
+///
+/// One final subclass per node kind, children held as `let` references. This replaced a tree of
+/// closures: calling a closure stored in another closure's context went through reabstraction
+/// thunks and retained contexts and copied values on every call (a third of a 1M-row run was
+/// `swift_retain`/`swift_release`); a virtual call on a `let` child borrows it instead.
+public class Program: @unchecked Sendable {
+  // Immutable after construction; shared by the lanes of a run.
+  @inline(__always)
+  public final func callAsFunction(_ f: inout Frame) throws(EvaluationError) -> Value {
+    try eval(&f)
+  }
+
+  /// Overridden by every node kind.
+  func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    preconditionFailure("Program.eval is abstract")
+  }
+}
+
+/// A literal or a parameter's value.
+final class ConstantProgram: Program, @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { value }
+}
+
+/// `column` of the current row.
+final class RowFieldProgram: Program, @unchecked Sendable {
+  let column: Int
+  let name: String
+  let node: ExprNode
+  init(_ column: Int, _ name: String, _ node: ExprNode) {
+    (self.column, self.name, self.node) = (column, name, node)
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    guard column < f.row.count else {
+      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
+    }
+    return f.row[column]
+  }
+}
+
+/// `ref.column` (the matched row of a reference check) or a group value of an aggregate.
+final class FrameFieldProgram: Program, @unchecked Sendable {
+  enum Scope { case ref, group }
+  let scope: Scope
+  let column: Int
+  let name: String
+  let node: ExprNode
+  init(_ scope: Scope, _ column: Int, _ name: String, _ node: ExprNode) {
+    (self.scope, self.column, self.name, self.node) = (scope, column, name, node)
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    switch scope {
+    case .ref:
+      guard column < f.ref.count else {
+        throw EvaluationError(.unexpectedType, "no referenced row for 'ref.\(name)'", at: node)
+      }
+      return f.ref[column]
+    case .group:
+      guard column < f.group.count else {
+        throw EvaluationError(.unexpectedType, "no group value '\(name)'", at: node)
+      }
+      return f.group[column]
+    }
+  }
+}
+
+final class UnaryProgram: Program, @unchecked Sendable {
+  let op: UnaryOperator
+  let operand: Program
+  let node: ExprNode
+  init(_ op: UnaryOperator, _ operand: Program, _ node: ExprNode) {
+    (self.op, self.operand, self.node) = (op, operand, node)
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    let v = try operand.eval(&f)
+    switch (op, v) {
+    case (_, .null):
+      throw EvaluationError(.nullOperand, "`\(op.rawValue)` applied to null", at: node)
+    case (.not, .bool(let b)): return .bool(!b)
+    case (.negate, .integer(let i)):
+      // -Int64.min does not exist: an overflow error, never a trap.
+      let (r, o) = Int64(0).subtractingReportingOverflow(i)
+      if o {
+        throw EvaluationError(.arithmeticOverflow, "integer overflow negating \(i)", at: node)
+      }
+      return .integer(r)
+    case (.negate, .decimal(let d)): return .decimal(d.negated)
+    default:
+      throw EvaluationError(
+        .unexpectedType, "cannot apply `\(op.rawValue)` to \(v.literal)", at: node)
+    }
+  }
+}
+
+/// Shared by the binary nodes: operands, the operator's node and the operand nodes (messages).
+class BinaryProgram: Program, @unchecked Sendable {
+  let lhs: Program
+  let rhs: Program
+  let node: ExprNode
+  let lhsNode: ExprNode
+  let rhsNode: ExprNode
+  let op: BinaryOperator
+  init(
+    _ op: BinaryOperator, _ lhs: Program, _ rhs: Program, _ node: ExprNode, _ lhsNode: ExprNode,
+    _ rhsNode: ExprNode
+  ) {
+    (self.op, self.lhs, self.rhs, self.node, self.lhsNode, self.rhsNode) = (
+      op, lhs, rhs, node, lhsNode, rhsNode
+    )
+  }
+
+  /// A boolean operand of `and`/`or`: null and non-booleans are errors, never false.
+  @inline(__always)
+  final func operand(_ p: Program, _ side: ExprNode, _ f: inout Frame) throws(EvaluationError)
+    -> Bool
+  {
+    let v = try p.eval(&f)
+    switch v {
+    case .bool(let b): return b
+    case .null:
+      throw EvaluationError(.nullOperand, "`\(side.text)` is null in `\(op.rawValue)`", at: node)
+    default:
+      throw EvaluationError(
+        .unexpectedType, "`\(side.text)` is \(v.literal), not a boolean", at: node)
+    }
+  }
+}
+
+/// `and` / `or`, short-circuit.
+final class LogicalProgram: BinaryProgram, @unchecked Sendable {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    .bool(try decide(&f))
+  }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    let first = try operand(lhs, lhsNode, &f)
+    if op == .and ? !first : first { return first }
+    return try operand(rhs, rhsNode, &f)
+  }
+}
+
+/// `==` / `!=`.
+final class EqualityProgram: BinaryProgram, @unchecked Sendable {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    let a = try lhs.eval(&f)
+    let b = try rhs.eval(&f)
+    return ValueOps.equal(a, b) == (op == .equal)
+  }
+}
+
+/// `in` / `not in` over a list computed per row.
+final class MembershipProgram: BinaryProgram, @unchecked Sendable {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    let x = try lhs.eval(&f)
+    switch try rhs.eval(&f) {
+    case .list(let items): return items.contains { ValueOps.equal(x, $0) } == (op == .in)
+    case .null:
+      throw EvaluationError(.nullOperand, "`\(rhsNode.text)` is null in `\(op.rawValue)`", at: node)
+    case let v:
+      throw EvaluationError(
+        .unexpectedType, "`\(rhsNode.text)` is \(v.literal), not a list", at: node)
+    }
+  }
+}
+
+/// `x in [literals]` / `x in $list_parameter`: the list is fixed when the rule is compiled, so
+/// it is held unboxed (no list value copied per row); strings compare as strings.
+final class ConstantMembershipProgram: Program, @unchecked Sendable {
+  let item: Program
+  let items: [Value]
+  let strings: [String]?
+  let want: Bool
+  init(_ item: Program, _ items: [Value], want: Bool) {
+    self.item = item
+    self.items = items
+    self.want = want
+    let strings = items.compactMap(\.asString)
+    self.strings = strings.count == items.count ? strings : nil
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    let x = try item.eval(&f)
+    // ValueOps.equal on two strings is String ==; a non-string never equals a string.
+    if let strings, case .string(let s) = x { return strings.contains(s) == want }
+    return items.contains { ValueOps.equal(x, $0) } == want
+  }
+}
+
+/// `x == null` (want true) or `x != null` (want false).
+final class NullTestProgram: Program, @unchecked Sendable {
+  let operand: Program
+  let want: Bool
+  init(_ operand: Program, want: Bool) { (self.operand, self.want) = (operand, want) }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    .bool(try operand.eval(&f).isNull == want)
+  }
+}
+
+/// `column == null` / `column != null` on the current row, reading the cell in place.
+final class RowNullTestProgram: Program, @unchecked Sendable {
+  let column: Int
+  let name: String
+  let node: ExprNode
+  let want: Bool
+  init(_ column: Int, _ name: String, _ node: ExprNode, want: Bool) {
+    (self.column, self.name, self.node, self.want) = (column, name, node, want)
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    guard column < f.row.count else {
+      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
+    }
+    return f.row[column].isNull == want
+  }
+}
+
+/// `<`, `<=`, `>`, `>=`: a null operand is an error, never false.
+final class ComparisonProgram: BinaryProgram, @unchecked Sendable {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    let a = try lhs.eval(&f)
+    let b = try rhs.eval(&f)
+    if a.isNull || b.isNull {
+      let side = a.isNull ? lhsNode : rhsNode
+      throw EvaluationError(
+        .nullOperand, "`\(side.text)` is null, so `\(node.text)` cannot be decided", at: node)
+    }
+    guard let c = ValueOps.compare(a, b) else {
+      throw EvaluationError(
+        .unexpectedType, "cannot order \(a.literal) and \(b.literal)", at: node)
+    }
+    switch op {
+    case .less: return c < 0
+    case .lessOrEqual: return c <= 0
+    case .greater: return c > 0
+    default: return c >= 0
+    }
+  }
+}
+
+/// `+ - * /`, exact.
+final class ArithmeticProgram: BinaryProgram, @unchecked Sendable {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    let a = try lhs.eval(&f)
+    let b = try rhs.eval(&f)
+    if a.isNull || b.isNull {
+      let side = a.isNull ? lhsNode : rhsNode
+      throw EvaluationError(
+        .nullOperand, "`\(side.text)` is null in arithmetic `\(node.text)`", at: node)
+    }
+    return try ValueOps.arithmetic(op, a, b, node)
+  }
+}
+
+/// `[a, b, c]` with at least one item computed per row.
+final class ListProgram: Program, @unchecked Sendable {
+  let items: [Program]
+  init(_ items: [Program]) { self.items = items }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    var out: [Value] = []
+    out.reserveCapacity(items.count)
+    for p in items { out.append(try p.eval(&f)) }
+    return .list(out)
+  }
+}
+
+/// `if(c, a, b)`.
+final class ConditionalProgram: Program, @unchecked Sendable {
+  let condition: Program
+  let then: Program
+  let otherwise: Program
+  let node: ExprNode
+  init(_ c: Program, _ a: Program, _ b: Program, _ node: ExprNode) {
+    (condition, then, otherwise, self.node) = (c, a, b, node)
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    switch try condition.eval(&f) {
+    case .bool(true): return try then.eval(&f)
+    case .bool(false): return try otherwise.eval(&f)
+    case .null: throw EvaluationError(.nullOperand, "the condition of if() is null", at: node)
+    case let v:
+      throw EvaluationError(.unexpectedType, "if() condition is \(v.literal)", at: node)
+    }
+  }
+}
+
+/// A built-in function (Builtins.swift) over its argument programs.
+final class CallProgram: Program, @unchecked Sendable {
+  typealias Body = (inout Frame) throws(EvaluationError) -> Value
+  let body: Body
+  init(_ body: @escaping Body) { self.body = body }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { try body(&f) }
+}
+
+/// `table[key]`, `table[key @ date]`, `table[column = value @ date]`; with `member` set, the
+/// column of the found row (`table[key].column`) without building the row's list value.
+final class LookupProgram: Program, @unchecked Sendable {
+  let table: String
+  let key: [Program]
+  /// `key[0]`: held apart so the one-key path loads no array element (which retained it).
+  let key0: Program
+  let at: Program?
+  let index: LookupIndex
+  let what: String
+  let node: ExprNode
+  /// `(column, nullSafe, member node)` when this is `table[...].column`.
+  let member: (column: Int, nullSafe: Bool, node: ExprNode, name: String)?
+
+  init(
+    table: String, key: [Program], at: Program?, index: LookupIndex, what: String,
+    node: ExprNode, member: (column: Int, nullSafe: Bool, node: ExprNode, name: String)? = nil
+  ) {
+    (self.table, self.key, self.at, self.index, self.what, self.node, self.member) = (
+      table, key, at, index, what, node, member
+    )
+    self.key0 = key.first ?? ConstantProgram(.null)
+  }
+
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    var date: CivilDate?
+    let found: Int?
+    if key.count == 1 {
+      let one = try key0.eval(&f)
+      date = try self.date(&f)
+      found = index.findIndex(one: one, at: date)
+    } else {
+      var values: [Value] = []
+      values.reserveCapacity(key.count)
+      for k in key { values.append(try k.eval(&f)) }
+      date = try self.date(&f)
+      found = index.findIndex(values, at: date)
+    }
+    guard let member else {
+      guard let found else { return .null }
+      return .list(index.rows[found].values)
+    }
+    guard let found else {
+      if member.nullSafe { return .null }
+      throw EvaluationError(
+        .missingLookupRow, "no row found for `\(node.text)`, so `.\(member.name)` has no value",
+        at: member.node)
+    }
+    let values = index.rows[found].values
+    guard member.column < values.count else {
+      throw EvaluationError(
+        .unexpectedType, "cannot read .\(member.name) of \(Value.list(values).literal)",
+        at: member.node)
+    }
+    return values[member.column]
+  }
+
+  @inline(__always) private func date(_ f: inout Frame) throws(EvaluationError) -> CivilDate? {
+    guard let v = try at?.eval(&f) else { return nil }
+    switch v {
+    case .date(let d): return d
+    case .null:
+      throw EvaluationError(.nullOperand, "the date after @ in `\(node.text)` is null", at: node)
+    case let v:
+      throw EvaluationError(
+        .unexpectedType, "the value after @ is \(v.literal), not a date", at: node)
+    }
+  }
+}
+
+/// `base.column` on a list value (a lookup result held in a variable-free expression).
+final class MemberProgram: Program, @unchecked Sendable {
+  let base: Program
+  let column: Int
+  let name: String
+  let nullSafe: Bool
+  let baseNode: ExprNode
+  let node: ExprNode
+  init(
+    _ base: Program, _ column: Int, _ name: String, _ nullSafe: Bool, _ baseNode: ExprNode,
+    _ node: ExprNode
+  ) {
+    (self.base, self.column, self.name, self.nullSafe, self.baseNode, self.node) = (
+      base, column, name, nullSafe, baseNode, node
+    )
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    switch try base.eval(&f) {
+    case .null:
+      if nullSafe { return .null }
+      throw EvaluationError(
+        .missingLookupRow, "no row found for `\(baseNode.text)`, so `.\(name)` has no value",
+        at: node)
+    case .list(let values) where column < values.count:
+      return values[column]
+    case let v:
+      throw EvaluationError(.unexpectedType, "cannot read .\(name) of \(v.literal)", at: node)
+    }
+  }
+}
+
+/// Evaluated outside an aggregate check's `compute:`.
+final class ErrorProgram: Program, @unchecked Sendable {
+  let error: EvaluationError
+  init(_ error: EvaluationError) { self.error = error }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { throw error }
+}
+
+/// Records the node's value (or that it failed) in `frame.trace`, for explanations.
+final class TracedProgram: Program, @unchecked Sendable {
+  let inner: Program
+  let id: Int
+  init(_ inner: Program, id: Int) { (self.inner, self.id) = (inner, id) }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
+    do throws(EvaluationError) {
+      let v = try inner.eval(&f)
+      f.trace?.record(id, v)
+      return v
+    } catch {
+      if f.trace?.failedNode == nil { f.trace?.failedNode = id }
+      throw error
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import CustodyDiagnostics
+import CustodyLanguage
+import CustodyLedger
+import CustodyValues
+import Testing
+
+@testable import CustodyEngine
+
+/// The evaluator's fast paths (`in` a constant list, `== null`, `table[key].column`, one-key
+/// lookups, `abs`) give exactly what the general nodes give: the same value, or the same error
+/// code, message and location. The tracing compiler takes the general nodes, so it is the
+/// reference.
+@Suite struct FastPathTests {
+  let b = ExprBuilder(schema: T.schema, table: "receipts")
+
+  /// Rows covering nulls, strings, numbers of two scales and dates in and out of windows.
+  let rows: [[String: String]] = [
+    ["entry_id": "R1"],
+    ["entry_id": "R2", "site": "S1", "pool": "PCL", "cu_t": "2", "date": "2024-03-01"],
+    ["entry_id": "R3", "site": "S2", "pool": "MR", "cu_t": "2.50", "date": "2024-08-01"],
+    ["entry_id": "R4", "site": "S1", "pool": "none", "cu_t": "-3.125", "date": "2023-01-01"],
+    ["entry_id": "R5", "site": "S9", "pool": "K", "cu_t": "0", "date": "2024-07-01"],
+  ]
+
+  func lookups() throws -> Lookups {
+    let ledger = try InMemoryLedger(
+      schema: T.schema,
+      rows: [
+        "conversion_factors": [
+          ["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-06-30", "factor": "0.9"],
+          ["site": "S1", "valid_from": "2024-07-01", "factor": "0.8"],
+          ["site": "S2", "valid_from": "2024-01-01", "factor": "1"],
+        ]
+      ])
+    return try Lookups.load(["conversion_factors"], from: ledger)
+  }
+
+  enum Outcome: Equatable {
+    case value(Value)
+    case error(String, String, SourceSpan?)
+  }
+
+  func outcome(_ e: ExprNode, _ cells: [String: String], tracing: Bool, _ l: Lookups) throws
+    -> Outcome
+  {
+    let ledger = try InMemoryLedger(schema: T.schema, rows: ["receipts": [cells]])
+    var values: [Value] = []
+    try ledger.read(table: "receipts") { values = $0.values }
+    var frame = Frame(row: values, trace: tracing ? Trace() : nil)
+    do throws(EvaluationError) {
+      return .value(try ProgramCompiler(lookups: l, tracing: tracing).evaluate(e, &frame))
+    } catch {
+      return .error(error.code.id, error.message, error.span)
+    }
+  }
+
+  /// Every row: the fast result equals the general one; returns the fast results.
+  @discardableResult
+  func agree(_ e: ExprNode, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws
+    -> [Outcome]
+  {
+    let l = try lookups()
+    var out: [Outcome] = []
+    for cells in rows {
+      let fast = try outcome(e, cells, tracing: false, l)
+      let general = try outcome(e, cells, tracing: true, l)
+      #expect(fast == general, "row \(cells["entry_id"] ?? "?")", sourceLocation: sourceLocation)
+      out.append(fast)
+    }
+    return out
+  }
+
+  @Test func membershipInAConstantList() throws {
+    let pools = try agree(b.bin(.in, b.col("pool"), b.strings(["PCL", "MR"])))
+    let expected: [Outcome] = [false, true, true, false, false].map { .value(.bool($0)) }
+    #expect(pools == expected)
+    // A parameter list and `not in`; strings compare by canonical equivalence (the Kelvin
+    // sign is K).
+    try agree(b.bin(.notIn, b.col("pool"), b.param("pools", .list([.string("MR")]))))
+    let kelvin = try agree(b.bin(.in, b.str("K"), b.param("p", .list([.string("\u{212A}")]))))
+    #expect(kelvin.last == .value(.bool(true)))
+    // Numbers compare by value across scales; a mixed list takes the general comparison.
+    let numbers = try agree(
+      b.bin(.in, b.col("cu_t"), b.list([b.num("2.5"), b.int(0), b.str("2")])))
+    let inList: [Outcome] = [false, false, true, false, true].map { .value(.bool($0)) }
+    #expect(numbers == inList)
+  }
+
+  @Test func nullTestsOnEitherSide() throws {
+    let present = try agree(b.bin(.notEqual, b.col("site"), b.null()))
+    #expect(present.first == .value(.bool(false)))
+    #expect(present.dropFirst().allSatisfy { $0 == .value(.bool(true)) })
+    try agree(b.bin(.equal, b.null(), b.col("cu_t")))
+    // A computed operand keeps its own errors: null in arithmetic is still an error.
+    let sum = try agree(b.bin(.equal, b.bin(.add, b.col("cu_t"), b.num("1")), b.null()))
+    #expect(
+      sum.first.map { if case .error(let code, _, _) = $0 { code } else { "" } }
+        == DiagnosticCode.nullOperand.id)
+  }
+
+  @Test func lookupMembersAndOneKeyLookups() throws {
+    let factor = b.member(
+      b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
+    let found = try agree(factor)
+    #expect(found[1] == .value(.decimal(T.d("0.9"))))
+    #expect(found[2] == .value(.decimal(T.d("1"))))
+    if case .error(let code, _, _) = found[3] {
+      #expect(code == DiagnosticCode.missingLookupRow.id)
+    } else {
+      Issue.record("a receipt before every window must be an error, got \(found[3])")
+    }
+    let safe = try agree(
+      b.member(
+        b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor",
+        nullSafe: true))
+    #expect(safe[3] == .value(.null))
+    #expect(safe[4] == .value(.null))
+    try agree(b.lookup("conversion_factors", [b.col("site")], at: b.col("date")))
+  }
+
+  @Test func absoluteValue() throws {
+    let abs = try agree(b.call(.abs, b.col("cu_t")))
+    #expect(abs[2] == .value(.decimal(T.d("2.50"))))
+    let negative = try agree(b.call(.abs, b.num("-3.125")))
+    #expect(negative.first == .value(.decimal(T.d("3.125"))))
+    if case .error(let code, let message, _) = abs[0] {
+      #expect(code == DiagnosticCode.nullOperand.id)
+      #expect(message == "argument 1 of abs() is null")
+    } else {
+      Issue.record("abs(null) must be an error")
+    }
+    #expect(try agree(b.call(.abs, b.int(-4))).first == .value(.integer(4)))
+    let overflow = try agree(b.call(.abs, b.int(Int(Int64.min))))
+    #expect(
+      overflow.first.map { if case .error(let c, _, _) = $0 { c } else { "" } }
+        == DiagnosticCode.arithmeticOverflow.id)
+  }
+}
