@@ -42,8 +42,14 @@ final class MassBalanceCheck: CheckRunner {
   /// False when another check collects the postings of the same book for this one.
   private(set) var collects = true
   var tables: [String] { collects ? collector.tables : [] }
-  var accounts: [[Value]: Account] = [:]
+  /// Percentage mode: accounts by `BookCollector.accountOf` id, created when first met.
+  /// (The other modes replay on `BookReplay`'s accounts.)
+  var accounts: [Account?] = []
   var pendingOverdrafts: [Overdraft] = []
+  /// The replay's effect on the output, computed by the first check sharing the collector
+  /// to finish.
+  private var prepared: ReplayLog?
+  private var replayed = false
 
   struct Overdraft {
     var account: Account
@@ -58,6 +64,7 @@ final class MassBalanceCheck: CheckRunner {
     self.instance = instance
     self.run = run
     self.collector = BookCollector(book: spec.book, instance: instance, run: run)
+    collector.members.append(Member(check: self))
   }
 
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
@@ -68,13 +75,21 @@ final class MassBalanceCheck: CheckRunner {
   func share(_ other: BookCollector) {
     collector = other
     collects = false
+    other.members.append(Member(check: self))
   }
 
-  func account(_ key: [Value]) -> Account {
-    if let a = accounts[key] { return a }
+  /// The account of key id `keyID` (`RawPosting.account`); created with that key's spelling.
+  func account(_ keyID: Int32) -> Account {
+    let id = Int(collector.accountOf[Int(keyID)])
+    if accounts.count <= id {
+      accounts.append(contentsOf: repeatElement(nil, count: id + 1 - accounts.count))
+    }
+    if let a = accounts[id] { return a }
     let a = Account(
-      key: key, limit: run.options.evidenceLimit, keepTrace: run.options.keepAccountTraces)
-    accounts[key] = a
+      key: collector.accountKeys[Int(keyID)], limit: run.options.evidenceLimit,
+      keepTrace: run.options.keepAccountTraces)
+    a.id = Int32(id)
+    accounts[id] = a
     return a
   }
 
@@ -88,92 +103,78 @@ final class MassBalanceCheck: CheckRunner {
     let postings = collector.ordered()
     let excluded = collector.excluded(ctx)
     if spec.mode == .percentage {
-      PercentageMode(check: self).judge(
-        postings.indices.filter { !excluded[$0] }.map { postings[$0] }, out: out)
-      summarize(out)
+      PercentageMode(check: self).judge(postings, excluded: excluded, out: out)
+      out.accounts = summaries(MassBalanceCheck.sorted(accounts.compactMap { $0 }))
       return
     }
-    let periods = spec.mode == .periodEnd ? spec.periods.flatMap { run.periodIndexes[$0] } : nil
-    let lastDate = postings.last?.date
-    do {
-      for (i, p) in postings.enumerated() {
-        if p.role == .inputTotal || p.role == .outputTotal { continue }
-        out.counts.evaluated += 1
-        let a = account(p.account)
-        if let periods { closePeriods(a, before: p.date, periods, out) }
-        switch p.role {
-        case .opening, .credit:
-          if excluded[i] {
-            a.record(posting(p, .excluded, p.amount, a))
-            continue
-          }
-          a.expire(on: p.date)
-          a.balance = try a.balance.adding(p.amount)
-          a.credits = try a.credits.adding(p.amount)
-          try a.addLot(lot(p.date, p.amount))
-          a.record(posting(p, p.role == .opening ? .opening : .credit, p.amount, a))
-          afterIncrease(a, p)
-        case .debit:
-          a.expire(on: p.date)
-          a.balance = try a.balance.subtracting(p.amount)
-          a.debits = try a.debits.adding(p.amount)
-          _ = try a.take(p.amount)
-          a.record(posting(p, .debit, p.amount.negated, a))
-          try afterDecrease(a, p, out)
-        case .transfer:
-          a.expire(on: p.date)
-          a.balance = try a.balance.subtracting(p.amount)
-          a.transfersOut = try a.transfersOut.adding(p.amount)
-          let (taken, uncovered) = try a.take(p.amount)
-          a.record(posting(p, .transferOut, p.amount.negated, a))
-          try afterDecrease(a, p, out)
-          let b = account(p.to ?? [])
-          if let periods { closePeriods(b, before: p.date, periods, out) }
-          b.expire(on: p.date)
-          b.balance = try b.balance.adding(p.amount)
-          b.transfersIn = try b.transfersIn.adding(p.amount)
-          // Transferred credits keep their creation date and expiry.
-          for t in taken { try b.addLot(t) }
-          if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
-          b.record(posting(p, .transferIn, p.amount, b))
-          afterIncrease(b, p)
-        case .inputTotal, .outputTotal: break
-        }
+    if prepared == nil {
+      // One replay for this check and every check sharing the collector that can share it;
+      // each applies its own log when the finisher reaches it.
+      let group = collector.members.map(\.check).filter {
+        $0 === self
+          || ($0.spec.mode != .percentage && !$0.replayed && $0.prepared == nil
+            && BookReplay.compatible($0, self))
       }
-    } catch {
-      out.forcedStatus = .error
-      out.firstError = "\(error)"
+      let logs = BookReplay(checks: group, collector: collector, run: run).run(postings, excluded)
+      for (c, log) in zip(group, logs) { c.prepared = log }
     }
+    let log = prepared ?? ReplayLog(limit: run.options.findingLimit)
+    prepared = nil
+    replayed = true
+    log.apply(to: out, check: self)
+  }
+
+  /// Per account (by id), what this check's mode tracks while the book is replayed.
+  struct AccountState {
+    /// Index into `pendingOverdrafts` of the open overdraft episode.
+    var overdraft: Int?
+    var expiryOpen = false
+    var periodCursor = 0
+    var periodStartBalance: ExactDecimal = .zero
+    /// The account's posting count at the last period close (postings since: the difference).
+    var periodStartCount = 0
+  }
+  private var states: [AccountState] = []
+  private var log = ReplayLog(limit: 0)
+  private var periods: PeriodIndex?
+
+  func beginReplay(accounts: Int) {
+    states = [AccountState](repeating: AccountState(), count: accounts)
+    pendingOverdrafts = []
+    log = ReplayLog(limit: run.options.findingLimit)
+    periods = spec.mode == .periodEnd ? spec.periods.flatMap { run.periodIndexes[$0] } : nil
+  }
+
+  /// Before a posting to `a` on `date`: closes its periods that ended earlier.
+  func willPost(_ a: Account, on date: CivilDate) {
+    if let periods { closePeriods(a, before: date, periods) }
+  }
+
+  func endReplay(_ sorted: [Account], lastDate: CivilDate?, evaluated: Int, error: String?)
+    -> ReplayLog
+  {
+    log.evaluated = evaluated
+    log.error = error
     if let periods, let lastDate {
-      for a in sortedAccounts() {
-        closePeriods(a, before: lastDate.addingDays(1), periods, out, final: true)
-      }
+      for a in sorted { closePeriods(a, before: lastDate.addingDays(1), periods, final: true) }
     }
     for o in pendingOverdrafts.sorted(by: {
       ($0.posting.date, $0.posting.line) < ($1.posting.date, $1.posting.line)
     }) {
-      emitOverdraft(o, out)
+      emitOverdraft(o, log)
     }
-    summarize(out)
+    log.accounts = summaries(sorted)
+    let done = log
+    log = ReplayLog(limit: 0)
+    states = []
+    pendingOverdrafts = []
+    return done
   }
 
-  func lot(_ date: CivilDate, _ amount: ExactDecimal) -> Account.Lot {
-    Account.Lot(
-      created: date, expires: spec.book.lifetimeMonths.map { date.addingMonths($0) },
-      remaining: amount)
-  }
-
-  func posting(_ p: RawPosting, _ kind: Posting.Kind, _ amount: ExactDecimal, _ a: Account)
-    -> Posting
-  {
-    Posting(
-      date: p.date, kind: kind, label: p.label, table: p.table, file: "", line: p.line,
-      entryID: p.entryID, amount: amount, balance: a.balance,
-      available: spec.book.lifetimeMonths == nil ? nil : a.available)
-  }
-
-  func sortedAccounts() -> [Account] {
-    accounts.values.sorted { a, b in
+  /// Accounts in key order (the order of summaries and final period closes).
+  static func sorted(_ accounts: [Account]) -> [Account] {
+    accounts.sorted {
+      a, b in
       for (x, y) in zip(a.key, b.key) where x != y { return Value.orderedBefore(x, y) }
       return a.key.count < b.key.count
     }
@@ -181,22 +182,25 @@ final class MassBalanceCheck: CheckRunner {
 
   private var negativeLimit: ExactDecimal { spec.tolerance.magnitude.negated }
 
-  private func afterIncrease(_ a: Account, _ p: RawPosting) {
-    guard let i = a.overdraft else { return }
+  /// After credits came into `a` (a credit, opening or incoming transfer).
+  func afterIncrease(_ a: Account, _ p: RawPosting) {
+    guard let i = states[Int(a.id)].overdraft else { return }
     if a.balance >= negativeLimit {
       pendingOverdrafts[i].recovered = p.date
-      a.overdraft = nil
+      states[Int(a.id)].overdraft = nil
     }
   }
 
-  private func afterDecrease(_ a: Account, _ p: RawPosting, _ out: RuleOutput) throws {
+  /// After credits left `a` (a debit or outgoing transfer).
+  func afterDecrease(_ a: Account, _ p: RawPosting) {
+    let id = Int(a.id)
     if spec.mode == .continuous {
-      if let i = a.overdraft {
+      if let i = states[id].overdraft {
         pendingOverdrafts[i].lowest = min(pendingOverdrafts[i].lowest, a.balance)
       } else if a.balance < negativeLimit, inWindow(p.date) {
         let slice = a.slice(last: run.options.evidenceLimit)
         guard let last = slice.postings.last else { return }
-        a.overdraft = pendingOverdrafts.count
+        states[id].overdraft = pendingOverdrafts.count
         pendingOverdrafts.append(
           Overdraft(account: a, posting: last, slice: slice, lowest: a.balance, recovered: nil))
       }
@@ -204,17 +208,17 @@ final class MassBalanceCheck: CheckRunner {
     if spec.mode == .expiry, spec.book.lifetimeMonths != nil {
       let short = a.expiryShortfall
       if short > spec.tolerance.magnitude {
-        if !a.expiryOpen, inWindow(p.date) {
-          a.expiryOpen = true
-          emitExpiry(a, p, short, out)
+        if !states[id].expiryOpen, inWindow(p.date) {
+          states[id].expiryOpen = true
+          emitExpiry(a, p, short, log)
         }
       } else {
-        a.expiryOpen = false
+        states[id].expiryOpen = false
       }
     }
   }
 
-  private func emitOverdraft(_ o: Overdraft, _ out: RuleOutput) {
+  private func emitOverdraft(_ o: Overdraft, _ out: ReplayLog) {
     let a = o.account
     let p = o.posting
     out.markFailing(p.table, p.line)
@@ -226,35 +230,37 @@ final class MassBalanceCheck: CheckRunner {
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
-          ?? message,
+        message: message,
         location: instance.span, evidence: [evidence(p)],
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: o.slice.opening, postings: o.slice.postings,
           omitted: o.slice.omitted, failingIndex: o.slice.postings.count - 1, shortfall: shortfall),
-        date: p.date, discriminator: a.shownKey.joined(separator: "/")))
+        date: p.date, discriminator: a.shownKey.joined(separator: "/")), group: a.key)
   }
 
-  private func emitExpiry(_ a: Account, _ p: RawPosting, _ short: ExactDecimal, _ out: RuleOutput) {
+  private func emitExpiry(
+    _ a: Account, _ p: RawPosting, _ short: ExactDecimal, _ out: ReplayLog
+  ) {
     let slice = a.slice(last: run.options.evidenceLimit)
-    out.markFailing(p.table, p.line)
+    let source = collector.source(of: p)
+    let amount = collector.amount(of: p)
+    out.markFailing(source.table, p.line)
     let message =
-      "account \(a.shownKey.joined(separator: "/")): \(p.label) \(p.entryID ?? "line \(p.line)") of \(p.amount) on \(p.date) is covered only by expired credits: \(short) short of unexpired credits (balance \(a.balance), expired so far \(a.expired))"
+      "account \(a.shownKey.joined(separator: "/")): \(source.label) \(p.entryID ?? "line \(p.line)") of \(amount) on \(p.date) is covered only by expired credits: \(short) short of unexpired credits (balance \(a.balance), expired so far \(a.expired))"
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-        message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
-          ?? message,
+        message: message,
         location: instance.span,
         evidence: [
           EvidenceRow(
-            table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
-            value: p.amount.description)
+            table: source.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+            value: amount.description)
         ],
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: slice.opening, postings: slice.postings,
           omitted: slice.omitted, failingIndex: slice.postings.count - 1, shortfall: short),
-        date: p.date, discriminator: a.shownKey.joined(separator: "/")))
+        date: p.date, discriminator: a.shownKey.joined(separator: "/")), group: a.key)
   }
 
   func evidence(_ p: Posting) -> EvidenceRow {
@@ -266,21 +272,24 @@ final class MassBalanceCheck: CheckRunner {
   /// Judges the balance at the close of every period of the account's site that ends before
   /// `date`.
   private func closePeriods(
-    _ a: Account, before date: CivilDate, _ periods: PeriodIndex, _ out: RuleOutput,
-    final: Bool = false
+    _ a: Account, before date: CivilDate, _ periods: PeriodIndex, final: Bool = false
   ) {
     guard let site = a.key.first, let list = periods.byGroup[site] else { return }
-    while a.periodCursor < list.count,
-      list[a.periodCursor].end < date || (final && list[a.periodCursor].start < date)
+    let id = Int(a.id)
+    while states[id].periodCursor < list.count,
+      list[states[id].periodCursor].end < date
+        || (final && list[states[id].periodCursor].start < date)
     {
-      let period = list[a.periodCursor]
-      a.periodCursor += 1
+      let period = list[states[id].periodCursor]
+      states[id].periodCursor += 1
+      let periodPostings = a.postingCount - states[id].periodStartCount
+      let periodStartBalance = states[id].periodStartBalance
       defer {
-        a.periodStartBalance = a.balance
-        a.periodPostings = 0
+        states[id].periodStartBalance = a.balance
+        states[id].periodStartCount = a.postingCount
       }
       guard a.balance < negativeLimit, inWindow(period.end) else { continue }
-      let slice = a.slice(last: min(a.periodPostings, run.options.evidenceLimit))
+      let slice = a.slice(last: min(periodPostings, run.options.evidenceLimit))
       // Cite the posting that last took the balance below zero in this period, else the period.
       var cited: EvidenceRow?
       var previous = slice.opening
@@ -293,28 +302,28 @@ final class MassBalanceCheck: CheckRunner {
         ?? EvidenceRow(
           table: periods.source.table, file: "", line: period.row.line,
           entryID: period.row.entryID ?? period.id)
-      out.markFailing(row.table, row.line)
+      log.markFailing(row.table, row.line)
       let message =
         "account \(a.shownKey.joined(separator: "/")) closes period \(period.id) (\(period.start)..\(period.end)) at \(a.balance): shortfall \(a.balance.negated)"
-      out.add(
+      log.add(
         Finding(
           ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-          message: instance.message.map { Messages.render($0, Frame(group: a.key), run: run) }
-            ?? message,
+          message: message,
           location: instance.span, evidence: [row],
           balance: BalanceSlice(
             account: a.shownKey,
-            openingBalance: a.periodPostings > slice.postings.count
-              ? slice.opening : a.periodStartBalance,
-            postings: slice.postings, omitted: a.periodPostings - slice.postings.count,
+            openingBalance: periodPostings > slice.postings.count
+              ? slice.opening : periodStartBalance,
+            postings: slice.postings, omitted: periodPostings - slice.postings.count,
             failingIndex: slice.postings.isEmpty ? nil : slice.postings.count - 1,
             shortfall: a.balance.negated, periodStart: period.start, periodEnd: period.end),
-          date: period.end, discriminator: a.shownKey.joined(separator: "/") + "|" + period.id))
+          date: period.end, discriminator: a.shownKey.joined(separator: "/") + "|" + period.id),
+        group: a.key)
     }
   }
 
-  func summarize(_ out: RuleOutput) {
-    out.accounts = sortedAccounts().map { a in
+  func summaries(_ sorted: [Account]) -> [AccountSummary] {
+    sorted.map { a in
       AccountSummary(
         ruleID: instance.id, book: spec.book.id, account: a.shownKey, credits: a.credits,
         debits: a.debits, transfersIn: a.transfersIn, transfersOut: a.transfersOut,

@@ -16,6 +16,8 @@ final class Account {
     var remaining: ExactDecimal
   }
   let key: [Value]
+  /// The account's index (`BookCollector.accountOf`), for per-check state.
+  var id: Int32 = -1
   var balance: ExactDecimal = .zero
   var lots: [Lot] = []
   var head = 0
@@ -32,13 +34,6 @@ final class Account {
   /// Every posting, when traces are kept.
   var trace: [Posting]?
   let limit: Int
-
-  // Mode state.
-  var overdraft: Int?  // index into `findings` of the open overdraft episode
-  var expiryOpen = false
-  var periodCursor = 0
-  var periodStartBalance: ExactDecimal = .zero
-  var periodPostings = 0
 
   init(key: [Value], limit: Int, keepTrace: Bool) {
     self.key = key
@@ -95,7 +90,6 @@ final class Account {
 
   func record(_ p: Posting) {
     postingCount += 1
-    periodPostings += 1
     if recent.count < limit {
       recent.append(p)
     } else {

@@ -2,24 +2,28 @@ import CustodyLanguage
 import CustodyLedger
 import CustodyValues
 
-/// A book entry evaluated from one ledger row, before replay.
+/// A book entry evaluated from one ledger row, before replay. Kept small (about 280k of them
+/// wait for the replay at 1M rows): the account is an id into `BookCollector.accountKeys`,
+/// the source an index into `BookCollector.compiled` (table, label, `exclude_failing`).
 struct RawPosting {
-  enum Role: Int {
+  enum Role: UInt8 {
     case opening, credit, transfer, debit, inputTotal, outputTotal
   }
-  var role: Role
-  var date: CivilDate
-  var account: [Value]
-  /// The receiving account of a transfer.
-  var to: [Value]?
-  var amount: ExactDecimal
-  var table: String
-  var line: Int
+  /// The amount's mantissa, or with `scale == RawPosting.wide` an index into
+  /// `BookCollector.wideAmounts` (use `BookCollector.amount(of:)`).
+  var mantissa: Int64
   var entryID: String?
-  var label: String
-  /// Which source of its role (book order), for a stable same-day order.
-  var source: Int
-  var excludeFailing: [String]
+  var line: Int
+  var date: CivilDate
+  var account: Int32
+  /// The receiving account of a transfer, else -1.
+  var to: Int32
+  /// Index into `BookCollector.compiled`.
+  var compiled: Int32
+  var role: Role
+  var scale: Int8
+  /// The `scale` of an amount kept in `BookCollector.wideAmounts` (it does not fit 64 bits).
+  static let wide = Int8.min
 }
 
 /// Evaluates the book's sources over streamed rows into raw postings.
@@ -27,7 +31,11 @@ final class BookCollector {
   /// A class, so the per-row loop retains one reference instead of copying every field.
   final class Compiled {
     let role: RawPosting.Role
+    /// Which source of its role (book order), for a stable same-day order.
     let source: Int
+    let table: String
+    /// Index in `BookCollector.compiled`.
+    let index: Int32
     let gate: RowGate
     let date: Program
     let account: [Program]
@@ -38,25 +46,41 @@ final class BookCollector {
     let dateNode: ExprNode
     let amountNode: ExprNode
     init(
-      role: RawPosting.Role, source: Int, gate: RowGate, date: Program,
-      account: [Program],
-      to: [Program]?, amount: Program, label: String, excludeFailing: [String],
-      dateNode: ExprNode,
-      amountNode: ExprNode
+      role: RawPosting.Role, source: Int, table: String, index: Int32, gate: RowGate,
+      date: Program, account: [Program], to: [Program]?, amount: Program,
+      label: String, excludeFailing: [String], dateNode: ExprNode, amountNode: ExprNode
     ) {
-      (self.role, self.source, self.gate, self.date, self.account, self.to) = (
-        role, source, gate, date, account, to
+      (self.role, self.source, self.table, self.index, self.gate) = (
+        role, source, table, index, gate
       )
-      (self.amount, self.label, self.excludeFailing, self.dateNode, self.amountNode) =
-        (amount, label, excludeFailing, dateNode, amountNode)
+      (self.date, self.account, self.to, self.amount) = (date, account, to, amount)
+      (self.label, self.excludeFailing, self.dateNode, self.amountNode) =
+        (label, excludeFailing, dateNode, amountNode)
     }
+
   }
   let book: CompiledBook
+  /// Every source, in the order they were compiled; `RawPosting.compiled` indexes it.
+  private(set) var compiled: [Compiled] = []
   var bySource: [String: [Compiled]] = [:]
   var postings: [RawPosting] = []
+  /// Amounts that do not fit a posting's 64-bit mantissa and 8-bit scale (rare).
+  private(set) var wideAmounts: [ExactDecimal] = []
+  private var lastTable = ""
+  private var lastSources: [Compiled] = []
+  /// Distinct account keys as written, by id (`RawPosting.account`, `RawPosting.to`).
+  private(set) var keyTable = AccountKeyTable()
+  var accountKeys: [[Value]] { keyTable.keys }
+  /// The account (below `accountCount`) of each key id.
+  var accountOf: [Int32] { keyTable.accountOf }
+  var accountCount: Int { keyTable.accountCount }
+  /// Reused buffer for evaluating an account key (no array allocated per row).
+  private var keyBuffer: [Value] = []
   /// Outputs of every mass_balance check that shares this collector (same sources, same
   /// same-day order): each row is evaluated once and its gate counts and errors go to each.
   var outputs: [RuleOutput] = []
+  /// The checks reading this collector (the owner, then the ones that share it).
+  var members: [Member] = []
   private var orderedCache: [RawPosting]?
   private var excludedCache: [Bool]?
 
@@ -66,17 +90,18 @@ final class BookCollector {
     var undated = instance
     undated.effectiveFrom = nil
     undated.effectiveUntil = nil
+    var list: [Compiled] = []
     func add(_ role: RawPosting.Role, _ i: Int, _ s: CompiledBook.Source) {
       let table = run.schema.table(s.table) ?? TableSchema(name: s.table, file: "", columns: [])
       let gate = RowGate(
         table: table, instance: undated, expressions: [s.date, s.amount] + s.account,
         filter: s.filter, run: run)
-      bySource[s.table, default: []].append(
+      list.append(
         Compiled(
-          role: role, source: i, gate: gate, date: run.compiler.compile(s.date),
-          account: s.account.map(run.compiler.compile), to: nil,
-          amount: run.compiler.compile(s.amount), label: s.label, excludeFailing: s.excludeFailing,
-          dateNode: s.date, amountNode: s.amount))
+          role: role, source: i, table: s.table, index: Int32(list.count), gate: gate,
+          date: run.compiler.compile(s.date), account: s.account.map(run.compiler.compile),
+          to: nil, amount: run.compiler.compile(s.amount), label: s.label,
+          excludeFailing: s.excludeFailing, dateNode: s.date, amountNode: s.amount))
     }
     if let o = book.opening { add(.opening, 0, o) }
     for (i, s) in book.credits.enumerated() { add(.credit, i, s) }
@@ -88,16 +113,28 @@ final class BookCollector {
       let gate = RowGate(
         table: table, instance: undated, expressions: [t.date, t.amount] + t.from + t.to,
         filter: t.filter, run: run)
-      bySource[t.table, default: []].append(
+      list.append(
         Compiled(
-          role: .transfer, source: i, gate: gate, date: run.compiler.compile(t.date),
-          account: t.from.map(run.compiler.compile), to: t.to.map(run.compiler.compile),
-          amount: run.compiler.compile(t.amount), label: "transfer", excludeFailing: [],
-          dateNode: t.date, amountNode: t.amount))
+          role: .transfer, source: i, table: t.table, index: Int32(list.count), gate: gate,
+          date: run.compiler.compile(t.date), account: t.from.map(run.compiler.compile),
+          to: t.to.map(run.compiler.compile), amount: run.compiler.compile(t.amount),
+          label: "transfer", excludeFailing: [], dateNode: t.date, amountNode: t.amount))
     }
+    compiled = list
+    for c in list { bySource[c.table, default: []].append(c) }
   }
 
   var tables: [String] { bySource.keys.sorted() }
+
+  /// A posting's amount, exactly as evaluated (same mantissa and scale).
+  func amount(of p: RawPosting) -> ExactDecimal {
+    p.scale == RawPosting.wide
+      ? wideAmounts[Int(p.mantissa)]
+      : ExactDecimal(mantissa: Int128(p.mantissa), scale: Int(p.scale))
+  }
+
+  /// The source a posting came from (its table, label and `exclude_failing:`).
+  func source(of p: RawPosting) -> Compiled { compiled[Int(p.compiled)] }
 
   /// What makes two books collect the same postings in the same order.
   struct ShareKey: Hashable {
@@ -113,8 +150,24 @@ final class BookCollector {
     }
   }
 
+  /// Evaluates `programs` into an account key id.
+  private func accountID(_ programs: [Program], _ frame: inout Frame) throws(EvaluationError)
+    -> Int32
+  {
+    keyBuffer.removeAll(keepingCapacity: true)
+    for a in programs { keyBuffer.append(LookupIndex.normalize(try a(&frame))) }
+    return keyTable.id(of: keyBuffer)
+  }
+
   func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    guard let sources = bySource[table] else { return }
+    // Rows come table by table: the last table's sources save a string hash per row.
+    let sources: [Compiled]
+    if table == lastTable {
+      sources = lastSources
+    } else {
+      guard let found = bySource[table] else { return }
+      (lastTable, lastSources, sources) = (table, found, found)
+    }
     for c in sources {
       var frame = Frame(row: row.values)
       let outcome = c.gate.admit(row, &frame)
@@ -142,19 +195,23 @@ final class BookCollector {
             span: c.amountNode.span,
             expression: c.amountNode.text)
         }
-        var account: [Value] = []
-        for a in c.account { account.append(LookupIndex.normalize(try a(&frame))) }
-        var to: [Value]?
-        if let t = c.to {
-          var v: [Value] = []
-          for a in t { v.append(LookupIndex.normalize(try a(&frame))) }
-          to = v
+        let account = try accountID(c.account, &frame)
+        var to: Int32 = -1
+        if let t = c.to { to = try accountID(t, &frame) }
+        var mantissa: Int64
+        var scale: Int8
+        if let m = Int64(exactly: amount.mantissa), let sc = Int8(exactly: amount.scale),
+          sc != RawPosting.wide
+        {
+          (mantissa, scale) = (m, sc)
+        } else {
+          (mantissa, scale) = (Int64(wideAmounts.count), RawPosting.wide)
+          wideAmounts.append(amount)
         }
         postings.append(
           RawPosting(
-            role: c.role, date: date, account: account, to: to, amount: amount, table: table,
-            line: row.line, entryID: row.entryID, label: c.label, source: c.source,
-            excludeFailing: c.excludeFailing))
+            mantissa: mantissa, entryID: row.entryID, line: row.line, date: date,
+            account: account, to: to, compiled: c.index, role: c.role, scale: scale))
       } catch {
         if outputs.isEmpty {
           out.error(error, table: table, row: row, date: c.gate.date(of: row))
@@ -170,7 +227,6 @@ final class BookCollector {
     if let orderedCache { return orderedCache }
     let sorted = sortPostings()
     orderedCache = sorted
-    postings = []
     return sorted
   }
 
@@ -179,16 +235,18 @@ final class BookCollector {
   func excluded(_ ctx: any FinishContext) -> [Bool] {
     if let excludedCache { return excludedCache }
     let list = ordered()
-    var sets: [String: [Set<Int>]] = [:]  // per table + source: the failing lines per rule
+    // Per source: the failing lines per rule, asked for when the source is first met.
+    var sets = [[Set<Int>]?](repeating: nil, count: compiled.count)
     var flags = [Bool](repeating: false, count: list.count)
-    for (i, p) in list.enumerated() where p.role == .credit && !p.excludeFailing.isEmpty {
-      let key = "\(p.source)\u{1F}" + p.table
+    for (i, p) in list.enumerated() where p.role == .credit {
+      let c = compiled[Int(p.compiled)]
+      if c.excludeFailing.isEmpty { continue }
       let failing: [Set<Int>]
-      if let known = sets[key] {
+      if let known = sets[Int(p.compiled)] {
         failing = known
       } else {
-        failing = p.excludeFailing.map { ctx.failingLines(of: $0, table: p.table) ?? [] }
-        sets[key] = failing
+        failing = c.excludeFailing.map { ctx.failingLines(of: $0, table: c.table) ?? [] }
+        sets[Int(p.compiled)] = failing
       }
       flags[i] = failing.contains { $0.contains(p.line) }
     }
@@ -206,15 +264,43 @@ final class BookCollector {
       case .debit, .outputTotal: creditsFirst ? 3 : 1
       }
     }
-    // Sort compact integer keys, not the postings themselves (they hold arrays and strings).
-    let tables = Dictionary(
-      uniqueKeysWithValues: Set(postings.map(\.table)).sorted().enumerated().map { ($1, $0) })
-    let keys = postings.indices.map { i -> (Int, Int, Int) in
+    // Per source: its book order and its table's rank among the sources' tables.
+    let tableRank = Dictionary(
+      uniqueKeysWithValues: Set(compiled.map(\.table)).sorted().enumerated().map { ($1, $0) })
+    let sourceKey = compiled.map { c in c.source << 48 | (tableRank[c.table] ?? 0) << 40 }
+    // Sort compact integer keys, then move the postings into that order in place (no
+    // second array of postings: this runs at the run's peak memory).
+    var keys = postings.indices.map { i -> (Int, Int, Int) in
       let p = postings[i]
-      let first = Int(p.date.dayNumber) << 16 | phase(p.role) << 8 | p.role.rawValue
-      let second = p.source << 48 | (tables[p.table] ?? 0) << 40 | p.line
+      let first = Int(p.date.dayNumber) << 16 | phase(p.role) << 8 | Int(p.role.rawValue)
+      let second = sourceKey[Int(p.compiled)] | p.line
       return (first, second, i)
     }
-    return keys.sorted { $0 < $1 }.map { postings[$0.2] }
+    keys.sort { $0 < $1 }
+    var from = keys.map(\.2)  // position k takes the posting now at from[k]
+    keys = []
+    var list = postings
+    postings = []
+    BookCollector.permute(&list, &from)
+    return list
+  }
+
+  /// Reorders `list` so `list[k]` is the element that was at `from[k]`, following cycles;
+  /// `from` is used up (entries set to -1 once placed).
+  static func permute<T>(_ list: inout [T], _ from: inout [Int]) {
+    for start in from.indices where from[start] >= 0 {
+      let held = list[start]
+      var k = start
+      while true {
+        let next = from[k]
+        from[k] = -1
+        if next == start {
+          list[k] = held
+          break
+        }
+        list[k] = list[next]
+        k = next
+      }
+    }
   }
 }

@@ -14,20 +14,23 @@ struct PercentageMode {
     var inputs: ExactDecimal = .zero
     var outputs: ExactDecimal = .zero
     var claimed: ExactDecimal = .zero
-    var claims: [RawPosting] = []
+    /// The debits, as indexes into the postings.
+    var claims: [Int] = []
   }
 
-  func judge(_ postings: [RawPosting], out: RuleOutput) {
+  /// Judges `postings` (in replay order), skipping those `excluded` flags.
+  func judge(_ postings: [RawPosting], excluded: [Bool], out: RuleOutput) {
     guard let source = check.spec.periods, let periods = check.run.periodIndexes[source] else {
       out.forcedStatus = .error
       out.firstError = "percentage mode needs `periods:`"
       return
     }
-    // account -> period index -> tally
-    var tallies: [[Value]: [Int: Tally]] = [:]
+    // account id -> period index -> tally
+    var tallies: [Int32: [Int: Tally]] = [:]
     do {
-      for p in postings {
-        guard let site = p.account.first, let list = periods.byGroup[LookupIndex.normalize(site)],
+      for (i, p) in postings.enumerated() where !excluded[i] {
+        guard let site = check.collector.accountKeys[Int(p.account)].first,
+          let list = periods.byGroup[LookupIndex.normalize(site)],
           let index = list.firstIndex(where: { $0.start <= p.date && p.date <= $0.end })
         else {
           out.counts.skippedRows += 1
@@ -35,24 +38,19 @@ struct PercentageMode {
         }
         out.counts.evaluated += 1
         let a = check.account(p.account)
-        var t = tallies[p.account, default: [:]][index, default: Tally()]
+        let amount = check.collector.amount(of: p)
+        // In place: a copied tally would copy its claims on every append.
+        try PercentageMode.add(
+          p, amount, i, to: &tallies[a.id, default: [:]][index, default: Tally()])
         switch p.role {
-        case .credit, .opening:
-          t.credited = try t.credited.adding(p.amount)
-          a.credits = try a.credits.adding(p.amount)
-        case .inputTotal: t.inputs = try t.inputs.adding(p.amount)
-        case .outputTotal: t.outputs = try t.outputs.adding(p.amount)
-        case .debit:
-          t.claimed = try t.claimed.adding(p.amount)
-          t.claims.append(p)
-          a.debits = try a.debits.adding(p.amount)
-        case .transfer: break
+        case .credit, .opening: a.credits = try a.credits.adding(amount)
+        case .debit: a.debits = try a.debits.adding(amount)
+        case .inputTotal, .outputTotal, .transfer: break
         }
-        tallies[p.account, default: [:]][index] = t
       }
-      for a in check.sortedAccounts() {
+      for a in MassBalanceCheck.sorted(check.accounts.compactMap { $0 }) {
         guard let site = a.key.first, let list = periods.byGroup[LookupIndex.normalize(site)],
-          let byPeriod = tallies[a.key]
+          let byPeriod = tallies[a.id]
         else { continue }
         var carried = ExactDecimal.zero
         for index in byPeriod.keys.sorted() {
@@ -62,7 +60,7 @@ struct PercentageMode {
           let allowed = try carried.adding(try t.outputs.multiplied(by: share))
           let excess = try t.claimed.subtracting(allowed)
           if excess > check.spec.tolerance.magnitude, check.inWindow(period.end) {
-            emit(a, period, t, share, carried, excess, out)
+            emit(a, period, t, postings, share, carried, excess, out)
             carried = .zero
           } else {
             carried = max(.zero, try allowed.subtracting(t.claimed))
@@ -76,18 +74,40 @@ struct PercentageMode {
     }
   }
 
+  private static func add(
+    _ p: RawPosting, _ amount: ExactDecimal, _ i: Int, to t: inout Tally
+  ) throws(ExactDecimal
+    .ArithmeticError)
+  {
+    switch p.role {
+    case .credit, .opening: t.credited = try t.credited.adding(amount)
+    case .inputTotal: t.inputs = try t.inputs.adding(amount)
+    case .outputTotal: t.outputs = try t.outputs.adding(amount)
+    case .debit:
+      t.claimed = try t.claimed.adding(amount)
+      t.claims.append(i)
+    case .transfer: break
+    }
+  }
+
   private func emit(
-    _ a: Account, _ period: PeriodIndex.Period, _ t: Tally, _ share: ExactDecimal,
+    _ a: Account, _ period: PeriodIndex.Period, _ t: Tally, _ postings: [RawPosting],
+    _ share: ExactDecimal,
     _ carried: ExactDecimal, _ excess: ExactDecimal, _ out: RuleOutput
   ) {
     let claimedShare =
       t.outputs.isZero ? ExactDecimal.zero : ((try? t.claimed.divided(by: t.outputs)) ?? .zero)
-    let evidence = t.claims.prefix(check.run.options.evidenceLimit).map { p in
-      EvidenceRow(
-        table: p.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
-        value: p.amount.description)
+    let evidence = t.claims.prefix(check.run.options.evidenceLimit).map { i in
+      let p = postings[i]
+      return EvidenceRow(
+        table: check.collector.source(of: p).table, file: "", line: p.line, entryID: p.entryID,
+        column: "amount",
+        value: check.collector.amount(of: p).description)
     }
-    for p in t.claims { out.markFailing(p.table, p.line) }
+    for i in t.claims {
+      let p = postings[i]
+      out.markFailing(check.collector.source(of: p).table, p.line)
+    }
     let pct = { (d: ExactDecimal) in
       ((try? d.multiplied(by: 100)) ?? d).rounded(scale: 2).description + "%"
     }

@@ -1,0 +1,125 @@
+import CustodyLanguage
+import CustodyValues
+
+/// Replays one collector's postings once for several non-percentage mass_balance checks.
+///
+/// Balances, lots and recorded postings depend only on the postings and the book's credit
+/// lifetime, so checks on the same book (continuous, period_end, expiry) share one set of
+/// accounts; each check observes them at the points its serial replay would (before a
+/// posting: period closes; after it: overdraft and expiry) and keeps its own per-account
+/// state and its own `ReplayLog`. Each log equals what a replay for that check alone gives.
+final class BookReplay {
+  let checks: [MassBalanceCheck]
+  /// The checks each hook can concern (most postings reach no mode's judgement).
+  private let closing, increasing, decreasing: [MassBalanceCheck]
+  let collector: BookCollector
+  let lifetimeMonths: Int?
+  private let limit: Int
+  private let keepTrace: Bool
+  private var accounts: [Account?]
+  private let accountOf: [Int32]
+
+  /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
+  init(checks: [MassBalanceCheck], collector: BookCollector, run: RunContext) {
+    self.checks = checks
+    closing = checks.filter { $0.spec.mode == .periodEnd }
+    increasing = checks.filter { $0.spec.mode == .continuous }
+    decreasing = checks.filter { $0.spec.mode == .continuous || $0.spec.mode == .expiry }
+    self.collector = collector
+    self.lifetimeMonths = checks.first?.spec.book.lifetimeMonths
+    self.limit = run.options.evidenceLimit
+    self.keepTrace = run.options.keepAccountTraces
+    self.accounts = [Account?](repeating: nil, count: collector.accountCount)
+    self.accountOf = collector.accountOf
+  }
+
+  /// Whether two checks' replays build the same accounts (so one replay can serve both).
+  static func compatible(_ a: MassBalanceCheck, _ b: MassBalanceCheck) -> Bool {
+    a.spec.book.lifetimeMonths == b.spec.book.lifetimeMonths
+  }
+
+  private func account(_ keyID: Int32) -> Account {
+    let id = Int(accountOf[Int(keyID)])
+    if let a = accounts[id] { return a }
+    let a = Account(key: collector.accountKeys[Int(keyID)], limit: limit, keepTrace: keepTrace)
+    a.id = Int32(id)
+    accounts[id] = a
+    return a
+  }
+
+  /// Replays `postings` (in order; `excluded` flags credits that create nothing); returns one
+  /// log per check, in `checks` order.
+  func run(_ postings: [RawPosting], _ excluded: [Bool]) -> [ReplayLog] {
+    for c in checks { c.beginReplay(accounts: accounts.count) }
+    var evaluated = 0
+    var failure: String?
+    do {
+      for (i, p) in postings.enumerated() {
+        if p.role == .inputTotal || p.role == .outputTotal { continue }
+        evaluated += 1
+        let amount = collector.amount(of: p)
+        let a = account(p.account)
+        for c in closing { c.willPost(a, on: p.date) }
+        switch p.role {
+        case .opening, .credit:
+          if excluded[i] {
+            a.record(posting(p, .excluded, amount, a))
+            continue
+          }
+          a.expire(on: p.date)
+          a.balance = try a.balance.adding(amount)
+          a.credits = try a.credits.adding(amount)
+          try a.addLot(lot(p.date, amount))
+          a.record(posting(p, p.role == .opening ? .opening : .credit, amount, a))
+          for c in increasing { c.afterIncrease(a, p) }
+        case .debit:
+          a.expire(on: p.date)
+          a.balance = try a.balance.subtracting(amount)
+          a.debits = try a.debits.adding(amount)
+          _ = try a.take(amount)
+          a.record(posting(p, .debit, amount.negated, a))
+          for c in decreasing { c.afterDecrease(a, p) }
+        case .transfer:
+          a.expire(on: p.date)
+          a.balance = try a.balance.subtracting(amount)
+          a.transfersOut = try a.transfersOut.adding(amount)
+          let (taken, uncovered) = try a.take(amount)
+          a.record(posting(p, .transferOut, amount.negated, a))
+          for c in decreasing { c.afterDecrease(a, p) }
+          let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
+          for c in closing { c.willPost(b, on: p.date) }
+          b.expire(on: p.date)
+          b.balance = try b.balance.adding(amount)
+          b.transfersIn = try b.transfersIn.adding(amount)
+          // Transferred credits keep their creation date and expiry.
+          for t in taken { try b.addLot(t) }
+          if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
+          b.record(posting(p, .transferIn, amount, b))
+          for c in increasing { c.afterIncrease(b, p) }
+        case .inputTotal, .outputTotal: break
+        }
+      }
+    } catch {
+      failure = "\(error)"
+    }
+    let sorted = MassBalanceCheck.sorted(accounts.compactMap { $0 })
+    return checks.map { c in
+      c.endReplay(sorted, lastDate: postings.last?.date, evaluated: evaluated, error: failure)
+    }
+  }
+
+  private func lot(_ date: CivilDate, _ amount: ExactDecimal) -> Account.Lot {
+    Account.Lot(
+      created: date, expires: lifetimeMonths.map { date.addingMonths($0) }, remaining: amount)
+  }
+
+  private func posting(
+    _ p: RawPosting, _ kind: Posting.Kind, _ amount: ExactDecimal, _ a: Account
+  ) -> Posting {
+    let source = collector.source(of: p)
+    return Posting(
+      date: p.date, kind: kind, label: source.label, table: source.table, file: "", line: p.line,
+      entryID: p.entryID, amount: amount, balance: a.balance,
+      available: lifetimeMonths == nil ? nil : a.available)
+  }
+}
