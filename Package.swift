@@ -199,8 +199,8 @@ let package = Package(
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
       ],
-      // YAML-only variant standards, read from the source tree by path.
-      exclude: ["Variants"],
+      // YAML-only variant standards and golden outputs, read from the source tree by path.
+      exclude: ["Variants", "Golden"],
       swiftSettings: swiftSettings
     ),
   ]

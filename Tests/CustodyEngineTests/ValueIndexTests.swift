@@ -32,4 +32,37 @@ import Testing
     #expect(index.findOrInsert(.string("1.5"), 3) == (3, true))
     #expect(index.storedKey(.null) == nil)
   }
+
+  /// `entry(_:inserting:)` appends ascending keys without hashing; the first key out of order
+  /// builds the slots, and from then on every earlier key is still found.
+  @Test func ascendingKeysThenAnOutOfOrderRepeat() {
+    var map = ValueMap<Int>()
+    for i in 0..<3_000 {
+      let key = Value.string("R-" + String(100_000 + i))
+      #expect(map.entry(key, inserting: i) == (i, true))
+    }
+    #expect(map.ascending)
+    #expect(map.find(.string("R-101234")) == 1_234)
+    #expect(map.find(.string("R-099999")) == nil)
+    #expect(map.find(.decimal(1)) == nil)
+    // A repeat of an early key: out of order, so the slots are built and it is found.
+    #expect(map.entry(.string("R-100007"), inserting: -1) == (7, false))
+    #expect(!map.ascending)
+    #expect(map.entry(.string("R-102999"), inserting: -1) == (2_999, false))
+    #expect(map.entry(.string("R-099999"), inserting: 3_000) == (3_000, true))
+    #expect(map.count == 3_001)
+  }
+
+  /// Equal keys are never "above" each other, so a canonically equal spelling or a decimal
+  /// with more zeros right after its twin goes through the hash table and is found.
+  @Test func equalSpellingsRightAfterEachOtherAreOneKey() {
+    var strings = ValueMap<Int>()
+    #expect(strings.entry(.string("caf\u{E9}"), inserting: 0) == (0, true))
+    #expect(strings.entry(.string("cafe\u{301}"), inserting: 1) == (0, false))
+    var numbers = ValueMap<Int>()
+    #expect(numbers.entry(.decimal(ExactDecimal("1.5") ?? .zero), inserting: 0) == (0, true))
+    #expect(numbers.entry(.decimal(ExactDecimal("2") ?? .zero), inserting: 1) == (1, true))
+    #expect(numbers.entry(.decimal(ExactDecimal("2.00") ?? .zero), inserting: 2) == (1, false))
+    #expect(numbers.ascending == false)
+  }
 }

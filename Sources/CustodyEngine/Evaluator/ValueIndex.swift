@@ -13,13 +13,40 @@ typealias ValueIndex = ValueMap<Int>
 /// probes linearly. Keys are equal exactly when `Value ==` says so (other kinds hash via
 /// `Hasher`). Each slot holds the entry's index and 32 bits of its hash, so a probe reads one
 /// slot and compares keys only when those bits match: one cache miss per new key.
+///
+/// Keys inserted with `entry(_:inserting:)` in strictly ascending order (a ledger sorted by
+/// entry id or document id) need no hash at all: a key above the last one cannot equal any
+/// earlier key, so it is appended without hashing or probing, and the table keeps no slots.
+/// The first key out of order (or any other operation) builds the slots once. On a 10M-row
+/// ledger the three unique checks' tables were 128 MB of slots each, and a cache miss per key.
 struct ValueMap<Payload> {
   private(set) var keys: [Value] = []
   private(set) var values: [Payload] = []
   /// Per slot: the high 32 bits of the hash, then entry index + 1; 0 is empty. Power-of-two
-  /// size, at most half full.
-  private var slots: [UInt64] = [UInt64](repeating: 0, count: 1024)
+  /// size, at most half full. Empty while `ascending`.
+  private var slots: [UInt64] = []
+  /// Every key so far is above the one before it (strings or decimals): no slots yet.
+  private(set) var ascending = true
   var count: Int { keys.count }
+
+  /// `a` is above `b` in an order consistent with `==`: canonical string order, or numeric
+  /// order for decimals. Other kinds (and mixed kinds) are never above.
+  @inline(__always) private static func above(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.string(let x), .string(let y)): return x > y
+    case (.decimal(let x), .decimal(let y)): return ExactDecimal.compare(x, y) > 0
+    default: return false
+    }
+  }
+
+  /// Leaves ascending mode: slots for every key so far.
+  private mutating func buildSlots() {
+    ascending = false
+    var size = 1024
+    while size < keys.count * 2 + 2 { size *= 2 }
+    slots = [UInt64](repeating: 0, count: size)
+    place(into: &slots)
+  }
 
   /// The slot's tag for hash `h`.
   @inline(__always) private static func tag(_ h: UInt64) -> UInt64 { h & 0xFFFF_FFFF_0000_0000 }
@@ -42,6 +69,7 @@ struct ValueMap<Payload> {
 
   /// The value stored for `key`, inserting `value` first if the key is new.
   mutating func findOrInsert(_ key: Value, _ value: Payload) -> (value: Payload, inserted: Bool) {
+    if ascending { buildSlots() }
     let h = ValueHash.hash(key)
     let (e, i) = probe(key, h)
     if e > 0 { return (values[e - 1], false) }
@@ -57,6 +85,14 @@ struct ValueMap<Payload> {
   mutating func entry(_ key: Value, inserting value: @autoclosure () -> Payload) -> (
     entry: Int, inserted: Bool
   ) {
+    if ascending {
+      if keys.isEmpty || ValueMap.above(key, keys[keys.count - 1]) {
+        keys.append(key)
+        values.append(value())
+        return (keys.count - 1, true)
+      }
+      buildSlots()
+    }
     let h = ValueHash.hash(key)
     let (e, i) = probe(key, h)
     if e > 0 { return (e - 1, false) }
@@ -75,28 +111,47 @@ struct ValueMap<Payload> {
 
   /// The value stored for `key`, if any.
   func find(_ key: Value) -> Payload? {
-    let e = probe(key, ValueHash.hash(key)).entry
-    return e > 0 ? values[e - 1] : nil
+    let e = entryIndex(key)
+    return e.map { values[$0] }
   }
 
   /// The stored key equal to `key`, if any.
   func storedKey(_ key: Value) -> Value? {
-    let e = probe(key, ValueHash.hash(key)).entry
-    return e > 0 ? keys[e - 1] : nil
+    let e = entryIndex(key)
+    return e.map { keys[$0] }
+  }
+
+  private func entryIndex(_ key: Value) -> Int? {
+    guard ascending else {
+      let e = probe(key, ValueHash.hash(key)).entry
+      return e > 0 ? e - 1 : nil
+    }
+    // Keys ascending: binary search (a key of another kind equals none of them).
+    var lo = 0
+    var hi = keys.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if ValueMap.above(key, keys[mid]) { lo = mid + 1 } else { hi = mid }
+    }
+    return lo < keys.count && keys[lo] == key ? lo : nil
   }
 
   private mutating func grow() {
     var bigger = [UInt64](repeating: 0, count: slots.count * 4)
-    let mask = bigger.count - 1
-    // Hashes are recomputed rather than stored: 8 bytes less per key, and each key is
-    // rehashed about once over all growths.
+    place(into: &bigger)
+    slots = bigger
+  }
+
+  /// Files every key in `table` (empty, a power of two). Hashes are recomputed rather than
+  /// stored: 8 bytes less per key, and each key is rehashed about once over all growths.
+  private func place(into table: inout [UInt64]) {
+    let mask = table.count - 1
     for (e, key) in keys.enumerated() {
       let h = ValueHash.hash(key)
       var i = Int(truncatingIfNeeded: h) & mask
-      while bigger[i] != 0 { i = (i + 1) & mask }
-      bigger[i] = ValueMap.tag(h) | UInt64(e + 1)
+      while table[i] != 0 { i = (i + 1) & mask }
+      table[i] = ValueMap.tag(h) | UInt64(e + 1)
     }
-    slots = bigger
   }
 }
 

@@ -5,7 +5,7 @@ import CustodyValues
 /// variants) get their own id and share one account, so a replay can show the spelling it
 /// meets first, as when accounts were keyed by `[Value]` directly.
 ///
-/// Looked up once per posting: an open-addressing table over a cheap hash of the spelling
+/// Looked up once per posting: an open-addressing table over a seeded hash of the key
 /// (no `Hasher`, no key array kept), verified with `same`; the `==` dictionary is consulted
 /// only when a new spelling appears.
 struct AccountKeyTable {
@@ -63,21 +63,14 @@ struct AccountKeyTable {
     slots[i] = id
   }
 
-  /// FNV-1a over the spelling; keys that are `same` hash alike.
+  /// Keys that are `same` (or merely `==`) hash alike.
+  /// Seeded per process (`ValueHash`), so a hostile ledger cannot choose account keys that
+  /// collide in advance and make every lookup scan.
   static func hash(_ key: [Value]) -> Int {
-    let prime: UInt64 = 0x100_0000_01b3
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var h: UInt64 = ValueHash.seed
     for v in key {
-      switch v {
-      case .string(let s):
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* prime }
-      case .decimal(let d):
-        h = (h ^ UInt64(truncatingIfNeeded: d.mantissa)) &* prime
-        h = (h ^ UInt64(truncatingIfNeeded: d.scale)) &* prime
-      case .null: h = (h ^ 0xA5) &* prime
-      default: h = (h ^ UInt64(truncatingIfNeeded: v.hashValue)) &* prime
-      }
-      h = (h ^ 0x1F) &* prime  // separates ["ab", "c"] from ["a", "bc"]
+      h = (h ^ ValueHash.hash(v)) &* 0x9E37_79B9_7F4A_7C15
+      h ^= h >> 29
     }
     return Int(truncatingIfNeeded: h ^ (h >> 31))
   }
