@@ -31,8 +31,8 @@ public final class Lookups: @unchecked Sendable {
   }
 }
 
-/// Turns a type-checked `ExprNode` tree into nested closures once per rule instance, so a row
-/// costs one closure call per node and no tree walk or dictionary look-up.
+/// Turns a type-checked `ExprNode` tree into a tree of `Program` nodes once per rule instance,
+/// so a row costs one virtual call per node and no tree walk or dictionary look-up.
 public struct ProgramCompiler {
   public var lookups: Lookups
   /// Record every node's value in `frame.trace` (slower; for explanations and messages).
