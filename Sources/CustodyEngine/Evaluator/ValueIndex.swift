@@ -85,6 +85,7 @@ struct ValueMap<Payload> {
   mutating func entry(_ key: Value, inserting value: @autoclosure () -> Payload) -> (
     entry: Int, inserted: Bool
   ) {
+    if keys.count == keys.capacity { reserveAhead() }
     if ascending {
       if keys.isEmpty || ValueMap.above(key, keys[keys.count - 1]) {
         keys.append(key)
@@ -101,6 +102,15 @@ struct ValueMap<Payload> {
     slots[i] = ValueMap.tag(h) | UInt64(keys.count)
     if keys.count * 2 > slots.count { grow() }
     return (keys.count - 1, true)
+  }
+
+  /// Grows the key and payload arrays 4x instead of 2x: each growth copies the arrays, and on
+  /// a 10M-row ledger those copies were what grew faster than the rows. Capacity not yet
+  /// written to costs address space, not memory.
+  private mutating func reserveAhead() {
+    let capacity = max(4096, keys.capacity * 4)
+    keys.reserveCapacity(capacity)
+    values.reserveCapacity(capacity)
   }
 
   /// The payload of entry `e` (from `entry(_:inserting:)`), in place.

@@ -208,6 +208,10 @@ final class BookCollector {
           (mantissa, scale) = (Int64(wideAmounts.count), RawPosting.wide)
           wideAmounts.append(amount)
         }
+        // 4x growth, not 2x: fewer copies of a buffer that grows with the big tables.
+        if postings.count == postings.capacity {
+          postings.reserveCapacity(max(4096, postings.capacity * 4))
+        }
         postings.append(
           RawPosting(
             mantissa: mantissa, entryID: row.entryID, line: row.line, date: date,
