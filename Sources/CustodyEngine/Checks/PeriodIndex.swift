@@ -23,6 +23,7 @@ final class PeriodIndex {
   @exclusivity(unchecked) private var spanStart: [Int] = [0]
   @exclusivity(unchecked) private var startDays: [Int32] = []
   @exclusivity(unchecked) private var endDays: [Int32] = []
+  @exclusivity(unchecked) private var flat: [Period] = []
 
   init(source: PeriodSource, rows: [LedgerRow]) {
     self.source = source
@@ -42,47 +43,43 @@ final class PeriodIndex {
       _ = groupIndex.findOrInsert(g, spanStart.count - 1)
       startDays += list.map(\.start.dayNumber)
       endDays += list.map(\.end.dayNumber)
+      flat += list
       spanStart.append(startDays.count)
+    }
+  }
+
+  /// Visits the flat index of every period of `group` covering `date` (both ends included),
+  /// latest start first. Sorted by start: binary-search the last start <= date, then scan
+  /// back for overlaps.
+  @inline(__always)
+  private func visitCovering(_ group: Value, _ date: CivilDate, _ visit: (Int) -> Void) {
+    guard let g = groupIndex.find(LookupIndex.normalize(group)) else { return }
+    let d = date.dayNumber
+    let first = spanStart[g]
+    var lo = first
+    var hi = spanStart[g + 1]
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if startDays[mid] <= d { lo = mid + 1 } else { hi = mid }
+    }
+    var i = lo - 1
+    while i >= first {
+      if endDays[i] >= d { visit(i) }
+      i -= 1
     }
   }
 
   /// How many periods `covering` would return, without building the list (the per-row path).
   func coveringCount(_ group: Value, _ date: CivilDate) -> Int {
-    guard let g = groupIndex.find(LookupIndex.normalize(group)) else { return 0 }
-    let d = date.dayNumber
-    // Sorted by start: binary-search the last start <= date, scan back for overlaps.
-    var lo = spanStart[g]
-    var hi = spanStart[g + 1]
-    let first = lo
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if startDays[mid] <= d { lo = mid + 1 } else { hi = mid }
-    }
     var count = 0
-    var i = lo - 1
-    while i >= first {
-      if endDays[i] >= d { count += 1 }
-      i -= 1
-    }
+    visitCovering(group, date) { _ in count += 1 }
     return count
   }
 
-  /// Every period of `group` whose days (both ends included) cover `date`.
+  /// Every period of `group` whose days (both ends included) cover `date`, by start.
   func covering(_ group: Value, _ date: CivilDate) -> [Period] {
-    guard let list = byGroup[LookupIndex.normalize(group)] else { return [] }
-    // Periods are sorted by start: binary-search the last start <= date, scan back for overlaps.
-    var lo = 0
-    var hi = list.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if list[mid].start <= date { lo = mid + 1 } else { hi = mid }
-    }
     var out: [Period] = []
-    var i = lo - 1
-    while i >= 0 {
-      if list[i].end >= date { out.append(list[i]) }
-      i -= 1
-    }
+    visitCovering(group, date) { out.append(flat[$0]) }
     return out.reversed()
   }
 

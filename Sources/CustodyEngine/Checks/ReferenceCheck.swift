@@ -68,14 +68,21 @@ final class ReferenceCheck: CheckRunner {
         {
           return
         }
-        try reportIfFailing([value], when, &frame, table: table, row: row, out: out)
+        try report([value], when, &frame, table: table, row: row, out: out)
         return
       }
       var values: [Value] = []
       values.reserveCapacity(key.count)
       for k in key { values.append(try k(&frame)) }
       let when = try date(&frame)
-      try reportIfFailing(values, when, &frame, table: table, row: row, out: out)
+      if !values.contains(where: \.isNull),
+        try index?.firstMatch(
+          values, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
+          ?? false
+      {
+        return
+      }
+      try report(values, when, &frame, table: table, row: row, out: out)
     } catch {
       out.error(error, table: table, row: row, date: gate.date(of: row))
     }
@@ -109,11 +116,12 @@ final class ReferenceCheck: CheckRunner {
     }
   }
 
-  private func reportIfFailing(
+  /// A reference that failed (no covering target row met the condition): the finding.
+  private func report(
     _ values: [Value], _ when: CivilDate?, _ frame: inout Frame, table: String, row: LedgerRow,
     out: RuleOutput
   ) throws(EvaluationError) {
-    guard let problem = try check(values, when, &frame) else { return }
+    let problem = try why(values, when, &frame)
     out.markFailing(table, row.line)
     let message = Messages.message(instance, frame, run: run) { problem }
     out.add(
@@ -128,9 +136,9 @@ final class ReferenceCheck: CheckRunner {
         ], date: gate.date(of: row)))
   }
 
-  /// nil when the reference holds, else why not.
-  private func check(_ values: [Value], _ when: CivilDate?, _ frame: inout Frame)
-    throws(EvaluationError) -> String?
+  /// Why the reference fails, for a row no covering target row accepted.
+  private func why(_ values: [Value], _ when: CivilDate?, _ frame: inout Frame)
+    throws(EvaluationError) -> String
   {
     var shown: String { values.map(Messages.show).joined(separator: ", ") }
     if values.contains(where: \.isNull) {
@@ -138,30 +146,25 @@ final class ReferenceCheck: CheckRunner {
         "\(spec.key.map(\.text).joined(separator: ", ")) is null: no \(spec.target) row can be found"
     }
     guard let index else { return "table \(spec.target) is not loaded" }
-    // Fast path (no arrays built): a covering candidate that meets the condition passes.
-    if try index.firstMatch(
-      values, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
-    {
-      return nil
-    }
-    let candidates = index.candidates(values)
+    let candidates = index.candidateIndices(values)
     if candidates.isEmpty { return "no \(spec.target) row with key \(shown)" }
-    let covering = when.map { d in candidates.filter { index.covers($0, d) } } ?? candidates
+    let covering = when.map { d in candidates.filter { index.covers(row: $0, d) } } ?? candidates
     if covering.isEmpty, let when {
-      let windows = candidates.prefix(3).map { r in
+      let windows = candidates.prefix(3).map { i in
         guard let w = index.window else { return "" }
+        let r = index.rows[i]
         return "\(w.from.map { r[$0].description } ?? "")..\(w.to.map { r[$0].description } ?? "")"
       }
       return
         "no \(spec.target) row for \(shown) is valid on \(when) (valid: \(windows.joined(separator: ", ")))"
     }
-    guard hasCondition, let c = spec.condition else { return nil }
+    // Covering rows exist, so there is a condition and none met it: the last one says why.
+    guard let c = spec.condition else { return "no \(spec.target) row for \(shown)" }
     var last = ""
-    for r in covering {
-      frame.ref = r.values
+    for i in covering {
+      frame.ref = index.rows[i].values
       switch try condition(&frame) {
-      case .bool(true): return nil
-      case .bool(false):
+      case .bool:
         last = Messages.explainFalse(c, frame, run: run)
       case let v:
         throw EvaluationError(

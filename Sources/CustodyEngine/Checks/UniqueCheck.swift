@@ -57,12 +57,12 @@ final class UniqueCheck: CheckRunner {
   // run-time exclusivity check per row (part of ~4% of a 1M-row run).
   @exclusivity(unchecked) var gates: [String: [Source]] = [:]
   let tableNames: [String]
-  // One-expression keys (the common case) hash the value itself, not a one-element array.
   /// The sources of the table streamed last (rows come table by table: a string compare per
   /// row instead of a hashed lookup).
   @exclusivity(unchecked) private var lastTable = ""
   @exclusivity(unchecked) private var lastSources: [Source] = []
-  /// One-expression keys with their group as payload; longer keys index `multiGroups`.
+  /// One-expression keys (the common case: the value itself, not a one-element array) with
+  /// their group as payload; longer keys index `multiGroups`.
   @exclusivity(unchecked) var single = ValueMap<Group>()
   @exclusivity(unchecked) var multi: [[Value]: Int] = [:]
   @exclusivity(unchecked) var multiGroups: [Group] = []

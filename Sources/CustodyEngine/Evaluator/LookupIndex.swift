@@ -130,21 +130,25 @@ public final class LookupIndex: @unchecked Sendable {
     return fromDay[i] <= d && d <= toDay[i]
   }
 
-  /// True when the row's validity window covers `date` (both ends included; empty ends open).
-  public func covers(_ row: LedgerRow, _ date: CivilDate) -> Bool {
-    guard let window else { return true }
-    if let f = window.from, let from = row[f].asDate, date < from { return false }
-    if let t = window.to, let to = row[t].asDate, to < date { return false }
-    return true
+  /// Whether some row of group `g` (in window order) covering `at` satisfies `body`.
+  @inline(__always) private func scan<E: Error>(
+    _ g: Int, at: CivilDate?, _ body: (Int) throws(E) -> Bool
+  ) throws(E) -> Bool {
+    for j in groupStart[g]..<groupStart[g + 1] {
+      let i = groupRows[j]
+      if at == nil || covers(row: i, at!), try body(i) { return true }
+    }
+    return false
   }
 
   /// The first row index in group `g` whose window covers `at` (any row when nil).
   @inline(__always) private func first(in g: Int, at: CivilDate?) -> Int? {
-    for j in groupStart[g]..<groupStart[g + 1] {
-      let i = groupRows[j]
-      if at == nil || covers(row: i, at!) { return i }
+    var found: Int?
+    _ = scan(g, at: at) { (i: Int) -> Bool in
+      found = i
+      return true
     }
-    return nil
+    return found
   }
 
   /// Index in `rows` of the first row with this one-column key whose window covers `at`.
@@ -165,16 +169,6 @@ public final class LookupIndex: @unchecked Sendable {
     return list.first { covers(row: $0, at) }
   }
 
-  /// `find([key], at:)` for a one-column key, without building a key array.
-  public func find(one key: Value, at: CivilDate?) -> LedgerRow? {
-    findIndex(one: key, at: at).map { rows[$0] }
-  }
-
-  /// The first row with this key (whose window covers `at`, when given), or nil.
-  public func find(_ key: [Value], at: CivilDate?) -> LedgerRow? {
-    findIndex(key, at: at).map { rows[$0] }
-  }
-
   /// Row indices whose key equals `key` (a prefix of the key columns), in window order.
   public func candidateIndices(_ key: [Value]) -> [Int] {
     if key.count == keyColumns.count {
@@ -188,9 +182,6 @@ public final class LookupIndex: @unchecked Sendable {
     }
   }
 
-  /// Rows whose key equals `key` (a prefix of the key columns), in window order.
-  public func candidates(_ key: [Value]) -> [LedgerRow] { candidateIndices(key).map { rows[$0] } }
-
   /// Whether some row with key `key` (in `candidates` order), whose window covers `at` when
   /// given, satisfies `body` (called with the row's index in `rows`); stops at the first that
   /// does. Builds no arrays for full keys.
@@ -199,11 +190,7 @@ public final class LookupIndex: @unchecked Sendable {
   ) throws(E) -> Bool {
     if key.count == keyColumns.count {
       guard let g = groupOf(key) else { return false }
-      for j in groupStart[g]..<groupStart[g + 1] {
-        let i = groupRows[j]
-        if at == nil || covers(row: i, at!), try body(i) { return true }
-      }
-      return false
+      return try scan(g, at: at, body)
     }
     for i in candidateIndices(key) where at == nil || covers(row: i, at!) {
       if try body(i) { return true }
@@ -217,11 +204,7 @@ public final class LookupIndex: @unchecked Sendable {
   ) throws(E) -> Bool {
     guard keyColumns.count == 1 else { return try firstMatch([key], at: at, where: body) }
     guard let g = groupOf(one: key) else { return false }
-    for j in groupStart[g]..<groupStart[g + 1] {
-      let i = groupRows[j]
-      if at == nil || covers(row: i, at!), try body(i) { return true }
-    }
-    return false
+    return try scan(g, at: at, body)
   }
 }
 

@@ -91,25 +91,19 @@ public struct ProgramCompiler {
       return ConditionalProgram(compile(c), compile(a), compile(b), node)
     case .lookup(let table, let key, let at):
       guard let index = lookups[table] else { return notLoaded(table, "", node) }
-      return LookupProgram(
-        table: table, key: key.map(compile), at: at.map(compile), index: index, what: "",
-        node: node)
+      return LookupProgram(key: key.map(compile), at: at.map(compile), index: index, node: node)
     case .lookupWhere(let table, let column, let name, let value, let at):
-      let what = "column '\(name)' of "
       guard let index = lookups.index(table, column: column) else {
-        return notLoaded(table, what, node)
+        return notLoaded(table, "column '\(name)' of ", node)
       }
-      return LookupProgram(
-        table: table, key: [compile(value)], at: at.map(compile), index: index, what: what,
-        node: node)
+      return LookupProgram(key: [compile(value)], at: at.map(compile), index: index, node: node)
     case .member(let base, let column, let name, let nullSafe):
       // `table[key].column` reads the found row's cell without building its list value
       // (not when tracing: the lookup's own value is then recorded).
       let b = compile(base)
       if !tracing, let lookup = b as? LookupProgram, lookup.member == nil {
         return LookupProgram(
-          table: lookup.table, key: lookup.key, at: lookup.at, index: lookup.index,
-          what: lookup.what, node: lookup.node,
+          key: lookup.key, at: lookup.at, index: lookup.index, node: lookup.node,
           member: (column: column, nullSafe: nullSafe, node: node, name: name))
       }
       return MemberProgram(b, column, name, nullSafe, base, node)

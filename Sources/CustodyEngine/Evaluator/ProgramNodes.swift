@@ -302,24 +302,20 @@ final class CallProgram: Program, @unchecked Sendable {
 /// `table[key]`, `table[key @ date]`, `table[column = value @ date]`; with `member` set, the
 /// column of the found row (`table[key].column`) without building the row's list value.
 final class LookupProgram: Program, @unchecked Sendable {
-  let table: String
   let key: [Program]
   /// `key[0]`: held apart so the one-key path loads no array element (which retained it).
   let key0: Program
   let at: Program?
   let index: LookupIndex
-  let what: String
   let node: ExprNode
   /// `(column, nullSafe, member node)` when this is `table[...].column`.
   let member: (column: Int, nullSafe: Bool, node: ExprNode, name: String)?
 
   init(
-    table: String, key: [Program], at: Program?, index: LookupIndex, what: String,
-    node: ExprNode, member: (column: Int, nullSafe: Bool, node: ExprNode, name: String)? = nil
+    key: [Program], at: Program?, index: LookupIndex, node: ExprNode,
+    member: (column: Int, nullSafe: Bool, node: ExprNode, name: String)? = nil
   ) {
-    (self.table, self.key, self.at, self.index, self.what, self.node, self.member) = (
-      table, key, at, index, what, node, member
-    )
+    (self.key, self.at, self.index, self.node, self.member) = (key, at, index, node, member)
     self.key0 = key.first ?? ConstantProgram(.null)
   }
 
@@ -341,19 +337,9 @@ final class LookupProgram: Program, @unchecked Sendable {
       guard let found else { return .null }
       return .list(index.rows[found].values)
     }
-    guard let found else {
-      if member.nullSafe { return .null }
-      throw EvaluationError(
-        .missingLookupRow, "no row found for `\(node.text)`, so `.\(member.name)` has no value",
-        at: member.node)
-    }
-    let values = index.rows[found].values
-    guard member.column < values.count else {
-      throw EvaluationError(
-        .unexpectedType, "cannot read .\(member.name) of \(Value.list(values).literal)",
-        at: member.node)
-    }
-    return values[member.column]
+    return try MemberProgram.read(
+      found.map { index.rows[$0].values }, member.column, member.name, nullSafe: member.nullSafe,
+      base: node, at: member.node)
   }
 
   @inline(__always) private func date(_ f: inout Frame) throws(EvaluationError) -> CivilDate? {
@@ -388,15 +374,32 @@ final class MemberProgram: Program, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     switch try base.eval(&f) {
     case .null:
-      if nullSafe { return .null }
-      throw EvaluationError(
-        .missingLookupRow, "no row found for `\(baseNode.text)`, so `.\(name)` has no value",
-        at: node)
-    case .list(let values) where column < values.count:
-      return values[column]
+      return try MemberProgram.read(nil, column, name, nullSafe: nullSafe, base: baseNode, at: node)
+    case .list(let values):
+      return try MemberProgram.read(
+        values, column, name, nullSafe: nullSafe, base: baseNode, at: node)
     case let v:
       throw EvaluationError(.unexpectedType, "cannot read .\(name) of \(v.literal)", at: node)
     }
+  }
+
+  /// `.name` of a found row (`nil`: none was found), for this node and the fused
+  /// `table[key].column` of `LookupProgram`.
+  @inline(__always)
+  static func read(
+    _ row: [Value]?, _ column: Int, _ name: String, nullSafe: Bool, base: ExprNode,
+    at node: ExprNode
+  ) throws(EvaluationError) -> Value {
+    guard let row else {
+      if nullSafe { return .null }
+      throw EvaluationError(
+        .missingLookupRow, "no row found for `\(base.text)`, so `.\(name)` has no value", at: node)
+    }
+    guard column < row.count else {
+      throw EvaluationError(
+        .unexpectedType, "cannot read .\(name) of \(Value.list(row).literal)", at: node)
+    }
+    return row[column]
   }
 }
 

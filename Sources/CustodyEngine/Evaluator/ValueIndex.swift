@@ -125,12 +125,6 @@ struct ValueMap<Payload> {
     return e.map { values[$0] }
   }
 
-  /// The stored key equal to `key`, if any.
-  func storedKey(_ key: Value) -> Value? {
-    let e = entryIndex(key)
-    return e.map { keys[$0] }
-  }
-
   private func entryIndex(_ key: Value) -> Int? {
     guard ascending else {
       let e = probe(key, ValueHash.hash(key)).entry
