@@ -25,6 +25,9 @@ public enum ValidationPipeline {
     public var compilerOptions = CompilerOptions()
     /// Bounds on ledger files (docs/limits.md).
     public var ledgerLimits = LedgerReadLimits()
+    /// Keys or postings per check kept in memory before spilling (`EngineOptions`).
+    public var spillThreshold = EngineOptions.defaultSpillThreshold
+    public var spillDirectory: String?
 
     public init(
       standardPath: String, ledgerPath: String, profilePath: String? = nil,
@@ -103,7 +106,10 @@ public enum ValidationPipeline {
       return .unreadableLedger(error.diagnostic)
     }
     let engine = Engine(
-      standard: standard, options: EngineOptions(evidenceLimit: request.evidenceLimit))
+      standard: standard,
+      options: EngineOptions(
+        evidenceLimit: request.evidenceLimit, spillThreshold: request.spillThreshold,
+        spillDirectory: request.spillDirectory))
     let result: EvaluationResult
     do {
       result = try engine.evaluate(ledger: ledger)

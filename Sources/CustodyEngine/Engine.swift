@@ -190,6 +190,7 @@ final class Finisher: FinishContext {
     if out.counts.findingsOmitted > 0 {
       why.append("\(out.counts.findingsOmitted) findings not listed")
     }
+    why += out.notes
     if !why.isEmpty { reasons[id] = why.joined(separator: "; ") }
   }
 

@@ -15,6 +15,8 @@ import Testing
     let result = try e.run()
     #expect(result.rule("example")?.status == e.expectedStatus, "\(result.findings.map(\.message))")
     #expect(result.rows("example") == e.expectedRows)
+    // Spilling every key and posting to disk gives the same result.
+    #expect(try e.run(options: EngineOptions(spillThreshold: 1)) == result)
   }
 
   @Test func everyKindHasAFailingAndAPassingOrErrorExample() {

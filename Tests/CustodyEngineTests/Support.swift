@@ -1,6 +1,7 @@
 import CustodyLanguage
 import CustodyLedger
 import CustodyValues
+import Testing
 
 @testable import CustodyEngine
 
@@ -37,8 +38,16 @@ enum T {
     options: EngineOptions = EngineOptions()
   ) throws -> EvaluationResult {
     let ledger = try InMemoryLedger(schema: schema, rows: rows)
-    return try Engine(standard: standard(instances, clauses: clauses), options: options).evaluate(
-      ledger: ledger)
+    let standard = standard(instances, clauses: clauses)
+    let result = try Engine(standard: standard, options: options).evaluate(ledger: ledger)
+    // Every engine test also runs with one key or posting per spill run (SpillTests): spilling
+    // to disk must never change a result.
+    var spilling = options
+    spilling.spillThreshold = 1
+    let spilled = try Engine(standard: standard, options: spilling).evaluate(
+      ledger: try InMemoryLedger(schema: schema, rows: rows))
+    #expect(spilled == result, "spilling to disk changed the result")
+    return result
   }
 
   static func run(_ check: CheckSpec, _ rows: [String: [[String: String]]]) throws

@@ -100,10 +100,10 @@ final class MassBalanceCheck: CheckRunner {
   }
 
   func finish(_ ctx: any FinishContext, out: RuleOutput) {
-    let postings = collector.ordered()
-    let excluded = collector.excluded(ctx)
+    let exclusion = collector.exclusion(ctx)
+    if let why = collector.spillFailure, !out.notes.contains(why) { out.notes.append(why) }
     if spec.mode == .percentage {
-      PercentageMode(check: self).judge(postings, excluded: excluded, out: out)
+      PercentageMode(check: self).judge(exclusion, out: out)
       out.accounts = summaries(MassBalanceCheck.sorted(accounts.compactMap { $0 }))
       return
     }
@@ -115,7 +115,7 @@ final class MassBalanceCheck: CheckRunner {
           || ($0.spec.mode != .percentage && !$0.replayed && $0.prepared == nil
             && BookReplay.compatible($0, self))
       }
-      let logs = BookReplay(checks: group, collector: collector, run: run).run(postings, excluded)
+      let logs = BookReplay(checks: group, collector: collector, run: run).run(exclusion)
       for (c, log) in zip(group, logs) { c.prepared = log }
     }
     let log = prepared ?? ReplayLog(limit: run.options.findingLimit)

@@ -34,6 +34,12 @@ final class UniqueCheck: CheckRunner {
     /// Every row with the key, the first included.
     var lines: [(String, Int)]
   }
+  /// A key seen on more than one row, with its first row and every row's evidence.
+  struct Duplicate {
+    var key: [Value]
+    var group: Group
+    var repeats: Repeats
+  }
   /// A class, so the per-row loop retains one reference instead of copying every field.
   final class Source {
     let gate: RowGate
@@ -69,6 +75,11 @@ final class UniqueCheck: CheckRunner {
   @exclusivity(unchecked) var repeats: [Repeats] = []
   /// First rows' entry ids where they are not the key.
   @exclusivity(unchecked) var entryIDs: [String?] = []
+  /// Sorted runs of keys written out once the tables reach `EngineOptions.spillThreshold`
+  /// (see UniqueCheck+Spill.swift); nil while everything fits in memory.
+  @exclusivity(unchecked) var spill: SpillFile?
+  /// Why spilling stopped (the keys are then kept in memory), reported with the rule.
+  @exclusivity(unchecked) var spillFailure: String?
   var tables: [String] { Array(Set(spec.sources.map(\.table))).sorted() }
 
   init(_ spec: UniqueCheckSpec, instance: RuleInstance, run: RunContext) {
@@ -118,6 +129,8 @@ final class UniqueCheck: CheckRunner {
         if !inserted {
           single[entry: e] = repeated(
             single[entry: e], firstKey: [single.keys[e]], [value], source, table, row)
+        } else if single.count >= run.options.spillThreshold {
+          spillRun()
         }
       } else {
         var values: [Value] = []
@@ -133,6 +146,7 @@ final class UniqueCheck: CheckRunner {
         let i = UniqueCheck.slot(&multi[values, default: next])
         if i == next {
           multiGroups.append(first(source, row))
+          if multiGroups.count >= run.options.spillThreshold { spillRun() }
         } else {
           let stored = multi.index(forKey: values).map { multi[$0].key } ?? values
           multiGroups[i] = repeated(multiGroups[i], firstKey: stored, values, source, table, row)
@@ -142,7 +156,7 @@ final class UniqueCheck: CheckRunner {
   }
 
   /// The group of a key's first row.
-  private func first(_ source: Source, _ row: LedgerRow) -> Group {
+  func first(_ source: Source, _ row: LedgerRow) -> Group {
     var entry: Int32 = -1
     if !source.keyIsEntryID {
       entry = Int32(truncatingIfNeeded: entryIDs.count)
@@ -156,7 +170,7 @@ final class UniqueCheck: CheckRunner {
   /// Reads a dictionary slot through its inserting accessor: one hash for find-or-insert.
   @inline(__always) private static func slot(_ value: inout Int) -> Int { value }
 
-  private func evidence(
+  func evidence(
     _ table: String, _ line: Int, _ entryID: String?, _ column: String?, _ key: [Value]
   )
     -> EvidenceRow
@@ -191,17 +205,31 @@ final class UniqueCheck: CheckRunner {
   }
 
   func finish(_ run: any FinishContext, out: RuleOutput) {
-    var duplicates: [([Value], Group)] = []
-    for (key, g) in zip(single.keys, single.values) where g.repeats >= 0 {
-      duplicates.append(([key], g))
+    var duplicates: [Duplicate] = []
+    if spill != nil {
+      do throws(SpillError) {
+        duplicates = try mergedDuplicates()
+      } catch {
+        out.forcedStatus = .error
+        out.firstError = "cannot read this check's keys back from disk (\(error))"
+        return
+      }
+    } else {
+      for (key, g) in zip(single.keys, single.values) where g.repeats >= 0 {
+        duplicates.append(Duplicate(key: [key], group: g, repeats: repeats[Int(g.repeats)]))
+      }
+      for (key, i) in multi where multiGroups[i].repeats >= 0 {
+        let g = multiGroups[i]
+        duplicates.append(Duplicate(key: key, group: g, repeats: repeats[Int(g.repeats)]))
+      }
     }
-    for (key, i) in multi where multiGroups[i].repeats >= 0 {
-      duplicates.append((key, multiGroups[i]))
-    }
-    for (key, g) in duplicates.sorted(by: { a, b in
-      (tableNames[Int(a.1.table)], a.1.line) < (tableNames[Int(b.1.table)], b.1.line)
+    if let spillFailure { out.notes.append(spillFailure) }
+    for d in duplicates.sorted(by: { a, b in
+      (tableNames[Int(a.group.table)], a.group.line) < (
+        tableNames[Int(b.group.table)], b.group.line
+      )
     }) {
-      let s = repeats[Int(g.repeats)]
+      let (key, g, s) = (d.key, d.group, d.repeats)
       let count = s.lines.count
       for (t, l) in s.lines { out.markFailing(t, l) }
       let shown = key.map(Messages.show).joined(separator: ", ")

@@ -61,13 +61,26 @@ public struct EngineOptions: Sendable, Hashable {
   /// Threads that evaluate the checks of a streamed table side by side (each check sees every
   /// row in file order, so results do not depend on it). 1 runs everything on the caller.
   public var threads: Int
+  /// Keys (unique checks) or postings (books) a check keeps in memory before it writes them
+  /// to a temporary file as a sorted run, merged when the check finishes: memory stays
+  /// bounded however long the ledger. Results do not depend on it.
+  public var spillThreshold: Int
+  /// Where spill files go (created and unlinked at once); nil: `TMPDIR`, else /tmp.
+  public var spillDirectory: String?
   public init(
     evidenceLimit: Int = 20, findingLimit: Int = 1000, keepAccountTraces: Bool = false,
-    threads: Int = 2
+    threads: Int = 2, spillThreshold: Int = EngineOptions.defaultSpillThreshold,
+    spillDirectory: String? = nil
   ) {
     self.evidenceLimit = evidenceLimit
     self.findingLimit = findingLimit
     self.keepAccountTraces = keepAccountTraces
     self.threads = max(1, threads)
+    self.spillThreshold = max(1, spillThreshold)
+    self.spillDirectory = spillDirectory
   }
+
+  /// About 50-60 MB per check at its fullest (a unique check's key and first row, a book's
+  /// posting): a 1M-row ledger stays in memory, larger ones spill.
+  public static let defaultSpillThreshold = 1 << 20
 }

@@ -57,6 +57,9 @@ extension CustodyCommand {
     @OptionGroup(title: "Limits")
     var limits: LimitOptions
 
+    @OptionGroup(title: "Memory")
+    var memory: MemoryOptions
+
     func validate() throws {
       if evidenceLimit < 0 { throw ValidationError("--evidence-limit must be 0 or more") }
       if let asOf, CivilDate.parseISO(asOf) == nil {
@@ -77,6 +80,8 @@ extension CustodyCommand {
         sources: sources)
       request.compilerOptions = limits.compilerOptions
       request.ledgerLimits = limits.ledgerLimits
+      request.spillThreshold = memory.spillAfter
+      request.spillDirectory = memory.spillDir
       if Terminal.stderrIsTTY {
         Terminal.err("custody: validating \(ledger) against \(standard)...\r")
       }

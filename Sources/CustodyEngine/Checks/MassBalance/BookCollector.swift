@@ -81,8 +81,22 @@ final class BookCollector {
   var outputs: [RuleOutput] = []
   /// The checks reading this collector (the owner, then the ones that share it).
   var members: [Member] = []
-  private var orderedCache: [RawPosting]?
-  private var excludedCache: [Bool]?
+  /// The in-memory postings in replay order, once sorted (see `forEachOrdered`).
+  private var sortedInMemory = false
+  private var exclusionCache: Exclusion?
+  /// Sorted runs of postings written out once `postings` reaches `threshold` (see
+  /// BookCollector+Spill.swift); nil while every posting fits in memory.
+  var spill: SpillFile?
+  /// Why spilling stopped (the postings are then kept in memory), reported with the rules.
+  var spillFailure: String?
+  let threshold: Int
+  let spillDirectory: String?
+  /// Per source: some credit posting came from it (its `exclude_failing:` rules are asked).
+  private var hasCredit: [Bool]
+  /// The last date of any posting (a period-end replay closes periods up to it).
+  private(set) var lastDate: CivilDate?
+  /// Per source: its book order and its table's rank among the sources' tables (sort key).
+  private var sourceKey: [Int] = []
 
   init(book: CompiledBook, instance: RuleInstance, run: RunContext) {
     self.book = book
@@ -122,6 +136,12 @@ final class BookCollector {
     }
     compiled = list
     for c in list { bySource[c.table, default: []].append(c) }
+    hasCredit = [Bool](repeating: false, count: list.count)
+    threshold = run.options.spillThreshold
+    spillDirectory = run.options.spillDirectory
+    let tableRank = Dictionary(
+      uniqueKeysWithValues: Set(list.map(\.table)).sorted().enumerated().map { ($1, $0) })
+    sourceKey = list.map { c in c.source << 48 | (tableRank[c.table] ?? 0) << 40 }
   }
 
   var tables: [String] { bySource.keys.sorted() }
@@ -216,6 +236,9 @@ final class BookCollector {
           RawPosting(
             mantissa: mantissa, entryID: row.entryID, line: row.line, date: date,
             account: account, to: to, compiled: c.index, role: c.role, scale: scale))
+        if c.role == .credit { hasCredit[Int(c.index)] = true }
+        if lastDate.map({ $0 < date }) ?? true { lastDate = date }
+        if postings.count >= threshold { spillRun() }
       } catch {
         if outputs.isEmpty {
           out.error(error, table: table, row: row, date: c.gate.date(of: row))
@@ -226,67 +249,72 @@ final class BookCollector {
     }
   }
 
-  /// Postings in replay order: by date, then the same-day phase, then book order and line.
-  func ordered() -> [RawPosting] {
-    if let orderedCache { return orderedCache }
-    let sorted = sortPostings()
-    orderedCache = sorted
-    return sorted
+  /// Calls `body` with every posting in replay order (by date, then the same-day phase, then
+  /// book order and line) until it returns false. Reads spilled runs back and merges them
+  /// with the postings still in memory; otherwise sorts those once and keeps them sorted.
+  func forEachOrdered(_ body: (RawPosting) -> Bool) throws(SpillError) {
+    if !sortedInMemory {
+      sortInMemory()
+      sortedInMemory = true
+    }
+    if spill != nil {
+      try mergeRuns(body)
+      return
+    }
+    for p in postings where !body(p) { return }
   }
 
-  /// Per posting of `ordered()`: a credit whose row fails a rule in its `exclude_failing:`.
-  /// Computed once per collector (the failing rows do not depend on which check asks).
-  func excluded(_ ctx: any FinishContext) -> [Bool] {
-    if let excludedCache { return excludedCache }
-    let list = ordered()
-    // Per source: the failing lines per rule, asked for when the source is first met.
+  /// Which credits create nothing: those whose row fails a rule in their source's
+  /// `exclude_failing:`. Computed once per collector (the failing rows do not depend on
+  /// which check asks).
+  struct Exclusion {
+    /// Per source: the failing lines of each rule it names (nil: none, or no credits).
+    let failing: [[Set<Int>]?]
+    func excludes(_ p: RawPosting) -> Bool {
+      guard p.role == .credit, let sets = failing[Int(p.compiled)] else { return false }
+      return sets.contains { $0.contains(p.line) }
+    }
+  }
+
+  func exclusion(_ ctx: any FinishContext) -> Exclusion {
+    if let exclusionCache { return exclusionCache }
     var sets = [[Set<Int>]?](repeating: nil, count: compiled.count)
-    var flags = [Bool](repeating: false, count: list.count)
-    for (i, p) in list.enumerated() where p.role == .credit {
-      let c = compiled[Int(p.compiled)]
-      if c.excludeFailing.isEmpty { continue }
-      let failing: [Set<Int>]
-      if let known = sets[Int(p.compiled)] {
-        failing = known
-      } else {
-        failing = c.excludeFailing.map { ctx.failingLines(of: $0, table: c.table) ?? [] }
-        sets[Int(p.compiled)] = failing
-      }
-      flags[i] = failing.contains { $0.contains(p.line) }
+    for c in compiled where !c.excludeFailing.isEmpty && hasCredit[Int(c.index)] {
+      sets[Int(c.index)] = c.excludeFailing.map { ctx.failingLines(of: $0, table: c.table) ?? [] }
     }
-    excludedCache = flags
-    return flags
+    let e = Exclusion(failing: sets)
+    exclusionCache = e
+    return e
   }
 
-  private func sortPostings() -> [RawPosting] {
+  /// The replay order's key of a posting (ties: the order postings were collected).
+  @inline(__always) func sortKey(_ p: RawPosting) -> (Int, Int) {
     let creditsFirst = book.sameDay == .creditsFirst
-    func phase(_ r: RawPosting.Role) -> Int {
-      switch r {
-      case .opening: 0
-      case .credit, .inputTotal: creditsFirst ? 1 : 3
-      case .transfer: 2
-      case .debit, .outputTotal: creditsFirst ? 3 : 1
-      }
+    let phase: Int
+    switch p.role {
+    case .opening: phase = 0
+    case .credit, .inputTotal: phase = creditsFirst ? 1 : 3
+    case .transfer: phase = 2
+    case .debit, .outputTotal: phase = creditsFirst ? 3 : 1
     }
-    // Per source: its book order and its table's rank among the sources' tables.
-    let tableRank = Dictionary(
-      uniqueKeysWithValues: Set(compiled.map(\.table)).sorted().enumerated().map { ($1, $0) })
-    let sourceKey = compiled.map { c in c.source << 48 | (tableRank[c.table] ?? 0) << 40 }
+    return (
+      Int(p.date.dayNumber) << 16 | phase << 8 | Int(p.role.rawValue),
+      sourceKey[Int(p.compiled)] | p.line
+    )
+  }
+
+  /// Sorts `postings` into replay order in place.
+  func sortInMemory() {
     // Sort compact integer keys, then move the postings into that order in place (no
     // second array of postings: this runs at the run's peak memory).
     var keys = postings.indices.map { i -> (Int, Int, Int) in
-      let p = postings[i]
-      let first = Int(p.date.dayNumber) << 16 | phase(p.role) << 8 | Int(p.role.rawValue)
-      let second = sourceKey[Int(p.compiled)] | p.line
+      let (first, second) = sortKey(postings[i])
       return (first, second, i)
     }
     keys.sort { $0 < $1 }
     var from = keys.map(\.2)  // position k takes the posting now at from[k]
     keys = []
-    var list = postings
-    postings = []
-    BookCollector.permute(&list, &from)
-    return list
+    BookCollector.permute(&postings, &from)
   }
 
   /// Reorders `list` so `list[k]` is the element that was at `from[k]`, following cycles;

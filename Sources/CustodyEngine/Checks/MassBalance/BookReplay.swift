@@ -47,64 +47,75 @@ final class BookReplay {
     return a
   }
 
-  /// Replays `postings` (in order; `excluded` flags credits that create nothing); returns one
-  /// log per check, in `checks` order.
-  func run(_ postings: [RawPosting], _ excluded: [Bool]) -> [ReplayLog] {
+  /// Replays the collector's postings in order (`exclusion` says which credits create
+  /// nothing); returns one log per check, in `checks` order.
+  func run(_ exclusion: BookCollector.Exclusion) -> [ReplayLog] {
     for c in checks { c.beginReplay(accounts: accounts.count) }
     var evaluated = 0
     var failure: String?
-    do {
-      for (i, p) in postings.enumerated() {
-        if p.role == .inputTotal || p.role == .outputTotal { continue }
+    do throws(SpillError) {
+      try collector.forEachOrdered { p in
+        if p.role == .inputTotal || p.role == .outputTotal { return true }
         evaluated += 1
-        let amount = collector.amount(of: p)
-        let a = account(p.account)
-        for c in closing { c.willPost(a, on: p.date) }
-        switch p.role {
-        case .opening, .credit:
-          if excluded[i] {
-            a.record(posting(p, .excluded, amount, a))
-            continue
-          }
-          a.expire(on: p.date)
-          a.balance = try a.balance.adding(amount)
-          a.credits = try a.credits.adding(amount)
-          try a.addLot(lot(p.date, amount))
-          a.record(posting(p, p.role == .opening ? .opening : .credit, amount, a))
-          for c in increasing { c.afterIncrease(a, p) }
-        case .debit:
-          a.expire(on: p.date)
-          a.balance = try a.balance.subtracting(amount)
-          a.debits = try a.debits.adding(amount)
-          _ = try a.take(amount)
-          a.record(posting(p, .debit, amount.negated, a))
-          for c in decreasing { c.afterDecrease(a, p) }
-        case .transfer:
-          a.expire(on: p.date)
-          a.balance = try a.balance.subtracting(amount)
-          a.transfersOut = try a.transfersOut.adding(amount)
-          let (taken, uncovered) = try a.take(amount)
-          a.record(posting(p, .transferOut, amount.negated, a))
-          for c in decreasing { c.afterDecrease(a, p) }
-          let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
-          for c in closing { c.willPost(b, on: p.date) }
-          b.expire(on: p.date)
-          b.balance = try b.balance.adding(amount)
-          b.transfersIn = try b.transfersIn.adding(amount)
-          // Transferred credits keep their creation date and expiry.
-          for t in taken { try b.addLot(t) }
-          if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
-          b.record(posting(p, .transferIn, amount, b))
-          for c in increasing { c.afterIncrease(b, p) }
-        case .inputTotal, .outputTotal: break
+        do {
+          try post(p, excluded: exclusion.excludes(p))
+        } catch {
+          failure = "\(error)"
+          return false
         }
+        return true
       }
     } catch {
-      failure = "\(error)"
+      failure = "cannot read the book's postings back from disk (\(error))"
     }
     let sorted = MassBalanceCheck.sorted(accounts.compactMap { $0 })
     return checks.map { c in
-      c.endReplay(sorted, lastDate: postings.last?.date, evaluated: evaluated, error: failure)
+      c.endReplay(sorted, lastDate: collector.lastDate, evaluated: evaluated, error: failure)
+    }
+  }
+
+  /// Applies one posting to its account (and a transfer's receiving account).
+  private func post(_ p: RawPosting, excluded: Bool) throws {
+    let amount = collector.amount(of: p)
+    let a = account(p.account)
+    for c in closing { c.willPost(a, on: p.date) }
+    switch p.role {
+    case .opening, .credit:
+      if excluded {
+        a.record(posting(p, .excluded, amount, a))
+        return
+      }
+      a.expire(on: p.date)
+      a.balance = try a.balance.adding(amount)
+      a.credits = try a.credits.adding(amount)
+      try a.addLot(lot(p.date, amount))
+      a.record(posting(p, p.role == .opening ? .opening : .credit, amount, a))
+      for c in increasing { c.afterIncrease(a, p) }
+    case .debit:
+      a.expire(on: p.date)
+      a.balance = try a.balance.subtracting(amount)
+      a.debits = try a.debits.adding(amount)
+      _ = try a.take(amount)
+      a.record(posting(p, .debit, amount.negated, a))
+      for c in decreasing { c.afterDecrease(a, p) }
+    case .transfer:
+      a.expire(on: p.date)
+      a.balance = try a.balance.subtracting(amount)
+      a.transfersOut = try a.transfersOut.adding(amount)
+      let (taken, uncovered) = try a.take(amount)
+      a.record(posting(p, .transferOut, amount.negated, a))
+      for c in decreasing { c.afterDecrease(a, p) }
+      let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
+      for c in closing { c.willPost(b, on: p.date) }
+      b.expire(on: p.date)
+      b.balance = try b.balance.adding(amount)
+      b.transfersIn = try b.transfersIn.adding(amount)
+      // Transferred credits keep their creation date and expiry.
+      for t in taken { try b.addLot(t) }
+      if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
+      b.record(posting(p, .transferIn, amount, b))
+      for c in increasing { c.afterIncrease(b, p) }
+    case .inputTotal, .outputTotal: break
     }
   }
 

@@ -14,12 +14,32 @@ struct PercentageMode {
     var inputs: ExactDecimal = .zero
     var outputs: ExactDecimal = .zero
     var claimed: ExactDecimal = .zero
-    /// The debits, as indexes into the postings.
-    var claims: [Int] = []
+    /// Debits claimed in the period (their rows are found again if the period fails).
+    var claims = 0
   }
 
-  /// Judges `postings` (in replay order), skipping those `excluded` flags.
-  func judge(_ postings: [RawPosting], excluded: [Bool], out: RuleOutput) {
+  /// A period whose claims exceed its allowance.
+  private struct Failure {
+    let account: Account
+    let period: PeriodIndex.Period
+    let tally: Tally
+    let share, carried, excess: ExactDecimal
+    var evidence: [EvidenceRow] = []
+  }
+
+  /// The index of the period of `periods` holding the posting's date, by its account's site.
+  private func period(of p: RawPosting, _ periods: PeriodIndex) -> Int? {
+    guard let site = check.collector.accountKeys[Int(p.account)].first,
+      let list = periods.byGroup[LookupIndex.normalize(site)]
+    else { return nil }
+    return list.firstIndex(where: { $0.start <= p.date && p.date <= $0.end })
+  }
+
+  /// Judges the collector's postings (in replay order), skipping the credits `exclusion`
+  /// excludes. Tallies per account and period in one pass; if a period fails, a second pass
+  /// finds its claims (no posting is held for the judgement, so memory does not grow with
+  /// the rows).
+  func judge(_ exclusion: BookCollector.Exclusion, out: RuleOutput) {
     guard let source = check.spec.periods, let periods = check.run.periodIndexes[source] else {
       out.forcedStatus = .error
       out.firstError = "percentage mode needs `periods:`"
@@ -27,27 +47,38 @@ struct PercentageMode {
     }
     // account id -> period index -> tally
     var tallies: [Int32: [Int: Tally]] = [:]
-    do {
-      for (i, p) in postings.enumerated() where !excluded[i] {
-        guard let site = check.collector.accountKeys[Int(p.account)].first,
-          let list = periods.byGroup[LookupIndex.normalize(site)],
-          let index = list.firstIndex(where: { $0.start <= p.date && p.date <= $0.end })
-        else {
+    var failure: (any Error)?
+    do throws(SpillError) {
+      try check.collector.forEachOrdered { p in
+        if exclusion.excludes(p) { return true }
+        guard let index = period(of: p, periods) else {
           out.counts.skippedRows += 1
-          continue
+          return true
         }
         out.counts.evaluated += 1
         let a = check.account(p.account)
         let amount = check.collector.amount(of: p)
-        // In place: a copied tally would copy its claims on every append.
-        try PercentageMode.add(
-          p, amount, i, to: &tallies[a.id, default: [:]][index, default: Tally()])
-        switch p.role {
-        case .credit, .opening: a.credits = try a.credits.adding(amount)
-        case .debit: a.debits = try a.debits.adding(amount)
-        case .inputTotal, .outputTotal, .transfer: break
+        do {
+          // In place: a copied tally would be copied on every posting.
+          try PercentageMode.add(
+            p, amount, to: &tallies[a.id, default: [:]][index, default: Tally()])
+          switch p.role {
+          case .credit, .opening: a.credits = try a.credits.adding(amount)
+          case .debit: a.debits = try a.debits.adding(amount)
+          case .inputTotal, .outputTotal, .transfer: break
+          }
+        } catch {
+          failure = error
+          return false
         }
+        return true
       }
+    } catch {
+      failure = error
+    }
+    var failures: [Failure] = []
+    do {
+      if let failure { throw failure }
       for a in MassBalanceCheck.sorted(check.accounts.compactMap { $0 }) {
         guard let site = a.key.first, let list = periods.byGroup[LookupIndex.normalize(site)],
           let byPeriod = tallies[a.id]
@@ -55,12 +86,14 @@ struct PercentageMode {
         var carried = ExactDecimal.zero
         for index in byPeriod.keys.sorted() {
           guard let t = byPeriod[index] else { continue }
-          let period = list[index]
           let share = t.inputs.isZero ? ExactDecimal.zero : try t.credited.divided(by: t.inputs)
           let allowed = try carried.adding(try t.outputs.multiplied(by: share))
           let excess = try t.claimed.subtracting(allowed)
-          if excess > check.spec.tolerance.magnitude, check.inWindow(period.end) {
-            emit(a, period, t, postings, share, carried, excess, out)
+          if excess > check.spec.tolerance.magnitude, check.inWindow(list[index].end) {
+            failures.append(
+              Failure(
+                account: a, period: list[index], tally: t, share: share, carried: carried,
+                excess: excess))
             carried = .zero
           } else {
             carried = max(.zero, try allowed.subtracting(t.claimed))
@@ -68,46 +101,67 @@ struct PercentageMode {
           a.balance = carried
         }
       }
+      try collectClaims(&failures, periods, exclusion, out)
     } catch {
       out.forcedStatus = .error
       out.firstError = "\(error)"
+      return
+    }
+    for f in failures { emit(f, out) }
+  }
+
+  /// Second pass: the evidence (capped) of each failing period's claims, and every claim's
+  /// row marked failing.
+  private func collectClaims(
+    _ failures: inout [Failure], _ periods: PeriodIndex, _ exclusion: BookCollector.Exclusion,
+    _ out: RuleOutput
+  ) throws(SpillError) {
+    if failures.isEmpty { return }
+    var failing: [Int32: [Int: Int]] = [:]  // account id -> period index -> failure
+    for (i, f) in failures.enumerated() {
+      guard let list = f.account.key.first.flatMap({ periods.byGroup[LookupIndex.normalize($0)] }),
+        let index = list.firstIndex(where: { $0.id == f.period.id && $0.start == f.period.start })
+      else { continue }
+      failing[f.account.id, default: [:]][index] = i
+    }
+    let limit = check.run.options.evidenceLimit
+    try check.collector.forEachOrdered { p in
+      guard p.role == .debit, !exclusion.excludes(p),
+        let byPeriod = failing[check.collector.accountOf[Int(p.account)]],
+        let index = period(of: p, periods), let i = byPeriod[index]
+      else { return true }
+      let table = check.collector.source(of: p).table
+      out.markFailing(table, p.line)
+      if failures[i].evidence.count < limit {
+        failures[i].evidence.append(
+          EvidenceRow(
+            table: table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+            value: check.collector.amount(of: p).description))
+      }
+      return true
     }
   }
 
   private static func add(
-    _ p: RawPosting, _ amount: ExactDecimal, _ i: Int, to t: inout Tally
-  ) throws(ExactDecimal
-    .ArithmeticError)
-  {
+    _ p: RawPosting, _ amount: ExactDecimal, to t: inout Tally
+  ) throws(ExactDecimal.ArithmeticError) {
     switch p.role {
     case .credit, .opening: t.credited = try t.credited.adding(amount)
     case .inputTotal: t.inputs = try t.inputs.adding(amount)
     case .outputTotal: t.outputs = try t.outputs.adding(amount)
     case .debit:
       t.claimed = try t.claimed.adding(amount)
-      t.claims.append(i)
+      t.claims += 1
     case .transfer: break
     }
   }
 
-  private func emit(
-    _ a: Account, _ period: PeriodIndex.Period, _ t: Tally, _ postings: [RawPosting],
-    _ share: ExactDecimal,
-    _ carried: ExactDecimal, _ excess: ExactDecimal, _ out: RuleOutput
-  ) {
+  private func emit(_ f: Failure, _ out: RuleOutput) {
+    let (a, period, t, share, carried, excess) = (
+      f.account, f.period, f.tally, f.share, f.carried, f.excess
+    )
     let claimedShare =
       t.outputs.isZero ? ExactDecimal.zero : ((try? t.claimed.divided(by: t.outputs)) ?? .zero)
-    let evidence = t.claims.prefix(check.run.options.evidenceLimit).map { i in
-      let p = postings[i]
-      return EvidenceRow(
-        table: check.collector.source(of: p).table, file: "", line: p.line, entryID: p.entryID,
-        column: "amount",
-        value: check.collector.amount(of: p).description)
-    }
-    for i in t.claims {
-      let p = postings[i]
-      out.markFailing(check.collector.source(of: p).table, p.line)
-    }
     let pct = { (d: ExactDecimal) in
       ((try? d.multiplied(by: 100)) ?? d).rounded(scale: 2).description + "%"
     }
@@ -119,7 +173,7 @@ struct PercentageMode {
         message: check.instance.message.map {
           Messages.render($0, Frame(group: a.key), run: check.run)
         } ?? message,
-        location: check.instance.span, evidence: evidence, evidenceTotal: t.claims.count,
+        location: check.instance.span, evidence: f.evidence, evidenceTotal: t.claims,
         balance: BalanceSlice(
           account: a.shownKey, openingBalance: carried, postings: [], omitted: 0, failingIndex: nil,
           shortfall: excess, periodStart: period.start, periodEnd: period.end),

@@ -1,0 +1,220 @@
+import CustodyLedger
+import CustodyValues
+import HeapModule
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Bounded memory for `kind: unique`: a table with millions of keys.
+///
+/// Once the check holds `EngineOptions.spillThreshold` distinct keys, it writes them to a
+/// `SpillFile` as one run sorted by canonical key bytes and starts afresh. When it finishes,
+/// the runs and what is still in memory are merged: a key found in several runs (or repeated
+/// within one) is a duplicate, its rows taken run by run, which is the order the rows were
+/// read, so the finding is the same as if every key had stayed in memory. Keys that repeat
+/// keep their evidence in memory (that grows with the findings, not the ledger).
+///
+/// Record: canonical key bytes (length-prefixed), the key as written if it differs, then the
+/// first row's line, day, table, repeats index and entry id.
+extension UniqueCheck {
+  /// Writes the in-memory keys as one sorted run and empties the tables. If the spill file
+  /// cannot be written, the keys stay in memory (the result is the same) and the rule says why.
+  func spillRun() {
+    guard spillFailure == nil else { return }
+    do throws(SpillError) {
+      if spill == nil { spill = try SpillFile(directory: run.options.spillDirectory) }
+      guard let file = spill else { return }
+      try writeSorted { body throws(SpillError) in
+        file.beginRecord()
+        body(&file.writer)
+        try file.endRecord()
+      }
+      try file.endRun()
+      single = ValueMap()
+      multi = [:]
+      multiGroups = []
+      entryIDs = []
+    } catch {
+      spillFailure = "keys kept in memory, the spill file failed: \(error)"
+    }
+  }
+
+  /// Every in-memory key's record, in canonical byte order.
+  private func writeSorted(
+    _ record: ((inout ByteWriter) -> Void) throws(SpillError) -> Void
+  ) throws(SpillError) {
+    var multiKeys = [[Value]](repeating: [], count: multiGroups.count)
+    for (k, i) in multi { multiKeys[i] = k }
+    let count = single.count + multiGroups.count
+    func key(_ e: Int) -> [Value] {
+      e < single.count ? [single.keys[e]] : multiKeys[e - single.count]
+    }
+    func group(_ e: Int) -> Group {
+      e < single.count ? single.values[e] : multiGroups[e - single.count]
+    }
+    var arena = ByteWriter()
+    var ranges: [Range<Int>] = []
+    ranges.reserveCapacity(count)
+    for e in 0..<count {
+      let start = arena.bytes.count
+      ValueCodec.write(.list(key(e)), canonical: true, to: &arena)
+      ranges.append(start..<arena.bytes.count)
+    }
+    var order = Array(0..<count)
+    arena.bytes.withUnsafeBytes { raw in
+      order.sort { UniqueCheck.compare(raw, ranges[$0], raw, ranges[$1]) < 0 }
+    }
+    for e in order {
+      let k = key(e)
+      let g = group(e)
+      try record { w in
+        let r = ranges[e]
+        w.u32(UInt32(r.count))
+        w.bytes += arena.bytes[r]
+        if ValueCodec.canonicalSpellsAsWritten(.list(k)) {
+          w.u8(0)
+        } else {
+          w.u8(1)
+          ValueCodec.write(.list(k), canonical: false, to: &w)
+        }
+        w.int(g.line)
+        w.i32(g.day)
+        w.i32(g.table)
+        w.i32(g.repeats)
+        if g.entry < 0 {
+          w.u8(0)
+        } else if let id = entryIDs[Int(g.entry)] {
+          w.u8(2)
+          w.string(id)
+        } else {
+          w.u8(1)
+        }
+      }
+    }
+  }
+
+  static func compare(
+    _ a: UnsafeRawBufferPointer, _ ar: Range<Int>, _ b: UnsafeRawBufferPointer, _ br: Range<Int>
+  ) -> Int {
+    let n = min(ar.count, br.count)
+    if n > 0 {
+      let c = memcmp(a.baseAddress! + ar.lowerBound, b.baseAddress! + br.lowerBound, n)
+      if c != 0 { return Int(c) }
+    }
+    return ar.count - br.count
+  }
+
+  /// The head of one run in the merge: ordered by key bytes, then run (the order rows came).
+  private struct Head: Comparable {
+    let reader: SpillReader
+    let run: Int
+    var key: Range<Int>
+    static func == (a: Head, b: Head) -> Bool { a.run == b.run }
+    static func < (a: Head, b: Head) -> Bool {
+      let c = Head.compareKeys(a, b)
+      return c != 0 ? c < 0 : a.run < b.run
+    }
+    static func compareKeys(_ a: Head, _ b: Head) -> Int {
+      a.reader.buffer.withUnsafeBytes { x in
+        b.reader.buffer.withUnsafeBytes { y in UniqueCheck.compare(x, a.key, y, b.key) }
+      }
+    }
+    /// Moves to the next record; nil at the end of the run.
+    static func next(_ reader: SpillReader, run: Int) throws(SpillError) -> Head? {
+      guard try reader.advance() else { return nil }
+      var c = reader.record
+      return Head(reader: reader, run: run, key: try c.slice())
+    }
+  }
+
+  /// One run's record of a key.
+  private struct Part {
+    var key: [Value]
+    var line: Int
+    var day: Int32
+    var table: Int32
+    var repeats: Int32
+    var entryID: String?
+  }
+
+  private func part(_ h: Head) throws(SpillError) -> Part {
+    var c = h.reader.record
+    let canonical = try c.slice()
+    let spelled = try c.u8() == 1
+    var k = ByteCursor(h.reader.buffer, canonical.lowerBound, canonical.upperBound)
+    let value = spelled ? try ValueCodec.read(&c) : try ValueCodec.read(&k)
+    guard case .list(let key) = value else {
+      throw SpillError(corrupt: "a spill record's key is not a list")
+    }
+    let line = try c.int()
+    let day = try c.i32()
+    let table = try c.i32()
+    let repeats = try c.i32()
+    let entryID: String? =
+      switch try c.u8() {
+      case 0: key.first?.asString
+      case 2: try c.string()
+      default: nil
+      }
+    guard table >= 0, Int(table) < tableNames.count, repeats < self.repeats.count else {
+      throw SpillError(corrupt: "a spill record does not match this check")
+    }
+    return Part(key: key, line: line, day: day, table: table, repeats: repeats, entryID: entryID)
+  }
+
+  /// The keys seen more than once, merging the spilled runs with the keys still in memory.
+  func mergedDuplicates() throws(SpillError) -> [Duplicate] {
+    guard let file = spill else { return [] }
+    var memory = ByteWriter()
+    try writeSorted { body in
+      let start = memory.bytes.count
+      memory.u32(0)
+      body(&memory)
+      memory.patchU32(at: start, UInt32(memory.bytes.count - start - 4))
+    }
+    var heap = Heap<Head>()
+    for i in file.runs.indices {
+      if let h = try Head.next(file.reader(run: i), run: i) { heap.insert(h) }
+    }
+    if let h = try Head.next(SpillReader(bytes: memory.bytes), run: file.runs.count) {
+      heap.insert(h)
+    }
+    let limit = run.options.evidenceLimit
+    var found: [Duplicate] = []
+    while let first = heap.popMin() {
+      var heads = [first]
+      while let h = heap.min, Head.compareKeys(h, first) == 0 { heads.append(heap.removeMin()) }
+      let parts = try heads.map { h throws(SpillError) in try part(h) }
+      if parts.count > 1 || parts[0].repeats >= 0 {
+        let p0 = parts[0]
+        var rows = Repeats(rows: [], lines: [])
+        for p in parts {
+          if p.repeats >= 0 {
+            let r = repeats[Int(p.repeats)]
+            rows.rows += r.rows.prefix(max(0, limit - rows.rows.count))
+            rows.lines += r.lines
+          } else {
+            let t = tableNames[Int(p.table)]
+            if rows.rows.count < limit {
+              rows.rows.append(
+                evidence(t, p.line, p.entryID, gates[t]?.first?.column ?? nil, p.key))
+            }
+            rows.lines.append((t, p.line))
+          }
+        }
+        found.append(
+          Duplicate(
+            key: p0.key,
+            group: Group(line: p0.line, day: p0.day, table: p0.table, repeats: 0, entry: -1),
+            repeats: rows))
+      }
+      for h in heads {
+        if let next = try Head.next(h.reader, run: h.run) { heap.insert(next) }
+      }
+    }
+    return found
+  }
+}

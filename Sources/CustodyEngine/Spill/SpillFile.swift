@@ -1,0 +1,245 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A failure to write or read back a spill file (disk full, directory missing).
+struct SpillError: Error, CustomStringConvertible {
+  var description: String
+  init(_ what: String, errno code: Int32 = errno) {
+    description = "\(what): \(String(cString: strerror(code)))"
+  }
+  /// Bytes read back that custody did not write (the file changed underneath).
+  init(corrupt what: String) { description = what }
+}
+
+/// A temporary file of sorted runs, for state that would otherwise grow with the ledger
+/// (unique keys, book postings): a check keeps at most `EngineOptions.spillThreshold` entries
+/// in memory, writes them out sorted as one run, and merges the runs when it finishes.
+///
+/// The file is unlinked as soon as it is created, so nothing is left behind even if the
+/// process is killed; it lives in `TMPDIR` (or /tmp) and is closed with this object.
+/// Records are length-prefixed byte strings; callers define their layout (`ByteWriter`).
+final class SpillFile {
+  private let fd: Int32
+  private var pending = ByteWriter()
+  private var flushed: Int64 = 0
+  private var runStart: Int64 = 0
+  private var recordStart = -1
+  /// Byte ranges of the finished runs, in the order they were written.
+  private(set) var runs: [Range<Int64>] = []
+
+  init(directory: String? = nil) throws(SpillError) {
+    let dir =
+      directory ?? ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? "/tmp"
+    var template = Array((dir.hasSuffix("/") ? dir : dir + "/").utf8CString.dropLast())
+    template += Array("custody-spill-XXXXXX".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { throw SpillError("cannot create a spill file in \(dir)") }
+    _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+    self.fd = fd
+  }
+
+  deinit { close(fd) }
+
+  var offset: Int64 { flushed + Int64(pending.bytes.count) }
+
+  /// Starts a record: write its fields to `writer`, then call `endRecord()`.
+  var writer: ByteWriter {
+    _read { yield pending }
+    _modify { yield &pending }
+  }
+
+  func beginRecord() {
+    recordStart = pending.bytes.count
+    pending.u32(0)
+  }
+
+  func endRecord() throws(SpillError) {
+    let length = UInt32(pending.bytes.count - recordStart - 4)
+    pending.patchU32(at: recordStart, length)
+    if pending.bytes.count >= 1 << 20 { try flush() }
+  }
+
+  /// Ends the current run (everything written since the last one).
+  func endRun() throws(SpillError) {
+    try flush()
+    runs.append(runStart..<flushed)
+    runStart = flushed
+  }
+
+  private func flush() throws(SpillError) {
+    var done = 0
+    let total = pending.bytes.count
+    while done < total {
+      let n = pending.bytes.withUnsafeBytes { buf in
+        pwrite(fd, buf.baseAddress! + done, total - done, off_t(flushed + Int64(done)))
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw SpillError("cannot write the spill file")
+      }
+      if n == 0 { throw SpillError("cannot write the spill file", errno: ENOSPC) }
+      done += n
+    }
+    flushed += Int64(total)
+    pending.bytes.removeAll(keepingCapacity: true)
+  }
+
+  /// Reads run `i` back record by record.
+  func reader(run i: Int) -> SpillReader { SpillReader(fd: fd, range: runs[i]) }
+}
+
+/// Reads one run of a `SpillFile` sequentially through a buffer.
+final class SpillReader {
+  private let fd: Int32
+  private var next: Int64
+  private let end: Int64
+  private(set) var buffer: [UInt8] = []
+  private var used = 0
+  /// The current record's bytes: `buffer[start..<start + length]`.
+  private(set) var start = 0
+  private(set) var length = 0
+
+  init(fd: Int32, range: Range<Int64>) {
+    self.fd = fd
+    self.next = range.lowerBound
+    self.end = range.upperBound
+  }
+
+  /// Reads records already in memory (the last run of a merge, never written out).
+  init(bytes: [UInt8]) {
+    (fd, next, end, buffer) = (-1, 0, 0, bytes)
+  }
+
+  /// Moves to the next record; false at the end of the run.
+  func advance() throws(SpillError) -> Bool {
+    used = start + length
+    if try !ensure(4) { return false }
+    let n = Int(buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: used, as: UInt32.self) })
+    guard try ensure(4 + n) else {
+      throw SpillError(corrupt: "the spill file ends inside a record")
+    }
+    start = used + 4
+    length = n
+    return true
+  }
+
+  /// A cursor over the current record.
+  var record: ByteCursor { ByteCursor(buffer, start, start + length) }
+
+  /// Makes `count` bytes from `used` available; false if the run ends first (at a record
+  /// boundary).
+  private func ensure(_ count: Int) throws(SpillError) -> Bool {
+    if buffer.count - used >= count { return true }
+    let left = Array(buffer[used...])
+    let remaining = Int(end - next)
+    if left.isEmpty && remaining == 0 { return false }
+    let want = min(remaining, max(count - left.count, 1 << 18))
+    var fresh = left
+    fresh.reserveCapacity(left.count + want)
+    var got = 0
+    let chunk = [UInt8](unsafeUninitializedCapacity: want) { buf, initialized in
+      while got < want {
+        let n = pread(fd, buf.baseAddress! + got, want - got, off_t(next + Int64(got)))
+        if n <= 0 {
+          if n < 0 && errno == EINTR { continue }
+          break
+        }
+        got += n
+      }
+      initialized = got
+    }
+    guard got == want else { throw SpillError(corrupt: "cannot read the spill file back") }
+    fresh += chunk
+    next += Int64(got)
+    buffer = fresh
+    used = 0
+    start = 0
+    length = 0
+    if buffer.count < count {
+      if left.isEmpty && buffer.isEmpty { return false }
+      throw SpillError(corrupt: "the spill file ends inside a record")
+    }
+    return true
+  }
+}
+
+/// Appends fixed-width little-endian fields and length-prefixed strings.
+struct ByteWriter {
+  var bytes: [UInt8] = []
+
+  mutating func u8(_ v: UInt8) { bytes.append(v) }
+  mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+  mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
+  mutating func i64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+  mutating func int(_ v: Int) { i64(Int64(v)) }
+  mutating func i128(_ v: Int128) {
+    i64(Int64(truncatingIfNeeded: v))
+    i64(Int64(truncatingIfNeeded: v >> 64))
+  }
+  mutating func string(_ s: String) {
+    var s = s
+    s.withUTF8 { u in
+      u32(UInt32(u.count))
+      bytes += u
+    }
+  }
+  mutating func patchU32(at i: Int, _ v: UInt32) {
+    withUnsafeBytes(of: v.littleEndian) { b in
+      for k in 0..<4 { bytes[i + k] = b[k] }
+    }
+  }
+}
+
+/// Reads what `ByteWriter` wrote. A record that does not parse is a spill-file error (it
+/// can only happen if the file was changed underneath), never a crash.
+struct ByteCursor {
+  let bytes: [UInt8]
+  var at: Int
+  let end: Int
+  init(_ bytes: [UInt8], _ at: Int, _ end: Int) {
+    (self.bytes, self.at, self.end) = (bytes, at, end)
+  }
+
+  private mutating func take(_ n: Int) throws(SpillError) -> Int {
+    guard n >= 0, end - at >= n else { throw SpillError(corrupt: "a spill record is cut short") }
+    defer { at += n }
+    return at
+  }
+  mutating func u8() throws(SpillError) -> UInt8 { bytes[try take(1)] }
+  mutating func u32() throws(SpillError) -> UInt32 {
+    let i = try take(4)
+    return bytes.withUnsafeBytes {
+      UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+    }
+  }
+  mutating func i32() throws(SpillError) -> Int32 { Int32(bitPattern: try u32()) }
+  mutating func i64() throws(SpillError) -> Int64 {
+    let i = try take(8)
+    return bytes.withUnsafeBytes {
+      Int64(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: Int64.self))
+    }
+  }
+  mutating func int() throws(SpillError) -> Int { Int(try i64()) }
+  mutating func i128() throws(SpillError) -> Int128 {
+    let low = UInt64(bitPattern: try i64())
+    let high = try i64()
+    return Int128(high) << 64 | Int128(low)
+  }
+  mutating func string() throws(SpillError) -> String {
+    let n = Int(try u32())
+    let i = try take(n)
+    return bytes.withUnsafeBufferPointer { String(decoding: $0[i..<i + n], as: UTF8.self) }
+  }
+  /// Skips a length-prefixed byte string, returning its range in `bytes`.
+  mutating func slice() throws(SpillError) -> Range<Int> {
+    let n = Int(try u32())
+    let i = try take(n)
+    return i..<i + n
+  }
+}

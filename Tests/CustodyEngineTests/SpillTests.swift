@@ -1,0 +1,153 @@
+import CustodyLanguage
+import CustodyValues
+import Foundation
+import Testing
+
+@testable import CustodyEngine
+
+/// Spill files: the runs that keep unique keys and book postings off the heap on long ledgers.
+/// (Every engine test also runs with `spillThreshold: 1` through `T.run`, so each check's
+/// results are compared with and without spilling; these test the file and the key order.)
+@Suite struct SpillTests {
+  /// Writes `runs` of records (each record its bytes) and reads them back.
+  func roundTrip(_ runs: [[[UInt8]]]) throws -> [[[UInt8]]] {
+    let file = try SpillFile()
+    for run in runs {
+      for r in run {
+        file.beginRecord()
+        file.writer.bytes += r
+        try file.endRecord()
+      }
+      try file.endRun()
+    }
+    return try file.runs.indices.map { i in
+      let reader = file.reader(run: i)
+      var records: [[UInt8]] = []
+      while try reader.advance() {
+        records.append(Array(reader.buffer[reader.start..<reader.start + reader.length]))
+      }
+      return records
+    }
+  }
+
+  @Test func runsReadBackRecordForRecord() throws {
+    // Records straddle the reader's 256 KiB buffer and the writer's 1 MiB flushes; one is
+    // larger than a buffer; one run is empty; an empty record is kept.
+    var rng = SystemRandomNumberGenerator()
+    let small = (0..<40_000).map { i in [UInt8](repeating: UInt8(i % 251), count: i % 61) }
+    let big = [(0..<700_000).map { _ in UInt8.random(in: 0...255, using: &rng) }]
+    let runs = [small, [], big + small.prefix(3), [[]]]
+    #expect(try roundTrip(runs) == runs)
+  }
+
+  @Test func aRecordCutShortIsAnErrorNotACrash() throws {
+    var w = ByteWriter()
+    w.u32(10)
+    w.bytes += [1, 2, 3]
+    let reader = SpillReader(bytes: w.bytes)
+    #expect(throws: SpillError.self) { try reader.advance() }
+    var c = ByteCursor([1, 2], 0, 2)
+    #expect(throws: SpillError.self) { try c.i64() }
+    var bad = ByteCursor([0xEE], 0, 1)
+    #expect(throws: SpillError.self) { try ValueCodec.read(&bad) }
+  }
+
+  @Test func aMissingDirectoryIsNamed() {
+    #expect {
+      _ = try SpillFile(directory: "/nonexistent-custody-dir")
+    } throws: { e in
+      "\(e)".contains("cannot create a spill file in /nonexistent-custody-dir")
+    }
+  }
+
+  @Test func valuesRoundTripAndCanonicalBytesMatchEquality() throws {
+    let values: [Value] = [
+      .null, .bool(true), .bool(false), .integer(-7), .decimal(ExactDecimal("1.50")!),
+      .string("Cu-\u{212A}"), .date(CivilDate.parseISO("2024-02-29")!),
+      .duration(CalendarDuration(3, .months)), .duration(CalendarDuration(10, .days)),
+      .list([.string("a"), .decimal(ExactDecimal("2")!)]),
+    ]
+    for v in values {
+      var w = ByteWriter()
+      ValueCodec.write(v, canonical: false, to: &w)
+      var c = ByteCursor(w.bytes, 0, w.bytes.count)
+      let back = try ValueCodec.read(&c)
+      #expect(back == v && back.description == v.description, "\(v)")
+      #expect(c.at == c.end)
+    }
+    func canonical(_ v: Value) -> [UInt8] {
+      var w = ByteWriter()
+      ValueCodec.write(v, canonical: true, to: &w)
+      return w.bytes
+    }
+    // Equal values (Kelvin sign K and K, 1.50 and 1.5) have equal canonical bytes; the spelling
+    // as written is kept apart.
+    #expect(Value.string("\u{212A}") == .string("K"))
+    #expect(canonical(.string("\u{212A}")) == canonical(.string("K")))
+    #expect(canonical(.decimal(ExactDecimal("1.50")!)) == canonical(.decimal(ExactDecimal("1.5")!)))
+    #expect(canonical(.string("a")) != canonical(.string("b")))
+    #expect(!ValueCodec.canonicalSpellsAsWritten(.string("\u{212A}")))
+    #expect(!ValueCodec.canonicalSpellsAsWritten(.decimal(ExactDecimal("1.50")!)))
+    #expect(ValueCodec.canonicalSpellsAsWritten(.string("R-0001")))
+  }
+
+  /// `key: [document_id]` on receipts, every key spilled as its own run.
+  func documents(_ ids: [String?], options: EngineOptions) throws -> EvaluationResult {
+    let b = ExprBuilder(schema: T.schema, table: "receipts")
+    let unique = CheckSpec.unique(
+      UniqueCheckSpec(sources: [.init(table: "receipts", filter: nil, key: [b.col("document_id")])])
+    )
+    var rows: [[String: String]] = []
+    for (i, id) in ids.enumerated() {
+      var r = ["entry_id": "R\(i + 1)"]
+      r["document_id"] = id
+      rows.append(r)
+    }
+    return try T.run([T.instance("u", unique)], ["receipts": rows], options: options)
+  }
+
+  @Test func keysEqualOnlyCanonicallyMeetAcrossRuns() throws {
+    // R1 "K" and R4 "\u{212A}" (Kelvin sign) are one key; so are R2 and R5 (D-1 and D-1
+    // with the combining sequence precomposed differently); R3 is alone.
+    let ids = ["K", "D-\u{00C5}", "X", "\u{212A}", "D-A\u{030A}"]
+    let result = try documents(ids, options: EngineOptions(spillThreshold: 1))
+    let findings = result.findings(for: "u")
+    #expect(findings.map { $0.evidence.map(\.key) } == [["R1", "R4"], ["R2", "R5"]])
+    // Evidence shows each row's key as written.
+    #expect(findings[0].evidence.map(\.value) == ["K", "\u{212A}"])
+    #expect(
+      findings[1].evidence.map { $0.value.map { Array($0.unicodeScalars) } } == [
+        Array("D-\u{00C5}".unicodeScalars), Array("D-A\u{030A}".unicodeScalars),
+      ])
+  }
+
+  @Test func aKeyRepeatedWithinAndAcrossRunsKeepsRowOrderAndTheEvidenceCap() throws {
+    // D1 on rows 1, 2 (same run), 5 and 9 (later runs); evidence capped at 3, total 4.
+    var ids: [String?] = (1...10).map { "D\($0 + 10)" }
+    for i in [0, 1, 4, 8] { ids[i] = "D1" }
+    ids[6] = nil  // a missing key is ignored
+    for threshold in [1, 2, 3, 100] {
+      let result = try documents(
+        ids, options: EngineOptions(evidenceLimit: 3, spillThreshold: threshold))
+      let f = try #require(result.findings(for: "u").first, "threshold \(threshold)")
+      #expect(result.findings(for: "u").count == 1)
+      #expect(f.evidence.map(\.key) == ["R1", "R2", "R5"], "threshold \(threshold)")
+      #expect(f.evidenceTotal == 4)
+      #expect(f.message == "key (D1) appears 4 times: receipts R1, receipts R2, receipts R5, ...")
+    }
+  }
+
+  @Test func anUnwritableSpillDirectoryKeepsKeysInMemoryAndSaysSo() throws {
+    let ids: [String?] = ["D1", "D2", "D1", "D3"]
+    let inMemory = try documents(ids, options: EngineOptions())
+    let failed = try documents(
+      ids, options: EngineOptions(spillThreshold: 1, spillDirectory: "/nonexistent-custody-dir"))
+    #expect(failed.findings == inMemory.findings)
+    #expect(failed.findings(for: "u").map { $0.evidence.map(\.key) } == [["R1", "R3"]])
+    let reason = failed.rule("u")?.reason ?? ""
+    #expect(
+      reason.contains(
+        "keys kept in memory, the spill file failed: cannot create a spill file in /nonexistent-custody-dir"
+      ), "\(reason)")
+  }
+}
