@@ -8,8 +8,26 @@
 /// The scale is kept as written (`1.50` keeps two digits) so values print as they were read;
 /// equality and hashing ignore trailing zeros (`1.50 == 1.5`).
 public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
-  public var mantissa: Int128
-  public var scale: Int
+  // Stored as two 64-bit halves and a 16-bit scale: 18 bytes aligned to 8, where `Int128` +
+  // `Int` took 32 aligned to 16. That makes every `Value` 24 bytes instead of 48, which halves
+  // the memory of rows, reference tables and unique keys (and the bytes copied per cell).
+  @usableFromInline var low: UInt64
+  @usableFromInline var high: Int64
+  @usableFromInline var storedScale: Int16
+
+  public var mantissa: Int128 {
+    @inline(__always) get { Int128(high) << 64 | Int128(low) }
+    @inline(__always) set {
+      low = UInt64(truncatingIfNeeded: newValue)
+      high = Int64(truncatingIfNeeded: newValue >> 64)
+    }
+  }
+  /// Fractional digits (at most `maxScale` once a value is formed; intermediate products up to
+  /// twice that).
+  public var scale: Int {
+    @inline(__always) get { Int(storedScale) }
+    @inline(__always) set { storedScale = Int16(newValue) }
+  }
 
   /// The most fractional digits a value keeps; products beyond it are rounded half-even.
   public static let maxScale = 24
@@ -19,14 +37,14 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   public static let zero = ExactDecimal(mantissa: 0, scale: 0)
   public static let one = ExactDecimal(mantissa: 1, scale: 0)
 
-  public init(mantissa: Int128, scale: Int) {
-    self.mantissa = mantissa
-    self.scale = scale
+  @inline(__always) public init(mantissa: Int128, scale: Int) {
+    low = UInt64(truncatingIfNeeded: mantissa)
+    high = Int64(truncatingIfNeeded: mantissa >> 64)
+    storedScale = Int16(scale)
   }
 
   public init(_ integer: Int) {
-    self.mantissa = Int128(integer)
-    self.scale = 0
+    self.init(mantissa: Int128(integer), scale: 0)
   }
 
   // MARK: Parsing
