@@ -15,7 +15,7 @@ import Testing
     for run in runs {
       for r in run {
         file.beginRecord()
-        file.writer.bytes += r
+        file.writer.append(r)
         try file.endRecord()
       }
       try file.endRun()
@@ -43,7 +43,7 @@ import Testing
   @Test func aRecordCutShortIsAnErrorNotACrash() throws {
     var w = ByteWriter()
     w.u32(10)
-    w.bytes += [1, 2, 3]
+    w.append([1, 2, 3])
     let reader = SpillReader(bytes: w.bytes)
     #expect(throws: SpillError.self) { try reader.advance() }
     var c = ByteCursor([1, 2], 0, 2)
@@ -135,6 +135,22 @@ import Testing
       #expect(f.evidenceTotal == 4)
       #expect(f.message == "key (D1) appears 4 times: receipts R1, receipts R2, receipts R5, ...")
     }
+  }
+
+  @Test func keysAscendingAcrossRunsAreNotReadBackButALaterRepeatIsFound() throws {
+    let ascending: [String?] = (1...12).map { "D\(100 + $0)" }
+    let none = try documents(ascending, options: EngineOptions(spillThreshold: 3))
+    #expect(none.rule("u")?.status == .pass)
+    #expect(none.rule("u")?.counts.evaluated == 12)
+    // Runs D101-D103, D104-D106 ascend; D102 again is below the floor (D106) and repeats.
+    let repeated = try documents(
+      ascending.prefix(7) + ["D102"] + ascending.suffix(5),
+      options: EngineOptions(spillThreshold: 3))
+    #expect(repeated.findings(for: "u").map { $0.evidence.map(\.key) } == [["R2", "R8"]])
+    // A run that starts below the last one (D050 after D101-D103) ends the ascending order.
+    let below = try documents(
+      ["D101", "D102", "D103", "D050", "D104", "D103"], options: EngineOptions(spillThreshold: 3))
+    #expect(below.findings(for: "u").map { $0.evidence.map(\.key) } == [["R3", "R6"]])
   }
 
   @Test func anUnwritableSpillDirectoryKeepsKeysInMemoryAndSaysSo() throws {

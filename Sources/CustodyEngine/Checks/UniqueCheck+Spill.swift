@@ -17,8 +17,11 @@ import HeapModule
 /// read, so the finding is the same as if every key had stayed in memory. Keys that repeat
 /// keep their evidence in memory (that grows with the findings, not the ledger).
 ///
-/// Record: canonical key bytes (length-prefixed), the key as written if it differs, then the
-/// first row's line, day, table, repeats index and entry id.
+/// Keys that arrive in ascending order (a ledger sorted by id) cannot repeat, so while every
+/// run ascends and starts above the last one (`ValueMap(above:)`), the runs are never read.
+///
+/// Record: canonical key bytes (length-prefixed); the first row's line, day, table, repeats
+/// index and entry id; the key as written if its canonical form spells it differently.
 extension UniqueCheck {
   /// Writes the in-memory keys as one sorted run and empties the tables. If the spill file
   /// cannot be written, the keys stay in memory (the result is the same) and the rule says why.
@@ -33,7 +36,9 @@ extension UniqueCheck {
         try file.endRecord()
       }
       try file.endRun()
-      single = ValueMap()
+      let ascending = single.ascending && multiGroups.isEmpty
+      if !ascending { spilledAscending = false }
+      single = ValueMap(above: ascending ? single.keys.last : nil)
       multi = [:]
       multiGroups = []
       entryIDs = []
@@ -49,37 +54,39 @@ extension UniqueCheck {
     var multiKeys = [[Value]](repeating: [], count: multiGroups.count)
     for (k, i) in multi { multiKeys[i] = k }
     let count = single.count + multiGroups.count
-    func key(_ e: Int) -> [Value] {
-      e < single.count ? [single.keys[e]] : multiKeys[e - single.count]
+    let singles = single.count
+    // Locals: reading `single.keys[e]` through the class would retain the array per key.
+    let keys = single.keys
+    let groups = single.values
+    let multiGroups = multiGroups
+    let entryIDs = entryIDs
+    @discardableResult func writeKey(_ e: Int, canonical: Bool, to w: inout ByteWriter) -> Bool {
+      e < singles
+        ? ValueCodec.writeKey(keys[e], canonical: canonical, to: &w)
+        : ValueCodec.writeList(multiKeys[e - singles], canonical: canonical, to: &w)
     }
-    func group(_ e: Int) -> Group {
-      e < single.count ? single.values[e] : multiGroups[e - single.count]
-    }
+    // Canonical keys side by side (sorted below), and whether each spells its key as written.
     var arena = ByteWriter()
     var ranges: [Range<Int>] = []
+    var spelled: [Bool] = []
     ranges.reserveCapacity(count)
+    spelled.reserveCapacity(count)
     for e in 0..<count {
-      let start = arena.bytes.count
-      ValueCodec.write(.list(key(e)), canonical: true, to: &arena)
-      ranges.append(start..<arena.bytes.count)
+      let start = arena.count
+      spelled.append(writeKey(e, canonical: true, to: &arena))
+      ranges.append(start..<arena.count)
     }
     var order = Array(0..<count)
-    arena.bytes.withUnsafeBytes { raw in
+    // Keys that arrived in order are mostly in byte order too: the sort finds the runs.
+    arena.withBytes { raw in
       order.sort { UniqueCheck.compare(raw, ranges[$0], raw, ranges[$1]) < 0 }
     }
     for e in order {
-      let k = key(e)
-      let g = group(e)
+      let g = e < singles ? groups[e] : multiGroups[e - singles]
       try record { w in
         let r = ranges[e]
         w.u32(UInt32(r.count))
-        w.bytes += arena.bytes[r]
-        if ValueCodec.canonicalSpellsAsWritten(.list(k)) {
-          w.u8(0)
-        } else {
-          w.u8(1)
-          ValueCodec.write(.list(k), canonical: false, to: &w)
-        }
+        w.append(arena, r)
         w.int(g.line)
         w.i32(g.day)
         w.i32(g.table)
@@ -91,6 +98,12 @@ extension UniqueCheck {
           w.string(id)
         } else {
           w.u8(1)
+        }
+        if spelled[e] {
+          w.u8(0)
+        } else {
+          w.u8(1)
+          writeKey(e, canonical: false, to: &w)
         }
       }
     }
@@ -112,6 +125,8 @@ extension UniqueCheck {
     let reader: SpillReader
     let run: Int
     var key: Range<Int>
+    /// The record's repeats index (-1: its key was seen once in its run).
+    var repeats: Int32
     static func == (a: Head, b: Head) -> Bool { a.run == b.run }
     static func < (a: Head, b: Head) -> Bool {
       let c = Head.compareKeys(a, b)
@@ -126,7 +141,11 @@ extension UniqueCheck {
     static func next(_ reader: SpillReader, run: Int) throws(SpillError) -> Head? {
       guard try reader.advance() else { return nil }
       var c = reader.record
-      return Head(reader: reader, run: run, key: try c.slice())
+      let key = try c.slice()
+      _ = try c.i64()  // line
+      _ = try c.i32()  // day
+      _ = try c.i32()  // table
+      return Head(reader: reader, run: run, key: key, repeats: try c.i32())
     }
   }
 
@@ -143,22 +162,18 @@ extension UniqueCheck {
   private func part(_ h: Head) throws(SpillError) -> Part {
     var c = h.reader.record
     let canonical = try c.slice()
-    let spelled = try c.u8() == 1
-    var k = ByteCursor(h.reader.buffer, canonical.lowerBound, canonical.upperBound)
-    let value = spelled ? try ValueCodec.read(&c) : try ValueCodec.read(&k)
-    guard case .list(let key) = value else {
-      throw SpillError(corrupt: "a spill record's key is not a list")
-    }
     let line = try c.int()
     let day = try c.i32()
     let table = try c.i32()
     let repeats = try c.i32()
-    let entryID: String? =
-      switch try c.u8() {
-      case 0: key.first?.asString
-      case 2: try c.string()
-      default: nil
-      }
+    let entry = try c.u8()
+    let id = entry == 2 ? try c.string() : nil
+    var k = ByteCursor(h.reader.buffer, canonical.lowerBound, canonical.upperBound)
+    let value = try c.u8() == 1 ? try ValueCodec.read(&c) : try ValueCodec.read(&k)
+    guard case .list(let key) = value else {
+      throw SpillError(corrupt: "a spill record's key is not a list")
+    }
+    let entryID = entry == 0 ? key.first?.asString : id
     guard table >= 0, Int(table) < tableNames.count, repeats < self.repeats.count else {
       throw SpillError(corrupt: "a spill record does not match this check")
     }
@@ -168,12 +183,14 @@ extension UniqueCheck {
   /// The keys seen more than once, merging the spilled runs with the keys still in memory.
   func mergedDuplicates() throws(SpillError) -> [Duplicate] {
     guard let file = spill else { return [] }
+    // Ascending within and across runs: no key repeats, nothing to read back.
+    if spilledAscending && single.ascending && multiGroups.isEmpty { return [] }
     var memory = ByteWriter()
     try writeSorted { body in
-      let start = memory.bytes.count
+      let start = memory.count
       memory.u32(0)
       body(&memory)
-      memory.patchU32(at: start, UInt32(memory.bytes.count - start - 4))
+      memory.patchU32(at: start, UInt32(memory.count - start - 4))
     }
     var heap = Heap<Head>()
     for i in file.runs.indices {
@@ -187,8 +204,8 @@ extension UniqueCheck {
     while let first = heap.popMin() {
       var heads = [first]
       while let h = heap.min, Head.compareKeys(h, first) == 0 { heads.append(heap.removeMin()) }
-      let parts = try heads.map { h throws(SpillError) in try part(h) }
-      if parts.count > 1 || parts[0].repeats >= 0 {
+      if heads.count > 1 || first.repeats >= 0 {
+        let parts = try heads.map { h throws(SpillError) in try part(h) }
         let p0 = parts[0]
         var rows = Repeats(rows: [], lines: [])
         for p in parts {

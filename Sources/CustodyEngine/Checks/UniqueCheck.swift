@@ -80,6 +80,8 @@ final class UniqueCheck: CheckRunner {
   @exclusivity(unchecked) var spill: SpillFile?
   /// Why spilling stopped (the keys are then kept in memory), reported with the rule.
   @exclusivity(unchecked) var spillFailure: String?
+  /// Every spilled run held ascending keys, each run above the last: no key can repeat.
+  @exclusivity(unchecked) var spilledAscending = true
   var tables: [String] { Array(Set(spec.sources.map(\.table))).sorted() }
 
   init(_ spec: UniqueCheckSpec, instance: RuleInstance, run: RunContext) {

@@ -27,7 +27,15 @@ struct ValueMap<Payload> {
   private var slots: [UInt64] = []
   /// Every key so far is above the one before it (strings or decimals): no slots yet.
   private(set) var ascending = true
+  /// A key every key of this map must be above to stay `ascending` (the last key of the run a
+  /// unique check spilled before this map): keys ascending across runs cannot repeat.
+  private(set) var floor: Value?
   var count: Int { keys.count }
+
+  init() {}
+
+  /// An empty map whose keys stay ascending only above `floor`.
+  init(above floor: Value?) { self.floor = floor }
 
   /// `a` is above `b` in an order consistent with `==`: canonical string order, or numeric
   /// order for decimals. Other kinds (and mixed kinds) are never above.
@@ -87,7 +95,9 @@ struct ValueMap<Payload> {
   ) {
     if keys.count == keys.capacity { reserveAhead() }
     if ascending {
-      if keys.isEmpty || ValueMap.above(key, keys[keys.count - 1]) {
+      if keys.isEmpty
+        ? floor.map { ValueMap.above(key, $0) } ?? true : ValueMap.above(key, keys[keys.count - 1])
+      {
         keys.append(key)
         values.append(value())
         return (keys.count - 1, true)

@@ -80,7 +80,7 @@ public struct EngineOptions: Sendable, Hashable {
     self.spillDirectory = spillDirectory
   }
 
-  /// About 50-60 MB per check at its fullest (a unique check's key and first row, a book's
-  /// posting): a 1M-row ledger stays in memory, larger ones spill.
-  public static let defaultSpillThreshold = 1 << 20
+  /// About 13-15 MB per check at its fullest (a unique check's key and first row: 48 bytes; a
+  /// book's posting: 56). Keys that arrive in order are written out but never read back.
+  public static let defaultSpillThreshold = 1 << 18
 }

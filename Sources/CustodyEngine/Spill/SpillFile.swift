@@ -25,7 +25,8 @@ struct SpillError: Error, CustomStringConvertible {
 /// Records are length-prefixed byte strings; callers define their layout (`ByteWriter`).
 final class SpillFile {
   private let fd: Int32
-  private var pending = ByteWriter()
+  // Written by one check at a time (the one that owns the file), record by record.
+  @exclusivity(unchecked) private var pending = ByteWriter()
   private var flushed: Int64 = 0
   private var runStart: Int64 = 0
   private var recordStart = -1
@@ -46,7 +47,7 @@ final class SpillFile {
 
   deinit { close(fd) }
 
-  var offset: Int64 { flushed + Int64(pending.bytes.count) }
+  var offset: Int64 { flushed + Int64(pending.count) }
 
   /// Starts a record: write its fields to `writer`, then call `endRecord()`.
   var writer: ByteWriter {
@@ -55,14 +56,14 @@ final class SpillFile {
   }
 
   func beginRecord() {
-    recordStart = pending.bytes.count
+    recordStart = pending.count
     pending.u32(0)
   }
 
   func endRecord() throws(SpillError) {
-    let length = UInt32(pending.bytes.count - recordStart - 4)
+    let length = UInt32(pending.count - recordStart - 4)
     pending.patchU32(at: recordStart, length)
-    if pending.bytes.count >= 1 << 20 { try flush() }
+    if pending.count >= 1 << 20 { try flush() }
   }
 
   /// Ends the current run (everything written since the last one).
@@ -74,9 +75,9 @@ final class SpillFile {
 
   private func flush() throws(SpillError) {
     var done = 0
-    let total = pending.bytes.count
+    let total = pending.count
     while done < total {
-      let n = pending.bytes.withUnsafeBytes { buf in
+      let n = pending.withBytes { buf in
         pwrite(fd, buf.baseAddress! + done, total - done, off_t(flushed + Int64(done)))
       }
       if n < 0 {
@@ -87,7 +88,7 @@ final class SpillFile {
       done += n
     }
     flushed += Int64(total)
-    pending.bytes.removeAll(keepingCapacity: true)
+    pending.removeAll()
   }
 
   /// Reads run `i` back record by record.
@@ -170,30 +171,80 @@ final class SpillReader {
 }
 
 /// Appends fixed-width little-endian fields and length-prefixed strings.
+///
+/// Hand-written over a raw buffer: appending to `[UInt8]` through `withUnsafeBytes` went
+/// through the generic sequence path and was a fifth of the cost of spilling. Not meant to be
+/// copied (copies share the buffer).
 struct ByteWriter {
-  var bytes: [UInt8] = []
+  // Immutable (growing replaces it): no run-time exclusivity checks per byte written.
+  private final class Storage {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    init(capacity: Int) {
+      self.capacity = capacity
+      base = .allocate(byteCount: capacity, alignment: 16)
+    }
+    deinit { base.deallocate() }
+  }
+  private var storage = Storage(capacity: 1 << 12)
+  private(set) var count = 0
 
-  mutating func u8(_ v: UInt8) { bytes.append(v) }
-  mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
-  mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
-  mutating func i64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
-  mutating func int(_ v: Int) { i64(Int64(v)) }
-  mutating func i128(_ v: Int128) {
+  /// Room for `n` more bytes; returns where they go.
+  @inline(__always) private mutating func claim(_ n: Int) -> UnsafeMutableRawPointer {
+    if count + n > storage.capacity { grow(count + n) }
+    defer { count += n }
+    return storage.base + count
+  }
+
+  private mutating func grow(_ needed: Int) {
+    var capacity = storage.capacity * 2
+    while capacity < needed { capacity *= 2 }
+    let bigger = Storage(capacity: capacity)
+    bigger.base.copyMemory(from: storage.base, byteCount: count)
+    storage = bigger
+  }
+
+  @inline(__always) mutating func u8(_ v: UInt8) { claim(1).storeBytes(of: v, as: UInt8.self) }
+  @inline(__always) mutating func u32(_ v: UInt32) {
+    claim(4).storeBytes(of: v.littleEndian, as: UInt32.self)
+  }
+  @inline(__always) mutating func i32(_ v: Int32) { u32(UInt32(bitPattern: v)) }
+  @inline(__always) mutating func i64(_ v: Int64) {
+    claim(8).storeBytes(of: v.littleEndian, as: Int64.self)
+  }
+  @inline(__always) mutating func int(_ v: Int) { i64(Int64(v)) }
+  @inline(__always) mutating func i128(_ v: Int128) {
     i64(Int64(truncatingIfNeeded: v))
     i64(Int64(truncatingIfNeeded: v >> 64))
+  }
+  mutating func append(_ raw: UnsafeRawBufferPointer) {
+    guard let from = raw.baseAddress, raw.count > 0 else { return }
+    claim(raw.count).copyMemory(from: from, byteCount: raw.count)
+  }
+  mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+  /// Appends bytes `range` of this writer's own buffer (a key built earlier in it).
+  mutating func append(_ other: ByteWriter, _ range: Range<Int>) {
+    other.withBytes { append(UnsafeRawBufferPointer(rebasing: $0[range])) }
   }
   mutating func string(_ s: String) {
     var s = s
     s.withUTF8 { u in
       u32(UInt32(u.count))
-      bytes += u
+      append(UnsafeRawBufferPointer(u))
     }
   }
   mutating func patchU32(at i: Int, _ v: UInt32) {
-    withUnsafeBytes(of: v.littleEndian) { b in
-      for k in 0..<4 { bytes[i + k] = b[k] }
-    }
+    (storage.base + i).storeBytes(of: v.littleEndian, as: UInt32.self)
   }
+  mutating func removeAll() { count = 0 }
+  /// Drops what was written after `count` bytes.
+  mutating func truncate(to count: Int) { self.count = min(self.count, count) }
+
+  func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    body(UnsafeRawBufferPointer(start: storage.base, count: count))
+  }
+  /// A copy of the bytes written.
+  var bytes: [UInt8] { withBytes { Array($0) } }
 }
 
 /// Reads what `ByteWriter` wrote. A record that does not parse is a spill-file error (it
@@ -211,22 +262,22 @@ struct ByteCursor {
     defer { at += n }
     return at
   }
-  mutating func u8() throws(SpillError) -> UInt8 { bytes[try take(1)] }
-  mutating func u32() throws(SpillError) -> UInt32 {
+  @inline(__always) mutating func u8() throws(SpillError) -> UInt8 { bytes[try take(1)] }
+  @inline(__always) mutating func u32() throws(SpillError) -> UInt32 {
     let i = try take(4)
     return bytes.withUnsafeBytes {
       UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: UInt32.self))
     }
   }
-  mutating func i32() throws(SpillError) -> Int32 { Int32(bitPattern: try u32()) }
-  mutating func i64() throws(SpillError) -> Int64 {
+  @inline(__always) mutating func i32() throws(SpillError) -> Int32 { Int32(bitPattern: try u32()) }
+  @inline(__always) mutating func i64() throws(SpillError) -> Int64 {
     let i = try take(8)
     return bytes.withUnsafeBytes {
       Int64(littleEndian: $0.loadUnaligned(fromByteOffset: i, as: Int64.self))
     }
   }
-  mutating func int() throws(SpillError) -> Int { Int(try i64()) }
-  mutating func i128() throws(SpillError) -> Int128 {
+  @inline(__always) mutating func int() throws(SpillError) -> Int { Int(try i64()) }
+  @inline(__always) mutating func i128() throws(SpillError) -> Int128 {
     let low = UInt64(bitPattern: try i64())
     let high = try i64()
     return Int128(high) << 64 | Int128(low)

@@ -13,7 +13,10 @@ enum ValueCodec {
     case null = 0, falseValue, trueValue, integer, decimal, string, date, days, months, list
   }
 
-  static func write(_ v: Value, canonical: Bool, to w: inout ByteWriter) {
+  /// Writes `v`; returns whether the canonical form spells it as written (always true when
+  /// not `canonical`), so callers know if the spelling must be kept apart.
+  @discardableResult
+  static func write(_ v: Value, canonical: Bool, to w: inout ByteWriter) -> Bool {
     switch v {
     case .null: w.u8(Tag.null.rawValue)
     case .bool(let b): w.u8((b ? Tag.trueValue : Tag.falseValue).rawValue)
@@ -25,9 +28,23 @@ enum ValueCodec {
       w.u8(Tag.decimal.rawValue)
       w.i128(x.mantissa)
       w.int(x.scale)
+      return x.scale == d.scale
     case .string(let s):
       w.u8(Tag.string.rawValue)
-      w.string(canonical && !isASCII(s) ? s.precomposedStringWithCanonicalMapping : s)
+      // One pass over the bytes: copied as they are, then redone in NFC if not ASCII.
+      let start = w.count
+      var high: UInt8 = 0
+      var s = s
+      s.withUTF8 { u in
+        w.u32(UInt32(u.count))
+        w.append(UnsafeRawBufferPointer(u))
+        for b in u { high |= b }
+      }
+      guard canonical, high >= 0x80 else { return true }
+      let nfc = s.precomposedStringWithCanonicalMapping
+      w.truncate(to: start)
+      w.string(nfc)
+      return nfc.utf8.elementsEqual(s.utf8)
     case .date(let d):
       w.u8(Tag.date.rawValue)
       w.i32(d.dayNumber)
@@ -35,10 +52,28 @@ enum ValueCodec {
       w.u8((d.unit == .days ? Tag.days : Tag.months).rawValue)
       w.int(d.amount)
     case .list(let l):
-      w.u8(Tag.list.rawValue)
-      w.u32(UInt32(l.count))
-      for e in l { write(e, canonical: canonical, to: &w) }
+      return writeList(l, canonical: canonical, to: &w)
     }
+    return true
+  }
+
+  /// Writes `values` as a list (a key); returns whether the canonical form spells it as
+  /// written.
+  @discardableResult
+  static func writeList(_ values: [Value], canonical: Bool, to w: inout ByteWriter) -> Bool {
+    w.u8(Tag.list.rawValue)
+    w.u32(UInt32(values.count))
+    var spelled = true
+    for e in values { spelled = write(e, canonical: canonical, to: &w) && spelled }
+    return spelled
+  }
+
+  /// Writes a one-value key, as `writeList([value])` does, without building the list.
+  @discardableResult
+  static func writeKey(_ value: Value, canonical: Bool, to w: inout ByteWriter) -> Bool {
+    w.u8(Tag.list.rawValue)
+    w.u32(1)
+    return write(value, canonical: canonical, to: &w)
   }
 
   static func read(_ c: inout ByteCursor) throws(SpillError) -> Value {
@@ -68,17 +103,7 @@ enum ValueCodec {
   /// Whether the canonical form of `v` spells it as written (so the spelling need not be
   /// stored twice): ASCII strings, normalized decimals and every other kind.
   static func canonicalSpellsAsWritten(_ v: Value) -> Bool {
-    switch v {
-    case .string(let s):
-      isASCII(s) || s.precomposedStringWithCanonicalMapping.utf8.elementsEqual(s.utf8)
-    case .decimal(let d): d.normalized.scale == d.scale
-    case .list(let l): l.allSatisfy(canonicalSpellsAsWritten)
-    default: true
-    }
-  }
-
-  private static func isASCII(_ s: String) -> Bool {
-    var s = s
-    return s.withUTF8 { u in u.allSatisfy { $0 < 0x80 } }
+    var w = ByteWriter()
+    return write(v, canonical: true, to: &w)
   }
 }

@@ -96,7 +96,7 @@ final class BookCollector {
   /// The last date of any posting (a period-end replay closes periods up to it).
   private(set) var lastDate: CivilDate?
   /// Per source: its book order and its table's rank among the sources' tables (sort key).
-  private var sourceKey: [Int] = []
+  private let sourceKey: [Int]
 
   init(book: CompiledBook, instance: RuleInstance, run: RunContext) {
     self.book = book
