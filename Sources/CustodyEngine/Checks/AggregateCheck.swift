@@ -86,23 +86,31 @@ final class AggregateCheck: CheckRunner {
       for a in arguments {
         if let a { values.append(try a(&frame)) } else { values.append(.null) }
       }
-      var group =
-        groups[keys]
-        ?? Group(
-          keys: keys, acc: Array(repeating: Accumulator(), count: spec.compute.count),
-          first: (row.line, gate.date(of: row)), period: period)
+      // New sums first (a row whose value is an error changes nothing), then the group in
+      // place: copying it out and back copied its list of lines on every row, quadratic in
+      // the group's size.
+      var acc = groups[keys]?.acc ?? Array(repeating: Accumulator(), count: spec.compute.count)
       for (i, c) in spec.compute.enumerated() {
-        try accumulate(&group.acc[i], c, values[i])
+        try accumulate(&acc[i], c, values[i])
       }
-      group.count += 1
-      group.lines.append(row.line)
-      if group.rows.count < run.options.evidenceLimit {
-        group.rows.append(EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID))
-      }
-      groups[keys] = group
+      let evidence = EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID)
+      AggregateCheck.add(
+        to: &groups[
+          keys,
+          default: Group(keys: keys, acc: [], first: (row.line, gate.date(of: row)), period: period)
+        ], acc, line: row.line, evidence, limit: run.options.evidenceLimit)
     } catch {
       out.error(error, table: table, row: row, date: gate.date(of: row))
     }
+  }
+
+  private static func add(
+    to group: inout Group, _ acc: [Accumulator], line: Int, _ evidence: EvidenceRow, limit: Int
+  ) {
+    group.acc = acc
+    group.count += 1
+    group.lines.append(line)
+    if group.rows.count < limit { group.rows.append(evidence) }
   }
 
   private func accumulate(_ a: inout Accumulator, _ c: AggregateCheckSpec.Computed, _ v: Value)

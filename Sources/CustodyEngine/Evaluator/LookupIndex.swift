@@ -37,22 +37,26 @@ public final class LookupIndex: @unchecked Sendable {
       keyColumns
       ?? table.key.compactMap { table.columnIndex($0) }.filter { !windowColumns.contains($0) }
     computeWindows()
-    var lists: [[Int]] = []
+    var filed: [(row: Int32, group: Int32)] = []
+    filed.reserveCapacity(rows.count)
+    var groups = 0
     for (i, row) in rows.enumerated() {
-      let key = self.keyColumns.map { LookupIndex.normalize(row[$0]) }
-      let g = group(for: key, new: lists.count)
-      if g == lists.count { lists.append([]) }
-      lists[g].append(i)
+      let g =
+        self.keyColumns.count == 1
+        ? group(for: LookupIndex.normalize(row[self.keyColumns[0]]), new: groups)
+        : group(for: self.keyColumns.map { LookupIndex.normalize(row[$0]) }, new: groups)
+      if g == groups { groups += 1 }
+      filed.append((Int32(i), Int32(g)))
     }
+    flatten(filed, groups: groups)
     if window != nil {
       // By window start (open start first), then file order.
-      lists = lists.map { list in
-        list.sorted { a, b in
+      for g in 0..<groups {
+        groupRows[groupStart[g]..<groupStart[g + 1]].sort { a, b in
           fromDay[a] != fromDay[b] ? fromDay[a] < fromDay[b] : rows[a].line < rows[b].line
         }
       }
     }
-    flatten(lists)
   }
 
   /// An index on one column for `table[column = value]`: each row is filed under its cell, or,
@@ -66,11 +70,12 @@ public final class LookupIndex: @unchecked Sendable {
     self.window = window
     self.keyColumns = [column]
     computeWindows()
-    var lists: [[Int]] = []
+    var filed: [(row: Int32, group: Int32)] = []
+    var groups = 0
     func file(_ v: Value, _ i: Int) {
-      let g = group(for: [LookupIndex.normalize(v)], new: lists.count)
-      if g == lists.count { lists.append([]) }
-      lists[g].append(i)
+      let g = group(for: LookupIndex.normalize(v), new: groups)
+      if g == groups { groups += 1 }
+      filed.append((Int32(i), Int32(g)))
     }
     for (i, row) in rows.enumerated() where column < row.values.count {
       switch row[column] {
@@ -83,7 +88,7 @@ public final class LookupIndex: @unchecked Sendable {
       case let v: file(v, i)
       }
     }
-    flatten(lists)
+    flatten(filed, groups: groups)
   }
 
   private func computeWindows() {
@@ -91,18 +96,29 @@ public final class LookupIndex: @unchecked Sendable {
     toDay = rows.map { r in window?.to.flatMap { r[$0].asDate?.dayNumber } ?? Int32.max }
   }
 
+  private func group(for key: Value, new: Int) -> Int { single.findOrInsert(key, new).value }
+
   private func group(for key: [Value], new: Int) -> Int {
-    if keyColumns.count == 1 { return single.findOrInsert(key[0], new).value }
+    if keyColumns.count == 1 { return group(for: key[0], new: new) }
     if let g = multi[key] { return g }
     multi[key] = new
     return new
   }
 
-  private func flatten(_ lists: [[Int]]) {
-    for list in lists {
-      groupRows += list
-      groupStart.append(groupRows.count)
+  /// Lays out the groups flat (a counting sort of `filed` by group, file order kept within a
+  /// group): no array per group, which on a 700k-row documents table was 700k allocations.
+  private func flatten(_ filed: [(row: Int32, group: Int32)], groups: Int) {
+    var start = [Int](repeating: 0, count: groups + 1)
+    for f in filed { start[Int(f.group) + 1] += 1 }
+    for g in 0..<groups { start[g + 1] += start[g] }
+    var next = start
+    var flat = [Int](repeating: 0, count: filed.count)
+    for f in filed {
+      flat[next[Int(f.group)]] = Int(f.row)
+      next[Int(f.group)] += 1
     }
+    groupStart = start
+    groupRows = flat
   }
 
   /// Integers and decimals that are equal must hash equal as keys.
