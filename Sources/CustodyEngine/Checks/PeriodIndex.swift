@@ -18,12 +18,13 @@ final class PeriodIndex {
   private(set) var unusable: [LedgerRow] = []
   /// The same periods as day numbers in flat arrays (group g's are `spanStart[g]..<spanStart[g
   /// + 1]`), for the per-row count: no dictionary, no `Period` copied.
-  // Written only in init (`@exclusivity(unchecked)`: no run-time check per row).
-  @exclusivity(unchecked) private var groupIndex = ValueIndex()
-  @exclusivity(unchecked) private var spanStart: [Int] = [0]
-  @exclusivity(unchecked) private var startDays: [Int32] = []
-  @exclusivity(unchecked) private var endDays: [Int32] = []
-  @exclusivity(unchecked) private var flat: [Period] = []
+  // `let`, built in init: a probe through a `var` struct property copied the struct (a
+  // retain and release of each of its arrays) on every row.
+  private let groupIndex: ValueIndex
+  private let spanStart: [Int]
+  private let startDays: [Int32]
+  private let endDays: [Int32]
+  private let flat: [Period]
 
   init(source: PeriodSource, rows: [LedgerRow]) {
     self.source = source
@@ -39,6 +40,11 @@ final class PeriodIndex {
     for (g, list) in byGroup {
       byGroup[g] = list.sorted { ($0.start, $0.row.line) < ($1.start, $1.row.line) }
     }
+    var groupIndex = ValueIndex()
+    var spanStart = [0]
+    var startDays: [Int32] = []
+    var endDays: [Int32] = []
+    var flat: [Period] = []
     for (g, list) in byGroup {
       _ = groupIndex.findOrInsert(g, spanStart.count - 1)
       startDays += list.map(\.start.dayNumber)
@@ -46,6 +52,9 @@ final class PeriodIndex {
       flat += list
       spanStart.append(startDays.count)
     }
+    (self.groupIndex, self.spanStart, self.startDays, self.endDays, self.flat) = (
+      groupIndex, spanStart, startDays, endDays, flat
+    )
   }
 
   /// Visits the flat index of every period of `group` covering `date` (both ends included),

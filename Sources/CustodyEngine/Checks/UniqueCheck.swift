@@ -63,6 +63,9 @@ final class UniqueCheck: CheckRunner {
   // run-time exclusivity check per row (part of ~4% of a 1M-row run).
   @exclusivity(unchecked) var gates: [String: [Source]] = [:]
   let tableNames: [String]
+  /// `EngineOptions.spillThreshold`, held apart: reading it through `run.options` copied the
+  /// options (and retained their strings) on every new key.
+  let threshold: Int
   /// The sources of the table streamed last (rows come table by table: a string compare per
   /// row instead of a hashed lookup).
   @exclusivity(unchecked) private var lastTable = ""
@@ -91,6 +94,7 @@ final class UniqueCheck: CheckRunner {
     var names: [String] = []
     for source in spec.sources where !names.contains(source.table) { names.append(source.table) }
     self.tableNames = names
+    self.threshold = run.options.spillThreshold
     for source in spec.sources {
       let table =
         run.schema.table(source.table) ?? TableSchema(name: source.table, file: "", columns: [])
@@ -131,7 +135,7 @@ final class UniqueCheck: CheckRunner {
         if !inserted {
           single[entry: e] = repeated(
             single[entry: e], firstKey: [single.keys[e]], [value], source, table, row)
-        } else if single.count >= run.options.spillThreshold {
+        } else if e + 1 >= threshold {  // `e` is the new key's index: the count less one
           spillRun()
         }
       } else {
@@ -148,7 +152,7 @@ final class UniqueCheck: CheckRunner {
         let i = UniqueCheck.slot(&multi[values, default: next])
         if i == next {
           multiGroups.append(first(source, row))
-          if multiGroups.count >= run.options.spillThreshold { spillRun() }
+          if multiGroups.count >= threshold { spillRun() }
         } else {
           let stored = multi.index(forKey: values).map { multi[$0].key } ?? values
           multiGroups[i] = repeated(multiGroups[i], firstKey: stored, values, source, table, row)

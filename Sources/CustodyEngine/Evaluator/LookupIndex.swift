@@ -18,45 +18,99 @@ public final class LookupIndex: @unchecked Sendable {
   /// Group id per one-column key value (`ValueIndex`: byte hash, no `Hasher` per probe) or per
   /// key array; a group's rows are `groupRows[groupStart[g]..<groupStart[g + 1]]`, flat, so a
   /// probe copies no array.
-  // `@exclusivity(unchecked)`: written only in init, then read; the run-time exclusivity
-  // check on every probe was part of ~4% of a 1M-row run spent in such checks.
-  @exclusivity(unchecked) private var single = ValueIndex()
-  @exclusivity(unchecked) private var multi: [[Value]: Int] = [:]
-  @exclusivity(unchecked) private var groupStart: [Int] = [0]
-  @exclusivity(unchecked) private var groupRows: [Int] = []
+  // `let`, built in init: a probe through a `var` struct property of the class copied the
+  // struct (a retain and release of each of its arrays) on every lookup.
+  private let single: ValueIndex
+  private let multi: [[Value]: Int]
+  private let groupStart: [Int]
+  private let groupRows: [Int]
   /// Each row's window as day numbers (open ends as the extremes): `covers` reads two integers.
-  @exclusivity(unchecked) private var fromDay: [Int32] = []
-  @exclusivity(unchecked) private var toDay: [Int32] = []
+  private let fromDay: [Int32]
+  private let toDay: [Int32]
+
+  /// Files rows under their keys while an index is built.
+  private struct Builder {
+    let columns: Int
+    var single = ValueIndex()
+    var multi: [[Value]: Int] = [:]
+    var filed: [(row: Int32, group: Int32)] = []
+    var groups = 0
+
+    mutating func file(_ key: Value, row: Int) {
+      let g = single.findOrInsert(key, groups).value
+      add(g, row)
+    }
+
+    mutating func file(_ key: [Value], row: Int) {
+      if columns == 1 { return file(key[0], row: row) }
+      let g = multi[key] ?? groups
+      if g == groups { multi[key] = g }
+      add(g, row)
+    }
+
+    private mutating func add(_ g: Int, _ row: Int) {
+      if g == groups { groups += 1 }
+      filed.append((Int32(row), Int32(g)))
+    }
+
+    /// The groups laid out flat (a counting sort of `filed` by group, file order kept within
+    /// a group): no array per group, which on a 700k-row documents table was 700k allocations.
+    func flatten() -> (start: [Int], rows: [Int]) {
+      var start = [Int](repeating: 0, count: groups + 1)
+      for f in filed { start[Int(f.group) + 1] += 1 }
+      for g in 0..<groups { start[g + 1] += start[g] }
+      var next = start
+      var flat = [Int](repeating: 0, count: filed.count)
+      for f in filed {
+        flat[next[Int(f.group)]] = Int(f.row)
+        next[Int(f.group)] += 1
+      }
+      return (start, flat)
+    }
+  }
+
+  private static func windows(_ rows: [LedgerRow], _ window: (from: Int?, to: Int?)?) -> (
+    [Int32], [Int32]
+  ) {
+    (
+      rows.map { r in window?.from.flatMap { r[$0].asDate?.dayNumber } ?? Int32.min },
+      rows.map { r in window?.to.flatMap { r[$0].asDate?.dayNumber } ?? Int32.max }
+    )
+  }
 
   public init(table: TableSchema, rows: [LedgerRow], keyColumns: [Int]? = nil) {
     self.table = table.name
     self.rows = rows
-    self.window = table.validityColumns
+    let window = table.validityColumns
+    self.window = window
     let windowColumns = [window?.from, window?.to].compactMap { $0 }
-    self.keyColumns =
+    let keyColumns =
       keyColumns
       ?? table.key.compactMap { table.columnIndex($0) }.filter { !windowColumns.contains($0) }
-    computeWindows()
-    var filed: [(row: Int32, group: Int32)] = []
-    filed.reserveCapacity(rows.count)
-    var groups = 0
+    self.keyColumns = keyColumns
+    let (fromDay, toDay) = LookupIndex.windows(rows, window)
+    var b = Builder(columns: keyColumns.count)
+    b.filed.reserveCapacity(rows.count)
     for (i, row) in rows.enumerated() {
-      let g =
-        self.keyColumns.count == 1
-        ? group(for: LookupIndex.normalize(row[self.keyColumns[0]]), new: groups)
-        : group(for: self.keyColumns.map { LookupIndex.normalize(row[$0]) }, new: groups)
-      if g == groups { groups += 1 }
-      filed.append((Int32(i), Int32(g)))
+      if keyColumns.count == 1 {
+        b.file(LookupIndex.normalize(row[keyColumns[0]]), row: i)
+      } else {
+        b.file(keyColumns.map { LookupIndex.normalize(row[$0]) }, row: i)
+      }
     }
-    flatten(filed, groups: groups)
+    var (groupStart, groupRows) = b.flatten()
     if window != nil {
       // By window start (open start first), then file order.
-      for g in 0..<groups {
-        groupRows[groupStart[g]..<groupStart[g + 1]].sort { a, b in
-          fromDay[a] != fromDay[b] ? fromDay[a] < fromDay[b] : rows[a].line < rows[b].line
+      for g in 0..<b.groups {
+        groupRows[groupStart[g]..<groupStart[g + 1]].sort { a, c in
+          fromDay[a] != fromDay[c] ? fromDay[a] < fromDay[c] : rows[a].line < rows[c].line
         }
       }
     }
+    (self.single, self.multi, self.groupStart, self.groupRows) = (
+      b.single, b.multi, groupStart, groupRows
+    )
+    (self.fromDay, self.toDay) = (fromDay, toDay)
   }
 
   /// An index on one column for `table[column = value]`: each row is filed under its cell, or,
@@ -69,56 +123,21 @@ public final class LookupIndex: @unchecked Sendable {
     self.rows = rows
     self.window = window
     self.keyColumns = [column]
-    computeWindows()
-    var filed: [(row: Int32, group: Int32)] = []
-    var groups = 0
-    func file(_ v: Value, _ i: Int) {
-      let g = group(for: LookupIndex.normalize(v), new: groups)
-      if g == groups { groups += 1 }
-      filed.append((Int32(i), Int32(g)))
-    }
+    var b = Builder(columns: 1)
     for (i, row) in rows.enumerated() where column < row.values.count {
       switch row[column] {
       case .null: continue
       case .list(let items):
         var seen = Set<Value>()
         for item in items where item != .null && seen.insert(LookupIndex.normalize(item)).inserted {
-          file(item, i)
+          b.file(LookupIndex.normalize(item), row: i)
         }
-      case let v: file(v, i)
+      case let v: b.file(LookupIndex.normalize(v), row: i)
       }
     }
-    flatten(filed, groups: groups)
-  }
-
-  private func computeWindows() {
-    fromDay = rows.map { r in window?.from.flatMap { r[$0].asDate?.dayNumber } ?? Int32.min }
-    toDay = rows.map { r in window?.to.flatMap { r[$0].asDate?.dayNumber } ?? Int32.max }
-  }
-
-  private func group(for key: Value, new: Int) -> Int { single.findOrInsert(key, new).value }
-
-  private func group(for key: [Value], new: Int) -> Int {
-    if keyColumns.count == 1 { return group(for: key[0], new: new) }
-    if let g = multi[key] { return g }
-    multi[key] = new
-    return new
-  }
-
-  /// Lays out the groups flat (a counting sort of `filed` by group, file order kept within a
-  /// group): no array per group, which on a 700k-row documents table was 700k allocations.
-  private func flatten(_ filed: [(row: Int32, group: Int32)], groups: Int) {
-    var start = [Int](repeating: 0, count: groups + 1)
-    for f in filed { start[Int(f.group) + 1] += 1 }
-    for g in 0..<groups { start[g + 1] += start[g] }
-    var next = start
-    var flat = [Int](repeating: 0, count: filed.count)
-    for f in filed {
-      flat[next[Int(f.group)]] = Int(f.row)
-      next[Int(f.group)] += 1
-    }
-    groupStart = start
-    groupRows = flat
+    (self.fromDay, self.toDay) = LookupIndex.windows(rows, window)
+    (self.groupStart, self.groupRows) = b.flatten()
+    (self.single, self.multi) = (b.single, b.multi)
   }
 
   /// Integers and decimals that are equal must hash equal as keys.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustodyEngine
+import Foundation
 
 /// How much of a large ledger's state stays in memory (docs/performance.md, "Memory").
 struct MemoryOptions: ParsableArguments {
@@ -14,5 +15,12 @@ struct MemoryOptions: ParsableArguments {
 
   func validate() throws {
     if spillAfter < 1 { throw ValidationError("--spill-after must be 1 or more") }
+    var isDirectory: ObjCBool = false
+    if let spillDir,
+      !FileManager.default.fileExists(atPath: spillDir, isDirectory: &isDirectory)
+        || !isDirectory.boolValue
+    {
+      throw ValidationError("--spill-dir '\(spillDir)' is not a directory")
+    }
   }
 }
