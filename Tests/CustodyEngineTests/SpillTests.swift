@@ -153,6 +153,36 @@ import Testing
     #expect(below.findings(for: "u").map { $0.evidence.map(\.key) } == [["R3", "R6"]])
   }
 
+  @Test func aMergeBuffersLessPerRunWhenThereAreManyRuns() {
+    #expect(SpillFile.chunk(runs: 1) == 1 << 18)
+    #expect(SpillFile.chunk(runs: 1_000) == 33_554)
+    #expect(SpillFile.chunk(runs: 1_000_000) == 1 << 14)
+  }
+
+  @Test func twoColumnKeysSpillAndMeetAcrossRuns() throws {
+    // key: [site, document_id]: (S1, D1) on R1 and R4; (S2, D1) is another key.
+    let b = ExprBuilder(schema: T.schema, table: "receipts")
+    let unique = CheckSpec.unique(
+      UniqueCheckSpec(sources: [
+        .init(table: "receipts", filter: nil, key: [b.col("site"), b.col("document_id")])
+      ]))
+    let rows: [[String: String]] = [
+      ["entry_id": "R1", "site": "S1", "document_id": "D1"],
+      ["entry_id": "R2", "site": "S2", "document_id": "D1"],
+      ["entry_id": "R3", "site": "S1", "document_id": "D2"],
+      ["entry_id": "R4", "site": "S1", "document_id": "D1"],
+    ]
+    for threshold in [1, 2, 100] {
+      let result = try T.run(
+        [T.instance("u", unique)], ["receipts": rows],
+        options: EngineOptions(spillThreshold: threshold))
+      let f = try #require(result.findings(for: "u").first)
+      #expect(result.findings(for: "u").count == 1)
+      #expect(f.evidence.map(\.key) == ["R1", "R4"], "threshold \(threshold)")
+      #expect(f.message == "key (S1, D1) appears 2 times: receipts R1, receipts R4")
+    }
+  }
+
   @Test func anUnwritableSpillDirectoryKeepsKeysInMemoryAndSaysSo() throws {
     let ids: [String?] = ["D1", "D2", "D1", "D3"]
     let inMemory = try documents(ids, options: EngineOptions())

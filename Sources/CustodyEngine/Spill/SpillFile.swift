@@ -92,7 +92,13 @@ final class SpillFile {
   }
 
   /// Reads run `i` back record by record.
-  func reader(run i: Int) -> SpillReader { SpillReader(fd: fd, range: runs[i]) }
+  func reader(run i: Int) -> SpillReader {
+    SpillReader(fd: fd, range: runs[i], chunk: SpillFile.chunk(runs: runs.count))
+  }
+
+  /// Bytes each reader buffers when `runs` runs are merged: 256 KiB, less when there are many
+  /// runs, so a merge buffers at most about 32 MiB however long the ledger.
+  static func chunk(runs: Int) -> Int { max(1 << 14, min(1 << 18, (32 << 20) / max(1, runs))) }
 }
 
 /// Reads one run of a `SpillFile` sequentially through a buffer.
@@ -106,15 +112,19 @@ final class SpillReader {
   private(set) var start = 0
   private(set) var length = 0
 
-  init(fd: Int32, range: Range<Int64>) {
+  /// Bytes read from the file at a time (more when a record is longer).
+  private let chunk: Int
+
+  init(fd: Int32, range: Range<Int64>, chunk: Int = 1 << 18) {
     self.fd = fd
     self.next = range.lowerBound
     self.end = range.upperBound
+    self.chunk = chunk
   }
 
   /// Reads records already in memory (the last run of a merge, never written out).
   init(bytes: [UInt8]) {
-    (fd, next, end, buffer) = (-1, 0, 0, bytes)
+    (fd, next, end, buffer, chunk) = (-1, 0, 0, bytes, 0)
   }
 
   /// Moves to the next record; false at the end of the run.
@@ -140,7 +150,7 @@ final class SpillReader {
     let left = Array(buffer[used...])
     let remaining = Int(end - next)
     if left.isEmpty && remaining == 0 { return false }
-    let want = min(remaining, max(count - left.count, 1 << 18))
+    let want = min(remaining, max(count - left.count, chunk))
     var fresh = left
     fresh.reserveCapacity(left.count + want)
     var got = 0
