@@ -1,8 +1,5 @@
 import CustodyEngine
-import CustodyLanguage
-import CustodyLedger
 import CustodySample
-import Foundation
 import Testing
 
 /// Unique keys and book postings beyond `EngineOptions.spillThreshold` go to sorted runs on
@@ -17,24 +14,13 @@ import Testing
     (.negativePeriodClose, "cu-again-coc", "CUA-4.4"), (.stockDifference, "asi-coc-mb", "ASI-8.4"),
   ])
   func resultsDoNotDependOnTheSpillThreshold(
-    plant: PlantKind, standard name: String, clause: String
+    plant: PlantKind, standard: String, clause: String
   ) throws {
-    let folder = FileManager.default.temporaryDirectory
-      .appendingPathComponent("custody-spill-\(plant.rawValue)-\(getpid())").path
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    _ = try SampleGenerator.generate(
-      SampleOptions(outDir: folder, receipts: 6_000, shipments: 6_000, seed: 13, plant: plant))
-    let compiled = Compiler().compileStandard(
-      path: PlantedFixtureTests.root + "/standards/\(name).yaml")
-    let standard = try #require(compiled.standard)
-
-    var results: [EvaluationResult] = []
-    for threshold in [EngineOptions.defaultSpillThreshold, 1_000, 7] {
-      let ledger = try FolderLedger.open(folder: folder, schema: standard.schema)
-      let engine = Engine(
-        standard: standard, options: EngineOptions(evidenceLimit: 50, spillThreshold: threshold))
-      results.append(try engine.evaluate(ledger: ledger))
-    }
+    let results = try GeneratedLedgerRuns.evaluate(
+      plant: plant, rows: 6_000, seed: 13, standard: standard,
+      options: [EngineOptions.defaultSpillThreshold, 1_000, 7].map {
+        EngineOptions(evidenceLimit: 50, spillThreshold: $0)
+      })
     // The plant is found (so the comparison is not between empty results) ...
     #expect(results[0].nonConformities.map(\.clause).contains(clause))
     #expect(results[0].rules.contains { $0.counts.evaluated >= 6_000 })
