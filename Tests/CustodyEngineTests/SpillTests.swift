@@ -42,14 +42,38 @@ import Testing
 
   @Test func aRecordCutShortIsAnErrorNotACrash() throws {
     var w = ByteWriter()
-    w.u32(10)
+    w.fixed32(10)
     w.append([1, 2, 3])
     let reader = SpillReader(bytes: w.bytes)
     #expect(throws: SpillError.self) { try reader.advance() }
-    var c = ByteCursor([1, 2], 0, 2)
+    var c = ByteCursor([0x80, 0x80], 0, 2)  // a number whose continuation bytes are missing
     #expect(throws: SpillError.self) { try c.i64() }
+    var long = ByteCursor([UInt8](repeating: 0xFF, count: 11) + [1], 0, 12)
+    #expect(throws: SpillError.self) { try long.u64() }
+    var wide = ByteWriter()
+    wide.i64(Int64(Int32.max) + 1)
+    var narrow = ByteCursor(wide.bytes, 0, wide.count)
+    #expect(throws: SpillError.self) { try narrow.i32() }
     var bad = ByteCursor([0xEE], 0, 1)
     #expect(throws: SpillError.self) { try ValueCodec.read(&bad) }
+  }
+
+  @Test func numbersRoundTripInFewBytes() throws {
+    let ints: [Int64] = [0, 1, -1, 63, -64, 64, 300, -300, .max, .min, Int64(Int32.min)]
+    let wide: [Int128] = [0, -1, .max, .min, Int128(Int64.max) + 1, -(Int128(1) << 100)]
+    var w = ByteWriter()
+    for v in ints { w.i64(v) }
+    for v in wide { w.i128(v) }
+    w.u32(.max)
+    var c = ByteCursor(w.bytes, 0, w.count)
+    #expect(try ints.map { _ in try c.i64() } == ints)
+    #expect(try wide.map { _ in try c.i128() } == wide)
+    #expect(try c.u32() == .max)
+    #expect(c.at == c.end)
+    var small = ByteWriter()
+    small.int(1_234)  // a line number: two bytes
+    small.i32(-20_000)  // a day number: three
+    #expect(small.count == 5)
   }
 
   @Test func aMissingDirectoryIsNamed() {

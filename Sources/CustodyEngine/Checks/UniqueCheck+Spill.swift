@@ -188,7 +188,7 @@ extension UniqueCheck {
     var memory = ByteWriter()
     try writeSorted { body in
       let start = memory.count
-      memory.u32(0)
+      memory.fixed32(0)
       body(&memory)
       memory.patchU32(at: start, UInt32(memory.count - start - 4))
     }
