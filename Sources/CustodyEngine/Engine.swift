@@ -81,12 +81,12 @@ public final class Engine: Sendable {
       let pairs = interested[table] ?? []
       let consumers = pairs.map(Consumer.init)
       if let rows = stored[table] {
-        for row in rows { for c in consumers { c.consume(table: table, row: row) } }
+        for row in rows { Consumer.consume(consumers, table: table, row: row) }
       } else if options.threads > 1, pairs.count > 1 {
         try StreamLanes(table: table, consumers: pairs, threads: options.threads).run(ledger)
       } else {
         try ledger.read(table: table) { row in
-          for c in consumers { c.consume(table: table, row: row) }
+          Consumer.consume(consumers, table: table, row: row)
         }
       }
     }

@@ -82,27 +82,37 @@ struct Consumer: @unchecked Sendable {
     self.entry = Unmanaged.passUnretained(entry)
   }
 
-  @inline(__always) func consume(table: String, row: LedgerRow) {
+  @inline(__always) func consume(table: String, row: LedgerRow, frame: inout Frame) {
     entry._withUnsafeGuaranteedRef { e in
       runner._withUnsafeGuaranteedRef { r in
-        output._withUnsafeGuaranteedRef { o in e.consume(r, table, row, o) }
+        output._withUnsafeGuaranteedRef { o in e.consume(r, table, row, &frame, o) }
       }
     }
+  }
+
+  /// Hands `row` to every consumer, in order, through one frame.
+  @inline(__always) static func consume(_ consumers: [Consumer], table: String, row: LedgerRow) {
+    var frame = Frame(row: row.values)
+    for c in consumers { c.consume(table: table, row: row, frame: &frame) }
   }
 }
 
 /// Calls `consume` on a check whose concrete type is known to the subclass.
 class ConsumerEntry: @unchecked Sendable {
-  func consume(_ runner: AnyObject, _ table: String, _ row: LedgerRow, _ out: RuleOutput) {}
+  func consume(
+    _ runner: AnyObject, _ table: String, _ row: LedgerRow, _ frame: inout Frame,
+    _ out: RuleOutput
+  ) {}
 }
 
 /// One stateless instance per check type, alive for the whole process.
 final class TypedEntry<R: CheckRunner>: ConsumerEntry, @unchecked Sendable {
   static var shared: ConsumerEntry { EntryCache.entry(for: R.self) { TypedEntry<R>() } }
   override func consume(
-    _ runner: AnyObject, _ table: String, _ row: LedgerRow, _ out: RuleOutput
+    _ runner: AnyObject, _ table: String, _ row: LedgerRow, _ frame: inout Frame,
+    _ out: RuleOutput
   ) {
-    unsafeDowncast(runner, to: R.self).consume(table: table, row: row, out: out)
+    unsafeDowncast(runner, to: R.self).consume(table: table, row: row, frame: &frame, out: out)
   }
 }
 
@@ -144,9 +154,7 @@ private final class LaneWork: @unchecked Sendable {
       pending.enter()
       let consumers = lanes[lane]
       queues[lane].async {
-        for row in batch {
-          for c in consumers { c.consume(table: self.table, row: row) }
-        }
+        for row in batch { Consumer.consume(consumers, table: self.table, row: row) }
         if finished.decrement() { self.slots.signal() }
         self.pending.leave()
       }

@@ -6,9 +6,14 @@ import CustodyValues
 /// One rule instance's check while a run is in progress. The engine streams every row of the
 /// tables in `tables` to `consume` (each table read once for all checks), then calls `finish`
 /// in dependency order.
+///
+/// `frame` holds the row's cells (`frame.row == row.values`) and nothing else; the checks that
+/// see a row share it, so the row's array is retained once per row and lane instead of once
+/// per check (its reference count was contended between the lanes' threads). A check may use
+/// `ref` while it runs and leaves it empty.
 protocol CheckRunner: AnyObject {
   var tables: [String] { get }
-  func consume(table: String, row: LedgerRow, out: RuleOutput)
+  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput)
   func finish(_ run: any FinishContext, out: RuleOutput)
 }
 

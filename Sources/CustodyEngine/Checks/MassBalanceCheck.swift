@@ -67,8 +67,8 @@ final class MassBalanceCheck: CheckRunner {
     collector.members.append(Member(check: self))
   }
 
-  func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    if collects { collector.consume(table: table, row: row, out: out) }
+  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+    if collects { collector.consume(table: table, row: row, frame: &frame, out: out) }
   }
 
   /// Uses `other`'s postings (a check on a book with the same sources): rows are evaluated once.

@@ -64,11 +64,10 @@ final class PeriodCoverageCheck: CheckRunner {
       column: "period", value: "\(p.start)..\(p.end)")
   }
 
-  func consume(table: String, row: LedgerRow, out: RuleOutput) {
+  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
     if table != lastTable { (lastTable, lastEntries) = (table, gates[table] ?? []) }
     for entry in lastEntries {
       let gate = entry.gate
-      var frame = Frame(row: row.values)
       guard gate.admitCounting(row, &frame, table: table, out: out) else { continue }
       do throws(EvaluationError) {
         let g = try entry.group(&frame)

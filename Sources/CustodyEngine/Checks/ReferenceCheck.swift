@@ -52,8 +52,9 @@ final class ReferenceCheck: CheckRunner {
     self.index = index
   }
 
-  func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    var frame = Frame(row: row.values)
+  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+    // The frame goes on to the next check: the target row bound as `ref` is not left in it.
+    defer { if hasCondition { frame.ref = [] } }
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
     out.counts.evaluated += 1
     do throws(EvaluationError) {

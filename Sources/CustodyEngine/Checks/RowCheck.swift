@@ -36,8 +36,7 @@ final class RowCheck: CheckRunner {
     self.assertion = run.compiler.compile(spec.assertion)
   }
 
-  func consume(table: String, row: LedgerRow, out: RuleOutput) {
-    var frame = Frame(row: row.values)
+  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
     out.counts.evaluated += 1
     do {

@@ -115,11 +115,10 @@ final class UniqueCheck: CheckRunner {
     }
   }
 
-  func consume(table: String, row: LedgerRow, out: RuleOutput) {
+  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
     if table != lastTable { (lastTable, lastSources) = (table, gates[table] ?? []) }
     let sources = lastSources
     for source in sources {
-      var frame = Frame(row: row.values)
       guard source.gate.admitCounting(row, &frame, table: table, out: out) else { continue }
       if source.key.count == 1 {
         let value: Value

@@ -179,7 +179,7 @@ final class BookCollector {
     return keyTable.id(of: keyBuffer)
   }
 
-  func consume(table: String, row: LedgerRow, out: RuleOutput) {
+  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
     // Rows come table by table: the last table's sources save a string hash per row.
     let sources: [Compiled]
     if table == lastTable {
@@ -189,7 +189,6 @@ final class BookCollector {
       (lastTable, lastSources, sources) = (table, found, found)
     }
     for c in sources {
-      var frame = Frame(row: row.values)
       let outcome = c.gate.admit(row, &frame)
       guard case .judge = outcome else {
         if outputs.isEmpty {
