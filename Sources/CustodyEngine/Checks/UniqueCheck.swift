@@ -214,6 +214,7 @@ final class UniqueCheck: CheckRunner {
     if spill != nil {
       do throws(SpillError) {
         duplicates = try mergedDuplicates()
+        spill = nil  // closes the file: its disk space is freed now, not at the end of the run
       } catch {
         out.forcedStatus = .error
         out.firstError = "cannot read this check's keys back from disk (\(error))"
