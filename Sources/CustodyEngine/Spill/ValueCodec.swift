@@ -87,7 +87,11 @@ enum ValueCodec {
     case .integer: return .integer(try c.i64())
     case .decimal:
       let m = try c.i128()
-      return .decimal(ExactDecimal(mantissa: m, scale: try c.int()))
+      let scale = try c.int()
+      guard (0...(2 * ExactDecimal.maxScale)).contains(scale) else {
+        throw SpillError(corrupt: "a spill record has a decimal with scale \(scale)")
+      }
+      return .decimal(ExactDecimal(mantissa: m, scale: scale))
     case .string: return .string(try c.string())
     case .date: return .date(CivilDate(dayNumber: try c.i32()))
     case .days: return .duration(CalendarDuration(try c.int(), .days))

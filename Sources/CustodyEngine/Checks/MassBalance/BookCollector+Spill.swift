@@ -56,8 +56,11 @@ extension BookCollector {
     let role = RawPosting.Role(rawValue: try c.u8())
     let scale = Int8(bitPattern: try c.u8())
     let entryID = try c.u8() == 1 ? try c.string() : nil
+    let amountFits =
+      scale == RawPosting.wide
+      ? mantissa >= 0 && mantissa < Int64(wideAmounts.count) : scale >= 0
     guard let role, source >= 0, Int(source) < compiled.count, account >= 0,
-      Int(account) < accountKeys.count, to < accountKeys.count
+      Int(account) < accountKeys.count, to < accountKeys.count, amountFits
     else { throw SpillError(corrupt: "a spilled posting does not match this book") }
     return RawPosting(
       mantissa: mantissa, entryID: entryID, line: line, date: CivilDate(dayNumber: day),
