@@ -45,7 +45,9 @@ final class MassBalanceCheck: CheckRunner {
   /// Percentage mode: accounts by `BookCollector.accountOf` id, created when first met.
   /// (The other modes replay on `BookReplay`'s accounts.)
   var accounts: [Account?] = []
-  var pendingOverdrafts: [Overdraft] = []
+  // Replay state, touched by the one replay that runs at a time (`@exclusivity(unchecked)`: no
+  // run-time check per posting).
+  @exclusivity(unchecked) var pendingOverdrafts: [Overdraft] = []
   /// The replay's effect on the output, computed by the first check sharing the collector
   /// to finish.
   private var prepared: ReplayLog?
@@ -134,9 +136,9 @@ final class MassBalanceCheck: CheckRunner {
     /// The account's posting count at the last period close (postings since: the difference).
     var periodStartCount = 0
   }
-  private var states: [AccountState] = []
-  private var log = ReplayLog(limit: 0)
-  private var periods: PeriodIndex?
+  @exclusivity(unchecked) private var states: [AccountState] = []
+  @exclusivity(unchecked) private var log = ReplayLog(limit: 0)
+  @exclusivity(unchecked) private var periods: PeriodIndex?
 
   func beginReplay(accounts: Int) {
     states = [AccountState](repeating: AccountState(), count: accounts)

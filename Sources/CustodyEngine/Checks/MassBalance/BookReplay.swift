@@ -16,7 +16,8 @@ final class BookReplay {
   let lifetimeMonths: Int?
   private let limit: Int
   private let keepTrace: Bool
-  private var accounts: [Account?]
+  // One replay on one thread: no run-time exclusivity check per posting.
+  @exclusivity(unchecked) private var accounts: [Account?]
   private let accountOf: [Int32]
 
   /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
@@ -95,7 +96,7 @@ final class BookReplay {
       a.expire(on: p.date)
       a.balance = try a.balance.subtracting(amount)
       a.debits = try a.debits.adding(amount)
-      _ = try a.take(amount)
+      _ = try a.take(amount, keep: false)
       a.record(posting(p, .debit, amount.negated, a))
       for c in decreasing { c.afterDecrease(a, p) }
     case .transfer:
