@@ -39,6 +39,7 @@ final class PeriodCoverageCheck: CheckRunner {
   /// per row replaces a hashed dictionary lookup.
   @exclusivity(unchecked) private var lastTable = ""
   @exclusivity(unchecked) private var lastEntries: [Entry] = []
+  @exclusivity(unchecked) private var lastUnmanaged: [Unmanaged<Entry>] = []
   var tables: [String] { Array(Set(spec.entries.map(\.table))).sorted() }
 
   init(_ spec: PeriodCoverageSpec, instance: RuleInstance, run: RunContext) {
@@ -65,41 +66,54 @@ final class PeriodCoverageCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
-    if table != lastTable { (lastTable, lastEntries) = (table, gates[table] ?? []) }
-    for entry in lastEntries {
-      let gate = entry.gate
-      guard gate.admitCounting(row, &frame, table: table, out: out) else { continue }
-      do throws(EvaluationError) {
-        let g = try entry.group(&frame)
-        let dv = try entry.date(&frame)
-        guard let d = dv.asDate, !g.isNull else {
-          throw EvaluationError(
-            code: .nullOperand,
-            message: "the entry's group or date is null (\(g.literal), \(dv.literal))",
-            span: spec.entries.first { $0.table == table }?.date.span, expression: "")
-        }
-        out.counts.evaluated += 1
-        if periods?.coveringCount(g, d) == 1 { continue }
-        let found = periods?.covering(g, d) ?? []
-        out.markFailing(table, row.line)
-        let message =
-          found.isEmpty
-          ? "\(table) \(row.entryID ?? "line \(row.line)") dated \(d) is in no period of \(Messages.show(g))"
-          : "\(table) \(row.entryID ?? "line \(row.line)") dated \(d) is in \(found.count) periods of \(Messages.show(g)): \(found.map(\.id).joined(separator: ", "))"
-        out.add(
-          Finding(
-            ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-            message: Messages.message(instance, frame, run: run) { message },
-            location: instance.span,
-            evidence: [
-              EvidenceRow(
-                table: table, file: "", line: row.line, entryID: row.entryID, column: "date",
-                value: d.description)
-            ]
-              + found.map(evidence), date: d))
-      } catch {
-        out.error(error, table: table, row: row, date: gate.date(of: row))
+    if table != lastTable {
+      (lastTable, lastEntries) = (table, gates[table] ?? [])
+      lastUnmanaged = lastEntries.map { Unmanaged.passUnretained($0) }
+    }
+    // Unmanaged, used at +0 (the array beside it keeps them alive): iterating them retained
+    // each one, and what it holds, per row.
+    for u in lastUnmanaged {
+      u._withUnsafeGuaranteedRef { entry in
+        consumeEntry(entry, table: table, row: row, frame: &frame, out: out)
       }
+    }
+  }
+
+  private func consumeEntry(
+    _ entry: Entry, table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput
+  ) {
+    let gate = entry.gate
+    guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
+    do throws(EvaluationError) {
+      let g = try entry.group(&frame)
+      let dv = try entry.date(&frame)
+      guard let d = dv.asDate, !g.isNull else {
+        throw EvaluationError(
+          code: .nullOperand,
+          message: "the entry's group or date is null (\(g.literal), \(dv.literal))",
+          span: spec.entries.first { $0.table == table }?.date.span, expression: "")
+      }
+      out.counts.evaluated += 1
+      if periods?.coveringCount(g, d) == 1 { return }
+      let found = periods?.covering(g, d) ?? []
+      out.markFailing(table, row.line)
+      let message =
+        found.isEmpty
+        ? "\(table) \(row.entryID ?? "line \(row.line)") dated \(d) is in no period of \(Messages.show(g))"
+        : "\(table) \(row.entryID ?? "line \(row.line)") dated \(d) is in \(found.count) periods of \(Messages.show(g)): \(found.map(\.id).joined(separator: ", "))"
+      out.add(
+        Finding(
+          ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
+          message: Messages.message(instance, frame, run: run) { message },
+          location: instance.span,
+          evidence: [
+            EvidenceRow(
+              table: table, file: "", line: row.line, entryID: row.entryID, column: "date",
+              value: d.description)
+          ]
+            + found.map(evidence), date: d))
+    } catch {
+      out.error(error, table: table, row: row, date: gate.date(of: row))
     }
   }
 

@@ -70,6 +70,7 @@ final class UniqueCheck: CheckRunner {
   /// row instead of a hashed lookup).
   @exclusivity(unchecked) private var lastTable = ""
   @exclusivity(unchecked) private var lastSources: [Source] = []
+  @exclusivity(unchecked) private var lastUnmanaged: [Unmanaged<Source>] = []
   /// One-expression keys (the common case: the value itself, not a one-element array) with
   /// their group as payload; longer keys index `multiGroups`.
   @exclusivity(unchecked) var single = ValueMap<Group>()
@@ -116,46 +117,58 @@ final class UniqueCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
-    if table != lastTable { (lastTable, lastSources) = (table, gates[table] ?? []) }
-    let sources = lastSources
-    for source in sources {
-      guard source.gate.admitCounting(row, &frame, table: table, out: out) else { continue }
-      if source.key.count == 1 {
-        let value: Value
-        do {
-          value = LookupIndex.normalize(try source.key0(&frame))
-        } catch {
-          out.error(error, table: table, row: row, date: source.gate.date(of: row))
-          continue
-        }
-        if spec.ignoreNulls, value.isNull { continue }
-        out.counts.evaluated += 1
-        let (e, inserted) = single.entry(value, inserting: first(source, row))
-        if !inserted {
-          single[entry: e] = repeated(
-            single[entry: e], firstKey: [single.keys[e]], [value], source, table, row)
-        } else if e + 1 >= threshold {  // `e` is the new key's index: the count less one
-          spillRun()
-        }
+    if table != lastTable {
+      (lastTable, lastSources) = (table, gates[table] ?? [])
+      lastUnmanaged = lastSources.map { Unmanaged.passUnretained($0) }
+    }
+    // Unmanaged, used at +0 (`lastSources` keeps them alive): iterating the sources retained
+    // each one, and its gate and programs, per row.
+    for u in lastUnmanaged {
+      u._withUnsafeGuaranteedRef { source in
+        consume(source, table: table, row: row, frame: &frame, out: out)
+      }
+    }
+  }
+
+  private func consume(
+    _ source: Source, table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput
+  ) {
+    guard source.gate.admitCounting(row, &frame, table: table, out: out) else { return }
+    if source.key.count == 1 {
+      let value: Value
+      do {
+        value = LookupIndex.normalize(try source.key0(&frame))
+      } catch {
+        out.error(error, table: table, row: row, date: source.gate.date(of: row))
+        return
+      }
+      if spec.ignoreNulls, value.isNull { return }
+      out.counts.evaluated += 1
+      let (e, inserted) = single.entry(value, inserting: first(source, row))
+      if !inserted {
+        single[entry: e] = repeated(
+          single[entry: e], firstKey: [single.keys[e]], [value], source, table, row)
+      } else if e + 1 >= threshold {  // `e` is the new key's index: the count less one
+        spillRun()
+      }
+    } else {
+      var values: [Value] = []
+      do {
+        for k in source.key { values.append(LookupIndex.normalize(try k(&frame))) }
+      } catch {
+        out.error(error, table: table, row: row, date: source.gate.date(of: row))
+        return
+      }
+      if spec.ignoreNulls, values.contains(where: \.isNull) { return }
+      out.counts.evaluated += 1
+      let next = multiGroups.count
+      let i = UniqueCheck.slot(&multi[values, default: next])
+      if i == next {
+        multiGroups.append(first(source, row))
+        if multiGroups.count >= threshold { spillRun() }
       } else {
-        var values: [Value] = []
-        do {
-          for k in source.key { values.append(LookupIndex.normalize(try k(&frame))) }
-        } catch {
-          out.error(error, table: table, row: row, date: source.gate.date(of: row))
-          continue
-        }
-        if spec.ignoreNulls, values.contains(where: \.isNull) { continue }
-        out.counts.evaluated += 1
-        let next = multiGroups.count
-        let i = UniqueCheck.slot(&multi[values, default: next])
-        if i == next {
-          multiGroups.append(first(source, row))
-          if multiGroups.count >= threshold { spillRun() }
-        } else {
-          let stored = multi.index(forKey: values).map { multi[$0].key } ?? values
-          multiGroups[i] = repeated(multiGroups[i], firstKey: stored, values, source, table, row)
-        }
+        let stored = multi.index(forKey: values).map { multi[$0].key } ?? values
+        multiGroups[i] = repeated(multiGroups[i], firstKey: stored, values, source, table, row)
       }
     }
   }

@@ -68,6 +68,7 @@ final class BookCollector {
   private(set) var wideAmounts: [ExactDecimal] = []
   private var lastTable = ""
   private var lastSources: [Compiled] = []
+  private var lastUnmanaged: [Unmanaged<Compiled>] = []
   /// Distinct account keys as written, by id (`RawPosting.account`, `RawPosting.to`).
   private(set) var keyTable = AccountKeyTable()
   var accountKeys: [[Value]] { keyTable.keys }
@@ -181,69 +182,77 @@ final class BookCollector {
 
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
     // Rows come table by table: the last table's sources save a string hash per row.
-    let sources: [Compiled]
-    if table == lastTable {
-      sources = lastSources
-    } else {
+    if table != lastTable {
       guard let found = bySource[table] else { return }
-      (lastTable, lastSources, sources) = (table, found, found)
+      (lastTable, lastSources) = (table, found)
+      lastUnmanaged = found.map { Unmanaged.passUnretained($0) }
     }
-    for c in sources {
-      let outcome = c.gate.admit(row, &frame)
-      guard case .judge = outcome else {
-        if outputs.isEmpty {
-          c.gate.record(outcome, row, table: table, out: out)
-        } else {
-          for o in outputs { c.gate.record(outcome, row, table: table, out: o) }
-        }
-        continue
+    // Unmanaged, used at +0 (the array beside it keeps them alive): iterating them retained
+    // each one, and what it holds, per row.
+    for u in lastUnmanaged {
+      u._withUnsafeGuaranteedRef { c in
+        consumeSource(c, table: table, row: row, frame: &frame, out: out)
       }
-      do throws(EvaluationError) {
-        let dv = try c.date(&frame)
-        guard let date = dv.asDate else {
-          throw EvaluationError(
-            code: dv.isNull ? .nullOperand : .unexpectedType,
-            message: "the \(c.label) date is \(dv.literal), not a date", span: c.dateNode.span,
-            expression: c.dateNode.text)
-        }
-        let av = try c.amount(&frame)
-        guard let amount = av.asDecimal else {
-          throw EvaluationError(
-            code: av.isNull ? .nullOperand : .unexpectedType,
-            message: "the \(c.label) amount is \(av.literal), not a number",
-            span: c.amountNode.span,
-            expression: c.amountNode.text)
-        }
-        let account = try accountID(c.account, &frame)
-        var to: Int32 = -1
-        if let t = c.to { to = try accountID(t, &frame) }
-        var mantissa: Int64
-        var scale: Int8
-        if let m = Int64(exactly: amount.mantissa), let sc = Int8(exactly: amount.scale),
-          sc != RawPosting.wide
-        {
-          (mantissa, scale) = (m, sc)
-        } else {
-          (mantissa, scale) = (Int64(wideAmounts.count), RawPosting.wide)
-          wideAmounts.append(amount)
-        }
-        // 4x growth, not 2x: fewer copies of a buffer that grows with the big tables.
-        if postings.count == postings.capacity {
-          postings.reserveCapacity(max(4096, postings.capacity * 4))
-        }
-        postings.append(
-          RawPosting(
-            mantissa: mantissa, entryID: row.entryID, line: row.line, date: date,
-            account: account, to: to, compiled: c.index, role: c.role, scale: scale))
-        if c.role == .credit { hasCredit[Int(c.index)] = true }
-        if lastDate.map({ $0 < date }) ?? true { lastDate = date }
-        if postings.count >= threshold { spillRun() }
-      } catch {
-        if outputs.isEmpty {
-          out.error(error, table: table, row: row, date: c.gate.date(of: row))
-        } else {
-          for o in outputs { o.error(error, table: table, row: row, date: c.gate.date(of: row)) }
-        }
+    }
+  }
+
+  private func consumeSource(
+    _ c: Compiled, table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput
+  ) {
+    let outcome = c.gate.admit(row, &frame)
+    guard case .judge = outcome else {
+      if outputs.isEmpty {
+        c.gate.record(outcome, row, table: table, out: out)
+      } else {
+        for o in outputs { c.gate.record(outcome, row, table: table, out: o) }
+      }
+      return
+    }
+    do throws(EvaluationError) {
+      let dv = try c.date(&frame)
+      guard let date = dv.asDate else {
+        throw EvaluationError(
+          code: dv.isNull ? .nullOperand : .unexpectedType,
+          message: "the \(c.label) date is \(dv.literal), not a date", span: c.dateNode.span,
+          expression: c.dateNode.text)
+      }
+      let av = try c.amount(&frame)
+      guard let amount = av.asDecimal else {
+        throw EvaluationError(
+          code: av.isNull ? .nullOperand : .unexpectedType,
+          message: "the \(c.label) amount is \(av.literal), not a number",
+          span: c.amountNode.span,
+          expression: c.amountNode.text)
+      }
+      let account = try accountID(c.account, &frame)
+      var to: Int32 = -1
+      if let t = c.to { to = try accountID(t, &frame) }
+      var mantissa: Int64
+      var scale: Int8
+      if let m = Int64(exactly: amount.mantissa), let sc = Int8(exactly: amount.scale),
+        sc != RawPosting.wide
+      {
+        (mantissa, scale) = (m, sc)
+      } else {
+        (mantissa, scale) = (Int64(wideAmounts.count), RawPosting.wide)
+        wideAmounts.append(amount)
+      }
+      // 4x growth, not 2x: fewer copies of a buffer that grows with the big tables.
+      if postings.count == postings.capacity {
+        postings.reserveCapacity(max(4096, postings.capacity * 4))
+      }
+      postings.append(
+        RawPosting(
+          mantissa: mantissa, entryID: row.entryID, line: row.line, date: date,
+          account: account, to: to, compiled: c.index, role: c.role, scale: scale))
+      if c.role == .credit { hasCredit[Int(c.index)] = true }
+      if lastDate.map({ $0 < date }) ?? true { lastDate = date }
+      if postings.count >= threshold { spillRun() }
+    } catch {
+      if outputs.isEmpty {
+        out.error(error, table: table, row: row, date: c.gate.date(of: row))
+      } else {
+        for o in outputs { o.error(error, table: table, row: row, date: c.gate.date(of: row)) }
       }
     }
   }
