@@ -183,33 +183,40 @@ enum ValueHash {
   }
 
   private static func bytesHash(_ s: String, asciiOnly: Bool) -> UInt64? {
-    var s2 = s
-    return s2.withUTF8 { bytes -> UInt64? in
-      var h = seed ^ UInt64(bytes.count)
-      var high: UInt64 = 0
-      var i = 0
-      let n = bytes.count
-      let raw = UnsafeRawBufferPointer(bytes)
-      while i + 8 <= n {
-        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        high |= w
-        h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
-        h ^= h >> 29
-        i += 8
-      }
-      var tail: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < n {
-        tail |= UInt64(bytes[i]) << shift
-        shift += 8
-        i += 1
-      }
-      high |= tail
-      if asciiOnly, high & 0x8080_8080_8080_8080 != 0 { return nil }
-      h = (h ^ tail ^ 0xFF) &* 0xBF58_476D_1CE4_E5B9
-      h ^= h >> 31
-      h = h &* 0x94D0_49BB_1331_11EB
-      return h ^ (h >> 29)
+    // Borrowed bytes where the string has them contiguous (native and small strings): a
+    // mutable copy for `withUTF8` retained a heap string on every hash.
+    if let h = s.utf8.withContiguousStorageIfAvailable({ hashBytes($0, asciiOnly: asciiOnly) }) {
+      return h
     }
+    var s2 = s
+    return s2.withUTF8 { hashBytes($0, asciiOnly: asciiOnly) }
+  }
+
+  private static func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>, asciiOnly: Bool) -> UInt64? {
+    var h = seed ^ UInt64(bytes.count)
+    var high: UInt64 = 0
+    var i = 0
+    let n = bytes.count
+    let raw = UnsafeRawBufferPointer(bytes)
+    while i + 8 <= n {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      high |= w
+      h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+      h ^= h >> 29
+      i += 8
+    }
+    var tail: UInt64 = 0
+    var shift: UInt64 = 0
+    while i < n {
+      tail |= UInt64(bytes[i]) << shift
+      shift += 8
+      i += 1
+    }
+    high |= tail
+    if asciiOnly, high & 0x8080_8080_8080_8080 != 0 { return nil }
+    h = (h ^ tail ^ 0xFF) &* 0xBF58_476D_1CE4_E5B9
+    h ^= h >> 31
+    h = h &* 0x94D0_49BB_1331_11EB
+    return h ^ (h >> 29)
   }
 }
