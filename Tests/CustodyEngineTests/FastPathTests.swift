@@ -70,6 +70,20 @@ import Testing
     return out
   }
 
+  @Test func fieldComparedWithAConstantInPlace() throws {
+    // Either side, == and !=, strings, numbers of two scales,
+    // a parameter, a date, and a missing cell (null equals no constant).
+    let pools = try agree(b.bin(.equal, b.col("pool"), b.str("PCL")))
+    #expect(pools == [false, true, false, false, false].map { .value(.bool($0)) })
+    let id = try agree(b.bin(.equal, b.str("R3"), b.col("entry_id")))
+    #expect(id == [false, false, true, false, false].map { .value(.bool($0)) })
+    let two = try agree(b.bin(.notEqual, b.col("cu_t"), b.num("2.0")))
+    #expect(two == [true, false, true, true, true].map { .value(.bool($0)) })
+    try agree(b.bin(.equal, b.col("site"), b.param("site", .string("S1"))))
+    try agree(b.bin(.equal, b.col("date"), b.date("2024-03-01")))
+    try agree(b.bin(.equal, b.col("cu_t"), b.str("2")))
+  }
+
   @Test func membershipInAConstantList() throws {
     let pools = try agree(b.bin(.in, b.col("pool"), b.strings(["PCL", "MR"])))
     let expected: [Outcome] = [false, true, true, false, false].map { .value(.bool($0)) }

@@ -74,6 +74,11 @@ public struct ProgramCompiler {
       {
         return test
       }
+      if !tracing, op == .equal || op == .notEqual,
+        let test = fieldEquality(lhs, rhs, want: op == .equal)
+      {
+        return test
+      }
       let (l, r) = (compile(lhs), compile(rhs))
       switch op {
       case .and, .or: return LogicalProgram(op, l, r, node, lhs, rhs)
@@ -121,6 +126,24 @@ extension ProgramCompiler {
     ErrorProgram(
       EvaluationError(
         .unexpectedType, "\(what)table '\(table)' is not loaded for lookups", at: node))
+  }
+
+  /// `field == constant` / `field != constant` (either side) for a row field and a literal or
+  /// parameter other than null: compared in place.
+  fileprivate func fieldEquality(_ lhs: ExprNode, _ rhs: ExprNode, want: Bool) -> Program? {
+    func constant(_ n: ExprNode) -> Value? {
+      switch n.kind {
+      case .literal(let v), .parameter(_, let v): return v.isNull ? nil : v
+      default: return nil
+      }
+    }
+    if case .field(.row, let column, let name) = lhs.kind, let c = constant(rhs) {
+      return RowFieldEqualityProgram(column, name, lhs, c, want: want)
+    }
+    if case .field(.row, let column, let name) = rhs.kind, let c = constant(lhs) {
+      return RowFieldEqualityProgram(column, name, rhs, c, want: want)
+    }
+    return nil
   }
 
   /// `x == null` / `x != null` (either side): whether x is null, without a comparison; for a

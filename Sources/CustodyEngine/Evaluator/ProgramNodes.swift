@@ -193,6 +193,29 @@ final class ConstantMembershipProgram: Program, @unchecked Sendable {
   }
 }
 
+/// `field == constant` / `!=` for a row field and a literal or parameter (either side): the
+/// cell is compared where it lies and the constant is held by the node, so neither is copied
+/// (a copy retained a string stored on the heap, such as an interned material name).
+final class RowFieldEqualityProgram: Program, @unchecked Sendable {
+  let column: Int
+  let name: String
+  let node: ExprNode
+  let constant: Value
+  let want: Bool
+  init(_ column: Int, _ name: String, _ node: ExprNode, _ constant: Value, want: Bool) {
+    (self.column, self.name, self.node, self.constant, self.want) = (
+      column, name, node, constant, want
+    )
+  }
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
+  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    guard column < f.row.count else {
+      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
+    }
+    return f.row.withUnsafeBufferPointer { ValueOps.equal($0[column], constant) } == want
+  }
+}
+
 /// `x == null` (want true) or `x != null` (want false).
 final class NullTestProgram: Program, @unchecked Sendable {
   let operand: Program
