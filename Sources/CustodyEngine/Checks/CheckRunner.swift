@@ -17,6 +17,27 @@ protocol CheckRunner: AnyObject {
   func finish(_ run: any FinishContext, out: RuleOutput)
 }
 
+/// The per-source objects of the table a check streamed last. Rows come table by table, so a
+/// string compare per row replaces a hashed lookup; the sources are visited as unmanaged
+/// references at +0 (`sources` keeps them alive): iterating the array retained each source,
+/// and its gate and programs, on every row.
+struct LastTableSources<Source: AnyObject> {
+  private var table = ""
+  private var sources: [Source] = []
+  private var unmanaged: [Unmanaged<Source>] = []
+
+  /// Calls `body` with each source of `table` (`lookup` gives them when the table changes).
+  @inline(__always) mutating func forEach(
+    _ table: String, _ lookup: (String) -> [Source]?, _ body: (Source) -> Void
+  ) {
+    if table != self.table {
+      (self.table, sources) = (table, lookup(table) ?? [])
+      unmanaged = sources.map { Unmanaged.passUnretained($0) }
+    }
+    for u in unmanaged { u._withUnsafeGuaranteedRef(body) }
+  }
+}
+
 /// What a check may ask of the run when it finishes.
 protocol FinishContext {
   /// Lines of `table` that failed (or errored in) rule instance `instance`; nil if that

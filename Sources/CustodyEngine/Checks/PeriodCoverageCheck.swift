@@ -35,11 +35,8 @@ final class PeriodCoverageCheck: CheckRunner {
   }
   // Written only in init (`@exclusivity(unchecked)`: no run-time check per row).
   @exclusivity(unchecked) var gates: [String: [Entry]] = [:]
-  /// The entries of the table streamed last: rows come table by table, so one string compare
-  /// per row replaces a hashed dictionary lookup.
-  @exclusivity(unchecked) private var lastTable = ""
-  @exclusivity(unchecked) private var lastEntries: [Entry] = []
-  @exclusivity(unchecked) private var lastUnmanaged: [Unmanaged<Entry>] = []
+  /// The entries of the table streamed last.
+  @exclusivity(unchecked) private var last = LastTableSources<Entry>()
   var tables: [String] { Array(Set(spec.entries.map(\.table))).sorted() }
 
   init(_ spec: PeriodCoverageSpec, instance: RuleInstance, run: RunContext) {
@@ -66,16 +63,8 @@ final class PeriodCoverageCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
-    if table != lastTable {
-      (lastTable, lastEntries) = (table, gates[table] ?? [])
-      lastUnmanaged = lastEntries.map { Unmanaged.passUnretained($0) }
-    }
-    // Unmanaged, used at +0 (the array beside it keeps them alive): iterating them retained
-    // each one, and what it holds, per row.
-    for u in lastUnmanaged {
-      u._withUnsafeGuaranteedRef { entry in
-        consumeEntry(entry, table: table, row: row, frame: &frame, out: out)
-      }
+    last.forEach(table, { gates[$0] }) { entry in
+      consumeEntry(entry, table: table, row: row, frame: &frame, out: out)
     }
   }
 

@@ -66,11 +66,7 @@ final class UniqueCheck: CheckRunner {
   /// `EngineOptions.spillThreshold`, held apart: reading it through `run.options` copied the
   /// options (and retained their strings) on every new key.
   let threshold: Int
-  /// The sources of the table streamed last (rows come table by table: a string compare per
-  /// row instead of a hashed lookup).
-  @exclusivity(unchecked) private var lastTable = ""
-  @exclusivity(unchecked) private var lastSources: [Source] = []
-  @exclusivity(unchecked) private var lastUnmanaged: [Unmanaged<Source>] = []
+  @exclusivity(unchecked) private var last = LastTableSources<Source>()
   /// One-expression keys (the common case: the value itself, not a one-element array) with
   /// their group as payload; longer keys index `multiGroups`.
   @exclusivity(unchecked) var single = ValueMap<Group>()
@@ -117,16 +113,8 @@ final class UniqueCheck: CheckRunner {
   }
 
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
-    if table != lastTable {
-      (lastTable, lastSources) = (table, gates[table] ?? [])
-      lastUnmanaged = lastSources.map { Unmanaged.passUnretained($0) }
-    }
-    // Unmanaged, used at +0 (`lastSources` keeps them alive): iterating the sources retained
-    // each one, and its gate and programs, per row.
-    for u in lastUnmanaged {
-      u._withUnsafeGuaranteedRef { source in
-        consume(source, table: table, row: row, frame: &frame, out: out)
-      }
+    last.forEach(table, { gates[$0] }) { source in
+      consume(source, table: table, row: row, frame: &frame, out: out)
     }
   }
 

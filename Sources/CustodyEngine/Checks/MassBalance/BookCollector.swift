@@ -66,9 +66,8 @@ final class BookCollector {
   var postings: [RawPosting] = []
   /// Amounts that do not fit a posting's 64-bit mantissa and 8-bit scale (rare).
   private(set) var wideAmounts: [ExactDecimal] = []
-  private var lastTable = ""
-  private var lastSources: [Compiled] = []
-  private var lastUnmanaged: [Unmanaged<Compiled>] = []
+  /// The sources of the table streamed last.
+  private var last = LastTableSources<Compiled>()
   /// Distinct account keys as written, by id (`RawPosting.account`, `RawPosting.to`).
   private(set) var keyTable = AccountKeyTable()
   var accountKeys: [[Value]] { keyTable.keys }
@@ -181,18 +180,8 @@ final class BookCollector {
   }
 
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
-    // Rows come table by table: the last table's sources save a string hash per row.
-    if table != lastTable {
-      guard let found = bySource[table] else { return }
-      (lastTable, lastSources) = (table, found)
-      lastUnmanaged = found.map { Unmanaged.passUnretained($0) }
-    }
-    // Unmanaged, used at +0 (the array beside it keeps them alive): iterating them retained
-    // each one, and what it holds, per row.
-    for u in lastUnmanaged {
-      u._withUnsafeGuaranteedRef { c in
-        consumeSource(c, table: table, row: row, frame: &frame, out: out)
-      }
+    last.forEach(table, { bySource[$0] }) { c in
+      consumeSource(c, table: table, row: row, frame: &frame, out: out)
     }
   }
 
