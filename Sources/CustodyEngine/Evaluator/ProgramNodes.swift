@@ -38,9 +38,14 @@ final class RowFieldProgram: Program, @unchecked Sendable {
   }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     guard column < f.row.count else {
-      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
+      throw RowFieldProgram.missing(name, node)
     }
     return f.row[column]
+  }
+
+  /// A row shorter than the schema (the nodes that read a row's cell in place say the same).
+  static func missing(_ name: String, _ node: ExprNode) -> EvaluationError {
+    EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
   }
 }
 
@@ -210,7 +215,7 @@ final class RowFieldEqualityProgram: Program, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
   @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
     guard column < f.row.count else {
-      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
+      throw RowFieldProgram.missing(name, node)
     }
     return f.row.withUnsafeBufferPointer { ValueOps.equal($0[column], constant) } == want
   }
@@ -238,7 +243,7 @@ final class RowNullTestProgram: Program, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
   @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
     guard column < f.row.count else {
-      throw EvaluationError(.unexpectedType, "no column '\(name)' in this row", at: node)
+      throw RowFieldProgram.missing(name, node)
     }
     return f.row[column].isNull == want
   }

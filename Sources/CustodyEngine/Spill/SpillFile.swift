@@ -47,9 +47,7 @@ final class SpillFile {
 
   deinit { close(fd) }
 
-  var offset: Int64 { flushed + Int64(pending.count) }
-
-  /// Starts a record: write its fields to `writer`, then call `endRecord()`.
+  /// Where a record's fields go, between `beginRecord()` and `endRecord()`.
   var writer: ByteWriter {
     _read { yield pending }
     _modify { yield &pending }

@@ -103,11 +103,4 @@ enum ValueCodec {
       return .list(l)
     }
   }
-
-  /// Whether the canonical form of `v` spells it as written (so the spelling need not be
-  /// stored twice): ASCII strings, normalized decimals and every other kind.
-  static func canonicalSpellsAsWritten(_ v: Value) -> Bool {
-    var w = ByteWriter()
-    return write(v, canonical: true, to: &w)
-  }
 }
