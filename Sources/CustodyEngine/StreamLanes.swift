@@ -154,7 +154,11 @@ private final class LaneWork: @unchecked Sendable {
       pending.enter()
       let consumers = lanes[lane]
       queues[lane].async {
-        for row in batch { Consumer.consume(consumers, table: self.table, row: row) }
+        // Rows borrowed from the batch: `for row in batch` retained each row's cells once
+        // per lane, from several threads at once.
+        batch.withUnsafeBufferPointer { rows in
+          for i in rows.indices { Consumer.consume(consumers, table: self.table, row: rows[i]) }
+        }
         if finished.decrement() { self.slots.signal() }
         self.pending.leave()
       }

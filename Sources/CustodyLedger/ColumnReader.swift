@@ -16,10 +16,13 @@ final class ColumnReader {
     case string
     case decimal(maxScale: Int?, minimum: ExactDecimal?)
     case isoDate
-    case enumeration([(bytes: [UInt8], value: Value)])
+    case enumeration
     case none
   }
   private let fast: Fast
+  /// An enumeration's values and their bytes (a stored property: binding them out of `fast`
+  /// retained the list once per cell).
+  private let choices: [(bytes: [UInt8], value: Value)]
   // One reading thread per reader, no re-entrant access: no run-time exclusivity check per cell.
   @exclusivity(unchecked) private var interner = StringInterner()
 
@@ -30,6 +33,10 @@ final class ColumnReader {
     self.valueMap = map
     let unit = settings.mapping.units[column.name]
     self.factor = unit.flatMap { $0 == .t ? nil : $0.tonnes }
+    choices =
+      if case .enumeration(let values) = column.type {
+        values.map { (Array($0.utf8), Value.string($0)) }
+      } else { [] }
     if map != nil || factor != nil {
       fast = .none
       return
@@ -38,8 +45,7 @@ final class ColumnReader {
     case .string: fast = .string
     case .decimal(_, let maxScale): fast = .decimal(maxScale: maxScale, minimum: column.minimum)
     case .date: fast = settings.dateFormat == "yyyy-MM-dd" ? .isoDate : .none
-    case .enumeration(let values):
-      fast = .enumeration(values.map { (Array($0.utf8), Value.string($0)) })
+    case .enumeration: fast = .enumeration
     default: fast = .none
     }
   }
@@ -61,12 +67,16 @@ final class ColumnReader {
         }
       case .isoDate:
         if let d = CivilDate.parseISO(bytes: bytes) { return .value(.date(d)) }
-      case .enumeration(let values):
-        for candidate in values where candidate.bytes.count == bytes.count {
-          if candidate.bytes.withUnsafeBufferPointer({ memEqual($0, bytes) }) {
-            return .value(candidate.value)
+      case .enumeration:
+        let found = choices.withUnsafeBufferPointer { choices -> Value? in
+          for candidate in choices where candidate.bytes.count == bytes.count {
+            if candidate.bytes.withUnsafeBufferPointer({ memEqual($0, bytes) }) {
+              return candidate.value
+            }
           }
+          return nil
         }
+        if let found { return .value(found) }
       case .none: break
       }
     }

@@ -71,7 +71,7 @@ struct RowAssembler {
             line: inFile ? tok.fieldLine(source ?? 0) : tok.recordLine))
       }
     }
-    let entryID = entryIndex.flatMap { values[$0].isNull ? nil : values[$0].description }
+    let entryID = entryIndex.flatMap { RowAssembler.entryID(values[$0]) }
     if !pending.isEmpty || fieldCount != binding.headerCount {
       report(pending, entryID: entryID, errors: &errors)
       if fieldCount != binding.headerCount {
@@ -87,6 +87,15 @@ struct RowAssembler {
     }
     return LedgerRow(
       values: values, line: tok.recordLine, entryID: entryID, invalidColumns: invalid)
+  }
+
+  /// The entry id as text (a string cell as it is, without formatting it anew).
+  @inline(__always) static func entryID(_ value: Value) -> String? {
+    switch value {
+    case .null: nil
+    case .string(let s): s
+    default: value.description
+    }
   }
 
   func assembleJSON(
@@ -134,7 +143,7 @@ struct RowAssembler {
             fileColumn: cells[c].map { $0.position + 1 }, line: line))
       }
     }
-    let entryID = entryIndex.flatMap { values[$0].isNull ? nil : values[$0].description }
+    let entryID = entryIndex.flatMap { RowAssembler.entryID(values[$0]) }
     report(pending, entryID: entryID, errors: &errors)
     return LedgerRow(values: values, line: line, entryID: entryID, invalidColumns: invalid)
   }

@@ -149,4 +149,58 @@ import Testing
       overflow.first.map { if case .error(let c, _, _) = $0 { c } else { "" } }
         == DiagnosticCode.arithmeticOverflow.id)
   }
+
+  /// Boolean nodes (`and`/`or`, comparisons, membership, null tests, `if` conditions, filters
+  /// and assertions) are read unboxed through `Program.test`; the tracing compiler wraps every
+  /// node, so it takes the boxed path. Both agree, errors included, and `test` gives what
+  /// `eval` gives.
+  @Test func booleanNodesDecideUnboxed() throws {
+    let bools = { (xs: [Bool]) in xs.map { Outcome.value(.bool($0)) } }
+    let chain = b.bin(
+      .and, b.bin(.notEqual, b.col("site"), b.null()),
+      b.bin(.greater, b.col("cu_t"), b.num("1")))
+    // R4's cu_t is negative, below the schema's minimum: a null cell, so `>` is an error.
+    let chained = try agree(chain)
+    #expect(Array(chained.prefix(3)) == bools([false, true, true]))
+    #expect(code(chained[3]) == DiagnosticCode.nullOperand.id)
+    #expect(chained[4] == .value(.bool(false)))
+    let choice = b.iff(
+      b.bin(.in, b.col("pool"), b.strings(["PCL", "MR"])),
+      b.bin(.greaterOrEqual, b.col("cu_t"), b.num("2")), b.bin(.equal, b.col("site"), b.str("S1")))
+    #expect(try agree(choice) == bools([false, true, true, true, false]))
+    // A null reaching a comparison is an error, not false.
+    let either = try agree(
+      b.bin(.or, b.bin(.equal, b.col("pool"), b.str("PCL")), b.bin(.less, b.col("cu_t"), b.int(1))))
+    #expect(either.first.map(code) == DiagnosticCode.nullOperand.id)
+    #expect(Array(either[1...2]) == bools([true, false]))
+    #expect(code(either[3]) == DiagnosticCode.nullOperand.id)
+    #expect(either[4] == .value(.bool(true)))
+    // A non-boolean operand of `and` is an error naming it.
+    let loose = try agree(b.bin(.and, b.bin(.notEqual, b.col("site"), b.null()), b.col("cu_t")))
+    #expect(loose.first == .value(.bool(false)))
+    if case .error(let c, let message, _) = loose[1] {
+      #expect(c == DiagnosticCode.unexpectedType.id)
+      #expect(message == "`cu_t` is 2, not a boolean")
+    } else {
+      Issue.record("`and` over a number must be an error, got \(loose[1])")
+    }
+    // `test` and `eval` of the same compiled node.
+    let l = try lookups()
+    for e in [chain, choice, b.not(chain), b.bin(.notIn, b.col("pool"), b.strings(["MR"]))] {
+      let program = ProgramCompiler(lookups: l).compile(e)
+      for cells in rows {
+        let ledger = try InMemoryLedger(schema: T.schema, rows: ["receipts": [cells]])
+        var values: [Value] = []
+        try ledger.read(table: "receipts") { values = $0.values }
+        var frame = Frame(row: values)
+        let boxed: Value? = try? program.eval(&frame)
+        let unboxed: Bool? = try? program.test(&frame)
+        #expect(boxed == unboxed.map(Value.bool), "\(e.text), row \(cells["entry_id"] ?? "?")")
+      }
+    }
+  }
+
+  private func code(_ o: Outcome) -> String {
+    if case .error(let c, _, _) = o { c } else { "" }
+  }
 }

@@ -145,6 +145,9 @@ final class RowGate {
   /// The `where:` filter; `true` when there is none (non-optional: binding an optional
   /// program retained it on every row).
   let filter: Program
+  /// Whether there is a `where:` filter, and whether it is a boolean node (`Program.test`).
+  let filtered: Bool
+  let booleanFilter: Bool
 
   init(
     table: TableSchema, instance: RuleInstance, expressions: [ExprNode?], filter: ExprNode?,
@@ -159,7 +162,10 @@ final class RowGate {
     self.dateColumn = table.entryDateColumn
     self.from = instance.effectiveFrom
     self.until = instance.effectiveUntil
-    self.filter = filter.map(run.compiler.compile) ?? ConstantProgram(.bool(true))
+    let program = filter.map(run.compiler.compile) ?? ConstantProgram(.bool(true))
+    self.filter = program
+    self.filtered = filter != nil
+    self.booleanFilter = program.isBoolean
   }
 
   func date(of row: LedgerRow) -> CivilDate? { dateColumn.flatMap { row[$0].asDate } }
@@ -172,8 +178,9 @@ final class RowGate {
       if let from, d < from { return .outOfWindow }
       if let until, until < d { return .outOfWindow }
     }
+    guard filtered else { return .judge }
     do {
-      switch try filter(&frame) {
+      switch booleanFilter ? .bool(try filter.test(&frame)) : try filter(&frame) {
       case .bool(true): return .judge
       case .bool(false): return .filteredOut
       case .null:

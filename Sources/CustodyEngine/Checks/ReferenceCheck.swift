@@ -32,6 +32,8 @@ final class ReferenceCheck: CheckRunner {
   let key0: Program
   let at: Program?
   let condition: Program
+  /// The condition is a boolean node, evaluated through `Program.test`.
+  let booleanCondition: Bool
   let hasCondition: Bool
   let index: LookupIndex?
   var tables: [String] { [spec.table] }
@@ -49,6 +51,7 @@ final class ReferenceCheck: CheckRunner {
     self.at = spec.at.map(run.compiler.compile)
     self.condition = spec.condition.map(run.compiler.compile) ?? ConstantProgram(.bool(true))
     self.hasCondition = spec.condition != nil
+    self.booleanCondition = condition.isBoolean
     self.index = index
   }
 
@@ -107,7 +110,7 @@ final class ReferenceCheck: CheckRunner {
   private func accepts(_ i: Int, _ frame: inout Frame) throws(EvaluationError) -> Bool {
     guard hasCondition, let rows = index?.rows else { return true }
     frame.ref = rows[i].values
-    switch try condition(&frame) {
+    switch booleanCondition ? .bool(try condition.test(&frame)) : try condition(&frame) {
     case .bool(let b): return b
     case let v:
       throw EvaluationError(

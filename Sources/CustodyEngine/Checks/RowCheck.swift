@@ -23,6 +23,8 @@ final class RowCheck: CheckRunner {
   let run: RunContext
   let gate: RowGate
   let assertion: Program
+  /// The assertion is a boolean node, evaluated through `Program.test`.
+  let booleanAssertion: Bool
   var tables: [String] { [spec.table] }
 
   init(_ spec: RowCheckSpec, instance: RuleInstance, run: RunContext) {
@@ -34,13 +36,14 @@ final class RowCheck: CheckRunner {
       table: table, instance: instance, expressions: [spec.assertion], filter: spec.filter, run: run
     )
     self.assertion = run.compiler.compile(spec.assertion)
+    self.booleanAssertion = assertion.isBoolean
   }
 
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
     out.counts.evaluated += 1
     do {
-      switch try assertion(&frame) {
+      switch booleanAssertion ? .bool(try assertion.test(&frame)) : try assertion(&frame) {
       case .bool(true): return
       case .bool(false):
         out.markFailing(table, row.line)

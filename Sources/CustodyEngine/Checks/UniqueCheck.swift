@@ -28,6 +28,8 @@ final class UniqueCheck: CheckRunner {
     /// Index into `entryIDs`, or -1 when the entry id is the key itself (`key: [entry_id]`).
     var entry: Int32
     var date: CivilDate? { day == .min ? nil : CivilDate(dayNumber: day) }
+    /// Stored by `ValueMap.entry` for a new key until `first` fills it in.
+    static let unset = Group(line: 0, day: .min, table: 0, repeats: -1, entry: -1)
   }
   struct Repeats {
     var rows: [EvidenceRow]
@@ -132,12 +134,13 @@ final class UniqueCheck: CheckRunner {
       }
       if spec.ignoreNulls, value.isNull { return }
       out.counts.evaluated += 1
-      let (e, inserted) = single.entry(value, inserting: first(source, row))
+      let (e, inserted) = single.entry(value, inserting: Group.unset)
       if !inserted {
         single[entry: e] = repeated(
           single[entry: e], firstKey: [single.keys[e]], [value], source, table, row)
-      } else if e + 1 >= threshold {  // `e` is the new key's index: the count less one
-        spillRun()
+      } else {
+        single[entry: e] = first(source, row)
+        if e + 1 >= threshold { spillRun() }  // `e` is the new key's index: the count less one
       }
     } else {
       var values: [Value] = []

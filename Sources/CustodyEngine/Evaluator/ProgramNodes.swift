@@ -19,6 +19,24 @@ public class Program: @unchecked Sendable {
   func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     preconditionFailure("Program.eval is abstract")
   }
+
+  /// True for the node kinds whose value is always a boolean; `test` gives it unboxed, so an
+  /// `and` chain, a filter or an assertion does not wrap and unwrap a `Value` per operand
+  /// (the eleven-field presence checks ran ten nested `and`s per row). Parents read this once,
+  /// when they are built.
+  var isBoolean: Bool { false }
+
+  /// This node's value as a boolean; overridden where `isBoolean` is true. Elsewhere it
+  /// evaluates and rejects a non-boolean (callers ask only boolean nodes).
+  func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    let v = try eval(&f)
+    guard case .bool(let b) = v else {
+      throw EvaluationError(
+        code: v.isNull ? .nullOperand : .unexpectedType,
+        message: "the value is \(v.literal), not true or false", span: nil, expression: "")
+    }
+    return b
+  }
 }
 
 /// A literal or a parameter's value.
@@ -26,6 +44,11 @@ final class ConstantProgram: Program, @unchecked Sendable {
   let value: Value
   init(_ value: Value) { self.value = value }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { value }
+  override var isBoolean: Bool { if case .bool = value { true } else { false } }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    if case .bool(let b) = value { return b }
+    return try super.test(&f)
+  }
 }
 
 /// `column` of the current row.
@@ -139,20 +162,29 @@ class BinaryProgram: Program, @unchecked Sendable {
 
 /// `and` / `or`, short-circuit.
 final class LogicalProgram: BinaryProgram, @unchecked Sendable {
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
-    .bool(try decide(&f))
+  /// Whether each operand is a boolean node, read through `test`.
+  private let direct: (lhs: Bool, rhs: Bool)
+  override init(
+    _ op: BinaryOperator, _ lhs: Program, _ rhs: Program, _ node: ExprNode, _ lhsNode: ExprNode,
+    _ rhsNode: ExprNode
+  ) {
+    direct = (lhs.isBoolean, rhs.isBoolean)
+    super.init(op, lhs, rhs, node, lhsNode, rhsNode)
   }
-  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
-    let first = try operand(lhs, lhsNode, &f)
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    let first = direct.lhs ? try lhs.test(&f) : try operand(lhs, lhsNode, &f)
     if op == .and ? !first : first { return first }
-    return try operand(rhs, rhsNode, &f)
+    return direct.rhs ? try rhs.test(&f) : try operand(rhs, rhsNode, &f)
   }
 }
 
 /// `==` / `!=`.
 final class EqualityProgram: BinaryProgram, @unchecked Sendable {
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let a = try lhs.eval(&f)
     let b = try rhs.eval(&f)
     return ValueOps.equal(a, b) == (op == .equal)
@@ -161,8 +193,9 @@ final class EqualityProgram: BinaryProgram, @unchecked Sendable {
 
 /// `in` / `not in` over a list computed per row.
 final class MembershipProgram: BinaryProgram, @unchecked Sendable {
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let x = try lhs.eval(&f)
     switch try rhs.eval(&f) {
     case .list(let items): return items.contains { ValueOps.equal(x, $0) } == (op == .in)
@@ -189,8 +222,9 @@ final class ConstantMembershipProgram: Program, @unchecked Sendable {
     let strings = items.compactMap(\.asString)
     self.strings = strings.count == items.count ? strings : nil
   }
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let x = try item.eval(&f)
     // ValueOps.equal on two strings is String ==; a non-string never equals a string.
     if let strings, case .string(let s) = x { return strings.contains(s) == want }
@@ -212,8 +246,9 @@ final class RowFieldEqualityProgram: Program, @unchecked Sendable {
       column, name, node, constant, want
     )
   }
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
     guard column < f.row.count else {
       throw RowFieldProgram.missing(name, node)
     }
@@ -226,8 +261,10 @@ final class NullTestProgram: Program, @unchecked Sendable {
   let operand: Program
   let want: Bool
   init(_ operand: Program, want: Bool) { (self.operand, self.want) = (operand, want) }
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
-    .bool(try operand.eval(&f).isNull == want)
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    try operand.eval(&f).isNull == want
   }
 }
 
@@ -240,8 +277,9 @@ final class RowNullTestProgram: Program, @unchecked Sendable {
   init(_ column: Int, _ name: String, _ node: ExprNode, want: Bool) {
     (self.column, self.name, self.node, self.want) = (column, name, node, want)
   }
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
     guard column < f.row.count else {
       throw RowFieldProgram.missing(name, node)
     }
@@ -251,8 +289,9 @@ final class RowNullTestProgram: Program, @unchecked Sendable {
 
 /// `<`, `<=`, `>`, `>=`: a null operand is an error, never false.
 final class ComparisonProgram: BinaryProgram, @unchecked Sendable {
-  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try decide(&f)) }
-  @inline(__always) private func decide(_ f: inout Frame) throws(EvaluationError) -> Bool {
+  override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
+  override var isBoolean: Bool { true }
+  override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
     let a = try lhs.eval(&f)
     let b = try rhs.eval(&f)
     if a.isNull || b.isNull {
@@ -305,11 +344,14 @@ final class ConditionalProgram: Program, @unchecked Sendable {
   let then: Program
   let otherwise: Program
   let node: ExprNode
+  /// The condition is a boolean node, evaluated through `test`.
+  let booleanCondition: Bool
   init(_ c: Program, _ a: Program, _ b: Program, _ node: ExprNode) {
     (condition, then, otherwise, self.node) = (c, a, b, node)
+    booleanCondition = c.isBoolean
   }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
-    switch try condition.eval(&f) {
+    switch booleanCondition ? .bool(try condition.test(&f)) : try condition.eval(&f) {
     case .bool(true): return try then.eval(&f)
     case .bool(false): return try otherwise.eval(&f)
     case .null: throw EvaluationError(.nullOperand, "the condition of if() is null", at: node)

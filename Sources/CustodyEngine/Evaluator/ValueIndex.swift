@@ -89,8 +89,9 @@ struct ValueMap<Payload> {
   }
 
   /// The entry of `key` (its index in `keys` and `values`), inserting `value` first if the
-  /// key is new.
-  mutating func entry(_ key: Value, inserting value: @autoclosure () -> Payload) -> (
+  /// key is new. (A value, not a closure: a closure capturing the caller's row retained it
+  /// per call.)
+  mutating func entry(_ key: Value, inserting value: Payload) -> (
     entry: Int, inserted: Bool
   ) {
     if keys.count == keys.capacity { reserveAhead() }
@@ -99,7 +100,7 @@ struct ValueMap<Payload> {
         ? floor.map { ValueMap.above(key, $0) } ?? true : ValueMap.above(key, keys[keys.count - 1])
       {
         keys.append(key)
-        values.append(value())
+        values.append(value)
         return (keys.count - 1, true)
       }
       buildSlots()
@@ -108,7 +109,7 @@ struct ValueMap<Payload> {
     let (e, i) = probe(key, h)
     if e > 0 { return (e - 1, false) }
     keys.append(key)
-    values.append(value())
+    values.append(value)
     slots[i] = ValueMap.tag(h) | UInt64(keys.count)
     if keys.count * 2 > slots.count { grow() }
     return (keys.count - 1, true)
