@@ -184,9 +184,32 @@ import Testing
     } else {
       Issue.record("`and` over a number must be an error, got \(loose[1])")
     }
+    // Longer chains, nested either way, with a non-boolean operand inside.
+    let present = ["entry_id", "site", "pool", "cu_t"].map { b.bin(.notEqual, b.col($0), b.null()) }
+    let all = present.dropFirst().reduce(present[0]) { b.bin(.and, $0, $1) }
+    let allPresent = try agree(all)
+    // R4 and R5 hold pools the schema does not list ("none", "K"): null cells.
+    #expect(allPresent == bools([false, true, true, false, false]))
+    let nested = b.bin(
+      .and, b.bin(.and, present[1], b.bin(.and, present[2], b.col("cu_t"))), present[0])
+    let mixed = try agree(nested)
+    #expect(mixed.first == .value(.bool(false)))
+    #expect(code(mixed[1]) == DiagnosticCode.unexpectedType.id)
+    let any = b.bin(
+      .or,
+      b.bin(.or, b.bin(.equal, b.col("pool"), b.str("K")), b.bin(.less, b.col("cu_t"), b.int(1))),
+      b.bin(.equal, b.col("site"), b.str("S2")))
+    let anyOf = try agree(any)
+    #expect(code(anyOf[0]) == DiagnosticCode.nullOperand.id)
+    #expect(Array(anyOf[1...2]) == bools([false, true]))
+    #expect(code(anyOf[3]) == DiagnosticCode.nullOperand.id)
+    #expect(anyOf[4] == .value(.bool(true)))
     // `test` and `eval` of the same compiled node.
     let l = try lookups()
-    for e in [chain, choice, b.not(chain), b.bin(.notIn, b.col("pool"), b.strings(["MR"]))] {
+    for e in [
+      chain, choice, b.not(chain), b.bin(.notIn, b.col("pool"), b.strings(["MR"])), all, nested,
+      any,
+    ] {
       let program = ProgramCompiler(lookups: l).compile(e)
       for cells in rows {
         let ledger = try InMemoryLedger(schema: T.schema, rows: ["receipts": [cells]])

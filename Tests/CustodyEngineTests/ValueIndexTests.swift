@@ -70,4 +70,44 @@ import Testing
     #expect(numbers.entry(.decimal(ExactDecimal("2.00") ?? .zero), inserting: 2) == (1, false))
     #expect(numbers.ascending == false)
   }
+
+  /// Nulls, booleans, integers and dates are hashed without `Hasher`: each kind equals only
+  /// itself, so equal values hash equal and a key of each kind is found again, apart from
+  /// the decimal and string that look alike.
+  @Test func keysOfEveryKindAreFoundAgain() {
+    let day = CivilDate(year: 2024, month: 3, day: 1) ?? CivilDate(dayNumber: 0)
+    let keys: [Value] = [
+      .null, .bool(false), .bool(true), .integer(0), .integer(1), .integer(-1),
+      .integer(Int64(day.dayNumber)), .date(day), .date(CivilDate(dayNumber: 0)),
+      .decimal(.one), .string("1"), .list([.null, .string("MR")]),
+    ]
+    var index = ValueIndex()
+    for (i, k) in keys.enumerated() { #expect(index.findOrInsert(k, i) == (i, true), "\(k)") }
+    for (i, k) in keys.enumerated() {
+      #expect(index.findOrInsert(k, -1) == (i, false), "\(k)")
+      #expect(ValueHash.hash(k) == ValueHash.hash(k))
+    }
+    #expect(index.count == keys.count)
+  }
+
+  /// Account keys: one id per spelling, one account per `==` key; strings that share their
+  /// representation are the same spelling without comparing bytes, others are compared.
+  @Test func accountKeysBySpellingAndAccount() {
+    var table = AccountKeyTable()
+    let heap = String(repeating: "partner-", count: 4)
+    let copy = String(heap.utf8.map { Character(Unicode.Scalar($0)) })
+    let a = table.id(of: [.string("SAG"), .string("PCL"), .string(heap)])
+    #expect(table.id(of: [.string("SAG"), .string("PCL"), .string(heap)]) == a)
+    #expect(table.id(of: [.string("SAG"), .string("PCL"), .string(copy)]) == a)
+    let null = table.id(of: [.string("SAG"), .string("MR"), .null])
+    #expect(null != a)
+    #expect(table.id(of: [.string("SAG"), .string("MR"), .null]) == null)
+    // `K` and the Kelvin sign: two spellings, one account.
+    let k = table.id(of: [.string("K"), .null, .null])
+    let kelvin = table.id(of: [.string("\u{212A}"), .null, .null])
+    #expect(k != kelvin)
+    #expect(table.accountOf[Int(k)] == table.accountOf[Int(kelvin)])
+    #expect(table.accountCount == 3)
+    #expect(table.keys.count == 4)
+  }
 }

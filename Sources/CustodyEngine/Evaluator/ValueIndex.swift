@@ -178,9 +178,32 @@ enum ValueHash {
   /// Equal values hash equal: strings compare by canonical equivalence (`"\u{212A}" == "K"`),
   /// so a string with non-ASCII bytes is hashed in its NFC form.
   static func hash(_ v: Value) -> UInt64 {
-    guard case .string(let s) = v else { return UInt64(bitPattern: Int64(v.hashValue)) }
-    if let h = bytesHash(s, asciiOnly: true) { return h }
-    return bytesHash(s.precomposedStringWithCanonicalMapping, asciiOnly: false) ?? 0
+    switch v {
+    case .string(let s):
+      if let h = bytesHash(s, asciiOnly: true) { return h }
+      return bytesHash(s.precomposedStringWithCanonicalMapping, asciiOnly: false) ?? 0
+    // Kinds equal only to their own kind, by one integer (`Value ==` is synthesized), are
+    // mixed here: through `Hasher` an account key's null partner cost a SipHash per posting.
+    case .null: return mix(1)
+    case .bool(let b): return mix(b ? 3 : 2)
+    case .integer(let i): return mix(UInt64(bitPattern: i) &+ 0x100)
+    case .date(let d): return mix(UInt64(UInt32(bitPattern: d.dayNumber)) | 0xDA7E_0000_0000)
+    default: return UInt64(bitPattern: Int64(v.hashValue))
+    }
+  }
+
+  /// A seeded 64-bit mix (splitmix64's finalizer).
+  @inline(__always) private static func mix(_ x: UInt64) -> UInt64 {
+    var h = (seed ^ x) &* 0xBF58_476D_1CE4_E5B9
+    h ^= h >> 31
+    h = h &* 0x94D0_49BB_1331_11EB
+    return h ^ (h >> 29)
+  }
+
+  /// The same string representation (a small string's bytes, or the same storage): then the
+  /// bytes are the same. False says nothing; callers compare the bytes next.
+  @inline(__always) static func identical(_ a: String, _ b: String) -> Bool {
+    unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
   }
 
   private static func bytesHash(_ s: String, asciiOnly: Bool) -> UInt64? {

@@ -84,7 +84,7 @@ struct AccountKeyTable {
 
   private static func same(_ a: Value, _ b: Value) -> Bool {
     switch (a, b) {
-    case (.string(let x), .string(let y)): x.utf8.elementsEqual(y.utf8)
+    case (.string(let x), .string(let y)): ValueHash.identical(x, y) || x.utf8.elementsEqual(y.utf8)
     case (.decimal(let x), .decimal(let y)): x.mantissa == y.mantissa && x.scale == y.scale
     case (.list(let x), .list(let y)): same(x, y)
     default: a == b
