@@ -135,6 +135,10 @@ final class MassBalanceCheck: CheckRunner {
     var periodStartBalance: ExactDecimal = .zero
     /// The account's posting count at the last period close (postings since: the difference).
     var periodStartCount = 0
+    /// Day number of the end of the next period to close (`.max`: none left; `.min`: not
+    /// looked up yet): a posting on or before it closes nothing, so most postings skip the
+    /// lookup of the site's periods.
+    var nextPeriodEnd: Int32 = .min
   }
   @exclusivity(unchecked) private var states: [AccountState] = []
   @exclusivity(unchecked) private var log = ReplayLog(limit: 0)
@@ -276,8 +280,16 @@ final class MassBalanceCheck: CheckRunner {
   private func closePeriods(
     _ a: Account, before date: CivilDate, _ periods: PeriodIndex, final: Bool = false
   ) {
-    guard let site = a.key.first, let list = periods.byGroup[site] else { return }
     let id = Int(a.id)
+    if !final, date.dayNumber <= states[id].nextPeriodEnd { return }
+    guard let site = a.key.first, let list = periods.byGroup[site] else {
+      states[id].nextPeriodEnd = .max
+      return
+    }
+    defer {
+      let cursor = states[id].periodCursor
+      states[id].nextPeriodEnd = cursor < list.count ? list[cursor].end.dayNumber : .max
+    }
     while states[id].periodCursor < list.count,
       list[states[id].periodCursor].end < date
         || (final && list[states[id].periodCursor].start < date)
