@@ -90,11 +90,14 @@ struct Consumer: @unchecked Sendable {
     }
   }
 
-  /// Hands `row` to every consumer, in order, through one frame.
+  /// Hands `row` to every consumer, in order, through one frame that borrows its cells.
   @inline(__always) static func consume(_ consumers: [Consumer], table: String, row: LedgerRow) {
-    var frame = Frame(row: row.values)
-    for c in consumers { c.consume(table: table, row: row, frame: &frame) }
+    row.values.withUnsafeBufferPointer { cells in
+      var frame = Frame(borrowing: cells)
+      for c in consumers { c.consume(table: table, row: row, frame: &frame) }
+    }
   }
+
 }
 
 /// Calls `consume` on a check whose concrete type is known to the subclass.
@@ -154,11 +157,7 @@ private final class LaneWork: @unchecked Sendable {
       pending.enter()
       let consumers = lanes[lane]
       queues[lane].async {
-        // Rows borrowed from the batch: `for row in batch` retained each row's cells once
-        // per lane, from several threads at once.
-        batch.withUnsafeBufferPointer { rows in
-          for i in rows.indices { Consumer.consume(consumers, table: self.table, row: rows[i]) }
-        }
+        for row in batch { Consumer.consume(consumers, table: self.table, row: row) }
         if finished.decrement() { self.slots.signal() }
         self.pending.leave()
       }

@@ -47,11 +47,24 @@ import Testing
     var values: [Value] = []
     try ledger.read(table: "receipts") { values = $0.values }
     var frame = Frame(row: values, trace: tracing ? Trace() : nil)
+    let owned: Outcome
     do throws(EvaluationError) {
-      return .value(try ProgramCompiler(lookups: l, tracing: tracing).evaluate(e, &frame))
+      owned = .value(try ProgramCompiler(lookups: l, tracing: tracing).evaluate(e, &frame))
     } catch {
-      return .error(error.code.id, error.message, error.span)
+      owned = .error(error.code.id, error.message, error.span)
     }
+    // The same cells borrowed, as the engine streams them.
+    let borrowed = values.withUnsafeBufferPointer { cells -> Outcome in
+      var frame = Frame(borrowing: cells)
+      frame.trace = tracing ? Trace() : nil
+      do throws(EvaluationError) {
+        return .value(try ProgramCompiler(lookups: l, tracing: tracing).evaluate(e, &frame))
+      } catch {
+        return .error(error.code.id, error.message, error.span)
+      }
+    }
+    #expect(owned == borrowed, "\(e.text): a borrowed row gives what an owned one gives")
+    return owned
   }
 
   /// Every row: the fast result equals the general one; returns the fast results.

@@ -7,10 +7,11 @@ import CustodyValues
 /// tables in `tables` to `consume` (each table read once for all checks), then calls `finish`
 /// in dependency order.
 ///
-/// `frame` holds the row's cells (`frame.row == row.values`) and nothing else; the checks that
-/// see a row share it, so the row's array is retained once per row and lane instead of once
-/// per check (its reference count was contended between the lanes' threads). A check may use
-/// `ref` while it runs and leaves it empty.
+/// `frame` holds the row's cells (borrowed: `frame.cells` points at `row.values` for the
+/// duration of the call) and nothing else; the checks that see a row share it, so handing a
+/// row to a lane retains nothing (the row array's reference count was contended between the
+/// lanes' threads). A check may use `ref` while it runs and leaves it empty; it never keeps
+/// the frame.
 protocol CheckRunner: AnyObject {
   var tables: [String] { get }
   func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput)

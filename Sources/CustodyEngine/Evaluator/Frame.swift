@@ -9,11 +9,36 @@ public struct Frame {
   /// When set, every node's value is recorded by node id (for `custody explain`).
   public var trace: Trace?
 
+  /// The streamed row's cells, borrowed while one row's checks run (`Consumer.consume`, inside
+  /// the row's `withUnsafeBufferPointer`); nil when `row` holds the cells. Copying the row's
+  /// array into each lane's frame retained and released it from both cores on every row.
+  /// Never set on a frame that outlives that call.
+  var cells: UnsafeBufferPointer<Value>?
+
   public init(row: [Value] = [], ref: [Value] = [], group: [Value] = [], trace: Trace? = nil) {
     self.row = row
     self.ref = ref
     self.group = group
     self.trace = trace
+  }
+
+  /// A frame over a streamed row's cells, valid while `cells` is.
+  init(borrowing cells: UnsafeBufferPointer<Value>) {
+    self.init()
+    self.cells = cells
+  }
+
+  /// The number of cells of the current row.
+  @inline(__always) var cellCount: Int { cells?.count ?? row.count }
+
+  /// Cell `i` of the current row (`i < cellCount`).
+  @inline(__always) func cell(_ i: Int) -> Value {
+    if let cells { cells[i] } else { row[i] }
+  }
+
+  /// Calls `body` with the current row's cells in place.
+  @inline(__always) func withCells<R>(_ body: (UnsafeBufferPointer<Value>) -> R) -> R {
+    if let cells { body(cells) } else { row.withUnsafeBufferPointer(body) }
   }
 }
 

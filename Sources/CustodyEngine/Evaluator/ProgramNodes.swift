@@ -60,10 +60,10 @@ final class RowFieldProgram: Program, @unchecked Sendable {
     (self.column, self.name, self.node) = (column, name, node)
   }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
-    guard column < f.row.count else {
+    guard column < f.cellCount else {
       throw RowFieldProgram.missing(name, node)
     }
-    return f.row[column]
+    return f.cell(column)
   }
 
   /// A row shorter than the schema (the nodes that read a row's cell in place say the same).
@@ -249,10 +249,10 @@ final class RowFieldEqualityProgram: Program, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
   override var isBoolean: Bool { true }
   override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
-    guard column < f.row.count else {
+    guard column < f.cellCount else {
       throw RowFieldProgram.missing(name, node)
     }
-    return f.row.withUnsafeBufferPointer { ValueOps.equal($0[column], constant) } == want
+    return f.withCells { ValueOps.equal($0[column], constant) } == want
   }
 }
 
@@ -280,10 +280,10 @@ final class RowNullTestProgram: Program, @unchecked Sendable {
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
   override var isBoolean: Bool { true }
   override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
-    guard column < f.row.count else {
+    guard column < f.cellCount else {
       throw RowFieldProgram.missing(name, node)
     }
-    return f.row[column].isNull == want
+    return f.withCells { $0[column].isNull } == want
   }
 }
 
