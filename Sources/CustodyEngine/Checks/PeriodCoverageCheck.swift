@@ -43,6 +43,7 @@ final class PeriodCoverageCheck: CheckRunner {
     self.spec = spec
     self.instance = instance
     self.run = run
+    self.periods = run.periodIndexes[spec.periods]
     for e in spec.entries {
       let table = run.schema.table(e.table) ?? TableSchema(name: e.table, file: "", columns: [])
       let gate = RowGate(
@@ -53,8 +54,9 @@ final class PeriodCoverageCheck: CheckRunner {
     }
   }
 
-  /// Looked up once (the engine builds period indexes before any check is made).
-  private lazy var periods: PeriodIndex? = run.periodIndexes[spec.periods]
+  /// Looked up once, in init (the engine builds period indexes before any check is made). A
+  /// `let`: a lazy property's getter checked, retained and released it on every row.
+  private let periods: PeriodIndex?
 
   private func evidence(_ p: PeriodIndex.Period) -> EvidenceRow {
     EvidenceRow(

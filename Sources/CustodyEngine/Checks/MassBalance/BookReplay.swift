@@ -10,8 +10,9 @@ import CustodyValues
 /// state and its own `ReplayLog`. Each log equals what a replay for that check alone gives.
 final class BookReplay {
   let checks: [MassBalanceCheck]
-  /// The checks each hook can concern (most postings reach no mode's judgement).
-  private let closing, increasing, decreasing: [MassBalanceCheck]
+  /// The checks each hook can concern (most postings reach no mode's judgement), held at +0
+  /// (`checks` keeps them alive): iterating the arrays retained each check per posting.
+  private let closing, increasing, decreasing: [Unmanaged<MassBalanceCheck>]
   let collector: BookCollector
   let lifetimeMonths: Int?
   private let limit: Int
@@ -23,9 +24,12 @@ final class BookReplay {
   /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
   init(checks: [MassBalanceCheck], collector: BookCollector, run: RunContext) {
     self.checks = checks
-    closing = checks.filter { $0.spec.mode == .periodEnd }
-    increasing = checks.filter { $0.spec.mode == .continuous }
-    decreasing = checks.filter { $0.spec.mode == .continuous || $0.spec.mode == .expiry }
+    func hooks(_ modes: Set<MassBalanceMode>) -> [Unmanaged<MassBalanceCheck>] {
+      checks.filter { modes.contains($0.spec.mode) }.map { Unmanaged.passUnretained($0) }
+    }
+    closing = hooks([.periodEnd])
+    increasing = hooks([.continuous])
+    decreasing = hooks([.continuous, .expiry])
     self.collector = collector
     self.lifetimeMonths = checks.first?.spec.book.lifetimeMonths
     self.limit = run.options.evidenceLimit
@@ -79,7 +83,7 @@ final class BookReplay {
   private func post(_ p: RawPosting, excluded: Bool) throws {
     let amount = collector.amount(of: p)
     let a = account(p.account)
-    for c in closing { c.willPost(a, on: p.date) }
+    for c in closing { c._withUnsafeGuaranteedRef { $0.willPost(a, on: p.date) } }
     switch p.role {
     case .opening, .credit:
       if excluded {
@@ -91,23 +95,23 @@ final class BookReplay {
       a.credits = try a.credits.adding(amount)
       try a.addLot(lot(p.date, amount))
       a.record(posting(p, p.role == .opening ? .opening : .credit, amount, a))
-      for c in increasing { c.afterIncrease(a, p) }
+      for c in increasing { c._withUnsafeGuaranteedRef { $0.afterIncrease(a, p) } }
     case .debit:
       a.expire(on: p.date)
       a.balance = try a.balance.subtracting(amount)
       a.debits = try a.debits.adding(amount)
       _ = try a.take(amount, keep: false)
       a.record(posting(p, .debit, amount.negated, a))
-      for c in decreasing { c.afterDecrease(a, p) }
+      for c in decreasing { c._withUnsafeGuaranteedRef { $0.afterDecrease(a, p) } }
     case .transfer:
       a.expire(on: p.date)
       a.balance = try a.balance.subtracting(amount)
       a.transfersOut = try a.transfersOut.adding(amount)
       let (taken, uncovered) = try a.take(amount)
       a.record(posting(p, .transferOut, amount.negated, a))
-      for c in decreasing { c.afterDecrease(a, p) }
+      for c in decreasing { c._withUnsafeGuaranteedRef { $0.afterDecrease(a, p) } }
       let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
-      for c in closing { c.willPost(b, on: p.date) }
+      for c in closing { c._withUnsafeGuaranteedRef { $0.willPost(b, on: p.date) } }
       b.expire(on: p.date)
       b.balance = try b.balance.adding(amount)
       b.transfersIn = try b.transfersIn.adding(amount)
@@ -115,7 +119,7 @@ final class BookReplay {
       for t in taken { try b.addLot(t) }
       if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
       b.record(posting(p, .transferIn, amount, b))
-      for c in increasing { c.afterIncrease(b, p) }
+      for c in increasing { c._withUnsafeGuaranteedRef { $0.afterIncrease(b, p) } }
     case .inputTotal, .outputTotal: break
     }
   }
