@@ -43,9 +43,21 @@ if flag("--affiliates", &args) {
     "coalesce(partners[customer]?.partner, partners[affiliates: customer]?.partner)"
 }
 if !doRead && !doEval { (doRead, doEval) = (true, true) }
-guard let folder = args.first else {
-  print("usage: custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE]")
-  exit(64)
+/// Writes `message` to standard error and exits with `code`.
+func fail(_ message: String, _ code: Int32) -> Never {
+  var line = message + "\n"
+  line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+  exit(code)
+}
+let usage =
+  "usage: custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE] [--threads N]"
+  + " [--standard FILE] [--affiliates]"
+if flag("--help", &args) || flag("-h", &args) {
+  print(usage)
+  exit(0)
+}
+guard args.count == 1, let folder = args.first, !folder.hasPrefix("-") else {
+  fail("custody-bench: \(args.isEmpty ? "no ledger folder" : "unexpected \(args)")\n\(usage)", 64)
 }
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -67,49 +79,58 @@ if let standardPath {
 let schema = standard.schema
 print("rules: \(standard.rules.count)")
 
-if doRead {
-  for _ in 0..<repeats {
-    var rows = 0
-    let t = try seconds {
-      let ledger = try FolderLedger.open(folder: folder, schema: schema)
-      for table in schema.tables { try ledger.read(table: table.name) { _ in rows += 1 } }
+/// Times reading and evaluation; an unreadable ledger or a failed run is reported, not a crash.
+@MainActor func measure() throws {
+  if doRead {
+    for _ in 0..<repeats {
+      var rows = 0
+      let t = try seconds {
+        let ledger = try FolderLedger.open(folder: folder, schema: schema)
+        for table in schema.tables { try ledger.read(table: table.name) { _ in rows += 1 } }
+      }
+      print(String(format: "read: %.3f s (%d rows)", t, rows))
     }
-    print(String(format: "read: %.3f s (%d rows)", t, rows))
+  }
+
+  if doEval {
+    for i in 0..<repeats {
+      var result: EvaluationResult?
+      let t = try seconds {
+        let ledger = try FolderLedger.open(folder: folder, schema: schema)
+        result = try Engine(
+          standard: standard, options: EngineOptions(evidenceLimit: 20, threads: threads)
+        ).evaluate(ledger: ledger)
+      }
+      guard let result else { continue }
+      print(
+        String(format: "evaluate: %.3f s", t), "verdict:", result.verdict, "findings:",
+        result.findings.count)
+      if i == 0 {
+        for r in result.rules {
+          print(
+            "  \(r.id): \(r.status) evaluated=\(r.counts.evaluated) failed=\(r.counts.failed) errors=\(r.counts.errors)"
+          )
+        }
+      }
+      if i == 0, let dumpPath {
+        var text = ""
+        dump(result.findings, to: &text)
+        dump(result.rules, to: &text)
+        dump(result.clauses, to: &text)
+        dump(result.nonConformities, to: &text)
+        dump(result.accounts, to: &text)
+        dump(result.files, to: &text)
+        dump(result.cellErrors, to: &text)
+        dump(result.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }, to: &text)
+        text += "verdict \(result.verdict)\n"
+        try text.write(toFile: dumpPath, atomically: true, encoding: .utf8)
+      }
+    }
   }
 }
 
-if doEval {
-  for i in 0..<repeats {
-    var result: EvaluationResult?
-    let t = try seconds {
-      let ledger = try FolderLedger.open(folder: folder, schema: schema)
-      result = try Engine(
-        standard: standard, options: EngineOptions(evidenceLimit: 20, threads: threads)
-      ).evaluate(ledger: ledger)
-    }
-    guard let result else { continue }
-    print(
-      String(format: "evaluate: %.3f s", t), "verdict:", result.verdict, "findings:",
-      result.findings.count)
-    if i == 0 {
-      for r in result.rules {
-        print(
-          "  \(r.id): \(r.status) evaluated=\(r.counts.evaluated) failed=\(r.counts.failed) errors=\(r.counts.errors)"
-        )
-      }
-    }
-    if i == 0, let dumpPath {
-      var text = ""
-      dump(result.findings, to: &text)
-      dump(result.rules, to: &text)
-      dump(result.clauses, to: &text)
-      dump(result.nonConformities, to: &text)
-      dump(result.accounts, to: &text)
-      dump(result.files, to: &text)
-      dump(result.cellErrors, to: &text)
-      dump(result.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }, to: &text)
-      text += "verdict \(result.verdict)\n"
-      try text.write(toFile: dumpPath, atomically: true, encoding: .utf8)
-    }
-  }
+do {
+  try measure()
+} catch {
+  fail("custody-bench: \(error)", 1)
 }
