@@ -91,6 +91,24 @@ final class Account {
     if o1 || o2 { lotTotalOverflowed = true } else { lotTotal = t }
   }
 
+  /// A lot's remainder went from `before` to `after` (`before - taken`): what `track(before,
+  /// -1)` then `track(after, 1)` do, with one scaled subtraction.
+  private func retrack(_ before: ExactDecimal, _ after: ExactDecimal, taken: ExactDecimal) {
+    guard !lotTotalOverflowed else { return }
+    let range = 0...ExactDecimal.maxScale
+    guard range.contains(before.scale), range.contains(after.scale), range.contains(taken.scale)
+    else {
+      lotTotalOverflowed = true
+      return
+    }
+    lotScales[before.scale] -= 1
+    lotScales[after.scale] += 1
+    let (m, o1) = taken.mantissa.multipliedReportingOverflow(
+      by: Account.pow10[ExactDecimal.maxScale - taken.scale])
+    let (t, o2) = lotTotal.subtractingReportingOverflow(m)
+    if o1 || o2 { lotTotalOverflowed = true } else { lotTotal = t }
+  }
+
   func record(_ p: Posting) {
     postingCount += 1
     if recent.count < limit {
@@ -134,12 +152,12 @@ final class Account {
   /// Adds credits: first to the deficit, the rest as a lot (kept sorted by creation date).
   func addLot(_ lot: Lot) throws(ExactDecimal.ArithmeticError) {
     var lot = lot
-    if deficit > .zero {
+    if deficit.mantissa > 0 {
       let cover = min(deficit, lot.remaining)
       deficit = try deficit.subtracting(cover)
       lot.remaining = try lot.remaining.subtracting(cover)
     }
-    guard lot.remaining > .zero else { return }
+    guard lot.remaining.mantissa > 0 else { return }
     var i = lots.count
     while i > head, lots[i - 1].created > lot.created { i -= 1 }
     lots.insert(lot, at: i)
@@ -154,23 +172,26 @@ final class Account {
   ) {
     var need = amount
     var taken: [Lot] = []
-    while need > .zero, head < lots.count {
-      let use = min(need, lots[head].remaining)
+    // Signs are read from mantissas (comparing with `.zero` aligned scales at every step), and
+    // the running total moves by what was taken, not out by the lot's old remainder and back
+    // in by its new one.
+    while need.mantissa > 0, head < lots.count {
+      let remaining = lots[head].remaining
+      let use = remaining < need ? remaining : need  // `min(need, remaining)`
       if keep {
         taken.append(
           Lot(created: lots[head].created, expires: lots[head].expires, remaining: use))
       }
-      let left = try lots[head].remaining.subtracting(use)
-      track(lots[head].remaining, -1)
-      track(left, 1)
+      let left = try remaining.subtracting(use)
+      retrack(remaining, left, taken: use)
       lots[head].remaining = left
       need = try need.subtracting(use)
-      if lots[head].remaining <= .zero {
+      if left.mantissa <= 0 {
         track(left, -1)
         head += 1
       }
     }
-    if need > .zero { deficit = try deficit.adding(need) }
+    if need.mantissa > 0 { deficit = try deficit.adding(need) }
     return (taken, need)
   }
 
