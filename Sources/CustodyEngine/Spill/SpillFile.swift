@@ -277,15 +277,32 @@ struct ByteCursor {
     (self.bytes, self.at, self.end) = (bytes, at, end)
   }
 
-  private mutating func take(_ n: Int) throws(SpillError) -> Int {
+  @inline(__always) private mutating func take(_ n: Int) throws(SpillError) -> Int {
     guard n >= 0, end - at >= n else { throw SpillError(corrupt: "a spill record is cut short") }
     defer { at += n }
     return at
   }
   @inline(__always) mutating func u8() throws(SpillError) -> UInt8 { bytes[try take(1)] }
-  mutating func u64() throws(SpillError) -> UInt64 {
+  @inline(__always) mutating func u64() throws(SpillError) -> UInt64 {
     var v: UInt64 = 0
     var shift: UInt64 = 0
+    // Room for the longest number (10 bytes): decoded without a bounds check per byte.
+    if end - at >= 10, end <= bytes.count {
+      var i = at
+      let complete = bytes.withUnsafeBufferPointer { b in
+        while shift < 64 {
+          let byte = b[i]
+          i += 1
+          v |= UInt64(byte & 0x7F) << shift
+          if byte < 0x80 { return true }
+          shift += 7
+        }
+        return false
+      }
+      guard complete else { throw SpillError(corrupt: "a spill record has an overlong number") }
+      at = i
+      return v
+    }
     while true {
       let b = try u8()
       guard shift < 64 else { throw SpillError(corrupt: "a spill record has an overlong number") }

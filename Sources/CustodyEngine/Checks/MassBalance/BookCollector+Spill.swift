@@ -46,7 +46,8 @@ extension BookCollector {
     }
   }
 
-  private func read(_ c: inout ByteCursor) throws(SpillError) -> RawPosting {
+  /// One posting's record; `keys` is the number of account keys (a spilled posting names one).
+  private func read(_ c: inout ByteCursor, keys: Int) throws(SpillError) -> RawPosting {
     let mantissa = try c.i64()
     let line = try c.int()
     let day = try c.i32()
@@ -60,7 +61,7 @@ extension BookCollector {
       scale == RawPosting.wide
       ? mantissa >= 0 && mantissa < Int64(wideAmounts.count) : scale >= 0
     guard let role, source >= 0, Int(source) < compiled.count, account >= 0,
-      Int(account) < accountKeys.count, to < accountKeys.count, amountFits
+      Int(account) < keys, to < keys, amountFits
     else { throw SpillError(corrupt: "a spilled posting does not match this book") }
     return RawPosting(
       mantissa: mantissa, entryID: entryID, line: line, date: CivilDate(dayNumber: day),
@@ -83,10 +84,11 @@ extension BookCollector {
     guard let file = spill else { return }
     let readers = file.runs.indices.map { file.reader(run: $0) }
     var heap = Heap<Head>()
+    let keys = accountKeys.count
     func next(_ run: Int) throws(SpillError) -> Head? {
       guard try readers[run].advance() else { return nil }
       var c = readers[run].record
-      let p = try read(&c)
+      let p = try read(&c, keys: keys)
       return Head(key: sortKey(p), run: run, posting: p)
     }
     for r in readers.indices { if let h = try next(r) { heap.insert(h) } }
