@@ -157,7 +157,10 @@ let package = Package(
     ),
     .testTarget(
       name: "CustodyLedgerTests",
-      dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger"],
+      // CustodyLanguage only for CanonicalSchemaTests (the Swift mirror against the YAML).
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLedger", "CustodyLanguage",
+      ],
       resources: [.copy("Corpus")],
       swiftSettings: swiftSettings
     ),

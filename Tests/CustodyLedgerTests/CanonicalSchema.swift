@@ -27,14 +27,14 @@ enum CanonicalSchema {
           col("supplier", required: true), col("name"),
           col("due_diligence", .enumeration(["passed", "pending", "failed"]), required: true),
           col("valid_from", .date, required: true), col("valid_to", .date, required: true),
-        ]),
+        ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(
         name: "partners", file: "partners.csv", key: ["partner"], entryID: "partner",
         columns: [
           col("partner", required: true), col("name"), col("agreement", required: true),
           col("valid_from", .date, required: true), col("valid_to", .date, required: true),
           col("affiliates", .list(separator: ";")),
-        ]),
+        ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(
         name: "periods", file: "periods.csv", key: ["site", "period"], entryID: "period",
         columns: [
@@ -47,14 +47,14 @@ enum CanonicalSchema {
           col("site", required: true), col("factor", plain, required: true, min: 0),
           col("valid_from", .date, required: true), col("valid_to", .date, required: true),
           col("basis_document"),
-        ]),
+        ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(
         name: "cfp_factors", file: "cfp_factors.csv", key: ["route"],
         columns: [
           col("route", .enumeration(["recycled", "average"]), required: true),
           col("kg_co2e_per_t", plain, required: true, min: 0),
           col("valid_from", .date, required: true), col("valid_to", .date, required: true),
-        ]),
+        ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(
         name: "receipts", file: "receipts.csv", key: ["entry_id"], entryID: "entry_id",
         columns: [
