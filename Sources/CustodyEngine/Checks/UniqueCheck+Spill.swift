@@ -77,33 +77,36 @@ extension UniqueCheck {
       ranges.append(start..<arena.count)
     }
     var order = Array(0..<count)
-    // Keys that arrived in order are mostly in byte order too: the sort finds the runs.
-    arena.withBytes { raw in
-      order.sort { UniqueCheck.compare(raw, ranges[$0], raw, ranges[$1]) < 0 }
-    }
-    for e in order {
-      let g = e < singles ? groups[e] : multiGroups[e - singles]
-      try record { w in
+    try arena.withBytes { raw throws(SpillError) in
+      // Keys that arrived in order are usually in byte order too (ids of one width): one pass
+      // finds out, and only keys out of byte order are sorted.
+      let sorted = (1..<max(count, 1)).allSatisfy {
+        UniqueCheck.compare(raw, ranges[$0 - 1], raw, ranges[$0]) < 0
+      }
+      if !sorted { order.sort { UniqueCheck.compare(raw, ranges[$0], raw, ranges[$1]) < 0 } }
+      for e in order {
+        let g = e < singles ? groups[e] : multiGroups[e - singles]
         let r = ranges[e]
-        w.u32(UInt32(r.count))
-        w.append(arena, r)
-        w.int(g.line)
-        w.i32(g.day)
-        w.i32(g.table)
-        w.i32(g.repeats)
-        if g.entry < 0 {
-          w.u8(0)
-        } else if let id = entryIDs[Int(g.entry)] {
-          w.u8(2)
-          w.string(id)
-        } else {
-          w.u8(1)
-        }
-        if spelled[e] {
-          w.u8(0)
-        } else {
-          w.u8(1)
-          writeKey(e, canonical: false, to: &w)
+        let id: String? = g.entry < 0 ? nil : entryIDs[Int(g.entry)]
+        try record { w in
+          // The fixed fields with one capacity check: length, key, line, day, table,
+          // repeats index and the entry id's tag (at most 5 + key + 10 + 3 x 5 + 1 bytes).
+          w.reserving(r.count + 31) { out in
+            out.u32(UInt32(r.count))
+            if let base = raw.baseAddress { out.copy(base + r.lowerBound, r.count) }
+            out.int(g.line)
+            out.i32(g.day)
+            out.i32(g.table)
+            out.i32(g.repeats)
+            out.u8(g.entry < 0 ? 0 : id == nil ? 1 : 2)
+          }
+          if let id { w.string(id) }
+          if spelled[e] {
+            w.u8(0)
+          } else {
+            w.u8(1)
+            writeKey(e, canonical: false, to: &w)
+          }
         }
       }
     }

@@ -183,6 +183,37 @@ final class SpillReader {
 /// Hand-written over a raw buffer: appending to `[UInt8]` through `withUnsafeBytes` went
 /// through the generic sequence path and was a fifth of the cost of spilling. Not meant to be
 /// copied (copies share the buffer).
+/// Bytes written into room a `ByteWriter` reserved (`reserving`): no capacity checks.
+struct RawBytes {
+  private let start: UnsafeMutableRawPointer
+  private var at: UnsafeMutableRawPointer
+  init(_ start: UnsafeMutableRawPointer) { (self.start, at) = (start, start) }
+  var written: Int { at - start }
+
+  @inline(__always) mutating func u8(_ v: UInt8) {
+    at.storeBytes(of: v, as: UInt8.self)
+    at += 1
+  }
+  // Integers are variable-length (LEB128; signed ones zigzag-encoded): lines, days, lengths
+  // and small amounts take 1-3 bytes, which about halves what a spill writes.
+  @inline(__always) mutating func u64(_ v: UInt64) {
+    var v = v
+    while v >= 0x80 {
+      u8(UInt8(truncatingIfNeeded: v) | 0x80)
+      v >>= 7
+    }
+    u8(UInt8(v))
+  }
+  @inline(__always) mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+  @inline(__always) mutating func u32(_ v: UInt32) { u64(UInt64(v)) }
+  @inline(__always) mutating func i32(_ v: Int32) { i64(Int64(v)) }
+  @inline(__always) mutating func int(_ v: Int) { i64(Int64(v)) }
+  @inline(__always) mutating func copy(_ from: UnsafeRawPointer, _ n: Int) {
+    at.copyMemory(from: from, byteCount: n)
+    at += n
+  }
+}
+
 struct ByteWriter {
   // Immutable (growing replaces it): no run-time exclusivity checks per byte written.
   private final class Storage {
@@ -217,16 +248,8 @@ struct ByteWriter {
   @inline(__always) mutating func fixed32(_ v: UInt32) {
     claim(4).storeBytes(of: v.littleEndian, as: UInt32.self)
   }
-  // Integers are variable-length (LEB128; signed ones zigzag-encoded): lines, days, lengths
-  // and small amounts take 1-3 bytes, which about halves what a spill writes.
-  @inline(__always) mutating func u64(_ v: UInt64) {
-    var v = v
-    while v >= 0x80 {
-      u8(UInt8(truncatingIfNeeded: v) | 0x80)
-      v >>= 7
-    }
-    u8(UInt8(v))
-  }
+  /// A variable-length integer (see `RawBytes.u64`).
+  @inline(__always) mutating func u64(_ v: UInt64) { reserving(10) { $0.u64(v) } }
   @inline(__always) mutating func i64(_ v: Int64) {
     u64(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
   }
@@ -236,6 +259,14 @@ struct ByteWriter {
   @inline(__always) mutating func i128(_ v: Int128) {
     u64(UInt64(truncatingIfNeeded: v))
     i64(Int64(truncatingIfNeeded: v >> 64))
+  }
+  /// Writes at most `n` bytes through `body` with one capacity check (a record's fixed
+  /// fields), not one per byte.
+  @inline(__always) mutating func reserving(_ n: Int, _ body: (inout RawBytes) -> Void) {
+    if count + n > storage.capacity { grow(count + n) }
+    var raw = RawBytes(storage.base + count)
+    body(&raw)
+    count += raw.written
   }
   mutating func append(_ raw: UnsafeRawBufferPointer) {
     guard let from = raw.baseAddress, raw.count > 0 else { return }
@@ -260,8 +291,8 @@ struct ByteWriter {
   /// Drops what was written after `count` bytes.
   mutating func truncate(to count: Int) { self.count = min(self.count, count) }
 
-  func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-    body(UnsafeRawBufferPointer(start: storage.base, count: count))
+  func withBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+    try body(UnsafeRawBufferPointer(start: storage.base, count: count))
   }
   /// A copy of the bytes written.
   var bytes: [UInt8] { withBytes { Array($0) } }
