@@ -192,9 +192,12 @@ enum ValueHash {
     }
   }
 
-  /// A seeded 64-bit mix (splitmix64's finalizer).
-  @inline(__always) private static func mix(_ x: UInt64) -> UInt64 {
-    var h = (seed ^ x) &* 0xBF58_476D_1CE4_E5B9
+  /// `x` mixed with the seed.
+  @inline(__always) private static func mix(_ x: UInt64) -> UInt64 { finish(seed ^ x) }
+
+  /// splitmix64's finalizer: every input bit reaches every output bit.
+  @inline(__always) private static func finish(_ x: UInt64) -> UInt64 {
+    var h = x &* 0xBF58_476D_1CE4_E5B9
     h ^= h >> 31
     h = h &* 0x94D0_49BB_1331_11EB
     return h ^ (h >> 29)
@@ -238,9 +241,6 @@ enum ValueHash {
     }
     high |= tail
     if asciiOnly, high & 0x8080_8080_8080_8080 != 0 { return nil }
-    h = (h ^ tail ^ 0xFF) &* 0xBF58_476D_1CE4_E5B9
-    h ^= h >> 31
-    h = h &* 0x94D0_49BB_1331_11EB
-    return h ^ (h >> 29)
+    return finish(h ^ tail ^ 0xFF)
   }
 }

@@ -178,11 +178,6 @@ final class SpillReader {
   }
 }
 
-/// Appends fixed-width little-endian fields and length-prefixed strings.
-///
-/// Hand-written over a raw buffer: appending to `[UInt8]` through `withUnsafeBytes` went
-/// through the generic sequence path and was a fifth of the cost of spilling. Not meant to be
-/// copied (copies share the buffer).
 /// Bytes written into room a `ByteWriter` reserved (`reserving`): no capacity checks.
 struct RawBytes {
   private let start: UnsafeMutableRawPointer
@@ -208,12 +203,21 @@ struct RawBytes {
   @inline(__always) mutating func u32(_ v: UInt32) { u64(UInt64(v)) }
   @inline(__always) mutating func i32(_ v: Int32) { i64(Int64(v)) }
   @inline(__always) mutating func int(_ v: Int) { i64(Int64(v)) }
+  @inline(__always) mutating func i128(_ v: Int128) {
+    u64(UInt64(truncatingIfNeeded: v))
+    i64(Int64(truncatingIfNeeded: v >> 64))
+  }
   @inline(__always) mutating func copy(_ from: UnsafeRawPointer, _ n: Int) {
     at.copyMemory(from: from, byteCount: n)
     at += n
   }
 }
 
+/// Appends variable-length integers, length-prefixed strings and raw bytes to a buffer.
+///
+/// Hand-written over a raw buffer: appending to `[UInt8]` through `withUnsafeBytes` went
+/// through the generic sequence path and was a fifth of the cost of spilling. Not meant to be
+/// copied (copies share the buffer).
 struct ByteWriter {
   // Immutable (growing replaces it): no run-time exclusivity checks per byte written.
   private final class Storage {
@@ -248,18 +252,13 @@ struct ByteWriter {
   @inline(__always) mutating func fixed32(_ v: UInt32) {
     claim(4).storeBytes(of: v.littleEndian, as: UInt32.self)
   }
-  /// A variable-length integer (see `RawBytes.u64`).
+  // Variable-length integers, encoded by `RawBytes` into room for the longest.
   @inline(__always) mutating func u64(_ v: UInt64) { reserving(10) { $0.u64(v) } }
-  @inline(__always) mutating func i64(_ v: Int64) {
-    u64(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
-  }
+  @inline(__always) mutating func i64(_ v: Int64) { reserving(10) { $0.i64(v) } }
   @inline(__always) mutating func u32(_ v: UInt32) { u64(UInt64(v)) }
   @inline(__always) mutating func i32(_ v: Int32) { i64(Int64(v)) }
   @inline(__always) mutating func int(_ v: Int) { i64(Int64(v)) }
-  @inline(__always) mutating func i128(_ v: Int128) {
-    u64(UInt64(truncatingIfNeeded: v))
-    i64(Int64(truncatingIfNeeded: v >> 64))
-  }
+  @inline(__always) mutating func i128(_ v: Int128) { reserving(20) { $0.i128(v) } }
   /// Writes at most `n` bytes through `body` with one capacity check (a record's fixed
   /// fields), not one per byte.
   @inline(__always) mutating func reserving(_ n: Int, _ body: (inout RawBytes) -> Void) {
@@ -273,10 +272,6 @@ struct ByteWriter {
     claim(raw.count).copyMemory(from: from, byteCount: raw.count)
   }
   mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
-  /// Appends bytes `range` of this writer's own buffer (a key built earlier in it).
-  mutating func append(_ other: ByteWriter, _ range: Range<Int>) {
-    other.withBytes { append(UnsafeRawBufferPointer(rebasing: $0[range])) }
-  }
   mutating func string(_ s: String) {
     var s = s
     s.withUTF8 { u in
