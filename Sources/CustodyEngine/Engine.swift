@@ -2,6 +2,7 @@ import CustodyDiagnostics
 import CustodyLanguage
 import CustodyLedger
 import CustodyValues
+import Dispatch
 
 /// Evaluates a compiled standard against a ledger.
 ///
@@ -77,8 +78,34 @@ public final class Engine: Sendable {
       for t in Set(runner.tables) { interested[t, default: []].append((runner, out)) }
     }
     let tableOrder = schema.tables.map(\.name).filter { interested[$0] != nil }
+    // Checks that read only in-memory tables (a unique check over documents) run beside the
+    // streaming on a thread of their own, table by table in the same order; the others see
+    // the in-memory tables between the streamed ones, as on one thread.
+    let side = DispatchGroup()
+    defer { side.wait() }
+    if options.threads > 1 {
+      var jobs: [(table: String, rows: [LedgerRow], consumers: [Consumer])] = []
+      for table in tableOrder {
+        guard let rows = stored[table] else { continue }
+        let alone = (interested[table] ?? []).filter { pair in
+          pair.0.tables.allSatisfy { stored[$0] != nil }
+        }
+        guard !alone.isEmpty else { continue }
+        jobs.append((table, rows, alone.map(Consumer.init)))
+        let moved = Set(alone.map { ObjectIdentifier($0.0) })
+        interested[table] = interested[table]?.filter { !moved.contains(ObjectIdentifier($0.0)) }
+      }
+      if !jobs.isEmpty {
+        DispatchQueue(label: "custody.engine.beside").async(group: side) { [jobs] in
+          for job in jobs {
+            for row in job.rows { Consumer.consume(job.consumers, table: job.table, row: row) }
+          }
+        }
+      }
+    }
     for table in tableOrder {
       let pairs = interested[table] ?? []
+      guard !pairs.isEmpty else { continue }
       let consumers = pairs.map(Consumer.init)
       if let rows = stored[table] {
         for row in rows { Consumer.consume(consumers, table: table, row: row) }
@@ -90,6 +117,8 @@ public final class Engine: Sendable {
         }
       }
     }
+
+    side.wait()
 
     // 4. Finish in dependency order.
     let finisher = Finisher(instances: instances, runners: runners, outputs: outputs)

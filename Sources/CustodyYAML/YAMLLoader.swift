@@ -82,12 +82,12 @@ public struct YAMLLoader: Sendable {
       diagnostics.report(.emptyFile, "'\(path)' is empty", at: .file(path))
       return nil
     }
-    if text.contains("\0") {
+    if body.contains(0) {
       let location = UTF8Check.location(ofFirst: 0, in: body, path: path)
       diagnostics.report(.yamlSyntax, "NUL character in YAML file", at: SourceSpan(location))
       return nil
     }
-    var builder = TreeBuilder(path: path, scalars: Array(text.unicodeScalars), limits: limits)
+    var builder = TreeBuilder(path: path, text: text, bytes: body, limits: limits)
     let node = builder.run(body)
     diagnostics.append(contentsOf: builder.diagnostics.diagnostics)
     if node == nil && !builder.diagnostics.hasErrors {
@@ -101,6 +101,12 @@ public struct YAMLLoader: Sendable {
 /// nesting cannot overflow the call stack).
 private struct TreeBuilder {
   let path: String
+  let text: String
+  /// The file's bytes; when they are all ASCII, libyaml's character index is a byte offset.
+  let bytes: [UInt8]
+  /// The file's scalars, for `rawText` when some byte is not ASCII (empty otherwise: most
+  /// files are ASCII, and building this array and slicing it for every scalar's raw text was a
+  /// measurable part of compiling a standard at startup).
   let scalars: [Unicode.Scalar]
   let limits: YAMLLimits
   var diagnostics = DiagnosticBag()
@@ -119,9 +125,11 @@ private struct TreeBuilder {
   private var root: YAMLNode?
   private var documents = 0
 
-  init(path: String, scalars: [Unicode.Scalar], limits: YAMLLimits) {
+  init(path: String, text: String, bytes: [UInt8], limits: YAMLLimits) {
     self.path = path
-    self.scalars = scalars
+    self.text = text
+    self.bytes = bytes
+    self.scalars = bytes.allSatisfy { $0 < 0x80 } ? [] : Array(text.unicodeScalars)
     self.limits = limits
   }
 
@@ -130,6 +138,11 @@ private struct TreeBuilder {
   }
 
   func rawText(_ start: yaml_mark_t, _ end: yaml_mark_t) -> String {
+    if scalars.isEmpty {
+      let a = min(Int(start.index), bytes.count)
+      let b = min(max(a, Int(end.index)), bytes.count)
+      return String(decoding: bytes[a..<b], as: UTF8.self)
+    }
     let a = min(Int(start.index), scalars.count)
     let b = min(max(a, Int(end.index)), scalars.count)
     var s = String.UnicodeScalarView()
@@ -188,7 +201,7 @@ private struct TreeBuilder {
     var column = 1
     var leading = true
     var found: [Int: SourceLocation] = [:]
-    for s in scalars {
+    for s in text.unicodeScalars {
       if current > line { break }
       if s == "\n" {
         current += 1

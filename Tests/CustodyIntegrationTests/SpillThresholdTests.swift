@@ -20,12 +20,15 @@ import Testing
       plant: plant, rows: 6_000, seed: 13, standard: standard,
       options: [EngineOptions.defaultSpillThreshold, 1_000, 7].map {
         EngineOptions(evidenceLimit: 50, spillThreshold: $0)
-      })
+      } + [EngineOptions(evidenceLimit: 50, threads: 1, spillThreshold: 7)])
     // The plant is found (so the comparison is not between empty results) ...
     #expect(results[0].nonConformities.map(\.clause).contains(clause))
     #expect(results[0].rules.contains { $0.counts.evaluated >= 6_000 })
-    // ... and every threshold gives the same result, findings in the same order.
+    // ... and every threshold gives the same result, findings in the same order, whether the
+    // spilled postings are merged on another thread while the replay posts (threads: 2, the
+    // default) or on the replay's own (threads: 1).
     #expect(results[1] == results[0])
     #expect(results[2] == results[0])
+    #expect(results[3] == results[0])
   }
 }

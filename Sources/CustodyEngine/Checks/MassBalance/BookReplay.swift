@@ -17,6 +17,8 @@ final class BookReplay {
   let lifetimeMonths: Int?
   private let limit: Int
   private let keepTrace: Bool
+  /// Merge spilled postings on another thread while posting (more than one thread allowed).
+  private let mergeAhead: Bool
   // One replay on one thread: no run-time exclusivity check per posting.
   @exclusivity(unchecked) private var accounts: [Account?]
   private let accountOf: [Int32]
@@ -34,6 +36,7 @@ final class BookReplay {
     self.lifetimeMonths = checks.first?.spec.book.lifetimeMonths
     self.limit = run.options.evidenceLimit
     self.keepTrace = run.options.keepAccountTraces
+    self.mergeAhead = run.options.threads > 1
     self.accounts = [Account?](repeating: nil, count: collector.accountCount)
     self.accountOf = collector.accountOf
   }
@@ -59,16 +62,21 @@ final class BookReplay {
     var evaluated = 0
     var failure: String?
     do throws(SpillError) {
-      try collector.forEachOrdered { p in
+      let body = { (p: RawPosting) -> Bool in
         if p.role == .inputTotal || p.role == .outputTotal { return true }
         evaluated += 1
         do {
-          try post(p, excluded: exclusion.excludes(p))
+          try self.post(p, excluded: exclusion.excludes(p))
         } catch {
           failure = "\(error)"
           return false
         }
         return true
+      }
+      if mergeAhead {
+        try collector.forEachOrderedAhead(body)
+      } else {
+        try collector.forEachOrdered(body)
       }
     } catch {
       failure = "cannot read the book's postings back from disk (\(error))"
