@@ -98,7 +98,9 @@ public final class Engine: Sendable {
       if !jobs.isEmpty {
         DispatchQueue(label: "custody.engine.beside").async(group: side) { [jobs] in
           for job in jobs {
-            for row in job.rows { Consumer.consume(job.consumers, table: job.table, row: row) }
+            job.rows.withUnsafeBufferPointer {
+              Consumer.consume(job.consumers, table: job.table, rows: $0)
+            }
           }
         }
       }
@@ -108,7 +110,7 @@ public final class Engine: Sendable {
       guard !pairs.isEmpty else { continue }
       let consumers = pairs.map(Consumer.init)
       if let rows = stored[table] {
-        for row in rows { Consumer.consume(consumers, table: table, row: row) }
+        rows.withUnsafeBufferPointer { Consumer.consume(consumers, table: table, rows: $0) }
       } else if options.threads > 1, pairs.count > 1 {
         try StreamLanes(table: table, consumers: pairs, threads: options.threads).run(ledger)
       } else {

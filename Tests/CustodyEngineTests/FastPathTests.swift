@@ -55,8 +55,8 @@ import Testing
     }
     // The same cells borrowed, as the engine streams them.
     let borrowed = values.withUnsafeBufferPointer { cells -> Outcome in
-      var frame = Frame(borrowing: cells)
-      frame.trace = tracing ? Trace() : nil
+      var frame = Frame(trace: tracing ? Trace() : nil)
+      frame.cells = cells
       do throws(EvaluationError) {
         return .value(try ProgramCompiler(lookups: l, tracing: tracing).evaluate(e, &frame))
       } catch {

@@ -65,7 +65,7 @@ final class AggregateCheck: CheckRunner {
     self.assertion = run.compiler.compile(spec.assertion)
   }
 
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
     do throws(EvaluationError) {
       var keys: [Value] = []

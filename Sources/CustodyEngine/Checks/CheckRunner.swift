@@ -3,6 +3,20 @@ import CustodyLanguage
 import CustodyLedger
 import CustodyValues
 
+/// A row handed to a check, read in place: the checks of a lane see each row through this
+/// instead of a copy of it (copying a `LedgerRow` retained and released its three arrays
+/// through generic value witnesses, per row and lane, from both cores; passing
+/// `pointer.pointee` on to each check copied it per check). Valid only during the `consume`
+/// call it is passed to.
+struct RowRef {
+  let pointer: UnsafePointer<LedgerRow>
+  @inline(__always) var line: Int { pointer.pointee.line }
+  @inline(__always) var entryID: String? { pointer.pointee.entryID }
+  @inline(__always) var invalidColumns: [Int] { pointer.pointee.invalidColumns }
+  @inline(__always) var hasInvalidColumns: Bool { !pointer.pointee.invalidColumns.isEmpty }
+  @inline(__always) subscript(column: Int) -> Value { pointer.pointee.values[column] }
+}
+
 /// One rule instance's check while a run is in progress. The engine streams every row of the
 /// tables in `tables` to `consume` (each table read once for all checks), then calls `finish`
 /// in dependency order.
@@ -14,7 +28,7 @@ import CustodyValues
 /// the frame.
 protocol CheckRunner: AnyObject {
   var tables: [String] { get }
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput)
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput)
   func finish(_ run: any FinishContext, out: RuleOutput)
 }
 
@@ -107,7 +121,7 @@ final class RuleOutput {
   func markFailing(_ table: String, _ line: Int) { failingLines[table, default: []].insert(line) }
 
   /// A row-level run-time error: the row is cited and the expression's location given.
-  func error(_ e: EvaluationError, table: String, row: LedgerRow, date: CivilDate? = nil) {
+  func error(_ e: EvaluationError, table: String, row: RowRef, date: CivilDate? = nil) {
     markFailing(table, row.line)
     add(
       Finding(
@@ -169,10 +183,10 @@ final class RowGate {
     self.booleanFilter = program.isBoolean
   }
 
-  func date(of row: LedgerRow) -> CivilDate? { dateColumn.flatMap { row[$0].asDate } }
+  func date(of row: RowRef) -> CivilDate? { dateColumn.flatMap { row[$0].asDate } }
 
-  func admit(_ row: LedgerRow, _ frame: inout Frame) -> Outcome {
-    if !row.invalidColumns.isEmpty, row.invalidColumns.contains(where: reads.contains) {
+  func admit(_ row: RowRef, _ frame: inout Frame) -> Outcome {
+    if row.hasInvalidColumns, row.invalidColumns.contains(where: reads.contains) {
       return .unreadable
     }
     if from != nil || until != nil, let d = date(of: row) {
@@ -200,8 +214,7 @@ final class RowGate {
   }
 
   /// Counts the outcome; returns true when the row is to be judged.
-  func admitCounting(_ row: LedgerRow, _ frame: inout Frame, table: String, out: RuleOutput) -> Bool
-  {
+  func admitCounting(_ row: RowRef, _ frame: inout Frame, table: String, out: RuleOutput) -> Bool {
     let outcome = admit(row, &frame)
     if case .judge = outcome { return true }
     record(outcome, row, table: table, out: out)
@@ -209,7 +222,7 @@ final class RowGate {
   }
 
   /// Counts an outcome other than `.judge` in `out` (several outputs may share one gate).
-  func record(_ outcome: Outcome, _ row: LedgerRow, table: String, out: RuleOutput) {
+  func record(_ outcome: Outcome, _ row: RowRef, table: String, out: RuleOutput) {
     switch outcome {
     case .judge: break
     case .unreadable:

@@ -69,7 +69,7 @@ final class MassBalanceCheck: CheckRunner {
     collector.members.append(Member(check: self))
   }
 
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
     if collects { collector.consume(table: table, row: row, frame: &frame, out: out) }
   }
 

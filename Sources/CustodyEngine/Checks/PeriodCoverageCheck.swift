@@ -64,14 +64,14 @@ final class PeriodCoverageCheck: CheckRunner {
       column: "period", value: "\(p.start)..\(p.end)")
   }
 
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
     last.forEach(table, { gates[$0] }) { entry in
       consumeEntry(entry, table: table, row: row, frame: &frame, out: out)
     }
   }
 
   private func consumeEntry(
-    _ entry: Entry, table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput
+    _ entry: Entry, table: String, row: RowRef, frame: inout Frame, out: RuleOutput
   ) {
     let gate = entry.gate
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }

@@ -55,7 +55,7 @@ final class ReferenceCheck: CheckRunner {
     self.index = index
   }
 
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
     // The frame goes on to the next check: the target row bound as `ref` is not left in it.
     defer { if hasCondition { frame.ref = [] } }
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
@@ -122,7 +122,7 @@ final class ReferenceCheck: CheckRunner {
 
   /// A reference that failed (no covering target row met the condition): the finding.
   private func report(
-    _ values: [Value], _ when: CivilDate?, _ frame: inout Frame, table: String, row: LedgerRow,
+    _ values: [Value], _ when: CivilDate?, _ frame: inout Frame, table: String, row: RowRef,
     out: RuleOutput
   ) throws(EvaluationError) {
     let problem = try why(values, when, &frame)

@@ -39,7 +39,7 @@ final class RowCheck: CheckRunner {
     self.booleanAssertion = assertion.isBoolean
   }
 
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
     guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
     out.counts.evaluated += 1
     do {

@@ -114,14 +114,14 @@ final class UniqueCheck: CheckRunner {
     }
   }
 
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
     last.forEach(table, { gates[$0] }) { source in
       consume(source, table: table, row: row, frame: &frame, out: out)
     }
   }
 
   private func consume(
-    _ source: Source, table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput
+    _ source: Source, table: String, row: RowRef, frame: inout Frame, out: RuleOutput
   ) {
     guard source.gate.admitCounting(row, &frame, table: table, out: out) else { return }
     if source.key.count == 1 {
@@ -165,7 +165,7 @@ final class UniqueCheck: CheckRunner {
   }
 
   /// The group of a key's first row.
-  func first(_ source: Source, _ row: LedgerRow) -> Group {
+  func first(_ source: Source, _ row: RowRef) -> Group {
     var entry: Int32 = -1
     if !source.keyIsEntryID {
       entry = Int32(truncatingIfNeeded: entryIDs.count)
@@ -193,7 +193,7 @@ final class UniqueCheck: CheckRunner {
   /// `firstKey` is the stored key (equal to `values`, as the first row spelt it).
   private func repeated(
     _ group: Group, firstKey: [Value], _ values: [Value], _ source: Source, _ table: String,
-    _ row: LedgerRow
+    _ row: RowRef
   ) -> Group {
     var g = group
     if g.repeats < 0 {

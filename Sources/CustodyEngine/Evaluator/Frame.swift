@@ -12,7 +12,7 @@ public struct Frame {
   /// The streamed row's cells, borrowed while one row's checks run (`Consumer.consume`, inside
   /// the row's `withUnsafeBufferPointer`); nil when `row` holds the cells. Copying the row's
   /// array into each lane's frame retained and released it from both cores on every row.
-  /// Never set on a frame that outlives that call.
+  /// Cleared before the frame outlives that call.
   var cells: UnsafeBufferPointer<Value>?
 
   public init(row: [Value] = [], ref: [Value] = [], group: [Value] = [], trace: Trace? = nil) {
@@ -20,12 +20,6 @@ public struct Frame {
     self.ref = ref
     self.group = group
     self.trace = trace
-  }
-
-  /// A frame over a streamed row's cells, valid while `cells` is.
-  init(borrowing cells: UnsafeBufferPointer<Value>) {
-    self.init()
-    self.cells = cells
   }
 
   /// The number of cells of the current row.

@@ -181,14 +181,14 @@ final class BookCollector {
     return keyTable.id(of: keyBuffer)
   }
 
-  func consume(table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput) {
+  func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
     last.forEach(table, { bySource[$0] }) { c in
       consumeSource(c, table: table, row: row, frame: &frame, out: out)
     }
   }
 
   private func consumeSource(
-    _ c: Compiled, table: String, row: LedgerRow, frame: inout Frame, out: RuleOutput
+    _ c: Compiled, table: String, row: RowRef, frame: inout Frame, out: RuleOutput
   ) {
     let outcome = c.gate.admit(row, &frame)
     guard case .judge = outcome else {
