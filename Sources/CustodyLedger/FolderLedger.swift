@@ -176,7 +176,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
 
   // MARK: Reading
 
-  public func read(table: String, _ body: (LedgerRow) throws -> Void) throws {
+  public func read(table: String, _ body: (consuming LedgerRow) throws -> Void) throws {
     guard let plan = plans[table] else {
       throw LedgerError(
         Diagnostic(
@@ -205,7 +205,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   }
 
   private func readCSV(
-    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (LedgerRow) throws -> Void
+    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (consuming LedgerRow) throws -> Void
   ) throws -> LedgerFileInfo {
     let (tok, binding) = try FolderLedger.openCSV(plan, limits: options.limits)
     let rows = RowAssembler(plan: plan, binding: binding)
@@ -221,7 +221,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   }
 
   private func readJSONLines(
-    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (LedgerRow) throws -> Void
+    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (consuming LedgerRow) throws -> Void
   ) throws -> LedgerFileInfo {
     let (reader, binding, firstObject) = try FolderLedger.openJSONLines(
       plan, limits: options.limits)

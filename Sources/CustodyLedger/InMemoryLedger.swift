@@ -40,7 +40,7 @@ public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
     }
   }
 
-  public func read(table: String, _ body: (LedgerRow) throws -> Void) throws {
+  public func read(table: String, _ body: (consuming LedgerRow) throws -> Void) throws {
     guard let t = schema.table(table) else { return }
     let rows = tables[table] ?? []
     let parser = CellParser()

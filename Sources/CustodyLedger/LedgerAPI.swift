@@ -100,7 +100,7 @@ public protocol LedgerSource: AnyObject, Sendable {
   var schema: LedgerSchema { get }
   /// Calls `body` for every row of `table`, in file order. An absent optional table yields no
   /// rows. Cell errors found while reading are appended to `cellErrors`.
-  func read(table: String, _ body: (LedgerRow) throws -> Void) throws
+  func read(table: String, _ body: (consuming LedgerRow) throws -> Void) throws
   /// Files read so far (complete once every table has been read).
   var files: [LedgerFileInfo] { get }
   var cellErrors: [CellError] { get }
