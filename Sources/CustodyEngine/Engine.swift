@@ -105,20 +105,32 @@ public final class Engine: Sendable {
         }
       }
     }
+    // With more than one thread, consecutive streamed tables go through the same lanes; an
+    // in-memory table between them waits for the lanes (its checks may read both).
+    var streamed: [(table: String, consumers: [(any CheckRunner, RuleOutput)])] = []
+    func stream() throws {
+      guard !streamed.isEmpty else { return }
+      try StreamLanes(tables: streamed, threads: options.threads).run(ledger)
+      streamed = []
+    }
     for table in tableOrder {
       let pairs = interested[table] ?? []
       guard !pairs.isEmpty else { continue }
+      if stored[table] == nil, options.threads > 1 {
+        streamed.append((table, pairs))
+        continue
+      }
+      try stream()
       let consumers = pairs.map(Consumer.init)
       if let rows = stored[table] {
         rows.withUnsafeBufferPointer { Consumer.consume(consumers, table: table, rows: $0) }
-      } else if options.threads > 1, pairs.count > 1 {
-        try StreamLanes(table: table, consumers: pairs, threads: options.threads).run(ledger)
       } else {
         try ledger.read(table: table) { row in
           Consumer.consume(consumers, table: table, row: row)
         }
       }
     }
+    try stream()
 
     side.wait()
 
