@@ -34,14 +34,17 @@ public final class Engine: Sendable {
     // 1. Reference tables, in memory and indexed.
     let indexedTables = reads.reduce(into: Set<String>()) { $0.formUnion($1.indexed) }.sorted()
     var stored: [String: [LedgerRow]] = [:]
-    for table in indexedTables where schema.table(table) != nil {
-      var rows: [LedgerRow] = []
-      try ledger.read(table: table) { rows.append($0) }
-      stored[table] = rows
-    }
     let lookups = Lookups()
-    for (table, rows) in stored.sorted(by: { $0.key < $1.key }) {
-      if let t = schema.table(table) { lookups.add(LookupIndex(table: t, rows: rows)) }
+    for table in indexedTables {
+      guard let t = schema.table(table) else { continue }
+      var rows: [LedgerRow] = []
+      var filing = LookupIndex.Filing(table: t)
+      try read(table, from: ledger) { row in
+        filing.file(row)
+        rows.append(row)
+      }
+      stored[table] = rows
+      lookups.add(LookupIndex(filing, rows: rows))
     }
     let run = RunContext(schema: schema, lookups: lookups, options: options)
     for source in reads.flatMap(\.periodSources) where run.periodIndexes[source] == nil {
@@ -142,6 +145,32 @@ public final class Engine: Sendable {
       standard: standard, options: options, instances: instances, reads: reads,
       outputs: outputs, finisher: finisher, ledger: ledger
     ).assemble()
+  }
+
+  /// Reads `table` into `body`; with more than one thread the reading runs on a thread of its
+  /// own a few batches ahead, so a reference table is indexed while it is read.
+  private func read(
+    _ table: String, from ledger: any LedgerSource, _ body: (consuming LedgerRow) -> Void
+  ) throws {
+    guard options.threads > 1 else { return try ledger.read(table: table) { body($0) } }
+    let size = StreamLanes.batchSize
+    let ahead = ReadAhead<[LedgerRow]>(label: "custody.engine.reference", capacity: 16) { put in
+      var batch: [LedgerRow] = []
+      batch.reserveCapacity(size)
+      try ledger.read(table: table) { row in
+        batch.append(row)
+        if batch.count == size {
+          try put(batch)
+          batch = []
+          batch.reserveCapacity(size)
+        }
+      }
+      if !batch.isEmpty { try put(batch) }
+    }
+    defer { ahead.cancel() }
+    while let batch = try ahead.next() {
+      for row in batch { body(row) }
+    }
   }
 
   /// Instances in `graph.order`, then any the order does not list (by id).

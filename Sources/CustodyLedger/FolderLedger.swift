@@ -20,7 +20,8 @@ public struct LedgerOpenOptions: Sendable, Hashable {
 /// hashing the file as it goes. Only the current row is held in memory.
 public final class FolderLedger: LedgerSource, @unchecked Sendable {
   // Mutable state (`files`, `cellErrors`, `readTables`) changes only inside `read`, which the
-  // engine calls from one thread per run (the LedgerSource contract).
+  // engine calls for one table at a time (the LedgerSource contract), not always from the same
+  // thread.
   public let folder: String
   public let schema: LedgerSchema
   public let profile: MappingProfile?

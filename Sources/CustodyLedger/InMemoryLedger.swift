@@ -6,8 +6,8 @@ import CustodyValues
 /// Missing columns are null and are not reported as empty required cells, so tests stay
 /// small; a column the schema does not know is an error.
 public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
-  // Immutable after init except `cellErrors`, which only `read` appends to; reads happen on
-  // one thread per run.
+  // Immutable after init except `cellErrors`, which only `read` appends to; one table is read
+  // at a time.
   public let schema: LedgerSchema
   private let tables: [String: [[String: String]]]
   private let origin: String

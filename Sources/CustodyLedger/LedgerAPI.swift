@@ -99,7 +99,8 @@ public struct LedgerFileInfo: Sendable, Hashable {
 public protocol LedgerSource: AnyObject, Sendable {
   var schema: LedgerSchema { get }
   /// Calls `body` for every row of `table`, in file order. An absent optional table yields no
-  /// rows. Cell errors found while reading are appended to `cellErrors`.
+  /// rows. Cell errors found while reading are appended to `cellErrors`. The engine reads one
+  /// table at a time, but not always on the same thread (a reading thread may run ahead).
   func read(table: String, _ body: (consuming LedgerRow) throws -> Void) throws
   /// Files read so far (complete once every table has been read).
   var files: [LedgerFileInfo] { get }

@@ -29,7 +29,7 @@ public final class LookupIndex: @unchecked Sendable {
   private let toDay: [Int32]
 
   /// Files rows under their keys while an index is built.
-  private struct Builder {
+  fileprivate struct Builder {
     let columns: Int
     var single = ValueIndex()
     var multi: [[Value]: Int] = [:]
@@ -78,26 +78,61 @@ public final class LookupIndex: @unchecked Sendable {
     )
   }
 
-  public init(table: TableSchema, rows: [LedgerRow], keyColumns: [Int]? = nil) {
-    self.table = table.name
-    self.rows = rows
-    let window = table.validityColumns
-    self.window = window
-    let windowColumns = [window?.from, window?.to].compactMap { $0 }
-    let keyColumns =
-      keyColumns
-      ?? table.key.compactMap { table.columnIndex($0) }.filter { !windowColumns.contains($0) }
-    self.keyColumns = keyColumns
-    let (fromDay, toDay) = LookupIndex.windows(rows, window)
-    var b = Builder(columns: keyColumns.count)
-    b.filed.reserveCapacity(rows.count)
-    for (i, row) in rows.enumerated() {
+  /// Files a table's rows under their keys one by one, as they are read: the engine files a
+  /// reference table's rows while the next batch is read on another thread (reading and
+  /// indexing the 708k-row documents table of the 10M ledger one after the other took
+  /// 0.55 + 0.28 s before the streaming could start). `LookupIndex(filing, rows:)` then lays
+  /// the groups out.
+  struct Filing {
+    let table: String
+    let keyColumns: [Int]
+    let window: (from: Int?, to: Int?)?
+    fileprivate var builder: Builder
+    fileprivate var fromDay: [Int32] = []
+    fileprivate var toDay: [Int32] = []
+
+    init(table: TableSchema, keyColumns: [Int]? = nil) {
+      self.table = table.name
+      let window = table.validityColumns
+      self.window = window
+      let windowColumns = [window?.from, window?.to].compactMap { $0 }
+      let keyColumns =
+        keyColumns
+        ?? table.key.compactMap { table.columnIndex($0) }.filter { !windowColumns.contains($0) }
+      self.keyColumns = keyColumns
+      builder = Builder(columns: keyColumns.count)
+    }
+
+    /// Files the table's next row (rows are numbered in the order they are filed).
+    mutating func file(_ row: borrowing LedgerRow) {
+      let i = fromDay.count
+      fromDay.append(window?.from.flatMap { row[$0].asDate?.dayNumber } ?? Int32.min)
+      toDay.append(window?.to.flatMap { row[$0].asDate?.dayNumber } ?? Int32.max)
       if keyColumns.count == 1 {
-        b.file(LookupIndex.normalize(row[keyColumns[0]]), row: i)
+        builder.file(LookupIndex.normalize(row[keyColumns[0]]), row: i)
       } else {
-        b.file(keyColumns.map { LookupIndex.normalize(row[$0]) }, row: i)
+        builder.file(keyColumns.map { LookupIndex.normalize(row[$0]) }, row: i)
       }
     }
+  }
+
+  public convenience init(table: TableSchema, rows: [LedgerRow], keyColumns: [Int]? = nil) {
+    var filing = Filing(table: table, keyColumns: keyColumns)
+    filing.builder.filed.reserveCapacity(rows.count)
+    for row in rows { filing.file(row) }
+    self.init(filing, rows: rows)
+  }
+
+  /// The index of `rows`, every one of them filed in order by `filing`.
+  init(_ filing: Filing, rows: [LedgerRow]) {
+    precondition(filing.fromDay.count == rows.count, "every row is filed once")
+    self.table = filing.table
+    self.rows = rows
+    let window = filing.window
+    self.window = window
+    self.keyColumns = filing.keyColumns
+    let (fromDay, toDay) = (filing.fromDay, filing.toDay)
+    let b = filing.builder
     var (groupStart, groupRows) = b.flatten()
     if window != nil {
       // By window start (open start first), then file order.
