@@ -99,6 +99,56 @@ import Testing
         == .null)
   }
 
+  /// Lookups made through one frame share a one-entry cache (`Frame.lookupMemo`): a repeated
+  /// lookup of the same key and date gives the same row, and a different key, date or index is
+  /// looked up afresh, whatever row the frame held when the entry was made.
+  @Test func repeatedLookupsThroughOneFrameGiveWhatFreshFramesGive() throws {
+    let ledger = try InMemoryLedger(
+      schema: T.schema,
+      rows: [
+        "conversion_factors": [
+          ["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-06-30", "factor": "0.9"],
+          ["site": "S1", "valid_from": "2024-07-01", "factor": "0.8"],
+          ["site": "S2", "valid_from": "2024-01-01", "factor": "0.7"],
+        ],
+        // The same key, "S1", in another table.
+        "due_diligence": [
+          ["supplier_id": "S1", "status": "passed", "valid_from": "2024-01-01"],
+          ["supplier_id": "S2", "status": "failed", "valid_from": "2024-01-01"],
+        ],
+      ])
+    let lookups = Lookups()
+    for table in ["conversion_factors", "due_diligence"] {
+      var rows: [LedgerRow] = []
+      try ledger.read(table: table) { rows.append($0) }
+      lookups.add(LookupIndex(table: try #require(T.schema.table(table)), rows: rows))
+    }
+    let factor = b.member(
+      b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
+    let status = b.member(
+      b.lookup("due_diligence", [b.col("supplier_id")], at: b.col("date")), "status")
+    let compiler = ProgramCompiler(lookups: lookups)
+    let cases: [([String: String], ExprNode, Value)] = [
+      (["site": "S1", "date": "2024-06-30"], factor, .decimal(T.d("0.9"))),
+      (["site": "S1", "date": "2024-06-30"], factor, .decimal(T.d("0.9"))),  // the cached entry
+      (["site": "S1", "date": "2024-07-01"], factor, .decimal(T.d("0.8"))),  // another date
+      (["site": "S2", "date": "2024-07-01"], factor, .decimal(T.d("0.7"))),  // another key
+      (["supplier_id": "S2", "date": "2024-07-01"], status, .string("failed")),  // another index
+      (["supplier_id": "S1", "date": "2024-07-01"], status, .string("passed")),
+      (["site": "S1", "date": "2024-07-01"], factor, .decimal(T.d("0.8"))),
+    ]
+    var shared = Frame()
+    for (cells, e, expected) in cases {
+      shared.row = try row(cells.merging(["entry_id": "R"]) { a, _ in a })
+      #expect(try compiler.evaluate(e, &shared) == expected, "\(cells)")
+      var fresh = Frame(row: shared.row)
+      #expect(try compiler.evaluate(e, &fresh) == expected, "\(cells), fresh frame")
+    }
+    // The cache holds the last lookup made.
+    #expect(shared.lookupMemo?.key == .string("S1"))
+    #expect(shared.lookupMemo?.date == CivilDate.parseISO("2024-07-01"))
+  }
+
   @Test func builtins() throws {
     #expect(try eval(b.call(.round, b.num("2.345"), b.int(2))) == .decimal(T.d("2.35")))
     #expect(try eval(b.call(.abs, b.num("-2.5"))) == .decimal(T.d("2.5")))

@@ -22,6 +22,20 @@ public struct Frame {
     self.trace = trace
   }
 
+  /// The last one-key lookup made through this frame and its result: a rule often looks up
+  /// the same row several times (`documents[document_id].recipient == customer and
+  /// documents[document_id].cu_t == cu_t ...`), and at 10M rows each probe of the documents
+  /// index missed the cache. A lookup is a pure function of its index, key and date, so the
+  /// entry stays valid whatever the frame holds next; it is only a cache.
+  var lookupMemo: LookupMemo?
+
+  struct LookupMemo {
+    let index: ObjectIdentifier
+    let key: Value
+    let date: CivilDate?
+    let found: Int?
+  }
+
   /// The number of cells of the current row.
   @inline(__always) var cellCount: Int { cells?.count ?? row.count }
 

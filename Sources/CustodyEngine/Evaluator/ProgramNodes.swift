@@ -395,7 +395,13 @@ final class LookupProgram: Program, @unchecked Sendable {
     if key.count == 1 {
       let one = try key0.eval(&f)
       date = try self.date(&f)
-      found = index.findIndex(one: one, at: date)
+      let id = ObjectIdentifier(index)
+      if let m = f.lookupMemo, m.index == id, m.date == date, ValueHash.sameKey(m.key, one) {
+        found = m.found
+      } else {
+        found = index.findIndex(one: one, at: date)
+        f.lookupMemo = Frame.LookupMemo(index: id, key: one, date: date, found: found)
+      }
     } else {
       var values: [Value] = []
       values.reserveCapacity(key.count)

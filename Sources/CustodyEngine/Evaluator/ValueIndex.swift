@@ -205,6 +205,21 @@ enum ValueHash {
 
   /// The same string representation (a small string's bytes, or the same storage): then the
   /// bytes are the same. False says nothing; callers compare the bytes next.
+  /// Whether two keys are the same value in the same representation (strings with the same
+  /// bits, decimals with the same mantissa and scale): such keys find the same rows. Keys
+  /// equal in another way answer false (a cache then looks the key up again).
+  @inline(__always) static func sameKey(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.string(let x), .string(let y)): identical(x, y)
+    case (.decimal(let x), .decimal(let y)): x.mantissa == y.mantissa && x.scale == y.scale
+    case (.integer(let x), .integer(let y)): x == y
+    case (.date(let x), .date(let y)): x == y
+    case (.bool(let x), .bool(let y)): x == y
+    case (.null, .null): true
+    default: false
+    }
+  }
+
   @inline(__always) static func identical(_ a: String, _ b: String) -> Bool {
     unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
   }
