@@ -97,6 +97,28 @@ import Testing
     try agree(b.bin(.equal, b.col("cu_t"), b.str("2")))
   }
 
+  /// `==`/`!=` with a row field on one side and a computed value on the other (the cell is read
+  /// in place): the same results and, when the computed side fails, the same error, on either
+  /// side and with both sides row fields.
+  @Test func fieldComparedWithAComputedValueInPlace() throws {
+    let sum = b.bin(.add, b.col("cu_t"), b.num("0.00"))
+    let right = try agree(b.bin(.equal, sum, b.col("cu_t")))
+    // R1 has no cu_t and R4's is below the minimum (a null cell): null in arithmetic is an
+    // error, whichever side the row field is on.
+    for i in [0, 3] {
+      if case .error(let code, _, _) = right[i] {
+        #expect(code == DiagnosticCode.nullOperand.id)
+      } else {
+        Issue.record("expected an error for row \(i + 1), got \(right[i])")
+      }
+    }
+    #expect([right[1], right[2], right[4]] == [true, true, true].map { .value(.bool($0)) })
+    try agree(b.bin(.notEqual, b.col("cu_t"), sum))
+    let sites = try agree(b.bin(.equal, b.col("site"), b.col("pool")))
+    #expect(sites == [true, false, false, false, false].map { .value(.bool($0)) })
+    try agree(b.bin(.notEqual, b.col("pool"), b.call(.upper, b.col("pool"))))
+  }
+
   @Test func membershipInAConstantList() throws {
     let pools = try agree(b.bin(.in, b.col("pool"), b.strings(["PCL", "MR"])))
     let expected: [Outcome] = [false, true, true, false, false].map { .value(.bool($0)) }

@@ -182,9 +182,31 @@ final class LogicalProgram: BinaryProgram, @unchecked Sendable {
 
 /// `==` / `!=`.
 final class EqualityProgram: BinaryProgram, @unchecked Sendable {
+  /// The column of an operand that is a row field (-1 otherwise): that cell is compared where
+  /// it lies, not copied out (`documents[document_id].recipient == customer`).
+  private let lhsColumn: Int
+  private let rhsColumn: Int
+  override init(
+    _ op: BinaryOperator, _ lhs: Program, _ rhs: Program, _ node: ExprNode, _ lhsNode: ExprNode,
+    _ rhsNode: ExprNode
+  ) {
+    lhsColumn = (lhs as? RowFieldProgram)?.column ?? -1
+    rhsColumn = (rhs as? RowFieldProgram)?.column ?? -1
+    super.init(op, lhs, rhs, node, lhsNode, rhsNode)
+  }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
   override var isBoolean: Bool { true }
   override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
+    // Operands are evaluated left to right as in the general case, so errors are the same (a
+    // row field in range cannot fail).
+    if rhsColumn >= 0, rhsColumn < f.cellCount {
+      let a = try lhs.eval(&f)
+      return f.withCells { ValueOps.equal(a, $0[rhsColumn]) } == (op == .equal)
+    }
+    if lhsColumn >= 0, lhsColumn < f.cellCount {
+      let b = try rhs.eval(&f)
+      return f.withCells { ValueOps.equal($0[lhsColumn], b) } == (op == .equal)
+    }
     let a = try lhs.eval(&f)
     let b = try rhs.eval(&f)
     return ValueOps.equal(a, b) == (op == .equal)
@@ -213,22 +235,38 @@ final class MembershipProgram: BinaryProgram, @unchecked Sendable {
 final class ConstantMembershipProgram: Program, @unchecked Sendable {
   let item: Program
   let items: [Value]
-  let strings: [String]?
+  /// The items as strings when they all are (`allStrings`); held non-optional, as binding an
+  /// optional array retained it on every row.
+  let strings: [String]
+  let allStrings: Bool
   let want: Bool
+  /// When `item` is a row field (`pool in $credit_pools`): its column, tested where the cell
+  /// lies instead of copied out (a copy retained a heap string); -1 otherwise.
+  let column: Int
   init(_ item: Program, _ items: [Value], want: Bool) {
     self.item = item
     self.items = items
     self.want = want
     let strings = items.compactMap(\.asString)
-    self.strings = strings.count == items.count ? strings : nil
+    self.allStrings = strings.count == items.count
+    self.strings = allStrings ? strings : []
+    column = (item as? RowFieldProgram)?.column ?? -1
   }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
   override var isBoolean: Bool { true }
   override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
-    let x = try item.eval(&f)
+    if column >= 0 {
+      // A row shorter than the schema: the field's own error.
+      guard column < f.cellCount else { return contains(try item.eval(&f)) == want }
+      return f.withCells { contains($0[column]) } == want
+    }
+    return contains(try item.eval(&f)) == want
+  }
+
+  @inline(__always) private func contains(_ x: Value) -> Bool {
     // ValueOps.equal on two strings is String ==; a non-string never equals a string.
-    if let strings, case .string(let s) = x { return strings.contains(s) == want }
-    return items.contains { ValueOps.equal(x, $0) } == want
+    if allStrings, case .string(let s) = x { return strings.contains(s) }
+    return items.contains { ValueOps.equal(x, $0) }
   }
 }
 
