@@ -185,6 +185,10 @@ private final class LaneWork: @unchecked Sendable {
   private let queues: [DispatchQueue]
   private let pending = DispatchGroup()
   private let slots = DispatchSemaphore(value: StreamLanes.inFlight)
+  /// Batches handed to the lanes, held by the reading thread (only it touches this) until
+  /// every lane is done with them, so their rows are freed on the thread that allocated them:
+  /// freed on a lane's thread, each row went back to the reader's malloc arena under its lock.
+  private var handedOut: [(batch: [LedgerRow], lanes: Counter)] = []
 
   init(lanes: Int) {
     self.queues = (0..<lanes).map { DispatchQueue(label: "custody.engine.lane\($0)") }
@@ -196,7 +200,9 @@ private final class LaneWork: @unchecked Sendable {
     let active = lanes.indices.filter { !lanes[$0].isEmpty }
     guard !active.isEmpty else { return }
     slots.wait()
+    handedOut.removeAll { $0.lanes.isDone }
     let finished = Counter(active.count)
+    handedOut.append((batch, finished))
     for lane in active {
       pending.enter()
       let consumers = lanes[lane]
@@ -209,7 +215,10 @@ private final class LaneWork: @unchecked Sendable {
   }
 
   /// Returns once every lane has consumed every batch handed to it.
-  func wait() { pending.wait() }
+  func wait() {
+    pending.wait()
+    handedOut = []
+  }
 }
 
 /// Lanes still working on one batch; the last one frees the batch's slot.
@@ -223,4 +232,5 @@ private final class Counter: @unchecked Sendable {
       return value == 0
     }
   }
+  var isDone: Bool { lock.withLock { value == 0 } }
 }
