@@ -89,7 +89,7 @@ final class MassBalanceCheck: CheckRunner {
     if let a = accounts[id] { return a }
     let a = Account(
       key: collector.accountKeys[Int(keyID)], limit: run.options.evidenceLimit,
-      keepTrace: run.options.keepAccountTraces)
+      keepTrace: run.options.keepAccountTraces, sources: collector.sourceLabels)
     a.id = Int32(id)
     accounts[id] = a
     return a

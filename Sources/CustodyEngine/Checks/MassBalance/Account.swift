@@ -31,16 +31,43 @@ final class Account {
   @exclusivity(unchecked) var expired: ExactDecimal = .zero
   @exclusivity(unchecked) var postingCount = 0
   /// The last `limit` postings (the contributing slice of a finding).
-  @exclusivity(unchecked) var recent: [Posting] = []
+  @exclusivity(unchecked) var recent: [Recorded] = []
   @exclusivity(unchecked) var recentStart = 0
   /// Every posting, when traces are kept.
   @exclusivity(unchecked) var trace: [Posting]?
   let limit: Int
+  /// The label and table of each book source, by `Recorded.source`.
+  let sources: [(label: String, table: String)]
 
-  init(key: [Value], limit: Int, keepTrace: Bool) {
+  /// A posting as the replay records it: a `Posting` without its source's label and table,
+  /// which are looked up only when a finding shows it (the replay made every posting's strings
+  /// and stored them in the ring of recent postings; few are ever shown).
+  struct Recorded {
+    var date: CivilDate
+    var kind: Posting.Kind
+    var source: Int32
+    var line: Int
+    var entryID: String?
+    var amount: ExactDecimal
+    var balance: ExactDecimal
+    var available: ExactDecimal?
+  }
+
+  init(
+    key: [Value], limit: Int, keepTrace: Bool, sources: [(label: String, table: String)]
+  ) {
     self.key = key
     self.limit = max(1, limit)
     self.trace = keepTrace ? [] : nil
+    self.sources = sources
+  }
+
+  /// The posting `r` describes, with its source's label and table.
+  func posting(_ r: Recorded) -> Posting {
+    let s = sources[Int(r.source)]
+    return Posting(
+      date: r.date, kind: r.kind, label: s.label, table: s.table, file: "", line: r.line,
+      entryID: r.entryID, amount: r.amount, balance: r.balance, available: r.available)
   }
 
   var shownKey: [String] { key.map { $0.isNull ? "" : Messages.show($0) } }
@@ -109,7 +136,7 @@ final class Account {
     if o1 || o2 { lotTotalOverflowed = true } else { lotTotal = t }
   }
 
-  func record(_ p: Posting) {
+  func record(_ p: Recorded) {
     postingCount += 1
     if recent.count < limit {
       recent.append(p)
@@ -117,13 +144,13 @@ final class Account {
       recent[recentStart] = p
       recentStart = (recentStart + 1) % limit
     }
-    trace?.append(p)
+    if trace != nil { trace?.append(posting(p)) }
   }
 
   /// The last `n` postings, oldest first, and how many earlier postings are not shown.
   func slice(last n: Int) -> (postings: [Posting], omitted: Int, opening: ExactDecimal) {
     let ordered = Array(recent[recentStart...] + recent[..<recentStart])
-    let shown = Array(ordered.suffix(min(n, ordered.count)))
+    let shown = ordered.suffix(min(n, ordered.count)).map(posting)
     let omitted = postingCount - shown.count
     let opening: ExactDecimal
     if let first = shown.first {

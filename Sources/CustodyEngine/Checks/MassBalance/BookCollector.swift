@@ -158,6 +158,9 @@ final class BookCollector {
   /// The source a posting came from (its table, label and `exclude_failing:`).
   func source(of p: RawPosting) -> Compiled { compiled[Int(p.compiled)] }
 
+  /// Each source's label and table, by `RawPosting.compiled`.
+  var sourceLabels: [(label: String, table: String)] { compiled.map { ($0.label, $0.table) } }
+
   /// What makes two books collect the same postings in the same order.
   struct ShareKey: Hashable {
     var credits, debits, inputTotals, outputTotals: [CompiledBook.Source]

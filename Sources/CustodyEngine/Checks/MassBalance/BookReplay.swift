@@ -22,6 +22,8 @@ final class BookReplay {
   // One replay on one thread: no run-time exclusivity check per posting.
   @exclusivity(unchecked) private var accounts: [Account?]
   private let accountOf: [Int32]
+  /// Each book source's label and table (`Account.Recorded.source`).
+  private let sources: [(label: String, table: String)]
 
   /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
   init(checks: [MassBalanceCheck], collector: BookCollector, run: RunContext) {
@@ -39,6 +41,7 @@ final class BookReplay {
     self.mergeAhead = run.options.threads > 1
     self.accounts = [Account?](repeating: nil, count: collector.accountCount)
     self.accountOf = collector.accountOf
+    self.sources = collector.sourceLabels
   }
 
   /// Whether two checks' replays build the same accounts (so one replay can serve both).
@@ -49,7 +52,9 @@ final class BookReplay {
   private func account(_ keyID: Int32) -> Account {
     let id = Int(accountOf[Int(keyID)])
     if let a = accounts[id] { return a }
-    let a = Account(key: collector.accountKeys[Int(keyID)], limit: limit, keepTrace: keepTrace)
+    let a = Account(
+      key: collector.accountKeys[Int(keyID)], limit: limit, keepTrace: keepTrace,
+      sources: sources)
     a.id = Int32(id)
     accounts[id] = a
     return a
@@ -139,11 +144,9 @@ final class BookReplay {
 
   private func posting(
     _ p: RawPosting, _ kind: Posting.Kind, _ amount: ExactDecimal, _ a: Account
-  ) -> Posting {
-    let source = collector.source(of: p)
-    return Posting(
-      date: p.date, kind: kind, label: source.label, table: source.table, file: "", line: p.line,
-      entryID: p.entryID, amount: amount, balance: a.balance,
-      available: lifetimeMonths == nil ? nil : a.available)
+  ) -> Account.Recorded {
+    Account.Recorded(
+      date: p.date, kind: kind, source: Int32(p.compiled), line: p.line, entryID: p.entryID,
+      amount: amount, balance: a.balance, available: lifetimeMonths == nil ? nil : a.available)
   }
 }
