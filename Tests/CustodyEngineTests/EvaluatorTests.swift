@@ -107,9 +107,9 @@ import Testing
       schema: T.schema,
       rows: [
         "conversion_factors": [
-          ["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-06-30", "factor": "0.9"],
-          ["site": "S1", "valid_from": "2024-07-01", "factor": "0.8"],
           ["site": "S2", "valid_from": "2024-01-01", "factor": "0.7"],
+          ["site": "S1", "valid_from": "2024-07-01", "factor": "0.8"],
+          ["site": "S1", "valid_from": "2024-01-01", "valid_to": "2024-06-30", "factor": "0.9"],
         ],
         // The same key, "S1", in another table.
         "due_diligence": [
@@ -117,12 +117,7 @@ import Testing
           ["supplier_id": "S2", "status": "failed", "valid_from": "2024-01-01"],
         ],
       ])
-    let lookups = Lookups()
-    for table in ["conversion_factors", "due_diligence"] {
-      var rows: [LedgerRow] = []
-      try ledger.read(table: table) { rows.append($0) }
-      lookups.add(LookupIndex(table: try #require(T.schema.table(table)), rows: rows))
-    }
+    let lookups = try Lookups.load(["conversion_factors", "due_diligence"], from: ledger)
     let factor = b.member(
       b.lookup("conversion_factors", [b.col("site")], at: b.col("date")), "factor")
     let status = b.member(
