@@ -153,19 +153,8 @@ public final class Engine: Sendable {
     _ table: String, from ledger: any LedgerSource, _ body: (consuming LedgerRow) -> Void
   ) throws {
     guard options.threads > 1 else { return try ledger.read(table: table) { body($0) } }
-    let size = StreamLanes.batchSize
     let ahead = ReadAhead<[LedgerRow]>(label: "custody.engine.reference", capacity: 16) { put in
-      var batch: [LedgerRow] = []
-      batch.reserveCapacity(size)
-      try ledger.read(table: table) { row in
-        batch.append(row)
-        if batch.count == size {
-          try put(batch)
-          batch = []
-          batch.reserveCapacity(size)
-        }
-      }
-      if !batch.isEmpty { try put(batch) }
+      try ledger.read(table, batchesOf: StreamLanes.batchSize, put)
     }
     defer { ahead.cancel() }
     while let batch = try ahead.next() {

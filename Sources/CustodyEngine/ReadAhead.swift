@@ -1,4 +1,5 @@
 import CustodyDiagnostics
+import CustodyLedger
 import Dispatch
 
 /// Items made on a thread of its own, ahead of the thread that takes them, in order. At most
@@ -93,5 +94,22 @@ final class ReadAhead<Item>: @unchecked Sendable {
     }
     room.signal()
     producing.wait()
+  }
+}
+
+extension LedgerSource {
+  /// Reads `table` in batches of `size` rows, in file order (the last batch may be shorter).
+  func read(_ table: String, batchesOf size: Int, _ body: ([LedgerRow]) throws -> Void) throws {
+    var batch: [LedgerRow] = []
+    batch.reserveCapacity(size)
+    try read(table: table) { row in
+      batch.append(row)
+      if batch.count == size {
+        try body(batch)
+        batch = []
+        batch.reserveCapacity(size)
+      }
+    }
+    if !batch.isEmpty { try body(batch) }
   }
 }

@@ -72,17 +72,9 @@ struct StreamLanes {
     defer { work.wait() }
     for (table, lanes) in tables {
       let consumers = lanes.map { $0.map(Consumer.init) }
-      var batch: [LedgerRow] = []
-      batch.reserveCapacity(StreamLanes.batchSize)
-      try ledger.read(table: table) { row in
-        batch.append(row)
-        if batch.count == StreamLanes.batchSize {
-          work.consume(batch, table: table, lanes: consumers)
-          batch = []
-          batch.reserveCapacity(StreamLanes.batchSize)
-        }
+      try ledger.read(table, batchesOf: StreamLanes.batchSize) { batch in
+        work.consume(batch, table: table, lanes: consumers)
       }
-      if !batch.isEmpty { work.consume(batch, table: table, lanes: consumers) }
     }
   }
 }
