@@ -1,9 +1,11 @@
-// custody-bench: measures reading and evaluation of a ledger folder with the Cu-again rules
-// (BenchStandard), in release builds (docs/performance.md). Not part of the product.
+// custody-bench: measures reading and evaluation of a ledger folder with a compiled standard
+// (default standards/cu-again-coc.yaml, from the current folder), in release builds
+// (docs/performance.md). Not part of the product.
 //
 //   custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE] [--threads N]
-//                [--standard standards/cu-again-coc.yaml]
-// Without --standard, the Cu-again rules built in Swift (BenchStandard) are used.
+//                [--standard FILE]
+// (It once built the Cu-again rules in Swift, before the standard compiler existed; that copy
+// of the rules and of the ledger schema is gone: the YAML is the one source.)
 //
 // --read times streaming every table through FolderLedger; --eval times Engine.evaluate
 // (read + evaluate). --dump writes the full result (findings, rules, clauses, accounts) so a
@@ -34,14 +36,9 @@ func option(_ name: String, _ args: inout [String]) -> String? {
 let repeats = Int(option("--repeat", &args) ?? "1") ?? 1
 let dumpPath = option("--dump", &args)
 let threads = Int(option("--threads", &args) ?? "2") ?? 2
-let standardPath = option("--standard", &args)
+let standardPath = option("--standard", &args) ?? "standards/cu-again-coc.yaml"
 var doRead = flag("--read", &args)
 var doEval = flag("--eval", &args)
-var bench = BenchStandard()
-if flag("--affiliates", &args) {
-  bench.partnerOfCustomer =
-    "coalesce(partners[customer]?.partner, partners[affiliates: customer]?.partner)"
-}
 if !doRead && !doEval { (doRead, doEval) = (true, true) }
 /// Writes `message` to standard error and exits with `code`.
 func fail(_ message: String, _ code: Int32) -> Never {
@@ -51,7 +48,7 @@ func fail(_ message: String, _ code: Int32) -> Never {
 }
 let usage =
   "usage: custody-bench LEDGER_DIR [--read] [--eval] [--repeat N] [--dump FILE] [--threads N]"
-  + " [--standard FILE] [--affiliates]"
+  + " [--standard FILE]"
 if flag("--help", &args) || flag("-h", &args) {
   print(usage)
   exit(0)
@@ -67,14 +64,9 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
   return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-var standard = bench.build()
-if let standardPath {
-  let compiled = Compiler().compileStandard(path: standardPath)
-  guard let s = compiled.standard else {
-    print(compiled.diagnostics.map(\.description).joined(separator: "\n"))
-    exit(2)
-  }
-  standard = s
+let compiled = Compiler().compileStandard(path: standardPath)
+guard let standard = compiled.standard else {
+  fail(compiled.diagnostics.map(\.description).joined(separator: "\n"), 2)
 }
 let schema = standard.schema
 print("rules: \(standard.rules.count)")
