@@ -92,6 +92,24 @@ import Testing
 
   /// Account keys: one id per spelling, one account per `==` key; strings that share their
   /// representation are the same spelling without comparing bytes, others are compared.
+  /// The lookup cache's key test (`ValueHash.sameKey`): true only for one value in one
+  /// representation, never for keys of different kinds or values; equal keys spelled
+  /// differently may answer false (the cache then looks them up again).
+  @Test func sameKeyMeansSameValueInSameRepresentation() throws {
+    let d = try #require(CivilDate.parseISO("2024-01-01"))
+    let same: [(Value, Value)] = [
+      (.string("CD-000002"), .string("CD-000002")), (.decimal(T.d("1.50")), .decimal(T.d("1.50"))),
+      (.integer(7), .integer(7)), (.date(d), .date(d)), (.bool(true), .bool(true)), (.null, .null),
+    ]
+    for (a, b) in same { #expect(ValueHash.sameKey(a, b), "\(a) and \(b)") }
+    let different: [(Value, Value)] = [
+      (.string("CD-000002"), .string("CD-000003")), (.decimal(T.d("1.5")), .decimal(T.d("1.50"))),
+      (.integer(1), .decimal(T.d("1"))), (.date(d), .date(d.addingDays(1))),
+      (.bool(true), .bool(false)), (.null, .string("")), (.string("1"), .integer(1)),
+    ]
+    for (a, b) in different { #expect(!ValueHash.sameKey(a, b), "\(a) and \(b)") }
+  }
+
   @Test func accountKeysBySpellingAndAccount() {
     var table = AccountKeyTable()
     let heap = String(repeating: "partner-", count: 4)

@@ -203,8 +203,6 @@ enum ValueHash {
     return h ^ (h >> 29)
   }
 
-  /// The same string representation (a small string's bytes, or the same storage): then the
-  /// bytes are the same. False says nothing; callers compare the bytes next.
   /// Whether two keys are the same value in the same representation (strings with the same
   /// bits, decimals with the same mantissa and scale): such keys find the same rows. Keys
   /// equal in another way answer false (a cache then looks the key up again).
@@ -220,6 +218,8 @@ enum ValueHash {
     }
   }
 
+  /// The same string representation (a small string's bytes, or the same storage): then the
+  /// bytes are the same. False says nothing; callers compare the bytes next.
   @inline(__always) static func identical(_ a: String, _ b: String) -> Bool {
     unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
   }
