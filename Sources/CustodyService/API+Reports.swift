@@ -45,7 +45,7 @@ extension API {
           "format must be one of json, unsigned-json, \(ReportFormat.allCases.filter { $0 != .json }.map(\.rawValue).joined(separator: ", "))")
       }
       body = try await offload {
-        let report = try JSONDecoder().decode(Report.self, from: try directory.readObject(signedDigest))
+        let report = try CanonicalJSON.decode(Report.self, from: try directory.readObject(signedDigest))
         return try format.renderData(report)
       }
       contentType =

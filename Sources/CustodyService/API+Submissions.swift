@@ -92,7 +92,8 @@ extension API {
     return try JSON.response(resource, status: .created)
   }
 
-  static func insertRun(_ db: Database, submission: Int64, organisation: Int64, bundle: String, actor: String) throws {
+  @discardableResult
+  static func insertRun(_ db: Database, submission: Int64, organisation: Int64, bundle: String, actor: String) throws -> Int64 {
     try db.execute(
       sql: "INSERT INTO run (submission_id, bundle_digest, status, created_at) VALUES (?, ?, 'pending', ?)",
       arguments: [submission, bundle, Clock.now()])
@@ -100,6 +101,7 @@ extension API {
     try AuditLog.append(
       db, actor: actor, action: "run.create", object: "run:\(run)", organisation: organisation,
       details: ["submission": String(submission), "bundle": bundle])
+    return run
   }
 
   /// Period: a year, a month, a quarter or a half (`2025`, `2025-03`, `2025-Q1`, `2025-H2`).
@@ -277,9 +279,8 @@ extension API {
       guard try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE digest = ?", arguments: [body.bundle]) != nil else {
         throw Problem(.unprocessableContent, code: "submission.unknown-bundle", detail: "no standard bundle \(body.bundle)")
       }
-      try Self.insertRun(db, submission: id, organisation: organisation, bundle: body.bundle, actor: principal.actor)
-      return RunResource(
-        try Row.fetchOne(db, sql: RunResource.select + " WHERE run.id = ?", arguments: [db.lastInsertedRowID])!)
+      let run = try Self.insertRun(db, submission: id, organisation: organisation, bundle: body.bundle, actor: principal.actor)
+      return RunResource(try Row.fetchOne(db, sql: RunResource.select + " WHERE run.id = ?", arguments: [run])!)
     }
     return try JSON.response(run, status: .created)
   }
