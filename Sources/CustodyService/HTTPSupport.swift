@@ -129,6 +129,12 @@ struct ProblemAndHeadersMiddleware: RouterMiddleware {
         HTTPResponse.Status(code: rejection.status), code: rejection.code,
         detail: rejection.detail
       ).response(from: request, context: context)
+    } catch is NIOTooManyBytesError {
+      // request.body.collect(upTo:) stopped reading at the bound.
+      response = try Problem(
+        .contentTooLarge, code: "upload.body-too-large",
+        detail: "the request body is larger than the service accepts"
+      ).response(from: request, context: context)
     } catch let error as HTTPError {
       let code: String
       switch error.status {
