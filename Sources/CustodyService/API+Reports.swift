@@ -8,7 +8,8 @@ import NIOCore
 extension API {
   /// A finished run's report, 409 while it is pending or running and for a failed run.
   func finishedReport(_ run: RunResource) throws -> (signed: String, unsigned: String) {
-    guard run.status == "done", let signed = run.signedReportSha256, let unsigned = run.reportSha256 else {
+    guard run.status == "done", let signed = run.signedReportSha256, let unsigned = run.reportSha256
+    else {
       throw Problem(
         .conflict, code: "run.not-done",
         detail: "run \(run.id) is \(run.status); a report exists once it is done")
@@ -20,7 +21,9 @@ extension API {
   /// as `custody validate --deterministic --sign KEY --format json`; `unsigned-json` is
   /// `validate --deterministic --format json`; text, markdown, html, csv, junit and sarif are
   /// rendered on demand from the signed report, as `validate --sign --format F` renders them.
-  @Sendable func getReport(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func getReport(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     let run = try await visibleRun(context.parameters.get("run", as: Int64.self), principal)
     let (signedDigest, unsignedDigest) = try finishedReport(run)
@@ -42,10 +45,12 @@ extension API {
       guard let format = ReportFormat(rawValue: name), format != .json else {
         throw Problem.badRequest(
           "report.unknown-format",
-          "format must be one of json, unsigned-json, \(ReportFormat.allCases.filter { $0 != .json }.map(\.rawValue).joined(separator: ", "))")
+          "format must be one of json, unsigned-json, \(ReportFormat.allCases.filter { $0 != .json }.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       body = try await offload {
-        let report = try CanonicalJSON.decode(Report.self, from: try directory.readObject(signedDigest))
+        let report = try CanonicalJSON.decode(
+          Report.self, from: try directory.readObject(signedDigest))
         return try format.renderData(report)
       }
       contentType =
@@ -64,7 +69,8 @@ extension API {
     var headers: HTTPFields = [
       .contentType: contentType, .eTag: quoted,
       .cacheControl: "private, max-age=31536000, immutable",
-      .contentDisposition: "attachment; filename=\"run-\(run.id).\(name == "unsigned-json" ? "unsigned.json" : ReportFormat(rawValue: name)?.fileExtension ?? "json")\"",
+      .contentDisposition:
+        "attachment; filename=\"run-\(run.id).\(name == "unsigned-json" ? "unsigned.json" : ReportFormat(rawValue: name)?.fileExtension ?? "json")\"",
     ]
     if name == "html" {
       // The HTML report styles itself inline and draws its chart in inline SVG.
@@ -130,7 +136,9 @@ extension API {
 
   /// GET /runs/{id}/statement: the mass-balance statement of the run: every account the
   /// report traces, with its opening and closing balance and shortfall.
-  @Sendable func getStatement(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func getStatement(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     let run = try await visibleRun(context.parameters.get("run", as: Int64.self), principal)
     let (signed, _) = try finishedReport(run)
@@ -142,7 +150,9 @@ extension API {
       var accounts: [ReportDigest.Account]
     }
     let accounts = digest.accounts.sorted { $0.key < $1.key }.map(\.value)
-    return try JSON.response(Statement(run: run.id, verdict: digest.verdict, accounts: accounts), etag: signed + "-statement", request: request)
+    return try JSON.response(
+      Statement(run: run.id, verdict: digest.verdict, accounts: accounts),
+      etag: signed + "-statement", request: request)
   }
 
   struct Comparison: Encodable {
@@ -179,10 +189,14 @@ extension API {
 
   /// GET /compare?base=RUN&head=RUN: two finished runs of one organisation. Non-conformities are
   /// matched by clause and rule: fixed (in base only), new (in head only), still open (both).
-  @Sendable func compare(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func compare(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     let query = request.uri.queryParameters
-    guard let baseID = query.get("base").flatMap({ Int64($0) }), let headID = query.get("head").flatMap({ Int64($0) }) else {
+    guard let baseID = query.get("base").flatMap({ Int64($0) }),
+      let headID = query.get("head").flatMap({ Int64($0) })
+    else {
       throw Problem.badRequest("compare.parameters", "compare needs ?base=RUN&head=RUN (run ids)")
     }
     let base = try await visibleRun(baseID, principal)
@@ -196,23 +210,34 @@ extension API {
     let headDigest = try finishedReport(head).signed
     let directory = state.directory
     let (a, b) = try await offload {
-      (try ReportDigest(directory.readObject(baseDigest)), try ReportDigest(directory.readObject(headDigest)))
+      (
+        try ReportDigest(directory.readObject(baseDigest)),
+        try ReportDigest(directory.readObject(headDigest))
+      )
     }
-    let fixed = a.nonconformities.keys.filter { b.nonconformities[$0] == nil }.sorted().map { a.nonconformities[$0]! }
-    let new = b.nonconformities.keys.filter { a.nonconformities[$0] == nil }.sorted().map { b.nonconformities[$0]! }
-    let open = b.nonconformities.keys.filter { a.nonconformities[$0] != nil }.sorted().map { b.nonconformities[$0]! }
+    let fixed = a.nonconformities.keys.filter { b.nonconformities[$0] == nil }.sorted().map {
+      a.nonconformities[$0]!
+    }
+    let new = b.nonconformities.keys.filter { a.nonconformities[$0] == nil }.sorted().map {
+      b.nonconformities[$0]!
+    }
+    let open = b.nonconformities.keys.filter { a.nonconformities[$0] != nil }.sorted().map {
+      b.nonconformities[$0]!
+    }
     let clauses = Set(a.clauses.keys).union(b.clauses.keys).sorted()
       .filter { a.clauses[$0] != b.clauses[$0] }
       .map { Comparison.ClauseChange(clause: $0, base: a.clauses[$0], head: b.clauses[$0]) }
     let balances = Set(a.accounts.keys).union(b.accounts.keys).sorted().map { key in
       let any = (a.accounts[key] ?? b.accounts[key])!
       return Comparison.Balance(
-        rule: any.rule, account: any.account, period: any.period, base: a.accounts[key], head: b.accounts[key])
+        rule: any.rule, account: any.account, period: any.period, base: a.accounts[key],
+        head: b.accounts[key])
     }
     let result = Comparison(
       base: base.id, head: head.id, organisation: base.organisation,
       verdict: .init(base: a.verdict, head: b.verdict),
-      nonconformities: .init(fixed: fixed, new: new, open: open), clauses: clauses, balances: balances)
+      nonconformities: .init(fixed: fixed, new: new, open: open), clauses: clauses,
+      balances: balances)
     return try JSON.response(result)
   }
 }

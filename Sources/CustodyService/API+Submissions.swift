@@ -20,7 +20,9 @@ extension API {
   /// `bundle`, `note`, an optional `profile` file and one or more `file` parts; or a zip/tar
   /// body (`application/zip`, `application/x-tar`) with `?period=&bundle=&note=&profile=NAME`
   /// (NAME: the profile's file inside the archive). Creates the submission and its first run.
-  @Sendable func createSubmission(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func createSubmission(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     let organisation = try organisationParameter(context, principal)
     let limits = state.configuration.limits
@@ -29,9 +31,13 @@ extension API {
     let query = request.uri.queryParameters
     var upload: SubmissionUpload
     if contentType.lowercased().hasPrefix("multipart/form-data") {
-      upload = try await offload { try Self.parseMultipart(body, contentType: contentType, limits: limits) }
+      upload = try await offload {
+        try Self.parseMultipart(body, contentType: contentType, limits: limits)
+      }
     } else if ["application/zip", "application/x-tar", "application/octet-stream"].contains(
-      contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "")
+      contentType.split(separator: ";").first.map {
+        $0.trimmingCharacters(in: .whitespaces).lowercased()
+      } ?? "")
     {
       var files = try await offload { try Archives.read(body, limits: limits) }
       files = Self.stripCommonFolder(files)
@@ -39,7 +45,9 @@ extension API {
         period: query.get("period"), note: query.get("note") ?? "", bundle: query.get("bundle"))
       if let name = query.get("profile") {
         guard let index = files.firstIndex(where: { $0.name == name }) else {
-          throw Problem(.unprocessableContent, code: "submission.profile-missing", detail: "no file '\(name)' in the archive")
+          throw Problem(
+            .unprocessableContent, code: "submission.profile-missing",
+            detail: "no file '\(name)' in the archive")
         }
         upload.profile = files.remove(at: index).data
       }
@@ -64,8 +72,13 @@ extension API {
     let manifest = Digests.sha256Hex(
       Data(stored.files.map { "\($0.sha256)  \($0.name)\n" }.joined().utf8))
     let id = try await database.write { db -> Int64 in
-      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE digest = ?", arguments: [checked.bundle!]) != nil else {
-        throw Problem(.unprocessableContent, code: "submission.unknown-bundle", detail: "no standard bundle \(checked.bundle!)")
+      guard
+        try Bool.fetchOne(
+          db, sql: "SELECT 1 FROM bundle WHERE digest = ?", arguments: [checked.bundle!]) != nil
+      else {
+        throw Problem(
+          .unprocessableContent, code: "submission.unknown-bundle",
+          detail: "no standard bundle \(checked.bundle!)")
       }
       let now = Clock.now()
       try db.execute(
@@ -73,19 +86,27 @@ extension API {
           INSERT INTO submission (organisation_id, period, note, profile_sha256, manifest_sha256, created_by, created_at)
           VALUES (?, ?, ?, ?, ?, ?, ?)
           """,
-        arguments: [organisation, checked.period!, checked.note, stored.profile, manifest, principal.userID, now])
+        arguments: [
+          organisation, checked.period!, checked.note, stored.profile, manifest, principal.userID,
+          now,
+        ])
       let id = db.lastInsertedRowID
       for file in stored.files {
         try db.execute(
-          sql: "INSERT INTO submission_file (submission_id, name, sha256, size) VALUES (?, ?, ?, ?)",
+          sql:
+            "INSERT INTO submission_file (submission_id, name, sha256, size) VALUES (?, ?, ?, ?)",
           arguments: [id, file.name, file.sha256, file.size])
       }
-      var details = ["period": checked.period!, "manifest_sha256": manifest, "files": String(stored.files.count)]
+      var details = [
+        "period": checked.period!, "manifest_sha256": manifest, "files": String(stored.files.count),
+      ]
       if let profile = stored.profile { details["profile_sha256"] = profile }
       try AuditLog.append(
         db, actor: principal.actor, action: "submission.create", object: "submission:\(id)",
         organisation: organisation, details: details)
-      try Self.insertRun(db, submission: id, organisation: organisation, bundle: checked.bundle!, actor: principal.actor)
+      try Self.insertRun(
+        db, submission: id, organisation: organisation, bundle: checked.bundle!,
+        actor: principal.actor)
       return id
     }
     let resource = try await database.read { db in try Self.submission(db, id: id) }
@@ -93,9 +114,12 @@ extension API {
   }
 
   @discardableResult
-  static func insertRun(_ db: Database, submission: Int64, organisation: Int64, bundle: String, actor: String) throws -> Int64 {
+  static func insertRun(
+    _ db: Database, submission: Int64, organisation: Int64, bundle: String, actor: String
+  ) throws -> Int64 {
     try db.execute(
-      sql: "INSERT INTO run (submission_id, bundle_digest, status, created_at) VALUES (?, ?, 'pending', ?)",
+      sql:
+        "INSERT INTO run (submission_id, bundle_digest, status, created_at) VALUES (?, ?, 'pending', ?)",
       arguments: [submission, bundle, Clock.now()])
     let run = db.lastInsertedRowID
     try AuditLog.append(
@@ -107,26 +131,34 @@ extension API {
   /// Period: a year, a month, a quarter or a half (`2025`, `2025-03`, `2025-Q1`, `2025-H2`).
   static func check(_ upload: inout SubmissionUpload, limits: UploadLimits) throws {
     guard let period = upload.period,
-      period.range(of: "^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$", options: .regularExpression) != nil
+      period.range(of: "^[0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?$", options: .regularExpression)
+        != nil
     else {
       throw Problem(
         .unprocessableContent, code: "submission.invalid-period",
         detail: "period must be YYYY, YYYY-MM, YYYY-Qn or YYYY-Hn")
     }
-    guard let bundle = upload.bundle, bundle.range(of: "^[0-9a-f]{64}$", options: .regularExpression) != nil else {
+    guard let bundle = upload.bundle,
+      bundle.range(of: "^[0-9a-f]{64}$", options: .regularExpression) != nil
+    else {
       throw Problem(
         .unprocessableContent, code: "submission.invalid-bundle",
         detail: "bundle must be a standard bundle's digest (64 hex digits)")
     }
     _ = bundle
     guard upload.note.count <= 10_000 else {
-      throw Problem(.unprocessableContent, code: "submission.note-too-long", detail: "note is limited to 10,000 characters")
+      throw Problem(
+        .unprocessableContent, code: "submission.note-too-long",
+        detail: "note is limited to 10,000 characters")
     }
     guard !upload.files.isEmpty else {
-      throw Problem(.unprocessableContent, code: "submission.no-files", detail: "a submission needs at least one ledger file")
+      throw Problem(
+        .unprocessableContent, code: "submission.no-files",
+        detail: "a submission needs at least one ledger file")
     }
     if upload.files.count > limits.maxFiles {
-      throw UploadRejection(status: 413, code: "upload.too-many-files", detail: "more than \(limits.maxFiles) files")
+      throw UploadRejection(
+        status: 413, code: "upload.too-many-files", detail: "more than \(limits.maxFiles) files")
     }
     var names = Set<String>()
     for file in upload.files {
@@ -143,14 +175,18 @@ extension API {
 
   /// `sample/receipts.csv`, `sample/sites.csv` -> `receipts.csv`, `sites.csv`: a zip of a folder.
   static func stripCommonFolder(_ files: [UploadedFile]) -> [UploadedFile] {
-    let tops = Set(files.map { $0.name.split(separator: "/", maxSplits: 1).first.map(String.init) ?? "" })
-    guard tops.count == 1, let top = tops.first, files.allSatisfy({ $0.name.hasPrefix(top + "/") }) else {
+    let tops = Set(
+      files.map { $0.name.split(separator: "/", maxSplits: 1).first.map(String.init) ?? "" })
+    guard tops.count == 1, let top = tops.first, files.allSatisfy({ $0.name.hasPrefix(top + "/") })
+    else {
       return files
     }
     return files.map { UploadedFile(name: String($0.name.dropFirst(top.count + 1)), data: $0.data) }
   }
 
-  static func parseMultipart(_ body: Data, contentType: String, limits: UploadLimits) throws -> SubmissionUpload {
+  static func parseMultipart(_ body: Data, contentType: String, limits: UploadLimits) throws
+    -> SubmissionUpload
+  {
     guard let boundaryRange = contentType.range(of: "boundary=") else {
       throw Problem.badRequest("upload.multipart", "multipart/form-data without a boundary")
     }
@@ -182,11 +218,15 @@ extension API {
       throw Problem.badRequest("upload.multipart", "the multipart body cannot be read: \(error)")
     }
     if tooLarge {
-      throw UploadRejection(status: 413, code: "upload.file-too-large", detail: "a part is larger than \(limits.maxFileBytes) bytes")
+      throw UploadRejection(
+        status: 413, code: "upload.file-too-large",
+        detail: "a part is larger than \(limits.maxFileBytes) bytes")
     }
     var upload = SubmissionUpload()
     for part in parts {
-      guard let disposition = part.headers.first(where: { $0.0 == "content-disposition" })?.1 else { continue }
+      guard let disposition = part.headers.first(where: { $0.0 == "content-disposition" })?.1 else {
+        continue
+      }
       let name = Self.dispositionParameter(disposition, "name")
       let text = String(decoding: part.body, as: UTF8.self)
       switch name {
@@ -211,42 +251,53 @@ extension API {
       let pair = piece.trimmingCharacters(in: .whitespaces)
       guard pair.hasPrefix(key + "=") else { continue }
       var value = String(pair.dropFirst(key.count + 1))
-      if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+      if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+        value = String(value.dropFirst().dropLast())
+      }
       return value
     }
     return nil
   }
 
   static func submission(_ db: Database, id: Int64) throws -> SubmissionResource? {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]) else {
+    guard
+      let row = try Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id])
+    else {
       return nil
     }
     let files = try Row.fetchAll(
-      db, sql: "SELECT * FROM submission_file WHERE submission_id = ? ORDER BY name", arguments: [id]
+      db, sql: "SELECT * FROM submission_file WHERE submission_id = ? ORDER BY name",
+      arguments: [id]
     ).map { FileResource(name: $0["name"], sha256: $0["sha256"], size: $0["size"]) }
     let runs = try Row.fetchAll(
       db, sql: RunResource.select + " WHERE run.submission_id = ? ORDER BY run.id", arguments: [id]
     ).map(RunResource.init)
     return SubmissionResource(
       id: id, organisation: row["organisation_id"], period: row["period"], note: row["note"],
-      profileSha256: row["profile_sha256"], manifestSha256: row["manifest_sha256"], createdAt: row["created_at"],
+      profileSha256: row["profile_sha256"], manifestSha256: row["manifest_sha256"],
+      createdAt: row["created_at"],
       files: files, runs: runs)
   }
 
-  @Sendable func listSubmissions(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func listSubmissions(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     let organisation = try organisationParameter(context, principal)
     let page = try Page(request)
     let items = try await database.read { db in
       try Int64.fetchAll(
-        db, sql: "SELECT id FROM submission WHERE organisation_id = ? AND id > ? ORDER BY id LIMIT ?",
+        db,
+        sql: "SELECT id FROM submission WHERE organisation_id = ? AND id > ? ORDER BY id LIMIT ?",
         arguments: [organisation, page.after, page.limit]
       ).compactMap { try Self.submission(db, id: $0) }
     }
     return try JSON.response(Listing(items: items, limit: page.limit) { $0.id })
   }
 
-  @Sendable func getSubmission(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func getSubmission(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     let id = context.parameters.get("submission", as: Int64.self) ?? -1
     let resource = try await database.read { db in try Self.submission(db, id: id) }
@@ -262,11 +313,14 @@ extension API {
 
   /// POST /submissions/{id}/runs: judge a submission again, e.g. under a newer standard; always
   /// a new run, never an overwrite.
-  @Sendable func createRun(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func createRun(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     let id = context.parameters.get("submission", as: Int64.self) ?? -1
     let organisation = try await database.read { db in
-      try Int64.fetchOne(db, sql: "SELECT organisation_id FROM submission WHERE id = ?", arguments: [id])
+      try Int64.fetchOne(
+        db, sql: "SELECT organisation_id FROM submission WHERE id = ?", arguments: [id])
     }
     guard let organisation, principal.canSee(organisation: organisation) else {
       throw Problem.notFound("submission")
@@ -276,11 +330,18 @@ extension API {
     }
     let body = try await JSON.decode(NewRun.self, from: request)
     let run = try await database.write { db -> RunResource in
-      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM bundle WHERE digest = ?", arguments: [body.bundle]) != nil else {
-        throw Problem(.unprocessableContent, code: "submission.unknown-bundle", detail: "no standard bundle \(body.bundle)")
+      guard
+        try Bool.fetchOne(
+          db, sql: "SELECT 1 FROM bundle WHERE digest = ?", arguments: [body.bundle]) != nil
+      else {
+        throw Problem(
+          .unprocessableContent, code: "submission.unknown-bundle",
+          detail: "no standard bundle \(body.bundle)")
       }
-      let run = try Self.insertRun(db, submission: id, organisation: organisation, bundle: body.bundle, actor: principal.actor)
-      return RunResource(try Row.fetchOne(db, sql: RunResource.select + " WHERE run.id = ?", arguments: [run])!)
+      let run = try Self.insertRun(
+        db, submission: id, organisation: organisation, bundle: body.bundle, actor: principal.actor)
+      return RunResource(
+        try Row.fetchOne(db, sql: RunResource.select + " WHERE run.id = ?", arguments: [run])!)
     }
     return try JSON.response(run, status: .created)
   }
@@ -288,14 +349,19 @@ extension API {
   /// The run `{run}`, 404 unless the principal may see its organisation.
   func visibleRun(_ id: Int64?, _ principal: Principal) async throws -> RunResource {
     let run = try await database.read { db in
-      try Row.fetchOne(db, sql: RunResource.select + " WHERE run.id = ?", arguments: [id ?? -1]).map(RunResource.init)
+      try Row.fetchOne(db, sql: RunResource.select + " WHERE run.id = ?", arguments: [id ?? -1])
+        .map(RunResource.init)
     }
-    guard let run, principal.canSee(organisation: run.organisation) else { throw Problem.notFound("run") }
+    guard let run, principal.canSee(organisation: run.organisation) else {
+      throw Problem.notFound("run")
+    }
     return run
   }
 
-  @Sendable func getRun(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func getRun(_ request: Request, context: ServiceRequestContext) async throws -> Response
+  {
     let principal = try context.principal()
-    return try JSON.response(try await visibleRun(context.parameters.get("run", as: Int64.self), principal))
+    return try JSON.response(
+      try await visibleRun(context.parameters.get("run", as: Int64.self), principal))
   }
 }

@@ -109,7 +109,9 @@ struct RunResource: Codable, Sendable {
     finishedAt = row["finished_at"]
     verdict = row["verdict"]
     if let major: Int = row["major"] {
-      counts = Counts(major: major, minor: row["minor"], observation: row["observation"], findings: row["findings"])
+      counts = Counts(
+        major: major, minor: row["minor"], observation: row["observation"],
+        findings: row["findings"])
     }
     error = row["error"]
     reportSha256 = row["report_sha256"]
@@ -160,7 +162,8 @@ struct API: Sendable {
       UserResource(
         id: principal.userID, name: principal.name, role: principal.role.rawValue,
         organisation: principal.organisation,
-        organisations: principal.role == .auditor ? principal.assigned.sorted() : nil, createdAt: ""))
+        organisations: principal.role == .auditor ? principal.assigned.sorted() : nil, createdAt: ""
+      ))
   }
 
   struct NewOrganisation: Decodable {
@@ -180,11 +183,16 @@ struct API: Sendable {
         detail: "slug must be 1-63 lowercase letters, digits or '-'")
     }
     guard !body.name.isEmpty, body.name.count <= 200 else {
-      throw Problem(.unprocessableContent, code: "organisation.invalid-name", detail: "name must be 1-200 characters")
+      throw Problem(
+        .unprocessableContent, code: "organisation.invalid-name",
+        detail: "name must be 1-200 characters")
     }
     let resource = try await database.write { db -> OrganisationResource in
-      if try Bool.fetchOne(db, sql: "SELECT 1 FROM organisation WHERE slug = ?", arguments: [body.slug]) != nil {
-        throw Problem(.conflict, code: "organisation.exists", detail: "slug '\(body.slug)' is taken")
+      if try Bool.fetchOne(
+        db, sql: "SELECT 1 FROM organisation WHERE slug = ?", arguments: [body.slug]) != nil
+      {
+        throw Problem(
+          .conflict, code: "organisation.exists", detail: "slug '\(body.slug)' is taken")
       }
       try db.execute(
         sql: "INSERT INTO organisation (slug, name, created_at) VALUES (?, ?, ?)",
@@ -193,7 +201,8 @@ struct API: Sendable {
       try AuditLog.append(
         db, actor: principal.actor, action: "organisation.create", object: "organisation:\(id)",
         organisation: id, details: ["slug": body.slug, "name": body.name])
-      return OrganisationResource(try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE id = ?", arguments: [id])!)
+      return OrganisationResource(
+        try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE id = ?", arguments: [id])!)
     }
     return try JSON.response(resource, status: .created)
   }
@@ -209,7 +218,8 @@ struct API: Sendable {
         arguments: [page.after, 10_000]
       ).map(OrganisationResource.init).filter { principal.canSee(organisation: $0.id) }
     }
-    return try JSON.response(Listing(items: Array(items.prefix(page.limit)), limit: page.limit) { $0.id })
+    return try JSON.response(
+      Listing(items: Array(items.prefix(page.limit)), limit: page.limit) { $0.id })
   }
 
   @Sendable func getOrganisation(_ request: Request, context: ServiceRequestContext) async throws
@@ -218,14 +228,17 @@ struct API: Sendable {
     let principal = try context.principal()
     let id = try organisationParameter(context, principal)
     let resource = try await database.read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE id = ?", arguments: [id]).map(OrganisationResource.init)
+      try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE id = ?", arguments: [id]).map(
+        OrganisationResource.init)
     }
     guard let resource else { throw Problem.notFound("organisation") }
     return try JSON.response(resource)
   }
 
   /// The `{org}` parameter, 404 unless the principal may see it.
-  func organisationParameter(_ context: ServiceRequestContext, _ principal: Principal) throws -> Int64 {
+  func organisationParameter(_ context: ServiceRequestContext, _ principal: Principal) throws
+    -> Int64
+  {
     guard let id = context.parameters.get("org", as: Int64.self), principal.canSee(organisation: id)
     else { throw Problem.notFound("organisation") }
     return id
@@ -240,7 +253,9 @@ struct API: Sendable {
     var organisations: [Int64]?
   }
 
-  @Sendable func createUser(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func createUser(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.require(.admin)
     let body = try await JSON.decode(NewUser.self, from: request)
     guard body.name.range(of: "^[A-Za-z0-9._@-]{1,100}$", options: .regularExpression) != nil else {
@@ -253,19 +268,26 @@ struct API: Sendable {
       throw Problem(
         .unprocessableContent, code: "user.client-organisation",
         detail: "a client belongs to exactly one organisation ('organisation')")
-    case .auditor where body.organisation != nil, .admin where body.organisation != nil || body.organisations != nil:
+    case .auditor where body.organisation != nil,
+      .admin where body.organisation != nil || body.organisations != nil:
       throw Problem(
         .unprocessableContent, code: "user.role-organisation",
         detail: "only a client has 'organisation'; only an auditor has 'organisations'")
     default: break
     }
     let resource = try await database.write { db -> UserResource in
-      if try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [body.name]) != nil {
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE name = ?", arguments: [body.name])
+        != nil
+      {
         throw Problem(.conflict, code: "user.exists", detail: "user '\(body.name)' exists")
       }
       for org in [body.organisation].compactMap({ $0 }) + (body.organisations ?? []) {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM organisation WHERE id = ?", arguments: [org]) == nil {
-          throw Problem(.unprocessableContent, code: "user.unknown-organisation", detail: "no organisation \(org)")
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM organisation WHERE id = ?", arguments: [org])
+          == nil
+        {
+          throw Problem(
+            .unprocessableContent, code: "user.unknown-organisation",
+            detail: "no organisation \(org)")
         }
       }
       let now = Clock.now()
@@ -274,14 +296,17 @@ struct API: Sendable {
         arguments: [body.name, body.role.rawValue, body.organisation, now])
       let id = db.lastInsertedRowID
       for org in Set(body.organisations ?? []) {
-        try db.execute(sql: "INSERT INTO assignment (user_id, organisation_id) VALUES (?, ?)", arguments: [id, org])
+        try db.execute(
+          sql: "INSERT INTO assignment (user_id, organisation_id) VALUES (?, ?)",
+          arguments: [id, org])
       }
       try AuditLog.append(
         db, actor: principal.actor, action: "user.create", object: "user:\(id)",
         organisation: body.organisation,
         details: [
           "name": body.name, "role": body.role.rawValue,
-          "organisations": (body.organisations ?? []).sorted().map(String.init).joined(separator: ","),
+          "organisations": (body.organisations ?? []).sorted().map(String.init).joined(
+            separator: ","),
         ])
       return UserResource(
         id: id, name: body.name, role: body.role.rawValue, organisation: body.organisation,
@@ -291,19 +316,24 @@ struct API: Sendable {
     return try JSON.response(resource, status: .created)
   }
 
-  @Sendable func listUsers(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func listUsers(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     _ = try context.require(.admin)
     let page = try Page(request)
     let items = try await database.read { db in
       try Row.fetchAll(
-        db, sql: "SELECT * FROM user WHERE id > ? ORDER BY id LIMIT ?", arguments: [page.after, page.limit]
+        db, sql: "SELECT * FROM user WHERE id > ? ORDER BY id LIMIT ?",
+        arguments: [page.after, page.limit]
       ).map { row -> UserResource in
         let id: Int64 = row["id"]
         let role: String = row["role"]
         let assigned =
           role == "auditor"
           ? try Int64.fetchAll(
-            db, sql: "SELECT organisation_id FROM assignment WHERE user_id = ? ORDER BY organisation_id",
+            db,
+            sql:
+              "SELECT organisation_id FROM assignment WHERE user_id = ? ORDER BY organisation_id",
             arguments: [id]) : nil
         return UserResource(
           id: id, name: row["name"], role: role, organisation: row["organisation_id"],
@@ -319,17 +349,23 @@ struct API: Sendable {
   }
 
   /// An admin makes tokens for anyone; others only for themselves (any other user id is a 404).
-  @Sendable func createToken(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func createToken(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
     guard let user = context.parameters.get("user", as: Int64.self),
       principal.role == .admin || user == principal.userID
     else { throw Problem.notFound("user") }
     let body = try await JSON.decode(NewToken.self, from: request)
     guard !body.label.isEmpty, body.label.count <= 100 else {
-      throw Problem(.unprocessableContent, code: "token.invalid-label", detail: "label must be 1-100 characters")
+      throw Problem(
+        .unprocessableContent, code: "token.invalid-label", detail: "label must be 1-100 characters"
+      )
     }
     if let days = body.expiresInDays, !(1...3650).contains(days) {
-      throw Problem(.unprocessableContent, code: "token.invalid-expiry", detail: "expiresInDays must be 1 to 3650")
+      throw Problem(
+        .unprocessableContent, code: "token.invalid-expiry",
+        detail: "expiresInDays must be 1 to 3650")
     }
     let token = Tokens.generate()
     let expires = body.expiresInDays.map { days -> String in
@@ -338,31 +374,40 @@ struct API: Sendable {
       return formatter.string(from: Date().addingTimeInterval(Double(days) * 86_400))
     }
     let resource = try await database.write { db -> TokenResource in
-      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [user]) != nil else {
+      guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [user]) != nil
+      else {
         throw Problem.notFound("user")
       }
       let now = Clock.now()
       try db.execute(
-        sql: "INSERT INTO token (user_id, hash, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        sql:
+          "INSERT INTO token (user_id, hash, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
         arguments: [user, Tokens.hash(token), body.label, now, expires])
       let id = db.lastInsertedRowID
       try AuditLog.append(
         db, actor: principal.actor, action: "token.create", object: "token:\(id)",
         details: ["user": String(user), "label": body.label, "expires_at": expires ?? ""])
-      return TokenResource(id: id, user: user, label: body.label, createdAt: now, expiresAt: expires, token: token)
+      return TokenResource(
+        id: id, user: user, label: body.label, createdAt: now, expiresAt: expires, token: token)
     }
     return try JSON.response(resource, status: .created)
   }
 
-  @Sendable func revokeToken(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func revokeToken(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.principal()
-    guard let id = context.parameters.get("token", as: Int64.self) else { throw Problem.notFound("token") }
+    guard let id = context.parameters.get("token", as: Int64.self) else {
+      throw Problem.notFound("token")
+    }
     try await database.write { db in
-      guard let owner = try Int64.fetchOne(
-        db, sql: "SELECT user_id FROM token WHERE id = ? AND revoked_at IS NULL", arguments: [id]),
+      guard
+        let owner = try Int64.fetchOne(
+          db, sql: "SELECT user_id FROM token WHERE id = ? AND revoked_at IS NULL", arguments: [id]),
         principal.role == .admin || owner == principal.userID
       else { throw Problem.notFound("token") }
-      try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ?", arguments: [Clock.now(), id])
+      try db.execute(
+        sql: "UPDATE token SET revoked_at = ? WHERE id = ?", arguments: [Clock.now(), id])
       try AuditLog.append(
         db, actor: principal.actor, action: "token.revoke", object: "token:\(id)",
         details: ["user": String(owner)])
@@ -372,7 +417,9 @@ struct API: Sendable {
 
   // MARK: audit
 
-  @Sendable func listAudit(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+  @Sendable func listAudit(_ request: Request, context: ServiceRequestContext) async throws
+    -> Response
+  {
     let principal = try context.require(.admin, .auditor)
     let page = try Page(request)
     let items = try await database.read { db -> [AuditResource] in
@@ -380,15 +427,20 @@ struct API: Sendable {
       var arguments: StatementArguments = [page.after]
       if principal.role == .auditor {
         let ids = principal.assigned.sorted()
-        sql += " AND organisation_id IN (\(ids.isEmpty ? "NULL" : ids.map(String.init).joined(separator: ",")))"
+        sql +=
+          " AND organisation_id IN (\(ids.isEmpty ? "NULL" : ids.map(String.init).joined(separator: ",")))"
       }
       sql += " ORDER BY id LIMIT ?"
       arguments += [page.limit]
       return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-        let details = (try? JSONDecoder().decode([String: String].self, from: Data((row["details"] as String).utf8))) ?? [:]
+        let details =
+          (try? JSONDecoder().decode(
+            [String: String].self, from: Data((row["details"] as String).utf8))) ?? [:]
         return AuditResource(
-          id: row["id"], at: row["at"], actor: row["actor"], action: row["action"], object: row["object"],
-          organisation: row["organisation_id"], details: details, prevHash: row["prev_hash"], hash: row["hash"])
+          id: row["id"], at: row["at"], actor: row["actor"], action: row["action"],
+          object: row["object"],
+          organisation: row["organisation_id"], details: details, prevHash: row["prev_hash"],
+          hash: row["hash"])
       }
     }
     return try JSON.response(Listing(items: items, limit: page.limit) { $0.id })

@@ -81,7 +81,9 @@ enum Archives {
       if utf8.isEmpty {
         throw UploadRejection(
           code: "upload.path-encoding",
-          detail: "an entry's name is not valid UTF-8 (\(entry.path(using: .isoLatin1).debugDescription))")
+          detail:
+            "an entry's name is not valid UTF-8 (\(entry.path(using: .isoLatin1).debugDescription))"
+        )
       }
       if entry.type == .symlink {
         throw UploadRejection(
@@ -188,7 +190,9 @@ enum Archives {
       default:
         throw UploadRejection(
           code: "upload.entry-type",
-          detail: "entry '\(raw)' has tar type '\(Character(Unicode.Scalar(type)))'; only files and folders are accepted")
+          detail:
+            "entry '\(raw)' has tar type '\(Character(Unicode.Scalar(type)))'; only files and folders are accepted"
+        )
       }
       let name = try checkedPath(raw)
       if size > limits.maxFileBytes || total + size > limits.maxTotalBytes {

@@ -62,7 +62,7 @@ public struct DataDirectory: Sendable {
     try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: temp.path)
     do {
       try FileManager.default.moveItem(at: temp, to: target)
-    } catch where FileManager.default.fileExists(atPath: target.path) {
+    } catch  where FileManager.default.fileExists(atPath: target.path) {
       // Another upload stored the same bytes first.
       try? FileManager.default.removeItem(at: temp)
     }

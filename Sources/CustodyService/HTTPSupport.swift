@@ -191,7 +191,8 @@ enum JSON {
         return Response(status: .notModified, headers: headers)
       }
     }
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    return Response(
+      status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
   }
 
   static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20)
@@ -201,7 +202,8 @@ enum JSON {
     do {
       return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
     } catch {
-      throw Problem.badRequest("request.invalid-json", "the body is not the expected JSON: \(error)")
+      throw Problem.badRequest(
+        "request.invalid-json", "the body is not the expected JSON: \(error)")
     }
   }
 }

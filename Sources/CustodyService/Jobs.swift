@@ -36,7 +36,8 @@ final class WorkerPool: Service, Sendable {
   static func organisationOfRun(_ db: Database, _ id: Int64) throws -> Int64? {
     try Int64.fetchOne(
       db,
-      sql: "SELECT submission.organisation_id FROM run JOIN submission ON submission.id = run.submission_id WHERE run.id = ?",
+      sql:
+        "SELECT submission.organisation_id FROM run JOIN submission ON submission.id = run.submission_id WHERE run.id = ?",
       arguments: [id])
   }
 
@@ -104,7 +105,8 @@ final class WorkerPool: Service, Sendable {
         return nil
       }
       try db.execute(
-        sql: "UPDATE run SET status = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?",
+        sql:
+          "UPDATE run SET status = 'running', started_at = ?, attempts = attempts + 1 WHERE id = ?",
         arguments: [Clock.now(), id])
       let submission: Int64 = row["submission_id"]
       let files = try Row.fetchAll(
@@ -151,7 +153,8 @@ final class WorkerPool: Service, Sendable {
             ])
         case .failed(let code, let message):
           try db.execute(
-            sql: "UPDATE run SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
+            sql:
+              "UPDATE run SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
             arguments: [Clock.now(), "\(code): \(message)", job.run])
           try AuditLog.append(
             db, actor: "system:worker", action: "run.failed", object: "run:\(job.run)",
@@ -165,7 +168,8 @@ final class WorkerPool: Service, Sendable {
     case .done(let result):
       state.metrics.runFinished(status: "done", seconds: seconds)
       state.logger.info(
-        "run done", metadata: ["run": "\(job.run)", "verdict": "\(result.verdict)", "seconds": "\(seconds)"])
+        "run done",
+        metadata: ["run": "\(job.run)", "verdict": "\(result.verdict)", "seconds": "\(seconds)"])
     case .failed(let code, _):
       state.metrics.runFinished(status: "failed", seconds: seconds)
       state.logger.warning("run failed", metadata: ["run": "\(job.run)", "code": "\(code)"])

@@ -35,19 +35,24 @@ public enum ServiceSetup {
       try AuditLog.append(
         db, actor: "system:init", action: "service.init", object: "user:\(userID)",
         details: [
-          "signing_key_id": KeyFile.keyId(try KeyFile.readPrivateKey(path: directory.signingKey.path).publicKey)
+          "signing_key_id": KeyFile.keyId(
+            try KeyFile.readPrivateKey(path: directory.signingKey.path).publicKey)
         ])
     }
     // WAL mode is persistent in the file; confirm it took.
     let mode = try database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-    guard mode == "wal" else { throw ServiceSetupError("the database is not in WAL mode (\(mode ?? "?"))") }
+    guard mode == "wal" else {
+      throw ServiceSetupError("the database is not in WAL mode (\(mode ?? "?"))")
+    }
     return token
   }
 
   /// Copies the database through SQLite's online backup API (consistent while the service runs),
   /// plus the key and the objects and bundles (immutable files, copied as they are), into DEST,
   /// which must not exist.
-  public static func backup(data: String, to destination: String) throws -> (bytes: Int, objects: Int) {
+  public static func backup(data: String, to destination: String) throws -> (
+    bytes: Int, objects: Int
+  ) {
     let source = DataDirectory(data)
     guard source.isInitialised else {
       throw ServiceSetupError("\(source.root.path) is not an initialised data directory")

@@ -23,7 +23,8 @@ let custodyExecutable: URL = {
 
 /// `custody --version`: the tool version every report carries.
 let toolVersion: String = {
-  (try? runProcess(custodyExecutable, ["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+  (try? runProcess(custodyExecutable, ["--version"]).stdout.trimmingCharacters(
+    in: .whitespacesAndNewlines))
     ?? "0.1.0"
 }()
 
@@ -75,7 +76,9 @@ final class TestServer: Sendable {
   let group: ServiceGroup
   let task: Task<Void, any Error>
 
-  static func start(_ name: String, workers: Int = 2, configure: (inout ServiceConfiguration) -> Void = { _ in })
+  static func start(
+    _ name: String, workers: Int = 2, configure: (inout ServiceConfiguration) -> Void = { _ in }
+  )
     async throws -> TestServer
   {
     let data = try temporaryDirectory(name).appendingPathComponent("data")
@@ -150,14 +153,16 @@ struct HTTPClient: Sendable {
     return Reply(status: http.statusCode, headers: fields, body: data)
   }
 
-  func json(_ method: String, _ path: String, token: String?, _ object: [String: Any]) async throws -> Reply {
+  func json(_ method: String, _ path: String, token: String?, _ object: [String: Any]) async throws
+    -> Reply
+  {
     try await send(
       method, path, token: token, body: try JSONSerialization.data(withJSONObject: object),
       contentType: "application/json")
   }
 
   /// Polls a run until it is done or failed.
-  func waitForRun(_ id: Int, token: String, timeout: Double = 120) async throws -> [String: Any] {
+  func waitForRun(_ id: Int, token: String, timeout: Double = 600) async throws -> [String: Any] {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       let reply = try await send("GET", "/api/v1/runs/\(id)", token: token)
@@ -171,11 +176,16 @@ struct HTTPClient: Sendable {
 }
 
 /// multipart/form-data body.
-func multipart(fields: [String: String], files: [(field: String, name: String, data: Data)]) -> (Data, String) {
+func multipart(fields: [String: String], files: [(field: String, name: String, data: Data)]) -> (
+  Data, String
+) {
   let boundary = "custody-\(UUID().uuidString)"
   var body = Data()
   for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
-    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+    body.append(
+      Data(
+        "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8
+      ))
   }
   for file in files {
     body.append(
@@ -217,14 +227,19 @@ func cuAgainBundle() throws -> Data {
     }
   }
   files.append(
-    ("standards/cu-again-coc.yaml", try Data(contentsOf: repositoryRoot.appendingPathComponent("standards/cu-again-coc.yaml"))))
+    (
+      "standards/cu-again-coc.yaml",
+      try Data(contentsOf: repositoryRoot.appendingPathComponent("standards/cu-again-coc.yaml"))
+    ))
   return try makeZip(files.sorted { $0.0 < $1.0 })
 }
 
 /// The CSV files of a fixture folder.
 func fixtureFiles(_ relative: String) throws -> [(String, Data)] {
   let root = repositoryRoot.appendingPathComponent(relative)
-  return try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".csv") }.sorted()
+  return try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
+    $0.hasSuffix(".csv")
+  }.sorted()
     .map { ($0, try Data(contentsOf: root.appendingPathComponent($0))) }
 }
 
@@ -234,21 +249,27 @@ func cliReport(fixture: String, extra: [String] = []) throws -> Data {
   let work = try temporaryDirectory("cli")
   defer { try? FileManager.default.removeItem(at: work) }
   let fm = FileManager.default
-  try fm.createDirectory(at: work.appendingPathComponent("standards"), withIntermediateDirectories: true)
+  try fm.createDirectory(
+    at: work.appendingPathComponent("standards"), withIntermediateDirectories: true)
   try fm.copyItem(
     at: repositoryRoot.appendingPathComponent("standards/schema"),
     to: work.appendingPathComponent("standards/schema"))
   try fm.copyItem(
     at: repositoryRoot.appendingPathComponent("standards/cu-again-coc.yaml"),
     to: work.appendingPathComponent("standards/cu-again-coc.yaml"))
-  try fm.copyItem(at: repositoryRoot.appendingPathComponent("rules"), to: work.appendingPathComponent("rules"))
-  try fm.createDirectory(at: work.appendingPathComponent("ledger"), withIntermediateDirectories: true)
+  try fm.copyItem(
+    at: repositoryRoot.appendingPathComponent("rules"), to: work.appendingPathComponent("rules"))
+  try fm.createDirectory(
+    at: work.appendingPathComponent("ledger"), withIntermediateDirectories: true)
   for (name, data) in try fixtureFiles(fixture) {
     try data.write(to: work.appendingPathComponent("ledger/\(name)"))
   }
   let result = try runProcess(
     custodyExecutable,
-    ["validate", "--standard", "standards/cu-again-coc.yaml", "--ledger", "ledger", "--format", "json", "--deterministic"]
+    [
+      "validate", "--standard", "standards/cu-again-coc.yaml", "--ledger", "ledger", "--format",
+      "json", "--deterministic",
+    ]
       + extra, cwd: work)
   return Data(result.stdout.utf8)
 }

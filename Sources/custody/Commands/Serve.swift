@@ -37,7 +37,8 @@ extension CustodyCommand {
       if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
       if let workers, workers < 1 { throw ValidationError("--workers must be 1 or more") }
       if Logger.Level(rawValue: logLevel) == nil {
-        throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        throw ValidationError(
+          "--log-level must be one of trace, debug, info, notice, warning, error, critical")
       }
     }
 
@@ -114,7 +115,8 @@ extension CustodyCommand {
       do {
         let result = try ServiceSetup.backup(data: data, to: destination)
         Terminal.err(
-          "custody serve backup: database \(result.bytes) bytes, \(result.objects) objects -> \(destination)\n")
+          "custody serve backup: database \(result.bytes) bytes, \(result.objects) objects -> \(destination)\n"
+        )
       } catch let error as ServiceSetupError {
         Terminal.err("custody serve backup: \(error.description)\n")
         throw Exit.usage
@@ -139,7 +141,9 @@ extension CustodyCommand {
         throw Exit.usage
       }
       if let broken = result.broken {
-        Terminal.out("audit chain BROKEN at entry \(broken.id): \(broken.reason) (\(result.entries) entries verified before it)\n")
+        Terminal.out(
+          "audit chain BROKEN at entry \(broken.id): \(broken.reason) (\(result.entries) entries verified before it)\n"
+        )
         throw Exit.nonConformant
       }
       Terminal.out("audit chain intact: \(result.entries) entries\n")
