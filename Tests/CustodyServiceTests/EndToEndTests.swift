@@ -200,4 +200,41 @@ import Testing
     let metrics = try await http.send("GET", "/metrics")
     #expect(metrics.text.contains("custody_runs_total{status=\"done\"} 3"))
   }
+
+  /// A mapped export: the submission's profile is stored with it and used by the run, and the
+  /// report is still the CLI's (`--profile profile.yaml`).
+  @Test func submissionWithMappingProfile() async throws {
+    let server = try await TestServer.start("profile")
+    defer { Task { await server.stop() } }
+    let http = server.client
+    let admin = server.adminToken
+    let org = try await http.json(
+      "POST", "/api/v1/organisations", token: admin, ["slug": "erp", "name": "ERP"])
+    let orgID = try #require(org.json["id"] as? Int)
+    let bundle = try await http.send(
+      "POST", "/api/v1/bundles", token: admin, body: try cuAgainBundle(),
+      contentType: "application/zip")
+    let digest = try #require(bundle.json["digest"] as? String)
+    let files = try fixtureFiles("fixtures/sample").map {
+      ($0.0 == "sites.csv" ? "standorte.csv" : $0.0, $0.1)
+    }
+    let profile = Data("profile: erp-renamed\ntables:\n  sites:\n    file: standorte.csv\n".utf8)
+    let (body, type) = multipart(
+      fields: ["period": "2025-H1", "bundle": digest],
+      files: files.map { (field: "file", name: $0.0, data: $0.1) } + [
+        (field: "profile", name: "erp.profile.yaml", data: profile)
+      ])
+    let created = try await http.send(
+      "POST", "/api/v1/organisations/\(orgID)/submissions", token: admin, body: body,
+      contentType: type)
+    #expect(created.status == 201, "\(created.text)")
+    #expect(created.json["profileSha256"] as? String != nil)
+    let run = try #require(((created.json["runs"] as? [[String: Any]])?.first?["id"]) as? Int)
+    let done = try await http.waitForRun(run, token: admin)
+    #expect(done["verdict"] as? String == "conformant", "\(done)")
+    let unsigned = try await http.send(
+      "GET", "/api/v1/runs/\(run)/report?format=unsigned-json", token: admin)
+    #expect(unsigned.body == (try cliReport(files: files, profile: profile)))
+    #expect(unsigned.text.contains("standorte.csv"))
+  }
 }

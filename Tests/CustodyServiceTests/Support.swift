@@ -244,8 +244,12 @@ func fixtureFiles(_ relative: String) throws -> [(String, Data)] {
 }
 
 /// What the CLI prints for the same inputs, laid out as the service lays out a run: the bundle's
-/// standards/ and rules/ and the ledger under ledger/.
+/// standards/ and rules/, the ledger under ledger/ and the profile as profile.yaml.
 func cliReport(fixture: String, extra: [String] = []) throws -> Data {
+  try cliReport(files: try fixtureFiles(fixture), extra: extra)
+}
+
+func cliReport(files: [(String, Data)], profile: Data? = nil, extra: [String] = []) throws -> Data {
   let work = try temporaryDirectory("cli")
   defer { try? FileManager.default.removeItem(at: work) }
   let fm = FileManager.default
@@ -261,15 +265,17 @@ func cliReport(fixture: String, extra: [String] = []) throws -> Data {
     at: repositoryRoot.appendingPathComponent("rules"), to: work.appendingPathComponent("rules"))
   try fm.createDirectory(
     at: work.appendingPathComponent("ledger"), withIntermediateDirectories: true)
-  for (name, data) in try fixtureFiles(fixture) {
+  for (name, data) in files {
     try data.write(to: work.appendingPathComponent("ledger/\(name)"))
   }
-  let result = try runProcess(
-    custodyExecutable,
-    [
-      "validate", "--standard", "standards/cu-again-coc.yaml", "--ledger", "ledger", "--format",
-      "json", "--deterministic",
-    ]
-      + extra, cwd: work)
+  var arguments = [
+    "validate", "--standard", "standards/cu-again-coc.yaml", "--ledger", "ledger", "--format",
+    "json", "--deterministic",
+  ]
+  if let profile {
+    try profile.write(to: work.appendingPathComponent("profile.yaml"))
+    arguments += ["--profile", "profile.yaml"]
+  }
+  let result = try runProcess(custodyExecutable, arguments + extra, cwd: work)
   return Data(result.stdout.utf8)
 }
