@@ -17,6 +17,16 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    // The intake service (issue 20): HTTP, SQLite, logs, metrics, uploads.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     // Debian's libyaml through pkg-config; install with `apt-get install libyaml-dev`.
@@ -77,11 +87,32 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // The certification body's intake service (issue 20): `custody serve`.
+    .target(
+      name: "CustodyService",
+      dependencies: [
+        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyReports", "CustodyAuthoring",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "MultipartKit", package: "multipart-kit"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      resources: [.copy("openapi.yaml")],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "custody",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
         "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
+        "CustodyService",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Crypto", package: "swift-crypto"),
       ],
@@ -204,6 +235,19 @@ let package = Package(
       ],
       // YAML-only variant standards and golden outputs, read from the source tree by path.
       exclude: ["Variants", "Golden"],
+      swiftSettings: swiftSettings
+    ),
+    // The intake service over HTTP on loopback with SQLite on disk (issue 20).
+    .testTarget(
+      name: "CustodyServiceTests",
+      dependencies: [
+        "CustodyService", "CustodyReports", "CustodyAuthoring",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: swiftSettings
     ),
   ]
