@@ -116,6 +116,10 @@ struct Binder {
           ok = false
           continue
         }
+        if sp.value == .null, decl.params.first(where: { $0.name == ref })?.defaultInvalid == true {
+          ok = false  // its bad default is already reported
+          continue
+        }
         if sp.value == .null, !p.optional {
           session.bag.report(
             .parameterValueType,
