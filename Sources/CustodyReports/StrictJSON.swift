@@ -15,6 +15,10 @@ public enum StrictJSON {
     public var message: String
     public var line: Int
     public var column: Int
+    /// Valid to a lenient parser but read differently by different readers, or written in a
+    /// way custody never writes (duplicate key, trailing content, non-canonical number, lone
+    /// surrogate, byte-order mark); false for plain syntax errors (not JSON at all).
+    public var ambiguous: Bool = false
     public var description: String { "line \(line), column \(column): \(message)" }
   }
 
@@ -24,12 +28,14 @@ public enum StrictJSON {
   public static func check(_ bytes: [UInt8]) -> Problem? {
     var scanner = Scanner(bytes: bytes)
     do throws(Problem) {
-      if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { throw scanner.problem("byte-order mark") }
+      if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+        throw scanner.problem("byte-order mark", ambiguous: true)
+      }
       scanner.skipSpace()
       try scanner.value(depth: 0)
       scanner.skipSpace()
       if scanner.i < bytes.count {
-        throw scanner.problem("content after the end of the JSON value")
+        throw scanner.problem("content after the end of the JSON value", ambiguous: true)
       }
       return nil
     } catch {
@@ -45,7 +51,7 @@ public enum StrictJSON {
 
     /// The problem at byte offset `at` (default: the current one), with a 1-based line and a
     /// column counted in characters (UTF-8 lead bytes).
-    func problem(_ message: String, at offset: Int? = nil) -> Problem {
+    func problem(_ message: String, at offset: Int? = nil, ambiguous: Bool = false) -> Problem {
       let end = min(offset ?? i, bytes.count)
       var line = 1
       var column = 1
@@ -57,7 +63,7 @@ public enum StrictJSON {
           column += 1
         }
       }
-      return Problem(message: message, line: line, column: column)
+      return Problem(message: message, line: line, column: column, ambiguous: ambiguous)
     }
 
     var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
@@ -103,7 +109,8 @@ public enum StrictJSON {
         let keyStart = i
         let key = try string()
         if !keys.insert(key).inserted {
-          throw problem("duplicate key \"\(key.prefix(80))\" in one object", at: keyStart)
+          throw problem(
+            "duplicate key \"\(key.prefix(80))\" in one object", at: keyStart, ambiguous: true)
         }
         skipSpace()
         guard peek == UInt8(ascii: ":") else { throw problem("expected ':'") }
@@ -152,14 +159,15 @@ public enum StrictJSON {
       let digits = bytes[digitsStart..<i]
       guard !digits.isEmpty else { throw problem("invalid number", at: start) }
       if let c = peek, c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
-        throw problem("non-canonical number: reports hold whole numbers only", at: start)
+        throw problem(
+          "non-canonical number: reports hold whole numbers only", at: start, ambiguous: true)
       }
       if digits.count > 1 && digits.first == UInt8(ascii: "0") {
-        throw problem("non-canonical number: leading zero", at: start)
+        throw problem("non-canonical number: leading zero", at: start, ambiguous: true)
       }
       let text = String(decoding: bytes[start..<i], as: UTF8.self)
-      if text == "-0" { throw problem("non-canonical number: -0", at: start) }
-      if Int64(text) == nil { throw problem("number out of range", at: start) }
+      if text == "-0" { throw problem("non-canonical number: -0", at: start, ambiguous: true) }
+      if Int64(text) == nil { throw problem("number out of range", at: start, ambiguous: true) }
     }
 
     /// Decodes a string (validating UTF-8 and escapes); the cursor ends after the closing quote.
@@ -189,15 +197,15 @@ public enum StrictJSON {
             if (0xD800...0xDBFF).contains(scalar) {
               guard peek == UInt8(ascii: "\\"), i + 1 < bytes.count,
                 bytes[i + 1] == UInt8(ascii: "u")
-              else { throw problem("lone surrogate escape", at: escapeStart) }
+              else { throw problem("lone surrogate escape", at: escapeStart, ambiguous: true) }
               i += 2
               let low = try hex4()
               guard (0xDC00...0xDFFF).contains(low) else {
-                throw problem("lone surrogate escape", at: escapeStart)
+                throw problem("lone surrogate escape", at: escapeStart, ambiguous: true)
               }
               scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
-              throw problem("lone surrogate escape", at: escapeStart)
+              throw problem("lone surrogate escape", at: escapeStart, ambiguous: true)
             }
             out.append(contentsOf: Array(String(Unicode.Scalar(scalar)!).utf8))
           default:

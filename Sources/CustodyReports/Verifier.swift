@@ -99,11 +99,14 @@ public enum Verifier {
   {
     // Strict syntax first: a duplicate key or trailing content would let Foundation read one
     // report while other readers read another (issue 22, item 1).
+    // Plain syntax errors stay CUS9103 (not JSON at all), located by the strict scanner.
     if let strict = StrictJSON.check([UInt8](reportData)) {
       return VerificationResult(
         report: nil,
         problems: [
-          .notStrictJSON(message: strict.message, line: strict.line, column: strict.column)
+          strict.ambiguous
+            ? .notStrictJSON(message: strict.message, line: strict.line, column: strict.column)
+            : .unparseable(message: strict.message, line: strict.line, column: strict.column)
         ])
     }
     let tree: Any

@@ -114,6 +114,14 @@ import Testing
     #expect((outcome ?? "ok") == expected)
   }
 
+  /// Ambiguity (CUS9114) is told apart from plain syntax errors (CUS9103, not JSON at all).
+  @Test func syntaxErrorsAreNotAmbiguity() {
+    #expect(StrictJSON.check(Array("{\"a\" ; 1}".utf8))?.ambiguous == false)
+    #expect(StrictJSON.check(Array("{\"a\": \"x\u{01}\"}".utf8))?.ambiguous == false)
+    #expect(StrictJSON.check(Array("{\"a\":1,\"a\":1}".utf8))?.ambiguous == true)
+    #expect(StrictJSON.check(Array("{} {}".utf8))?.ambiguous == true)
+  }
+
   // MARK: 2. --output by kind of path
 
   @Test func outputToADeviceWritesInPlaceAndNeverReplacesIt() throws {
