@@ -72,7 +72,8 @@ let package = Package(
     .target(
       name: "CustodyReports",
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
+        "CustodyEngine",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
@@ -175,6 +176,22 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       path: "Fuzz/FuzzCSV", swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzDates",
+      dependencies: [
+        "FuzzSupport", "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyEngine",
+      ],
+      path: "Fuzz/FuzzDates", swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzVerify",
+      dependencies: [
+        "FuzzSupport", "CustodyReports", .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      path: "Fuzz/FuzzVerify", exclude: ["seeds"], swiftSettings: swiftSettings),
+    .executableTarget(
+      name: "FuzzRulesWalk",
+      dependencies: ["FuzzSupport", "CustodyDiagnostics", "CustodyLanguage"],
+      path: "Fuzz/FuzzRulesWalk", swiftSettings: swiftSettings),
     .testTarget(
       name: "CustodyYAMLTests",
       dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],
@@ -217,12 +234,13 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
-    // Hostile inputs (Corpus/, expected.tsv), limits, read-only guarantees (issue 8).
+    // Hostile inputs (Corpus/, expected.tsv), limits, read-only guarantees (issues 8 and 22).
     .testTarget(
       name: "CustodyRobustnessTests",
       dependencies: [
         "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
-        "CustodyEngine", .product(name: "Crypto", package: "swift-crypto"),
+        "CustodyEngine", "CustodyReports", "CustodyAuthoring",
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["Corpus"],
       swiftSettings: swiftSettings

@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-600}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzYAML FuzzExpression FuzzCSV)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FuzzYAML FuzzExpression FuzzCSV FuzzDates FuzzVerify FuzzRulesWalk)
 SCRATCH=.build-fuzz
 CONFIG="${FUZZ_CONFIG:-release}"
 
@@ -90,6 +90,35 @@ for target in "${TARGETS[@]}"; do
       seed "$corpus" '\000 \001 \005 \006 \010' $(find fixtures Tests -name '*.csv' -size -64k 2>/dev/null | head -200) \
         Tests/CustodyRobustnessTests/Corpus/csv/*
       dict=Fuzz/dictionaries/csv.dict ;;
+    FuzzDates)
+      # mode byte, then two big-endian 64-bit numbers: a day and an offset (edges of Int64,
+      # of the calendar, and small ones).
+      for m in '\000' '\001' '\002' '\003'; do
+        for v in '\000\000\000\000\000\000\000\000' '\177\377\377\377\377\377\377\377' \
+          '\200\000\000\000\000\000\000\000' '\377\377\377\377\377\377\377\377' \
+          '\000\000\000\000\000\000\000\014' '\000\000\000\000\000\055\306\300'; do
+          printf "$m\000\000\000\000\000\000\113\000$v" >"$corpus/seed-${m//\\/}-$(printf '%s' "$v" | md5sum | head -c 8)"
+        done
+      done
+      dict="" ;;
+    FuzzVerify)
+      # A report signed with the harness key, as is (mode 0) and with the forged verdict
+      # spliced in (mode 1); golden JSON reports signed with other keys; small strict cases.
+      seed "$corpus" '\000 \001' Fuzz/FuzzVerify/seeds/* \
+        $(find Tests/CustodyReportsTests/Golden -name '*.json' -size -64k 2>/dev/null | head -20)
+      printf '\000{"a":1,"a":2}' >"$corpus/dup-top"
+      printf '\000{"x":{"b":[{"k":1,"\\u006b":2}]}}' >"$corpus/dup-escaped"
+      printf '\000{"a":1.0}' >"$corpus/float"
+      printf '\000{"a":1} x' >"$corpus/trailing"
+      dict=Fuzz/dictionaries/json.dict ;;
+    FuzzRulesWalk)
+      # Two-byte operations (Fuzz/FuzzRulesWalk/main.swift): the issue's two links to `..`,
+      # a link to /proc, a folder linked to itself, files.
+      printf '\000\000\004\001\004\001\002\000' >"$corpus/two-dotdot-links"
+      printf '\006\000\002\000' >"$corpus/proc-link"
+      printf '\000\000\010\001\011\001\002\001\012\000' >"$corpus/self-and-root"
+      printf '\000\000\000\001\000\002\005\003\002\003\013\000' >"$corpus/deep"
+      dict="" ;;
     *) dict="" ;;
   esac
   echo "== fuzzing $target for $SECONDS_PER_TARGET s (corpus $(ls "$corpus" | wc -l) files before)"

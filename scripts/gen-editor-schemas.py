@@ -23,6 +23,7 @@ param_decl = obj({
     "unit": {"type": "string"},
     "values": {"type": "array", "items": {"type": "string"}},
     "default": VALUE,
+    "optional": {"type": "boolean", "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"},
     "description": {"type": "string"},
     "min": {"type": ["number", "string"]},
     "max": {"type": ["number", "string"]},

@@ -143,6 +143,10 @@ public enum EditorSchemas {
                     }
                   ]
                 },
+                "optional": {
+                  "type": "boolean",
+                  "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
+                },
                 "description": {
                   "type": "string"
                 },
@@ -393,6 +397,10 @@ public enum EditorSchemas {
                       }
                     }
                   ]
+                },
+                "optional": {
+                  "type": "boolean",
+                  "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
                 },
                 "description": {
                   "type": "string"
@@ -807,6 +815,10 @@ public enum EditorSchemas {
                       }
                     }
                   ]
+                },
+                "optional": {
+                  "type": "boolean",
+                  "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
                 },
                 "description": {
                   "type": "string"

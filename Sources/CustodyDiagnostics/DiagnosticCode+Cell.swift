@@ -36,9 +36,16 @@ extension DiagnosticCode {
     "CUS7011", "a quantity cannot be converted to the column's unit exactly",
     fix:
       "The converted value overflows an exact decimal; check the cell and the profile's `units:`.")
+  public static let cellIdentifierInvisible = DiagnosticCode(
+    "CUS7012",
+    "an identifier cell has leading or trailing spaces, or invisible or format characters (BOM, zero-width space)",
+    fix:
+      "Clean the id in the source system: ids are compared exactly, so it would not match the id it looks like."
+  )
 
   static let cellCodes: [DiagnosticCode] = [
     emptyRequiredCell, notANumber, tooManyDecimals, belowMinimum, notAnInteger, badDate,
     badBoolean, unknownEnumValue, fieldCountMismatch, wrongJSONType, unitConversion,
+    cellIdentifierInvisible,
   ]
 }

@@ -65,6 +65,19 @@ extension DiagnosticCode {
   public static let wrongFileKind = DiagnosticCode(
     "CUS2020", "a file of the wrong kind was given",
     fix: "`compile` takes a standard; `schema:` must name a ledger schema file.")
+  public static let rulesWalkSkipped = DiagnosticCode(
+    "CUS2021",
+    "a symlink in a rules folder was skipped (it leaves the folder, is dangling, or names a folder already read)",
+    fix:
+      "Put the rule files inside the rules folder (or name the other folder in `rules:`); remove links to `..`.",
+    severity: .warning)
+  public static let rulesWalkLimit = DiagnosticCode(
+    "CUS2022", "a rules folder holds too many files or folders nested too deep",
+    fix: "Name the folders that hold rules in `rules:`; custody reads at most 10,000 YAML files.")
+  public static let identifierInvisible = DiagnosticCode(
+    "CUS2023",
+    "an id has leading or trailing spaces, or invisible or format characters (BOM, zero-width space)",
+    fix: "Retype the id: ids are compared character by character, and invisible ones print alike.")
 
   public static let exprSyntax = DiagnosticCode(
     "CUS3001", "expression syntax error",
@@ -123,7 +136,8 @@ extension DiagnosticCode {
     unknownKey, missingKey, wrongValueType, unknownFileKind, invalidValue, duplicateID,
     unknownRule, unknownSchemaTable, unknownSchemaColumn, unknownBook, unknownParameterBinding,
     missingParameter, parameterValueType, unknownStandardParameter, fileNotFound, invalidDate,
-    badMessageTemplate, schemaExtendsCycle, badTestCase, wrongFileKind,
+    badMessageTemplate, schemaExtendsCycle, badTestCase, wrongFileKind, rulesWalkSkipped,
+    rulesWalkLimit, identifierInvisible,
     exprSyntax, unknownField, typeMismatch, unknownFunction, wrongArity, unitMismatch,
     unknownEnumLiteral, expressionTooLong, expressionTooDeep, unknownParameter,
     unknownLookupTable, badLookup, aggregateMisplaced, badLiteral, notBoolean, nullOrdering,

@@ -46,11 +46,34 @@ extension DiagnosticCode {
   public static let reportResultChanged = DiagnosticCode(
     "CUS9113", "re-evaluating the inputs gives a different result than the report records",
     fix: "The rules, the ledger or the tool changed; the report no longer describes these inputs.")
+  public static let reportJSONAmbiguous = DiagnosticCode(
+    "CUS9114",
+    "the report is not strict JSON (a duplicate key, trailing content or a non-canonical number)",
+    fix:
+      "Different JSON readers would read different reports from it; ask its author for the original file."
+  )
+  public static let keyFilePermissions = DiagnosticCode(
+    "CUS9115", "a private key file can be read or written by other users",
+    fix:
+      "Restrict it to its owner: `chmod 600 KEYFILE` (custody refuses group or world access, like ssh)."
+  )
+  public static let outputWriteFailed = DiagnosticCode(
+    "CUS9116", "writing to standard output or to the output file failed",
+    fix:
+      "Check the disk (full?), the pipe (closed early?) or the device; nothing was written in full."
+  )
+  public static let outputPathUnsupported = DiagnosticCode(
+    "CUS9117",
+    "the output path is neither a regular file, a new path nor a writable device or pipe",
+    fix:
+      "Give --output a regular file, a new path in an existing folder, or a device or pipe to stream to."
+  )
 
   static let toolCodes: [DiagnosticCode] = [
     outputIsInput, reportWriteFailed, reportUnparseable, reportSectionChanged,
     reportSignatureInvalid, reportKeyMismatch, keyFileInvalid, reportNotSigned,
     reportInputChanged, reportInputMissing, reportContentUnexpected, keyFileExists,
-    reportResultChanged,
+    reportResultChanged, reportJSONAmbiguous, keyFilePermissions, outputWriteFailed,
+    outputPathUnsupported,
   ]
 }

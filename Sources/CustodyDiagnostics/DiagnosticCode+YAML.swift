@@ -42,7 +42,9 @@ extension DiagnosticCode {
     fix: "Use a plain string as the key.")
   public static let unsupportedTag = DiagnosticCode(
     "CUS1014", "YAML tag is not supported",
-    fix: "Remove the explicit tag (!!str, !custom ...); custody infers types from the format.")
+    fix:
+      "Remove the tag; only !!str, !!int, !!bool, !!null, !!map and !!seq are accepted, where they agree with the untagged value (no !!float: numbers are exact decimals)."
+  )
 
   static let yamlCodes: [DiagnosticCode] = [
     fileUnreadable, invalidUTF8, yamlSyntax, emptyFile, duplicateKey, aliasLimit,

@@ -24,6 +24,12 @@ public struct CellParser: Sendable {
     }
     switch column.type {
     case .string:
+      if column.identifier, let problem = Identifier.problem(text) {
+        return .error(
+          .cellIdentifierInvisible,
+          "identifier '\(column.name)' \(problem); ids are compared exactly, so it would not match the id it looks like"
+        )
+      }
       return .value(.string(text))
     case .decimal(_, let maxScale):
       switch ExactDecimal.parse(text, decimalComma: decimalComma) {

@@ -62,7 +62,11 @@ final class ColumnReader {
     if bytes.count > 0 {
       switch fast {
       case .string:
-        return .value(interner.value(bytes))
+        // Identifier cells that are not plain printable ASCII take the slow path, which
+        // checks them for outer spaces and invisible characters (issue 22, item 11).
+        if !column.identifier || ColumnReader.plainIdentifier(bytes) {
+          return .value(interner.value(bytes))
+        }
       case .decimal(let maxScale, let minimum):
         if let d = ColumnReader.plainDecimal(bytes, separator: parser.decimalComma ? 44 : 46)
           ?? ExactDecimal.parse(bytes: bytes, decimalComma: parser.decimalComma).success,
@@ -100,6 +104,14 @@ final class ColumnReader {
       return .value(.null)
     }
     return read(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// Printable ASCII without a leading or trailing space: an identifier needing no check.
+  @inline(__always)
+  static func plainIdentifier(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let first = b.first, let last = b.last, first != 0x20, last != 0x20 else { return false }
+    for c in b where c < 0x20 || c > 0x7E { return false }
+    return true
   }
 
   /// The value of a cell given as text (slow path, JSON Lines, constants).

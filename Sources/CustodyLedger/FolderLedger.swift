@@ -62,8 +62,13 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     options: LedgerOpenOptions = LedgerOpenOptions()
   ) throws(LedgerError) -> FolderLedger {
     var st = stat()
-    guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
-      let reason = errno == ELOOP ? "a symlink loop" : "not a folder"
+    let found = stat(folder, &st) == 0
+    guard found, (st.st_mode & S_IFMT) == S_IFDIR else {
+      // The system's reason when stat fails (a 300-character name is "File name too long",
+      // not "not a folder"); errno is only meaningful then.
+      let reason =
+        found
+        ? "not a folder" : errno == ELOOP ? "a symlink loop" : String(cString: strerror(errno))
       throw LedgerError(
         Diagnostic(
           .ledgerFolderUnreadable, "cannot open ledger folder '\(folder)': \(reason)",

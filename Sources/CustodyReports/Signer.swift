@@ -1,5 +1,6 @@
 import Crypto
 import CustodyDiagnostics
+import CustodyYAML
 import Foundation
 
 /// An error from key handling, signing or writing, carrying the diagnostic the CLI prints.
@@ -18,7 +19,10 @@ public struct ReportError: Error, Sendable, CustomStringConvertible {
 ///     <base64 of the 32-byte raw private key>
 ///
 /// and the same with `custody-ed25519-public-key v1` for `NAME.pub`. A key's id is the
-/// lowercase hex sha256 of the raw 32-byte public key.
+/// lowercase hex sha256 of the raw 32-byte public key. Blank lines and comment lines starting
+/// with `#` are ignored anywhere (a public key passed around often gains a note about whose it
+/// is). A private key file must not be accessible to group or others (mode 0600 or 0400, as
+/// ssh requires); custody refuses to sign with it otherwise (CUS9115).
 public enum KeyFile {
   public static let privateHeader = "custody-ed25519-private-key v1"
   public static let publicHeader = "custody-ed25519-public-key v1"
@@ -58,7 +62,15 @@ public enum KeyFile {
   public static func readPrivateKey(path: String) throws(ReportError)
     -> Curve25519.Signing.PrivateKey
   {
-    try decodePrivateKey(try read(path), file: path)
+    var st = stat()
+    if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
+      let mode = String(st.st_mode & 0o777, radix: 8)
+      throw ReportError(
+        .keyFilePermissions,
+        "private key \(path) has mode 0\(mode): other users can read or change it; refusing to sign with it",
+        file: path, help: "chmod 600 \(path)")
+    }
+    return try decodePrivateKey(try read(path), file: path)
   }
 
   public static func readPublicKey(path: String) throws(ReportError) -> Curve25519.Signing.PublicKey
@@ -67,10 +79,14 @@ public enum KeyFile {
   }
 
   private static func read(_ path: String) throws(ReportError) -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ReportError(.keyFileInvalid, "cannot read key file \(path)", file: path)
+    // Bounded and regular files only (a key path naming a FIFO would block forever).
+    switch FileBytes.read(path: path, limit: 64 * 1024) {
+    case .success(let bytes): return String(decoding: bytes, as: UTF8.self)
+    case .failure(.tooLarge):
+      throw ReportError(.keyFileInvalid, "\(path) is too large to be a key file", file: path)
+    case .failure(.unreadable(let reason)):
+      throw ReportError(.keyFileInvalid, "cannot read key file \(path): \(reason)", file: path)
     }
-    return String(decoding: data, as: UTF8.self)
   }
 
   private static func body(_ text: String, header: String, file: String) throws(ReportError) -> Data
@@ -78,7 +94,13 @@ public enum KeyFile {
     let lines = text.split(whereSeparator: \.isNewline).map {
       $0.trimmingCharacters(in: .whitespaces)
     }
-    .filter { !$0.isEmpty }
+    .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    if lines.first == header, lines.count != 2 {
+      throw ReportError(
+        .keyFileInvalid,
+        "\(file) holds \(lines.count - 1) lines after the header '\(header)'; expected exactly one (the base64 key; `#` comment lines are allowed)",
+        file: file)
+    }
     guard lines.count == 2, lines[0] == header else {
       let other = header == privateHeader ? publicHeader : privateHeader
       if lines.first == other {

@@ -7,6 +7,10 @@ public enum VerificationProblem: Sendable, Hashable, CustomStringConvertible {
   /// Not JSON, or not a report (a field missing or of the wrong type). Line and column are
   /// 1-based when the JSON itself is broken.
   case unparseable(message: String, line: Int?, column: Int?)
+  /// Valid to a lenient parser but read differently by different JSON readers, or written in
+  /// a way custody never writes: a duplicate key, trailing content, a non-canonical number
+  /// (`StrictJSON`). Refused before anything is decoded.
+  case notStrictJSON(message: String, line: Int, column: Int)
   /// No `integrity` or no `signature` block.
   case notSigned
   case unsupportedAlgorithm(String)
@@ -30,6 +34,7 @@ public enum VerificationProblem: Sendable, Hashable, CustomStringConvertible {
   public var code: DiagnosticCode {
     switch self {
     case .unparseable: .reportUnparseable
+    case .notStrictJSON: .reportJSONAmbiguous
     case .notSigned: .reportNotSigned
     case .unsupportedAlgorithm, .signatureInvalid, .integrityChanged: .reportSignatureInvalid
     case .keyIdMismatch: .reportKeyMismatch
@@ -43,6 +48,8 @@ public enum VerificationProblem: Sendable, Hashable, CustomStringConvertible {
     case .unparseable(let message, let line?, let column?):
       "the report is not valid JSON at line \(line), column \(column): \(message)"
     case .unparseable(let message, _, _): "the report cannot be read: \(message)"
+    case .notStrictJSON(let message, let line, let column):
+      "the report is not strict JSON at line \(line), column \(column): \(message); JSON readers could disagree on what it says, so it is not verified"
     case .notSigned: "the report is not signed (no integrity or signature block)"
     case .unsupportedAlgorithm(let name):
       "the signature algorithm '\(name)' is not supported (expected ed25519)"
@@ -76,6 +83,9 @@ public struct VerificationResult: Sendable {
       if case .unparseable(_, let line?, let column?) = problem, let file {
         span = SourceSpan(SourceLocation(file: file, line: line, column: column))
       }
+      if case .notStrictJSON(_, let line, let column) = problem, let file {
+        span = SourceSpan(SourceLocation(file: file, line: line, column: column))
+      }
       return Diagnostic(problem.code, problem.description, at: span, help: problem.code.fix)
     }
   }
@@ -87,6 +97,18 @@ public enum Verifier {
   public static func verify(reportData: Data, publicKey: Curve25519.Signing.PublicKey)
     -> VerificationResult
   {
+    // Strict syntax first: a duplicate key or trailing content would let Foundation read one
+    // report while other readers read another (issue 22, item 1).
+    // Plain syntax errors stay CUS9103 (not JSON at all), located by the strict scanner.
+    if let strict = StrictJSON.check([UInt8](reportData)) {
+      return VerificationResult(
+        report: nil,
+        problems: [
+          strict.ambiguous
+            ? .notStrictJSON(message: strict.message, line: strict.line, column: strict.column)
+            : .unparseable(message: strict.message, line: strict.line, column: strict.column)
+        ])
+    }
     let tree: Any
     do {
       tree = try JSONSerialization.jsonObject(with: reportData, options: [.fragmentsAllowed])

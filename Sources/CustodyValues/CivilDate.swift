@@ -53,16 +53,43 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
   public var day: Int { components.day }
   public var quarter: Int { (components.month - 1) / 3 + 1 }
 
-  public func addingDays(_ days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + Int32(days)) }
+  /// The first and last dates custody handles (years 1-9999, as `init(year:month:day:)`).
+  public static let earliest = CivilDate(year: 1, month: 1, day: 1)!
+  public static let latest = CivilDate(year: 9999, month: 12, day: 31)!
 
-  /// Calendar-month arithmetic: 2024-01-31 + 1 month = 2024-02-29 (clamped to the month's end).
-  public func addingMonths(_ months: Int) -> CivilDate {
+  /// `self` plus `days`; nil when the result leaves years 1-9999 (never traps, for any Int).
+  public func adding(days: Int) -> CivilDate? {
+    let (sum, overflow) = Int(dayNumber).addingReportingOverflow(days)
+    guard !overflow,
+      (Int(CivilDate.earliest.dayNumber)...Int(CivilDate.latest.dayNumber))
+        .contains(sum)
+    else { return nil }
+    return CivilDate(dayNumber: Int32(sum))
+  }
+
+  /// Calendar-month arithmetic: 2024-01-31 + 1 month = 2024-02-29 (clamped to the month's end);
+  /// negative months go back (2024-03-31 - 1 month = 2024-02-29). nil when the result leaves
+  /// years 1-9999 (never traps, for any Int).
+  public func adding(months: Int) -> CivilDate? {
     let (y, m, d) = components
-    let total = y * 12 + (m - 1) + months
-    let ny = total / 12
-    let nm = total % 12 + 1
-    let nd = min(d, CivilDate.daysInMonth(year: ny, month: nm))
-    return CivilDate(year: max(1, min(9999, ny)), month: nm, day: nd) ?? self
+    let (total, overflow) = (y * 12 + (m - 1)).addingReportingOverflow(months)
+    guard !overflow else { return nil }
+    // Floor division: month -1 of year y is December of year y-1.
+    let ny = total >= 0 ? total / 12 : (total - 11) / 12
+    let nm = total - ny * 12 + 1
+    guard (1...9999).contains(ny) else { return nil }
+    return CivilDate(year: ny, month: nm, day: min(d, CivilDate.daysInMonth(year: ny, month: nm)))
+  }
+
+  /// `adding(days:)`, clamped to `earliest...latest` (for callers whose offsets are small by
+  /// construction: sample data, period bounds). Expressions and books use the checked form.
+  public func addingDays(_ days: Int) -> CivilDate {
+    adding(days: days) ?? (days < 0 ? CivilDate.earliest : CivilDate.latest)
+  }
+
+  /// `adding(months:)`, clamped to `earliest...latest`.
+  public func addingMonths(_ months: Int) -> CivilDate {
+    adding(months: months) ?? (months < 0 ? CivilDate.earliest : CivilDate.latest)
   }
 
   /// Days from `self` to `other` (positive when `other` is later).

@@ -49,6 +49,9 @@ public struct ColumnSchema: Sendable, Hashable {
   public var minimum: ExactDecimal?
   public var description: String
   public var span: SourceSpan?
+  /// The column holds identifiers (a table key, the entry id, or a column named `id` or
+  /// `*_id`): a cell with invisible characters or outer spaces is a cell error (`Identifier`).
+  public var identifier: Bool = false
 
   public init(
     name: String, type: ColumnType, required: Bool, minimum: ExactDecimal? = nil,
@@ -60,6 +63,7 @@ public struct ColumnSchema: Sendable, Hashable {
     self.minimum = minimum
     self.description = description
     self.span = span
+    self.identifier = name == "id" || name.hasSuffix("_id")
   }
 }
 
@@ -95,6 +99,10 @@ public struct TableSchema: Sendable, Hashable {
     self.key = key
     self.entryID = entryID
     self.columns = columns
+    for i in self.columns.indices
+    where key.contains(self.columns[i].name) || self.columns[i].name == entryID {
+      self.columns[i].identifier = true
+    }
     self.description = description
     self.span = span
   }

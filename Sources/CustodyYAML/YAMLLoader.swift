@@ -180,6 +180,18 @@ private struct TreeBuilder {
     let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
     let mark = parser.problem_mark
     var at = location(mark)
+    // Reader errors ("control characters are not allowed") carry a byte offset, not a mark
+    // (the mark is zero, which showed every one at 1:1).
+    if parser.error == YAML_READER_ERROR {
+      at = UTF8Check.location(ofOffset: Int(parser.problem_offset), in: bytes, path: path)
+      let value = Int(parser.problem_value)
+      let hex = String(value, radix: 16, uppercase: true)
+      let which =
+        value >= 0
+        ? " (character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex))" : ""
+      diagnostics.report(.yamlSyntax, "YAML syntax error: \(problem)\(which)", at: SourceSpan(at))
+      return
+    }
     var message = problem
     if let context = parser.context.map({ String(cString: $0) }) {
       message = "\(problem) \(context)"
@@ -232,12 +244,6 @@ private struct TreeBuilder {
       let data = event.data.scalar
       let value = String(
         decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
-      if let tag = data.tag.map({ String(cString: $0) }), !tag.hasPrefix("tag:yaml.org,2002:") {
-        diagnostics.report(
-          .unsupportedTag, "YAML tag '\(tag)' is not supported",
-          at: SourceSpan(location(event.start_mark)))
-        return false
-      }
       let style: ScalarStyle
       switch data.style {
       case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -245,6 +251,14 @@ private struct TreeBuilder {
       case YAML_LITERAL_SCALAR_STYLE: style = .literal
       case YAML_FOLDED_SCALAR_STYLE: style = .folded
       default: style = .plain
+      }
+      if let tag = data.tag.map({ String(cString: $0) }),
+        let problem = CoreTags.problem(tag: tag, scalar: value, style: style)
+      {
+        diagnostics.report(
+          .unsupportedTag, problem, at: SourceSpan(location(event.start_mark)),
+          help: CoreTags.help)
+        return false
       }
       let start = location(event.start_mark)
       var end = location(event.end_mark)
@@ -271,6 +285,14 @@ private struct TreeBuilder {
       }
       return add(target.node, size: target.size, anchor: nil)
     case YAML_MAPPING_START_EVENT:
+      if let tag = event.data.mapping_start.tag.map({ String(cString: $0) }),
+        tag != CoreTags.prefix + "map"
+      {
+        diagnostics.report(
+          .unsupportedTag, "YAML tag '\(CoreTags.shown(tag))' is not supported on a mapping",
+          at: SourceSpan(location(event.start_mark)), help: CoreTags.help)
+        return false
+      }
       if !push(at: event.start_mark) { return false }
       let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
       stack.append(
@@ -278,6 +300,14 @@ private struct TreeBuilder {
           start: location(event.start_mark), pairs: [], pendingKey: nil, anchor: anchor, size: 1,
           badKey: false))
     case YAML_SEQUENCE_START_EVENT:
+      if let tag = event.data.sequence_start.tag.map({ String(cString: $0) }),
+        tag != CoreTags.prefix + "seq"
+      {
+        diagnostics.report(
+          .unsupportedTag, "YAML tag '\(CoreTags.shown(tag))' is not supported on a list",
+          at: SourceSpan(location(event.start_mark)), help: CoreTags.help)
+        return false
+      }
       if !push(at: event.start_mark) { return false }
       let anchor = event.data.sequence_start.anchor.map { String(cString: $0) }
       stack.append(.sequence(start: location(event.start_mark), items: [], anchor: anchor, size: 1))
@@ -373,6 +403,76 @@ private struct TreeBuilder {
   }
 }
 
+/// The explicit tags custody accepts: the YAML 1.2 core schema's `!!str`, `!!int`, `!!bool`,
+/// `!!null`, `!!map` and `!!seq`, and only where the tag agrees with how the value reads
+/// untagged, so a tag can never change what custody reads (`!!str 12` would be text to a YAML
+/// library and a number to custody's readers: quote it instead). `!!float` is refused
+/// (quantities are exact decimals, never binary floating point), and so is every other tag
+/// (`!!timestamp`, `!!binary`, `!!python/...`, `!custom`).
+enum CoreTags {
+  static let prefix = "tag:yaml.org,2002:"
+  static let help =
+    "custody accepts only the core tags !!str, !!int, !!bool, !!null, !!map and !!seq, where they agree with the untagged value; remove the tag (quote a value to make it text)"
+
+  /// `!!name` for a core tag, the tag as written otherwise.
+  static func shown(_ tag: String) -> String {
+    tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
+  }
+
+  static func isNull(_ v: String) -> Bool { ["", "~", "null", "Null", "NULL"].contains(v) }
+  static func isBool(_ v: String) -> Bool {
+    ["true", "True", "TRUE", "false", "False", "FALSE"].contains(v)
+  }
+  static func isInt(_ v: String) -> Bool {
+    let digits = v.first == "-" || v.first == "+" ? v.dropFirst() : Substring(v)
+    return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+  }
+  /// Would the core schema read this plain scalar as something other than text?
+  static func isNonString(_ v: String) -> Bool {
+    if isNull(v) || isBool(v) || isInt(v) { return true }
+    let body = v.first == "-" || v.first == "+" ? v.dropFirst() : Substring(v)
+    if [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"].contains(String(body)) { return true }
+    var sawDigit = false
+    var sawPoint = false
+    var rest = body[...]
+    while let c = rest.first, c.isASCII, c.isNumber || (c == "." && !sawPoint) {
+      if c == "." { sawPoint = true } else { sawDigit = true }
+      rest = rest.dropFirst()
+    }
+    guard sawDigit else { return false }
+    if rest.isEmpty { return true }
+    guard rest.first == "e" || rest.first == "E" else { return false }
+    rest = rest.dropFirst()
+    if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
+    return !rest.isEmpty && rest.allSatisfy { $0.isASCII && $0.isNumber }
+  }
+
+  /// nil when the tag is accepted on this scalar, else the message.
+  static func problem(tag: String, scalar value: String, style: ScalarStyle) -> String? {
+    let name = shown(tag)
+    let plain = style == .plain
+    switch tag {
+    case prefix + "str":
+      return plain && isNonString(value)
+        ? "YAML tag '!!str' on '\(value)', which custody would not read as text; quote the value instead"
+        : nil
+    case prefix + "int":
+      return plain && isInt(value)
+        ? nil : "YAML tag '!!int' on '\(value)', which is not a plain decimal whole number"
+    case prefix + "bool":
+      return plain && isBool(value)
+        ? nil : "YAML tag '!!bool' on '\(value)', which is not true or false"
+    case prefix + "null":
+      return plain && isNull(value) ? nil : "YAML tag '!!null' on '\(value)', which is not null"
+    case prefix + "float":
+      return
+        "YAML tag '!!float' is not supported: custody reads numbers as exact decimals; write the number without a tag"
+    default:
+      return "YAML tag '\(name)' is not supported"
+    }
+  }
+}
+
 /// Finds the first byte that is not valid UTF-8, with its line and column.
 public enum UTF8Check {
   public struct Invalid: Sendable, Equatable {
@@ -412,8 +512,10 @@ public enum UTF8Check {
         column += 1
       case .truncated:
         return Invalid(offset: i, byte: c, line: line, column: column)
-      case .invalid(let offset):
-        return Invalid(offset: offset, byte: b[offset], line: line, column: column)
+      case .invalid:
+        // The sequence's first byte is the bad one to name (0xE9 in "Caf\xE9\""), as the CSV
+        // reader does, not the byte that showed it was cut short (issue 22, item 15).
+        return Invalid(offset: i, byte: c, line: line, column: column)
       }
     }
     return nil
@@ -463,6 +565,23 @@ public enum UTF8Check {
       return .invalid(offset: i)
     }
     return .scalar(length: need + 1)
+  }
+
+  /// The line and column of the byte at `offset`.
+  public static func location(ofOffset offset: Int, in bytes: [UInt8], path: String)
+    -> SourceLocation
+  {
+    var line = 1
+    var column = 1
+    for c in bytes[..<min(max(0, offset), bytes.count)] {
+      if c == 0x0A {
+        line += 1
+        column = 1
+      } else if c & 0xC0 != 0x80 {
+        column += 1
+      }
+    }
+    return SourceLocation(file: path, line: line, column: column)
   }
 
   /// The line and column of the first occurrence of `byte`.

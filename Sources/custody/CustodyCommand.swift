@@ -11,7 +11,7 @@ struct CustodyCommand: ParsableCommand {
     abstract: "Check a material-accounting ledger against a chain-of-custody standard.",
     discussion: """
       Exit codes: 0 conformant or no errors, 1 non-conformities (or test failures), 2 the \
-      standard or rules do not compile, 3 the ledger is unreadable, 64 usage.
+      standard or rules do not compile, 3 the ledger is unreadable, 64 usage, 74 the output could not be written (stdout or --output).
       """,
     version: version,
     subcommands: [

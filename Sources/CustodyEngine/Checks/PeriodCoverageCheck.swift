@@ -95,7 +95,7 @@ final class PeriodCoverageCheck: CheckRunner {
       out.add(
         Finding(
           ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
-          message: Messages.message(instance, frame, run: run) { message },
+          message: Messages.message(instance, Frame(group: [g, .date(d)]), run: run) { message },
           location: instance.span,
           evidence: [
             EvidenceRow(

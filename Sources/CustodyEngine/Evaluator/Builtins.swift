@@ -85,7 +85,13 @@ enum Builtins {
       let x = try arg(i)
       if case .integer(let n) = x { return Int(n) }
       if let d = x.asDecimal, d == d.rounded(scale: 0, .down) {
-        return Int(d.rounded(scale: 0, .down).mantissa)
+        // A whole decimal beyond Int64 trapped in `Int(_:)` (issue 22, item 6).
+        guard let n = Int(exactly: d.rounded(scale: 0, .down).mantissa) else {
+          throw EvaluationError(
+            .arithmeticOverflow, "\(function.rawValue)(): argument \(i + 1) is out of range",
+            at: node)
+        }
+        return n
       }
       throw fail("argument \(i + 1) is not a whole number")
     }
@@ -126,8 +132,17 @@ enum Builtins {
       let digits = v.count > 1 ? try int(1) : 0
       guard (0...ExactDecimal.maxScale).contains(digits) else { throw fail("digits out of range") }
       return .decimal(try decimal(0).rounded(scale: digits, .halfUp))
-    case .addMonths: return .date(try date(0).addingMonths(try int(1)))
-    case .addDays: return .date(try date(0).addingDays(try int(1)))
+    case .addMonths, .addDays:
+      // Checked: a huge count (a rule literal or a ledger cell) is a located error, not a trap
+      // or a date silently clamped (issue 22, item 6).
+      let (start, n) = (try date(0), try int(1))
+      let moved = function == .addMonths ? start.adding(months: n) : start.adding(days: n)
+      guard let moved else {
+        throw EvaluationError(
+          .arithmeticOverflow,
+          "\(function.rawValue)(\(start), \(n)) leaves the calendar (years 1-9999)", at: node)
+      }
+      return .date(moved)
     case .daysBetween: return .integer(Int64(try date(0).days(to: try date(1))))
     case .monthsBetween: return .integer(Int64(monthsBetween(try date(0), try date(1))))
     case .year: return .integer(Int64(try date(0).year))

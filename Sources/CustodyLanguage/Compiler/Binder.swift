@@ -116,6 +116,18 @@ struct Binder {
           ok = false
           continue
         }
+        if sp.value == .null, decl.params.first(where: { $0.name == ref })?.defaultInvalid == true {
+          ok = false  // its bad default is already reported
+          continue
+        }
+        if sp.value == .null, !p.optional {
+          session.bag.report(
+            .parameterValueType,
+            "standard parameter '\(s.value)' is null, but '\(p.name)' of rule '\(rule.id)' is not optional",
+            at: s.span)
+          ok = false
+          continue
+        }
         bound[p.name] = BoundParameter(
           name: p.name, type: p.type, value: sp.value, origin: .standardParameter(ref),
           span: s.span, description: p.description)
@@ -124,6 +136,14 @@ struct Binder {
           let v = ParameterLowering.parse(
             value, as: p.type, what: "binding '\(p.name)'", bag: &session.bag)
         else {
+          ok = false
+          continue
+        }
+        if v == .null, !p.optional {
+          session.bag.report(
+            .parameterValueType,
+            "binding '\(p.name)' is null, but '\(p.name)' of rule '\(rule.id)' is \(p.type) and not optional",
+            at: value.span, notes: [DiagnosticNote("declared here", at: p.span)])
           ok = false
           continue
         }
@@ -138,6 +158,8 @@ struct Binder {
         out.append(b)
       } else if attempted.contains(p.name) {
         continue
+      } else if p.defaultInvalid {
+        ok = false  // the bad default is already reported
       } else if let d = p.defaultValue {
         out.append(
           BoundParameter(
@@ -198,7 +220,15 @@ struct Binder {
     switch spec {
     case .row(let s): return checker.env(checker.schema.table(s.table))
     case .unique(let s):
-      return checker.env(s.sources.first.flatMap { checker.schema.table($0.table) })
+      // The engine renders a duplicate per key, not per row (`Frame(group: key)`): a message
+      // may name the key parts, by their column names (issue 22, item 9: `{entry_id}` read a
+      // row that was not there and printed `<error: no column ...>`).
+      var e = checker.env(nil)
+      e.groupFields = (s.sources.first?.key ?? []).enumerated().map { i, k in
+        if case .field(_, _, let name) = k.kind { return (name, k.type) }
+        return ("key_\(i + 1)", k.type)
+      }
+      return e
     case .reference(let s):
       var e = checker.env(checker.schema.table(s.table))
       e.ref = checker.schema.table(s.target)
@@ -212,7 +242,19 @@ struct Binder {
       }
       if s.periods != nil { e.groupFields += [("period_start", .date), ("period_end", .date)] }
       return e
-    case .periodCoverage(let s): return checker.env(checker.schema.table(s.periods.table))
+    case .periodCoverage(let s):
+      // Rendered for an entry (a receipt or shipment) outside every period: the group (named
+      // as the periods table's group column) and the entry's date. Not the entry's row read
+      // as a periods row, which printed an entry id where the site belongs (issue 22, item 9).
+      var e = checker.env(nil)
+      let table = checker.schema.table(s.periods.table)
+      let groupName =
+        table.flatMap {
+          s.periods.group < $0.columns.count ? $0.columns[s.periods.group].name : nil
+        }
+        ?? "group"
+      e.groupFields = [(groupName, s.entries.first?.group.type ?? .string), ("date", .date)]
+      return e
     case .massBalance(let s):
       var e = checker.env(nil)
       // The engine renders these per account: the account key components, in order.

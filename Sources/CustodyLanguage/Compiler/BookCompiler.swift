@@ -7,6 +7,9 @@ extension CheckCompiler {
     "table", "label", "where", "exclude_failing", "date", "account", "amount",
   ]
   static let transferKeys = ["table", "label", "where", "date", "from", "to", "amount"]
+  /// The longest credit lifetime (100 years): longer is a typo, and far beyond it the expiry
+  /// date leaves the calendar (years 1-9999).
+  static let maxLifetimeMonths = 1200
 
   /// Compiles a book's sources with its bound parameters.
   mutating func compileBook(_ book: BookDecl, parameters: [String: ExpressionEnvironment.Parameter])
@@ -30,22 +33,42 @@ extension CheckCompiler {
       sub.source($0, accountSize: book.account.count, what: "opening")
     }
     let transfers = book.transfers.compactMap { sub.transfer($0, accountSize: book.account.count) }
+    // `lifetime_months`: 1...maxLifetimeMonths, or `none` written out for credits that never
+    // expire. A null (a `~` default, an unbound optional) is an error: it silently switched
+    // expiry off, and a huge value overflowed the date arithmetic (issue 22, items 6 and 8).
     var lifetime: Int?
     if let s = book.lifetime {
+      func checked(_ i: Int64, _ what: String) {
+        if (1...Int64(Self.maxLifetimeMonths)).contains(i) {
+          lifetime = Int(i)
+        } else {
+          sub.bag.report(
+            .invalidValue,
+            "`lifetime_months` of book '\(book.id)' is \(i)\(what); it must be 1 to \(Self.maxLifetimeMonths) months, or `none`",
+            at: s.span)
+        }
+      }
       if s.value.hasPrefix("$") {
         switch parameters[String(s.value.dropFirst())]?.value {
-        case .integer(let i)?: lifetime = Int(i)
-        case .null?: lifetime = nil
+        case .integer(let i)?: checked(i, " (from \(s.value))")
+        case .null?:
+          sub.bag.report(
+            .invalidValue,
+            "`lifetime_months` of book '\(book.id)' is null (from \(s.value)); write `lifetime_months: none` in the book for credits that never expire",
+            at: s.span)
         default:
           sub.bag.report(
             .unknownParameter, "'\(s.value)' is not an integer parameter of book '\(book.id)'",
             at: s.span)
         }
-      } else if let i = Int(s.value) {
-        lifetime = i
+      } else if s.value == "none" && s.style == .plain {
+        lifetime = nil
+      } else if s.style == .plain, let i = Int64(s.value) {
+        checked(i, "")
       } else {
         sub.bag.report(
-          .wrongValueType, "`lifetime_months` must be a whole number or a $parameter", at: s.span)
+          .wrongValueType,
+          "`lifetime_months` must be a whole number, a $parameter or `none`", at: s.span)
       }
     }
     bag.append(contentsOf: sub.bag.diagnostics)

@@ -101,7 +101,7 @@ extension CompileSession {
 
   func standardParameters(_ decl: StandardDecl) -> [BoundParameter] {
     decl.params.map { p in
-      if p.defaultValue == nil {
+      if p.defaultValue == nil && !p.defaultInvalid {
         bag.report(
           .missingParameter, "standard parameter '\(p.name)' needs a `default:`", at: p.span)
       }

@@ -107,7 +107,9 @@ final class CompileSession {
         bag.report(.fileNotFound, "rules path '\(path)' does not exist", at: span)
         continue
       }
-      let files = Paths.yamlFiles(under: path)
+      let walk = Paths.walkYAML(under: path)
+      for d in walk.diagnostics { bag.report(d) }
+      let files = walk.files
       preload(files)
       for file in files { add(file: file, to: &lib) }
     }

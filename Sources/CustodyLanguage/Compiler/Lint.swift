@@ -13,7 +13,9 @@ extension CompileSession {
         bag.report(.fileNotFound, "'\(path)' does not exist", at: nil)
         continue
       }
-      files += Paths.yamlFiles(under: path)
+      let walk = Paths.walkYAML(under: path)
+      for d in walk.diagnostics { bag.report(d) }
+      files += walk.files
     }
     files = Array(Set(files)).sorted()
     preload(files)

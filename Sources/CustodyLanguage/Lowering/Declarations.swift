@@ -11,6 +11,11 @@ struct ParamDecl: Sendable {
   var span: SourceSpan
   /// Where the default was written.
   var defaultSpan: SourceSpan?
+  /// `optional: true`: null (`~`) is a meaningful value (a default or a binding). Otherwise a
+  /// null value is an error: it silently switched checks off (issue 22, item 8).
+  var optional: Bool = false
+  /// A default was written but rejected (already reported; no "needs a default" on top).
+  var defaultInvalid: Bool = false
 }
 
 /// A rule file after lowering; its `check:` is compiled per instance (parameter values are

@@ -28,7 +28,25 @@ struct MappingReader {
     for key in required where mapping[key] == nil {
       bag.report(.missingKey, "\(what) is missing required key '\(key)'", at: mapping.span)
     }
+    for (key, value) in mapping.pairs where idKeys.contains(key.value) {
+      if let s = value.scalar {
+        checkIdentifier(s, what: "the \(key.value) id of \(what)", bag: &bag)
+      }
+    }
     return MappingReader(mapping: mapping, what: what)
+  }
+
+  /// Keys whose value is an id (clause, section, reference, rule, book, standard ids, and rule
+  /// names in clauses).
+  static let idKeys: Set<String> = ["id", "rule", "book", "standard"]
+
+  /// Reports an id with outer spaces or invisible characters (`"CUA-4.3 "` printed like
+  /// CUA-4.3 beside the real one; issue 22, item 11).
+  static func checkIdentifier(_ s: YAMLScalar, what: String, bag: inout DiagnosticBag) {
+    guard let problem = Identifier.problem(s.value) else { return }
+    bag.report(
+      .identifierInvisible, "\(what) '\(s.value)' \(problem)", at: s.span,
+      help: "ids are compared exactly and printed as they are; retype it")
   }
 
   subscript(key: String) -> YAMLNode? { mapping[key] }

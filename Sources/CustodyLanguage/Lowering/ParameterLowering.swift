@@ -7,13 +7,14 @@ enum ParameterLowering {
   static let typeNames = [
     "integer", "decimal", "string", "boolean", "date", "enum", "list", "duration",
   ]
-  static let keys = ["type", "unit", "default", "description", "values"]
+  static let keys = ["type", "unit", "default", "description", "values", "optional"]
 
   /// `params:` / `parameters:`: a mapping of name -> {type, unit?, values?, default?, description?}.
   static func declarations(_ mapping: YAMLMapping?, bag: inout DiagnosticBag) -> [ParamDecl] {
     guard let mapping else { return [] }
     var out: [ParamDecl] = []
     for (key, node) in mapping.pairs {
+      MappingReader.checkIdentifier(key, what: "parameter name", bag: &bag)
       guard
         let r = MappingReader.open(
           node, what: "parameter '\(key.value)'", allowed: keys, required: ["type"], bag: &bag)
@@ -40,15 +41,29 @@ enum ParameterLowering {
           .invalidValue, "`unit:` applies only to decimal parameters",
           at: r.mapping.keyScalar("unit")?.span ?? node.span)
       }
+      let optional = r.has("optional") ? (r.bool("optional", bag: &bag) ?? false) : false
       var value: Value?
+      var invalid = false
       if let d = r["default"] {
         value = parse(d, as: type, what: "default of '\(key.value)'", bag: &bag)
+        if value == nil { invalid = true }
+        if value == .null, !optional {
+          bag.report(
+            .parameterValueType,
+            "default of '\(key.value)' is null, but '\(key.value)' is \(type) and not optional",
+            at: d.span,
+            help:
+              "write a value; a null default silently switched checks off. Declare `optional: true` if null is meant"
+          )
+          value = nil
+          invalid = true
+        }
       }
       out.append(
         ParamDecl(
           name: key.value, type: type, defaultValue: value,
           description: r.string("description", bag: &bag) ?? "", span: key.span,
-          defaultSpan: r["default"]?.span))
+          defaultSpan: r["default"]?.span, optional: optional, defaultInvalid: invalid))
     }
     return out
   }

@@ -13,7 +13,8 @@ extension CustodyCommand {
       abstract: "Validate a ledger against a standard: clause table, non-conformities, evidence.",
       discussion: """
         Exit codes: 0 conformant (nothing at or above --fail-on), 1 non-conformities, \
-        2 the standard, rules, profile or waivers do not compile, 3 the ledger is unreadable, 64 usage.
+        2 the standard, rules, profile or waivers do not compile, 3 the ledger is unreadable, 64 usage, \
+        74 the report could not be written.
         """)
 
     @Option(help: "The standard (YAML).")
@@ -29,13 +30,21 @@ extension CustodyCommand {
       help: "Output format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: ReportFormat = .text
 
-    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    @Option(
+      help: ArgumentHelp(
+        "Write the report to this file (atomically) instead of standard output.",
+        discussion:
+          "A regular file or new path is replaced atomically; a symlink is followed to its target; a device or pipe is written to directly."
+      ))
     var output: String?
 
     @Option(help: "Lowest severity that fails the run: major, minor or observation.")
     var failOn: ClauseSeverity = .minor
 
+    // `.unconditional`: `--evidence-limit -1` reaches validate() and its message, instead of
+    // ArgumentParser reading -1 as an option and saying "Missing value".
     @Option(
+      parsing: .unconditional,
       help: "Evidence rows kept per finding and non-conformity (the total is always counted).")
     var evidenceLimit: Int = 20
 
@@ -111,7 +120,10 @@ extension CustodyCommand {
             try ReportWriter.write(data, to: output, refusing: inputs)
           } catch {
             Terminal.err(error.description + "\n")
-            throw Exit.usage
+            switch error.diagnostic.code {
+            case .outputIsInput, .outputPathUnsupported: throw Exit.usage
+            default: throw Exit.outputFailed
+            }
           }
           Terminal.err("\(report.verdict): report written to \(output)\n")
         } else {

@@ -28,7 +28,8 @@ extension CustodyCommand {
     @Option(help: "The mapping profile used, if any.")
     var profile: String?
 
-    @Option(help: "Evidence rows per finding used when the report was made.")
+    @Option(
+      parsing: .unconditional, help: "Evidence rows per finding used when the report was made.")
     var evidenceLimit: Int = 20
 
     @Option(help: "The waivers file used when the report was made.")

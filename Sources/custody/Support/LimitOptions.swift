@@ -5,28 +5,29 @@ import CustodyLedger
 /// Bounds on what custody reads (docs/limits.md). Defaults suit any real standard or ledger;
 /// raise them only for files you trust.
 struct LimitOptions: ParsableArguments {
-  @Option(help: "Largest YAML file read, in bytes.")
+  @Option(parsing: .unconditional, help: "Largest YAML file read, in bytes.")
   var maxYamlBytes: Int = 8 * 1024 * 1024
 
-  @Option(help: "Most YAML aliases (*name) in one file.")
+  @Option(parsing: .unconditional, help: "Most YAML aliases (*name) in one file.")
   var maxYamlAliases: Int = 1_000
 
-  @Option(help: "Deepest YAML nesting.")
+  @Option(parsing: .unconditional, help: "Deepest YAML nesting.")
   var maxYamlDepth: Int = 64
 
-  @Option(help: "Longest expression, in characters.")
+  @Option(parsing: .unconditional, help: "Longest expression, in characters.")
   var maxExpressionLength: Int = 4_000
 
-  @Option(help: "Deepest expression nesting.")
+  @Option(parsing: .unconditional, help: "Deepest expression nesting.")
   var maxExpressionDepth: Int = 64
 
-  @Option(help: "Largest ledger field, in bytes.")
+  @Option(parsing: .unconditional, help: "Largest ledger field, in bytes.")
   var maxFieldBytes: Int = 1 << 20
 
-  @Option(help: "Largest ledger record (CSV record or JSON line), in bytes.")
+  @Option(
+    parsing: .unconditional, help: "Largest ledger record (CSV record or JSON line), in bytes.")
   var maxRecordBytes: Int = 16 << 20
 
-  @Option(help: "Most columns in a ledger file's header.")
+  @Option(parsing: .unconditional, help: "Most columns in a ledger file's header.")
   var maxColumns: Int = 4096
 
   func validate() throws {

@@ -1,3 +1,6 @@
+import CustodyReports
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -19,31 +22,36 @@ enum Terminal {
   }
 
   /// Writes all bytes to a file descriptor (write(2) avoids the C `stdout` global, which Swift 6
-  /// treats as shared mutable state).
-  static func emit(_ text: String, to fd: Int32) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeMutableBytes {
-        Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset)
-      }
-      if n <= 0 { return }
-      offset += n
+  /// treats as shared mutable state); nil on success, else the system's reason.
+  @discardableResult
+  static func emit(_ text: String, to fd: Int32) -> String? {
+    ReportWriter.writeAll(Data(text.utf8), to: fd)
+  }
+
+  /// Results on standard output. A failed or short write (a full disk, `> /dev/full`, a closed
+  /// descriptor) must not end in exit 0 with the output lost: it says so on stderr and exits
+  /// with `Exit.outputFailed` (74) at once.
+  static func out(_ text: String) {
+    if let reason = emit(text, to: STDOUT_FILENO) {
+      let error = ReportError(.outputWriteFailed, "cannot write to standard output: \(reason)")
+      emit(error.description + "\n", to: STDERR_FILENO)
+      exit(Exit.outputFailedCode)
     }
   }
 
-  static func out(_ text: String) { emit(text, to: STDOUT_FILENO) }
+  /// Progress and diagnostics; nowhere else to report a failure to.
   static func err(_ text: String) { emit(text, to: STDERR_FILENO) }
 }
 
 extension Terminal {
-  /// Writes a small text file (expected.yaml and the like); errors are reported, not thrown.
+  /// Writes a small text file (expected.yaml and the like) the way reports are written; a
+  /// failure is reported and exits with `Exit.outputFailed`.
   static func writeFile(_ text: String, to path: String) {
-    guard let file = fopen(path, "wb") else {
-      err("error: cannot write \(path)\n")
-      return
+    do {
+      try ReportWriter.write(text, to: path, refusing: [])
+    } catch {
+      err(error.description + "\n")
+      exit(Exit.outputFailedCode)
     }
-    _ = text.utf8CString.withUnsafeBufferPointer { fputs($0.baseAddress!, file) }
-    fclose(file)
   }
 }
