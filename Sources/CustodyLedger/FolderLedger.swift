@@ -39,10 +39,24 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
 
   struct TablePlan: @unchecked Sendable {
     var table: TableSchema
+    /// The (first) file; for an absent table, the file expected.
     var path: String
     var format: Format
     var settings: TableSettings
+    /// Every file the table is read from, in reading order (`files:`); `[path]` otherwise.
+    var parts: [String] = []
+
+    func part(_ path: String) -> TablePlan {
+      var p = self
+      p.path = path
+      return p
+    }
   }
+
+  /// Per table read from several files: where each file's lines start in the table's row
+  /// numbering (`LedgerRow.line` counts on across files so every row of the table has its
+  /// own line), so evidence can name the file and its own line (`locate`).
+  private var segments: [String: [(start: Int, file: String)]] = [:]
 
   private init(
     folder: String, schema: LedgerSchema, profile: MappingProfile?, options: LedgerOpenOptions,
@@ -75,8 +89,10 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       let plan = try locate(table: table, folder: folder, settings: settings)
       switch plan.format {
       case .absent: break
-      case .csv: _ = try openCSV(plan, limits: options.limits)
-      case .jsonl: _ = try openJSONLines(plan, limits: options.limits)
+      case .csv:
+        for part in plan.parts { _ = try openCSV(plan.part(part), limits: options.limits) }
+      case .jsonl:
+        for part in plan.parts { _ = try openJSONLines(plan.part(part), limits: options.limits) }
       }
       plans[table.name] = plan
     }
@@ -89,6 +105,13 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     throws(LedgerError) -> TablePlan
   {
     let base = folder.hasSuffix("/") ? folder : folder + "/"
+    if let patterns = settings.mapping.files {
+      let parts = try ExportFiles.expand(patterns, folder: base, table: table.name)
+      let lower = parts[0].lowercased()
+      let format: Format = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv
+      return TablePlan(
+        table: table, path: parts[0], format: format, settings: settings, parts: parts)
+    }
     var candidates: [(String, Format)]
     if let file = settings.mapping.file {
       let lower = file.lowercased()
@@ -115,7 +138,8 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     guard let (path, format) = found.first else {
       if table.optional {
         return TablePlan(
-          table: table, path: base + candidates[0].0, format: .absent, settings: settings)
+          table: table, path: base + candidates[0].0, format: .absent, settings: settings,
+          parts: [])
       }
       throw LedgerError(
         Diagnostic(
@@ -123,7 +147,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
           "ledger folder has no \(candidates.map(\.0).joined(separator: " or ")) for table '\(table.name)'",
           at: .file(base + candidates[0].0)))
     }
-    return TablePlan(table: table, path: path, format: format, settings: settings)
+    return TablePlan(table: table, path: path, format: format, settings: settings, parts: [path])
   }
 
   static func delimiterByte(_ settings: TableSettings) -> UInt8 {
@@ -135,7 +159,8 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     CSVTokenizer, HeaderBinding
   ) {
     let tokenizer = try CSVTokenizer(
-      path: plan.path, delimiter: delimiterByte(plan.settings), limits: limits)
+      path: plan.path, delimiter: delimiterByte(plan.settings), limits: limits,
+      encoding: plan.settings.encoding)
     guard try tokenizer.next() else {
       throw LedgerError(
         Diagnostic(
@@ -154,6 +179,14 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   static func openJSONLines(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (
     JSONLinesReader, HeaderBinding, [(key: String, column: Int, value: JSONCell)]?
   ) {
+    if !plan.settings.mapping.filter.isEmpty {
+      // Not silently ignored: a filter the reader would not apply would let every row in.
+      throw LedgerError(
+        Diagnostic(
+          .profileInvalidValue,
+          "`where:` of table '\(plan.table.name)' applies to CSV files and workbooks, not JSON Lines",
+          at: .file(plan.path)))
+    }
     let reader = try JSONLinesReader(path: plan.path, limits: limits)
     guard let first = try reader.next() else {
       throw LedgerError(
@@ -187,46 +220,79 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     // Recorded once, after the first complete read (a failed read records nothing).
     let first = !readTables.contains(table)
     var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - cellErrors.count))
-    let info: LedgerFileInfo
+    var infos: [LedgerFileInfo] = []
+    var starts: [(start: Int, file: String)] = []
+    var offset = 0
     switch plan.format {
     case .absent:
-      info = LedgerFileInfo(
-        table: table, path: plan.path, sha256: "", rows: 0, bytes: 0, absent: true)
+      infos.append(
+        LedgerFileInfo(table: table, path: plan.path, sha256: "", rows: 0, bytes: 0, absent: true))
     case .csv:
-      info = try readCSV(plan, errors: &errors, body)
+      for part in plan.parts {
+        starts.append((offset, part))
+        let (info, lines) = try readCSV(
+          plan.part(part), lineOffset: offset, errors: &errors, body)
+        infos.append(info)
+        offset += lines
+      }
     case .jsonl:
-      info = try readJSONLines(plan, errors: &errors, body)
+      for part in plan.parts {
+        starts.append((offset, part))
+        let (info, lines) = try readJSONLines(
+          plan.part(part), lineOffset: offset, errors: &errors, body)
+        infos.append(info)
+        offset += lines
+      }
     }
     if first {
       readTables.insert(table)
-      files.append(info)
+      if starts.count > 1 { segments[table] = starts }
+      files += infos
       cellErrors += errors.kept
       cellErrorCounts[table] = errors.counts
     }
   }
 
+  /// The file and its own line of row `line` of `table` (tables read from several files).
+  public func locate(table: String, line: Int) -> (file: String, line: Int)? {
+    guard let list = segments[table] else { return nil }
+    var found: (start: Int, file: String)?
+    for s in list where s.start < line { found = s }
+    return found.map { ($0.file, line - $0.start) }
+  }
+
+  /// Reads one file; returns what was read and its number of physical lines.
   private func readCSV(
-    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (consuming LedgerRow) throws -> Void
-  ) throws -> LedgerFileInfo {
+    _ plan: TablePlan, lineOffset: Int, errors: inout CellErrorSink,
+    _ body: (consuming LedgerRow) throws -> Void
+  ) throws -> (LedgerFileInfo, Int) {
     let (tok, binding) = try FolderLedger.openCSV(plan, limits: options.limits)
-    let rows = RowAssembler(plan: plan, binding: binding)
+    var rows = RowAssembler(plan: plan, binding: binding)
+    rows.lineOffset = lineOffset
     var count = 0
+    let filtered = !binding.filters.isEmpty
     while try tok.next() {
+      if filtered && !binding.keeps({ tok.field($0) }, count: tok.fieldCount) { continue }
       count += 1
       try body(rows.assemble(tok, errors: &errors))
     }
+    let lines = tok.line
     let (sha, bytes) = try tok.finish()
-    return LedgerFileInfo(
-      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
-      extraColumns: binding.extraColumns)
+    return (
+      LedgerFileInfo(
+        table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
+        extraColumns: binding.extraColumns), lines
+    )
   }
 
   private func readJSONLines(
-    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (consuming LedgerRow) throws -> Void
-  ) throws -> LedgerFileInfo {
+    _ plan: TablePlan, lineOffset: Int, errors: inout CellErrorSink,
+    _ body: (consuming LedgerRow) throws -> Void
+  ) throws -> (LedgerFileInfo, Int) {
     let (reader, binding, firstObject) = try FolderLedger.openJSONLines(
       plan, limits: options.limits)
-    let rows = RowAssembler(plan: plan, binding: binding)
+    var rows = RowAssembler(plan: plan, binding: binding)
+    rows.lineOffset = lineOffset
     var extras = binding.extraColumns
     var known = Set(extras)
     var count = 0
@@ -234,18 +300,21 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     var line = reader.line
     while let pairs = object {
       count += 1
-      let row = rows.assembleJSON(
+      var row = rows.assembleJSON(
         line: line, pairs: pairs, errors: &errors,
         extras: { key in
           if known.insert(key).inserted { extras.append(key) }
         })
+      row.line += lineOffset
       try body(row)
       object = try reader.next()
       line = reader.line
     }
     let (sha, bytes) = try reader.finish()
-    return LedgerFileInfo(
-      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
-      extraColumns: extras)
+    return (
+      LedgerFileInfo(
+        table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
+        extraColumns: extras), line + 1
+    )
   }
 }
