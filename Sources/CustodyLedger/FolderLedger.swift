@@ -35,7 +35,14 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   private var readTables: Set<String> = []
 
   /// How one table is stored in the folder.
-  enum Format: String, Sendable { case csv, jsonl, absent }
+  enum Format: String, Sendable { case csv, jsonl, xlsx, absent }
+
+  static func format(of file: String) -> Format {
+    let lower = file.lowercased()
+    if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+    if isWorkbook(lower) { return .xlsx }
+    return .csv
+  }
 
   struct TablePlan: @unchecked Sendable {
     var table: TableSchema
@@ -93,6 +100,17 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
         for part in plan.parts { _ = try openCSV(plan.part(part), limits: options.limits) }
       case .jsonl:
         for part in plan.parts { _ = try openJSONLines(plan.part(part), limits: options.limits) }
+      case .xlsx:
+        for part in plan.parts {
+          do {
+            _ = try openSheet(plan.part(part), limits: options.limits)
+          } catch let error as LedgerError {
+            throw error
+          } catch {
+            throw LedgerError(
+              Diagnostic(.workbookStructure, "\(part): \(error)", at: .file(part)))
+          }
+        }
       }
       plans[table.name] = plan
     }
@@ -107,15 +125,13 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     let base = folder.hasSuffix("/") ? folder : folder + "/"
     if let patterns = settings.mapping.files {
       let parts = try ExportFiles.expand(patterns, folder: base, table: table.name)
-      let lower = parts[0].lowercased()
-      let format: Format = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv
+      let format = FolderLedger.format(of: parts[0])
       return TablePlan(
         table: table, path: parts[0], format: format, settings: settings, parts: parts)
     }
     var candidates: [(String, Format)]
     if let file = settings.mapping.file {
-      let lower = file.lowercased()
-      candidates = [(file, lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv)]
+      candidates = [(file, FolderLedger.format(of: file))]
     } else {
       let stem = table.file.split(separator: ".", omittingEmptySubsequences: false).dropLast()
         .joined(separator: ".")
@@ -240,6 +256,14 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
         starts.append((offset, part))
         let (info, lines) = try readJSONLines(
           plan.part(part), lineOffset: offset, errors: &errors, body)
+        infos.append(info)
+        offset += lines
+      }
+    case .xlsx:
+      for part in plan.parts {
+        let (info, lines, display) = try readSheet(
+          plan.part(part), lineOffset: offset, errors: &errors, body)
+        starts.append((offset, display))
         infos.append(info)
         offset += lines
       }

@@ -30,6 +30,12 @@ public struct TableMapping: Sendable, Hashable {
   /// Only rows whose export column (header name) holds one of the values (`where:`), so one
   /// movements file yields several tables.
   public var filter: [String: [String]] = [:]
+  /// Workbooks: the sheet's name (default: the first sheet).
+  public var sheet: String?
+  /// Workbooks: the 1-based row holding the header; rows above it (a title) are skipped.
+  public var headerRow: Int?
+  /// Workbooks: round numbers carrying binary-float noise to the column's scale.
+  public var round: Bool?
   public var delimiter: String?
   public var decimalComma: Bool?
   public var dateFormat: String?
@@ -67,6 +73,8 @@ public struct MappingProfile: Sendable, Hashable {
   public var encoding: TextEncoding = .utf8
   /// "" for none (the default).
   public var thousandsSeparator: String = ""
+  /// Workbooks: round numbers carrying binary-float noise to the column's scale.
+  public var round: Bool = false
   public var delimiter: String
   public var decimalComma: Bool
   public var dateFormat: String
@@ -74,10 +82,12 @@ public struct MappingProfile: Sendable, Hashable {
 
   public init(
     name: String, path: String? = nil, delimiter: String = ",", decimalComma: Bool = false,
-    dateFormat: String = "yyyy-MM-dd", tables: [String: TableMapping] = [:]
+    dateFormat: String = "yyyy-MM-dd", encoding: TextEncoding = .utf8,
+    tables: [String: TableMapping] = [:]
   ) {
     self.name = name
     self.path = path
+    self.encoding = encoding
     self.delimiter = delimiter
     self.decimalComma = decimalComma
     self.dateFormat = dateFormat
@@ -90,7 +100,7 @@ public struct MappingProfile: Sendable, Hashable {
     return TableSettings(
       mapping: m, delimiter: m.delimiter ?? delimiter, decimalComma: m.decimalComma ?? decimalComma,
       dateFormat: m.dateFormat ?? dateFormat, encoding: m.encoding ?? encoding,
-      thousandsSeparator: m.thousandsSeparator ?? thousandsSeparator)
+      thousandsSeparator: m.thousandsSeparator ?? thousandsSeparator, round: m.round ?? round)
   }
 
   /// One line per rule applied to `table`, for `custody inspect`.
@@ -98,6 +108,9 @@ public struct MappingProfile: Sendable, Hashable {
     let s = settings(for: table)
     var lines: [String] = []
     if let file = s.mapping.file { lines.append("file \(file)") }
+    if let sheet = s.mapping.sheet { lines.append("sheet '\(sheet)'") }
+    if let row = s.mapping.headerRow { lines.append("header row \(row)") }
+    if s.round { lines.append("numbers with float noise rounded to the column's scale") }
     if let files = s.mapping.files { lines.append("files \(files.joined(separator: ", "))") }
     if s.encoding != .utf8 { lines.append("encoding \(s.encoding.rawValue)") }
     if !s.thousandsSeparator.isEmpty { lines.append("thousands '\(s.thousandsSeparator)'") }
@@ -135,6 +148,7 @@ struct TableSettings {
   var dateFormat: String
   var encoding: TextEncoding = .utf8
   var thousandsSeparator: String = ""
+  var round: Bool = false
 
   /// The grouping mark of `column`'s numbers, nil for none.
   func thousands(for column: String) -> UInt8? {

@@ -26,11 +26,12 @@ extension MappingProfile {
 
   private static let topKeys = [
     "profile", "description", "delimiter", "decimal_comma", "date_format", "tables", "encoding",
-    "thousands_separator",
+    "thousands_separator", "round",
   ]
   private static let tableKeys = [
     "file", "delimiter", "decimal_comma", "date_format", "columns", "units", "constants", "values",
-    "files", "encoding", "thousands_separator", "thousands_separators", "where",
+    "files", "encoding", "thousands_separator", "thousands_separators", "where", "sheet",
+    "header_row", "round",
   ]
 
   static func build(
@@ -49,6 +50,7 @@ extension MappingProfile {
     if let d = map["decimal_comma"] { profile.decimalComma = bool(d, into: &bag) ?? false }
     if let d = map["date_format"] { profile.dateFormat = dateFormat(d, into: &bag) ?? "yyyy-MM-dd" }
     if let e = map["encoding"] { profile.encoding = encoding(e, into: &bag) ?? .utf8 }
+    if let r = map["round"] { profile.round = bool(r, into: &bag) ?? false }
     if let t = map["thousands_separator"] {
       profile.thousandsSeparator = thousands(t, into: &bag) ?? ""
     }
@@ -103,6 +105,18 @@ extension MappingProfile {
     if let d = map["decimal_comma"] { m.decimalComma = bool(d, into: &bag) }
     if let d = map["date_format"] { m.dateFormat = dateFormat(d, into: &bag) }
     if let e = map["encoding"] { m.encoding = encoding(e, into: &bag) }
+    if let r = map["round"] { m.round = bool(r, into: &bag) }
+    if let sheet = map["sheet"] { m.sheet = string(sheet, into: &bag) }
+    if let h = map["header_row"] {
+      if let text = string(h, into: &bag) {
+        if let n = Int(text), n >= 1, n <= 1_048_576 {
+          m.headerRow = n
+        } else {
+          bag.report(
+            .profileInvalidValue, "`header_row` is a row number from 1 to 1048576", at: h.span)
+        }
+      }
+    }
     if let t = map["thousands_separator"] { m.thousandsSeparator = thousands(t, into: &bag) }
     if let f = map["files"] {
       if map["file"] != nil {
