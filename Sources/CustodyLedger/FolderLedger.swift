@@ -33,6 +33,11 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   /// Every cell error counted by table and code, including those past the keep limit.
   public private(set) var cellErrorCounts: [String: [DiagnosticCode: Int]] = [:]
   private var readTables: Set<String> = []
+  /// Files in the ledger folder that no table reads (names, sorted): nothing handed over is
+  /// silently ignored (issue 19).
+  public private(set) var unreadFiles: [String] = []
+  /// Per table with a `date` column: the first and last date read.
+  public private(set) var dateRanges: [String: ClosedRange<CivilDate>] = [:]
 
   /// How one table is stored in the folder.
   enum Format: String, Sendable { case csv, jsonl, xlsx, absent }
@@ -114,8 +119,50 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       }
       plans[table.name] = plan
     }
-    return FolderLedger(
+    let ledger = FolderLedger(
       folder: folder, schema: schema, profile: profile, options: options, plans: plans)
+    let base = folder.hasSuffix("/") ? folder : folder + "/"
+    let read = Set(plans.values.flatMap(\.parts))
+    ledger.unreadFiles = ExportFiles.entries(of: base).filter { name in
+      var st = stat()
+      // YAML and Markdown beside the data are profiles, expectations, notes: not ledger data.
+      let lower = name.lowercased()
+      guard !name.hasPrefix("."), !lower.hasSuffix(".yaml"), !lower.hasSuffix(".yml"),
+        !lower.hasSuffix(".md"), stat(base + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG
+      else { return false }
+      return !read.contains(base + name)
+    }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    return ledger
+  }
+
+  /// Warnings about what was handed over (every report format shows them): files no table
+  /// reads; a table whose dates end (or start) more than a quarter before (after) the others',
+  /// as when one year's file of a split table is missing. Complete once every table was read.
+  public var warnings: [String] {
+    var out = unreadFiles.map {
+      "\($0) in the ledger folder is read by no table (not named by the schema or the profile)"
+    }
+    let ranges = dateRanges.sorted { $0.key < $1.key }
+    guard let lastEnd = ranges.map(\.value.upperBound).max(),
+      let firstStart = ranges.map(\.value.lowerBound).min()
+    else { return out }
+    for (table, range) in ranges {
+      if range.upperBound.days(to: lastEnd) > 92,
+        let other = ranges.first(where: { $0.value.upperBound == lastEnd })
+      {
+        out.append(
+          "\(table) dates end \(range.upperBound), \(other.key) dates run to \(lastEnd): are \(table) files missing for the rest of the period?"
+        )
+      }
+      if firstStart.days(to: range.lowerBound) > 92,
+        let other = ranges.first(where: { $0.value.lowerBound == firstStart })
+      {
+        out.append(
+          "\(table) dates start \(range.lowerBound), \(other.key) dates start \(firstStart): are \(table) files missing for the start of the period?"
+        )
+      }
+    }
+    return out
   }
 
   /// Finds the table's file: the profile's `file:`, else `<stem>.csv` or `<stem>.jsonl`.
@@ -238,6 +285,17 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - cellErrors.count))
     var infos: [LedgerFileInfo] = []
     var starts: [(start: Int, file: String)] = []
+    var earliest: CivilDate?
+    var latest: CivilDate?
+    let dateColumn = plan.table.columnIndex("date")
+    let outer = body
+    let body: (consuming LedgerRow) throws -> Void = { row in
+      if let i = dateColumn, case .date(let d) = row.values[i] {
+        if earliest.map({ d < $0 }) ?? true { earliest = d }
+        if latest.map({ $0 < d }) ?? true { latest = d }
+      }
+      try outer(row)
+    }
     var offset = 0
     switch plan.format {
     case .absent:
@@ -271,6 +329,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     if first {
       readTables.insert(table)
       if starts.count > 1 { segments[table] = starts }
+      if let earliest, let latest { dateRanges[table] = earliest...latest }
       files += infos
       cellErrors += errors.kept
       cellErrorCounts[table] = errors.counts

@@ -138,6 +138,7 @@ import Testing
       ledger: folder,
       profile: ExportGoldenTests.root + "/fixtures/profiles/\(style.name).profile.yaml")
     #expect(report.ledger.cellErrors == 0)
+    #expect(report.ledger.warnings == nil)
     #expect(report.verdict == canonical.verdict)
     #expect(report.summary == canonical.summary)
     #expect(
@@ -174,6 +175,33 @@ import Testing
       }
       #expect(
         pinned.map(\.rows).reduce(0, +) == canonical.ledger.files.first { $0.table == table }?.rows)
+    }
+  }
+
+  /// A year's file left out of the glob and a stray copy beside it: both are warnings, in every
+  /// report format.
+  @Test func missingYearAndStrayFileAreWarningsInEveryFormat() throws {
+    let folder = NSTemporaryDirectory() + "/custody-export-\(UUID().uuidString)"
+    try FileManager.default.copyItem(
+      atPath: ExportGoldenTests.root + "/Tests/Exports/sample/jp-cp932", toPath: folder)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try FileManager.default.moveItem(
+      atPath: folder + "/入荷実績_2025.csv", toPath: folder + "/入荷実績_2025 (2).csv.bak")
+    let report = try ExportGoldenTests.run(
+      ledger: folder,
+      profile: ExportGoldenTests.root + "/fixtures/profiles/jp-cp932.profile.yaml")
+    let warnings = [
+      "入荷実績_2025 (2).csv.bak in the ledger folder is read by no table (not named by the schema or the profile)",
+      "receipts dates end 2024-12-31, shipments dates run to 2025-12-31: are receipts files missing for the rest of the period?",
+    ]
+    #expect(report.ledger.warnings == warnings)
+    for format in ReportFormat.allCases {
+      // Markdown escapes `_` and brackets; HTML escapes quotes.
+      let text = try format.render(report).replacingOccurrences(of: "\\", with: "")
+      for w in warnings {
+        let shown = format == .html ? w.replacingOccurrences(of: "'", with: "&#39;") : w
+        #expect(text.contains(shown.prefix(40)), "\(format)")
+      }
     }
   }
 }

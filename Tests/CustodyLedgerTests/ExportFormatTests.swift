@@ -383,6 +383,38 @@ import Testing
     )
   }
 
+  // MARK: warnings
+
+  @Test func unreadFilesAndShortDateRangesAreWarnings() throws {
+    let folder = TestLedger.writeValid()
+    defer { TestLedger.remove(folder) }
+    // A year's receipts file that no table reads, notes beside the data, a hidden file.
+    TestLedger.write(folder, "入荷実績_2025.csv", ExportFormatTests.header)
+    TestLedger.write(folder, "profile.yaml", "profile: x\n")
+    TestLedger.write(folder, ".DS_Store", "x")
+    // Shipments run on to 2025-12-22 while receipts end 2024-03-09.
+    TestLedger.write(
+      folder, "shipments.csv",
+      "entry_id,date,site,customer,product,cu_t,claim,document_id,cfp_kg_per_t\n"
+        + "S-1,2024-02-01,SM1,C-1,cathode,1,,,3450\nS-2,2025-12-22,SM1,C-1,cathode,1,,,3450\n")
+    let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
+    #expect(ledger.unreadFiles == ["入荷実績_2025.csv"])
+    _ = try TestLedger.readAll(ledger)
+    #expect(
+      ledger.warnings == [
+        "入荷実績_2025.csv in the ledger folder is read by no table (not named by the schema or the profile)",
+        "receipts dates end 2024-03-09, shipments dates run to 2025-12-22: are receipts files missing for the rest of the period?",
+      ])
+  }
+
+  @Test func theValidLedgerHasNoWarnings() throws {
+    let folder = TestLedger.writeValid()
+    defer { TestLedger.remove(folder) }
+    let ledger = try FolderLedger.open(folder: folder, schema: CanonicalSchema.v1)
+    _ = try TestLedger.readAll(ledger)
+    #expect(ledger.warnings == [])
+  }
+
   func index(of needle: [UInt8], in hay: [UInt8]) -> Int? {
     guard needle.count <= hay.count else { return nil }
     for i in 0...(hay.count - needle.count) where Array(hay[i..<(i + needle.count)]) == needle {
