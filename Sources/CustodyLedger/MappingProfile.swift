@@ -110,7 +110,12 @@ public struct MappingProfile: Sendable, Hashable {
     if let file = s.mapping.file { lines.append("file \(file)") }
     if let sheet = s.mapping.sheet { lines.append("sheet '\(sheet)'") }
     if let row = s.mapping.headerRow { lines.append("header row \(row)") }
-    if s.round { lines.append("numbers with float noise rounded to the column's scale") }
+    let workbook = ([s.mapping.file].compactMap { $0 } + (s.mapping.files ?? [])).contains {
+      FolderLedger.isWorkbook($0)
+    }
+    if s.round && workbook {
+      lines.append("numbers with float noise rounded to the column's scale")
+    }
     if let files = s.mapping.files { lines.append("files \(files.joined(separator: ", "))") }
     if s.encoding != .utf8 { lines.append("encoding \(s.encoding.rawValue)") }
     if !s.thousandsSeparator.isEmpty { lines.append("thousands '\(s.thousandsSeparator)'") }
