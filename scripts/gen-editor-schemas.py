@@ -132,6 +132,10 @@ standard_file = obj({
     "sections": {"type": "array", "items": section}, "tests": {"type": "array", "items": std_test},
 }, ["standard", "title", "version", "schema", "sections"], "A custody chain-of-custody standard.")
 
+ENCODING = {"enum": ["utf-8", "utf8", "cp932", "shift_jis", "shift-jis", "sjis", "windows-31j", "ms932",
+                     "euc-jp", "eucjp", "windows-1252", "cp1252", "latin-1", "latin1", "iso-8859-1",
+                     "utf-16", "utf16"]}
+THOUSANDS = {"enum": [",", ".", " ", "'", "space", "apostrophe", "none", ""]}
 table_map = obj({
     "file": {"type": "string"}, "format": {"enum": ["csv", "jsonl"]},
     "delimiter": {"type": "string", "minLength": 1, "maxLength": 1},
@@ -140,11 +144,20 @@ table_map = obj({
     "constants": {"type": "object", "additionalProperties": SCALAR},
     "values": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}},
     "date_format": {"type": "string"}, "decimal_comma": {"type": "boolean"},
+    # Issue 19: what ERP systems export.
+    "files": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+    "encoding": ENCODING, "thousands_separator": THOUSANDS,
+    "thousands_separators": {"type": "object", "additionalProperties": THOUSANDS},
+    "sheet": {"type": "string"}, "header_row": {"type": "integer", "minimum": 1, "maximum": 1048576},
+    "round": {"type": "boolean"},
+    "where": {"type": "object", "minProperties": 1, "additionalProperties": {
+        "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}},
 })
 profile_file = obj({
     "profile": {"type": "string", "pattern": ID}, "title": {"type": "string"}, "description": {"type": "string"},
     "delimiter": {"type": "string", "minLength": 1, "maxLength": 1},
     "date_format": {"type": "string"}, "decimal_comma": {"type": "boolean"},
+    "encoding": ENCODING, "thousands_separator": THOUSANDS, "round": {"type": "boolean"},
     "tables": {"type": "object", "additionalProperties": table_map},
 }, ["profile"], "A mapping profile from another system's export to a custody ledger schema.")
 

@@ -126,6 +126,8 @@ public enum ValidationPipeline {
         generatedAt: request.deterministic ? nil : ISO8601DateFormatter().string(from: Date()),
         toolVersion: request.toolVersion))
     if request.waiversPath != nil { Waivers.apply(waivers, to: &report, asOf: request.asOf) }
+    let warnings = ledger.warnings
+    if !warnings.isEmpty { report.ledger.warnings = warnings }
     return .evaluated(report, result, standard)
   }
 }

@@ -43,7 +43,8 @@ public struct DiagnosticCode: Sendable, Hashable, Codable, CustomStringConvertib
 
   /// Every code, in id order. Each phase declares its own list in `DiagnosticCode+<Phase>.swift`.
   public static var all: [DiagnosticCode] {
-    (yamlCodes + languageCodes + graphCodes + lintCodes + ledgerCodes + cellCodes + runtimeCodes
+    (yamlCodes + languageCodes + graphCodes + lintCodes + ledgerCodes + exportCodes + cellCodes
+      + runtimeCodes
       + toolCodes + authoringCodes).sorted { $0.id < $1.id }
   }
 }

@@ -26,11 +26,19 @@ struct Assembler {
       paths[table] ?? standard.schema.table(table)?.file ?? ledger.schema.table(table)?.file
         ?? table
     }
+    // A table read from several files (a profile's `files:`) numbers its rows on across
+    // them; `locate` gives the file and its own line (issue 19).
+    func place(_ table: String, _ line: Int) -> (file: String, line: Int) {
+      ledger.locate(table: table, line: line) ?? (path(table), line)
+    }
     func place(_ f: inout Finding) {
-      for i in f.evidence.indices { f.evidence[i].file = path(f.evidence[i].table) }
+      for i in f.evidence.indices {
+        (f.evidence[i].file, f.evidence[i].line) = place(f.evidence[i].table, f.evidence[i].line)
+      }
       if f.balance != nil {
         for i in f.balance!.postings.indices {
-          f.balance!.postings[i].file = path(f.balance!.postings[i].table)
+          let p = f.balance!.postings[i]
+          (f.balance!.postings[i].file, f.balance!.postings[i].line) = place(p.table, p.line)
         }
       }
     }
@@ -98,7 +106,7 @@ struct Assembler {
             table: e.table, file: e.provenance.file, line: e.provenance.line,
             entryID: e.provenance.entryID, column: e.provenance.columnName, value: e.raw)
         }, evidenceTotal: errors.count, discriminator: first.table + "." + column)
-      f.evidence.sort { $0.line < $1.line }
+      f.evidence.sort { ($0.file, $0.line) < ($1.file, $1.line) }
       findings.append(f)
     }
     findings.sort(by: Finding.ordered)
@@ -170,7 +178,8 @@ struct Assembler {
     for i in accounts.indices {
       if accounts[i].trace != nil {
         for j in accounts[i].trace!.indices {
-          accounts[i].trace![j].file = path(accounts[i].trace![j].table)
+          let t = accounts[i].trace![j]
+          (accounts[i].trace![j].file, accounts[i].trace![j].line) = place(t.table, t.line)
         }
       }
     }

@@ -29,6 +29,13 @@ public struct LedgerReadLimits: Sendable, Hashable {
   public var maxCellErrors: Int = 100_000
   /// Bytes read from the file per chunk.
   public var chunkBytes: Int = 1 << 20
+  /// Largest part of an .xlsx workbook once inflated (a sheet's XML), counted while inflating.
+  public var maxWorkbookPartBytes: Int = 4 << 30
+  /// Most an .xlsx part may inflate per compressed byte once past 16 MiB (sheet XML compresses
+  /// 5-50 times; a zip bomb ~1,000 times).
+  public var maxCompressionRatio: Int = 200
+  /// Most text in a workbook's shared strings table (held in memory while the sheet is read).
+  public var maxSharedStringBytes: Int = 256 << 20
   public init() {}
   public static let `default` = LedgerReadLimits()
 }
@@ -75,8 +82,23 @@ final class ByteStream {
 
   deinit { close(fd) }
 
-  /// Reads up to `capacity` bytes into `buffer`; 0 means end of file.
+  /// Decodes a legacy encoding to UTF-8 on the way (nil: the file is read as UTF-8).
+  var decoder: StreamDecoder?
+
+  /// Why decoding stopped early (bytes the encoding does not allow), once `read` returned 0.
+  var decodingFailure: String? { decoder?.failure }
+
+  /// Reads up to `capacity` bytes of UTF-8 text into `buffer` (decoded when the file is in
+  /// another encoding); 0 means end of file, or a decoding failure (`decodingFailure`).
   func read(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws(LedgerError) -> Int {
+    guard let decoder else { return try readRaw(into: buffer, capacity: capacity) }
+    return try decoder.read(into: buffer, capacity: capacity) { (p, n) throws(LedgerError) in
+      try readRaw(into: p, capacity: n)
+    }
+  }
+
+  /// Reads up to `capacity` bytes of the file as stored; 0 means end of file.
+  func readRaw(into buffer: UnsafeMutablePointer<UInt8>, capacity: Int) throws(LedgerError) -> Int {
     if atEOF { return 0 }
     var filled = 0
     while filled < capacity {
@@ -105,7 +127,7 @@ final class ByteStream {
   func drain() throws(LedgerError) {
     let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
     defer { scratch.deallocate() }
-    while try read(into: scratch, capacity: 1 << 16) > 0 {}
+    while try readRaw(into: scratch, capacity: 1 << 16) > 0 {}
   }
 
   /// Lowercase hex sha256 of every byte read so far (call after `drain`).

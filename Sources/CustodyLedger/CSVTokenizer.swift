@@ -72,11 +72,17 @@ final class CSVTokenizer {
   private(set) var headerColumns: [Int] = []
   private var trackColumns = true
 
-  init(path: String, delimiter: UInt8, limits: LedgerReadLimits) throws(LedgerError) {
+  init(
+    path: String, delimiter: UInt8, limits: LedgerReadLimits, encoding: TextEncoding = .utf8
+  ) throws(LedgerError) {
     self.path = path
     self.delimiter = delimiter
     self.limits = limits
-    self.stream = try ByteStream(path: path)
+    let stream = try ByteStream(path: path)
+    if encoding != .utf8 {
+      stream.decoder = try StreamDecoder(encoding: encoding, path: path)
+    }
+    self.stream = stream
     // At least 4 bytes per read, so the first read always sees a whole BOM.
     chunkCapacity = max(limits.chunkBytes, 4) + 4
     chunk = .allocate(capacity: chunkCapacity)
@@ -90,6 +96,8 @@ final class CSVTokenizer {
     stops.initialize(repeating: 0, count: 256)
     for b in [CSVTokenizer.quote, CSVTokenizer.lf, CSVTokenizer.cr] { stops[Int(b)] = 3 }
     stops[Int(delimiter)] |= 1
+    // A UTF-8 BOM is only skipped in UTF-8 files (other encodings handle their own marks).
+    if encoding != .utf8 { firstRead = false }
   }
 
   deinit {
@@ -160,6 +168,12 @@ final class CSVTokenizer {
     colPos = 0
     filled = carry + n
     if n == 0 {
+      if let failure = stream.decodingFailure {
+        // Everything before the bad bytes has been tokenized: `line` and `colValue` are
+        // where they start, counted in characters of the original file.
+        throw LedgerError(
+          Diagnostic(.undecodableBytes, failure, at: span(line, colValue)))
+      }
       if carry == 0 { return false }
       // A multi-byte sequence cut off by the end of the file.
       limit = 0

@@ -12,9 +12,45 @@ public struct CellParser: Sendable {
 
   public var decimalComma: Bool
   public var dateFormat: String
-  public init(decimalComma: Bool = false, dateFormat: String = "yyyy-MM-dd") {
+  /// The digit-grouping mark numbers may carry (`113,437`), nil for none.
+  public var thousandsSeparator: UInt8?
+  public init(
+    decimalComma: Bool = false, dateFormat: String = "yyyy-MM-dd", thousandsSeparator: UInt8? = nil
+  ) {
     self.decimalComma = decimalComma
     self.dateFormat = dateFormat
+    self.thousandsSeparator = thousandsSeparator
+  }
+
+  /// `text` without its grouping marks, or nil when they are not every three digits of the
+  /// integer part (`1,23,4`, `,123`, `1,234,5` with a decimal comma elsewhere): a wrongly
+  /// grouped value is never read as another number. An ungrouped value (`950`, `113437`) is
+  /// read as written.
+  static func ungrouped(_ text: String, mark: UInt8, decimalMark: UInt8) -> String? {
+    let bytes = Array(text.utf8)
+    guard bytes.contains(mark) else { return text }
+    var start = 0
+    if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+      start = 1
+    }
+    let end = bytes[start...].firstIndex(of: decimalMark) ?? bytes.count
+    if bytes[end...].contains(mark) { return nil }  // a mark in the fraction
+    var group = 0
+    var groups = 0
+    var kept: [UInt8] = Array(bytes[..<start])
+    for b in bytes[start..<end] {
+      if b == mark {
+        if group == 0 || (groups == 0 ? group > 3 : group != 3) { return nil }
+        groups += 1
+        group = 0
+      } else {
+        group += 1
+        kept.append(b)
+      }
+    }
+    if group != 3 { return nil }
+    kept += bytes[end...]
+    return String(decoding: kept, as: UTF8.self)
   }
 
   public func parse(_ text: String, as column: ColumnSchema) -> Outcome {
@@ -32,7 +68,21 @@ public struct CellParser: Sendable {
       }
       return .value(.string(text))
     case .decimal(_, let maxScale):
-      switch ExactDecimal.parse(text, decimalComma: decimalComma) {
+      var plain = text
+      if let mark = thousandsSeparator {
+        guard
+          let u = CellParser.ungrouped(
+            text, mark: mark, decimalMark: decimalComma ? UInt8(ascii: ",") : UInt8(ascii: "."))
+        else {
+          let name = mark == 32 ? "space" : "'\(Character(Unicode.Scalar(mark)))'"
+          return .error(
+            .notANumber,
+            "'\(text)' is not grouped in thousands with \(name) (e.g. 1\(name == "space" ? " " : String(Character(Unicode.Scalar(mark))))234)"
+          )
+        }
+        plain = u
+      }
+      switch ExactDecimal.parse(plain, decimalComma: decimalComma) {
       case .failure(let error):
         return .error(.notANumber, "'\(text)' is not a decimal number: \(error)")
       case .success(let d):

@@ -33,7 +33,9 @@ final class ColumnReader {
 
   init(column: ColumnSchema, settings: TableSettings) {
     self.column = column
-    self.parser = CellParser(decimalComma: settings.decimalComma, dateFormat: settings.dateFormat)
+    self.parser = CellParser(
+      decimalComma: settings.decimalComma, dateFormat: settings.dateFormat,
+      thousandsSeparator: settings.thousands(for: column.name))
     let map = settings.mapping.values[column.name]
     self.valueMap = map
     let unit = settings.mapping.units[column.name]

@@ -33,16 +33,42 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   /// Every cell error counted by table and code, including those past the keep limit.
   public private(set) var cellErrorCounts: [String: [DiagnosticCode: Int]] = [:]
   private var readTables: Set<String> = []
+  /// Files in the ledger folder that no table reads (names, sorted): nothing handed over is
+  /// silently ignored (issue 19).
+  public private(set) var unreadFiles: [String] = []
+  /// Per table with a `date` column: the first and last date read.
+  public private(set) var dateRanges: [String: ClosedRange<CivilDate>] = [:]
 
   /// How one table is stored in the folder.
-  enum Format: String, Sendable { case csv, jsonl, absent }
+  enum Format: String, Sendable { case csv, jsonl, xlsx, absent }
+
+  static func format(of file: String) -> Format {
+    let lower = file.lowercased()
+    if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+    if isWorkbook(lower) { return .xlsx }
+    return .csv
+  }
 
   struct TablePlan: @unchecked Sendable {
     var table: TableSchema
+    /// The (first) file; for an absent table, the file expected.
     var path: String
     var format: Format
     var settings: TableSettings
+    /// Every file the table is read from, in reading order (`files:`); `[path]` otherwise.
+    var parts: [String] = []
+
+    func part(_ path: String) -> TablePlan {
+      var p = self
+      p.path = path
+      return p
+    }
   }
+
+  /// Per table read from several files: where each file's lines start in the table's row
+  /// numbering (`LedgerRow.line` counts on across files so every row of the table has its
+  /// own line), so evidence can name the file and its own line (`locate`).
+  private var segments: [String: [(start: Int, file: String)]] = [:]
 
   private init(
     folder: String, schema: LedgerSchema, profile: MappingProfile?, options: LedgerOpenOptions,
@@ -80,13 +106,68 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       let plan = try locate(table: table, folder: folder, settings: settings)
       switch plan.format {
       case .absent: break
-      case .csv: _ = try openCSV(plan, limits: options.limits)
-      case .jsonl: _ = try openJSONLines(plan, limits: options.limits)
+      case .csv:
+        for part in plan.parts { _ = try openCSV(plan.part(part), limits: options.limits) }
+      case .jsonl:
+        for part in plan.parts { _ = try openJSONLines(plan.part(part), limits: options.limits) }
+      case .xlsx:
+        for part in plan.parts {
+          do {
+            _ = try openSheet(plan.part(part), limits: options.limits)
+          } catch let error as LedgerError {
+            throw error
+          } catch {
+            throw LedgerError(
+              Diagnostic(.workbookStructure, "\(part): \(error)", at: .file(part)))
+          }
+        }
       }
       plans[table.name] = plan
     }
-    return FolderLedger(
+    let ledger = FolderLedger(
       folder: folder, schema: schema, profile: profile, options: options, plans: plans)
+    let base = folder.hasSuffix("/") ? folder : folder + "/"
+    let read = Set(plans.values.flatMap(\.parts))
+    ledger.unreadFiles = ExportFiles.entries(of: base).filter { name in
+      var st = stat()
+      // YAML and Markdown beside the data are profiles, expectations, notes: not ledger data.
+      let lower = name.lowercased()
+      guard !name.hasPrefix("."), !lower.hasSuffix(".yaml"), !lower.hasSuffix(".yml"),
+        !lower.hasSuffix(".md"), stat(base + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG
+      else { return false }
+      return !read.contains(base + name)
+    }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    return ledger
+  }
+
+  /// Warnings about what was handed over (every report format shows them): files no table
+  /// reads; a table whose dates end (or start) more than a quarter before (after) the others',
+  /// as when one year's file of a split table is missing. Complete once every table was read.
+  public var warnings: [String] {
+    var out = unreadFiles.map {
+      "\($0) in the ledger folder is read by no table (not named by the schema or the profile)"
+    }
+    let ranges = dateRanges.sorted { $0.key < $1.key }
+    guard let lastEnd = ranges.map(\.value.upperBound).max(),
+      let firstStart = ranges.map(\.value.lowerBound).min()
+    else { return out }
+    for (table, range) in ranges {
+      if range.upperBound.days(to: lastEnd) > 92,
+        let other = ranges.first(where: { $0.value.upperBound == lastEnd })
+      {
+        out.append(
+          "\(table) dates end \(range.upperBound), \(other.key) dates run to \(lastEnd): are \(table) files missing for the rest of the period?"
+        )
+      }
+      if firstStart.days(to: range.lowerBound) > 92,
+        let other = ranges.first(where: { $0.value.lowerBound == firstStart })
+      {
+        out.append(
+          "\(table) dates start \(range.lowerBound), \(other.key) dates start \(firstStart): are \(table) files missing for the start of the period?"
+        )
+      }
+    }
+    return out
   }
 
   /// Finds the table's file: the profile's `file:`, else `<stem>.csv` or `<stem>.jsonl`.
@@ -94,10 +175,15 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     throws(LedgerError) -> TablePlan
   {
     let base = folder.hasSuffix("/") ? folder : folder + "/"
+    if let patterns = settings.mapping.files {
+      let parts = try ExportFiles.expand(patterns, folder: base, table: table.name)
+      let format = FolderLedger.format(of: parts[0])
+      return TablePlan(
+        table: table, path: parts[0], format: format, settings: settings, parts: parts)
+    }
     var candidates: [(String, Format)]
     if let file = settings.mapping.file {
-      let lower = file.lowercased()
-      candidates = [(file, lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") ? .jsonl : .csv)]
+      candidates = [(file, FolderLedger.format(of: file))]
     } else {
       let stem = table.file.split(separator: ".", omittingEmptySubsequences: false).dropLast()
         .joined(separator: ".")
@@ -120,7 +206,8 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     guard let (path, format) = found.first else {
       if table.optional {
         return TablePlan(
-          table: table, path: base + candidates[0].0, format: .absent, settings: settings)
+          table: table, path: base + candidates[0].0, format: .absent, settings: settings,
+          parts: [])
       }
       throw LedgerError(
         Diagnostic(
@@ -128,7 +215,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
           "ledger folder has no \(candidates.map(\.0).joined(separator: " or ")) for table '\(table.name)'",
           at: .file(base + candidates[0].0)))
     }
-    return TablePlan(table: table, path: path, format: format, settings: settings)
+    return TablePlan(table: table, path: path, format: format, settings: settings, parts: [path])
   }
 
   static func delimiterByte(_ settings: TableSettings) -> UInt8 {
@@ -140,7 +227,8 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     CSVTokenizer, HeaderBinding
   ) {
     let tokenizer = try CSVTokenizer(
-      path: plan.path, delimiter: delimiterByte(plan.settings), limits: limits)
+      path: plan.path, delimiter: delimiterByte(plan.settings), limits: limits,
+      encoding: plan.settings.encoding)
     guard try tokenizer.next() else {
       throw LedgerError(
         Diagnostic(
@@ -159,6 +247,14 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
   static func openJSONLines(_ plan: TablePlan, limits: LedgerReadLimits) throws(LedgerError) -> (
     JSONLinesReader, HeaderBinding, [(key: String, column: Int, value: JSONCell)]?
   ) {
+    if !plan.settings.mapping.filter.isEmpty {
+      // Not silently ignored: a filter the reader would not apply would let every row in.
+      throw LedgerError(
+        Diagnostic(
+          .profileInvalidValue,
+          "`where:` of table '\(plan.table.name)' applies to CSV files and workbooks, not JSON Lines",
+          at: .file(plan.path)))
+    }
     let reader = try JSONLinesReader(path: plan.path, limits: limits)
     guard let first = try reader.next() else {
       throw LedgerError(
@@ -192,46 +288,99 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     // Recorded once, after the first complete read (a failed read records nothing).
     let first = !readTables.contains(table)
     var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - cellErrors.count))
-    let info: LedgerFileInfo
+    var infos: [LedgerFileInfo] = []
+    var starts: [(start: Int, file: String)] = []
+    var earliest: CivilDate?
+    var latest: CivilDate?
+    let dateColumn = plan.table.columnIndex("date")
+    let outer = body
+    let body: (consuming LedgerRow) throws -> Void = { row in
+      if let i = dateColumn, case .date(let d) = row.values[i] {
+        if earliest.map({ d < $0 }) ?? true { earliest = d }
+        if latest.map({ $0 < d }) ?? true { latest = d }
+      }
+      try outer(row)
+    }
+    var offset = 0
     switch plan.format {
     case .absent:
-      info = LedgerFileInfo(
-        table: table, path: plan.path, sha256: "", rows: 0, bytes: 0, absent: true)
+      infos.append(
+        LedgerFileInfo(table: table, path: plan.path, sha256: "", rows: 0, bytes: 0, absent: true))
     case .csv:
-      info = try readCSV(plan, errors: &errors, body)
+      for part in plan.parts {
+        starts.append((offset, part))
+        let (info, lines) = try readCSV(
+          plan.part(part), lineOffset: offset, errors: &errors, body)
+        infos.append(info)
+        offset += lines
+      }
     case .jsonl:
-      info = try readJSONLines(plan, errors: &errors, body)
+      for part in plan.parts {
+        starts.append((offset, part))
+        let (info, lines) = try readJSONLines(
+          plan.part(part), lineOffset: offset, errors: &errors, body)
+        infos.append(info)
+        offset += lines
+      }
+    case .xlsx:
+      for part in plan.parts {
+        let (info, lines, display) = try readSheet(
+          plan.part(part), lineOffset: offset, errors: &errors, body)
+        starts.append((offset, display))
+        infos.append(info)
+        offset += lines
+      }
     }
     if first {
       readTables.insert(table)
-      files.append(info)
+      if starts.count > 1 { segments[table] = starts }
+      if let earliest, let latest { dateRanges[table] = earliest...latest }
+      files += infos
       cellErrors += errors.kept
       cellErrorCounts[table] = errors.counts
     }
   }
 
+  /// The file and its own line of row `line` of `table` (tables read from several files).
+  public func locate(table: String, line: Int) -> (file: String, line: Int)? {
+    guard let list = segments[table] else { return nil }
+    var found: (start: Int, file: String)?
+    for s in list where s.start < line { found = s }
+    return found.map { ($0.file, line - $0.start) }
+  }
+
+  /// Reads one file; returns what was read and its number of physical lines.
   private func readCSV(
-    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (consuming LedgerRow) throws -> Void
-  ) throws -> LedgerFileInfo {
+    _ plan: TablePlan, lineOffset: Int, errors: inout CellErrorSink,
+    _ body: (consuming LedgerRow) throws -> Void
+  ) throws -> (LedgerFileInfo, Int) {
     let (tok, binding) = try FolderLedger.openCSV(plan, limits: options.limits)
-    let rows = RowAssembler(plan: plan, binding: binding)
+    var rows = RowAssembler(plan: plan, binding: binding)
+    rows.lineOffset = lineOffset
     var count = 0
+    let filtered = !binding.filters.isEmpty
     while try tok.next() {
+      if filtered && !binding.keeps({ tok.field($0) }, count: tok.fieldCount) { continue }
       count += 1
       try body(rows.assemble(tok, errors: &errors))
     }
+    let lines = tok.line
     let (sha, bytes) = try tok.finish()
-    return LedgerFileInfo(
-      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
-      extraColumns: binding.extraColumns)
+    return (
+      LedgerFileInfo(
+        table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
+        extraColumns: binding.extraColumns), lines
+    )
   }
 
   private func readJSONLines(
-    _ plan: TablePlan, errors: inout CellErrorSink, _ body: (consuming LedgerRow) throws -> Void
-  ) throws -> LedgerFileInfo {
+    _ plan: TablePlan, lineOffset: Int, errors: inout CellErrorSink,
+    _ body: (consuming LedgerRow) throws -> Void
+  ) throws -> (LedgerFileInfo, Int) {
     let (reader, binding, firstObject) = try FolderLedger.openJSONLines(
       plan, limits: options.limits)
-    let rows = RowAssembler(plan: plan, binding: binding)
+    var rows = RowAssembler(plan: plan, binding: binding)
+    rows.lineOffset = lineOffset
     var extras = binding.extraColumns
     var known = Set(extras)
     var count = 0
@@ -239,18 +388,21 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     var line = reader.line
     while let pairs = object {
       count += 1
-      let row = rows.assembleJSON(
+      var row = rows.assembleJSON(
         line: line, pairs: pairs, errors: &errors,
         extras: { key in
           if known.insert(key).inserted { extras.append(key) }
         })
+      row.line += lineOffset
       try body(row)
       object = try reader.next()
       line = reader.line
     }
     let (sha, bytes) = try reader.finish()
-    return LedgerFileInfo(
-      table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
-      extraColumns: extras)
+    return (
+      LedgerFileInfo(
+        table: plan.table.name, path: plan.path, sha256: sha, rows: count, bytes: bytes,
+        extraColumns: extras), line + 1
+    )
   }
 }

@@ -11,6 +11,17 @@ struct HeaderBinding {
   /// File columns no schema column reads, in header order.
   var extraColumns: [String]
   var headerCount: Int
+  /// `where:` filters: file column -> the values (UTF-8) a kept row holds there.
+  var filters: [(column: Int, values: [[UInt8]])] = []
+
+  /// True when the record passes every `where:` filter (a short row's missing cell is "").
+  @inline(__always) func keeps(_ field: (Int) -> UnsafeBufferPointer<UInt8>, count: Int) -> Bool {
+    for f in filters {
+      let cell = f.column < count ? Array(field(f.column)) : []
+      if !f.values.contains(cell) { return false }
+    }
+    return true
+  }
 
   /// Binds `header` (names as written; `columns[i]` is where name i starts on the header
   /// line) to `table`. Empty or duplicate names and missing required columns are structural
@@ -60,6 +71,18 @@ struct HeaderBinding {
             at: SourceSpan(SourceLocation(file: path, line: line, column: 1)),
             suggestions: Suggestions.closest(to: source, in: unbound)))
       }
+    }
+    for (name, values) in settings.mapping.filter.sorted(by: { $0.key < $1.key }) {
+      guard let i = position[name] else {
+        throw LedgerError(
+          Diagnostic(
+            .missingColumn,
+            "\(table.file) has no column '\(name)', which the profile's `where:` of table '\(table.name)' filters on",
+            at: SourceSpan(SourceLocation(file: path, line: line, column: 1)),
+            suggestions: Suggestions.closest(to: name, in: header)))
+      }
+      binding.filters.append((i, values.map { Array($0.utf8) }))
+      used.insert(i)
     }
     binding.extraColumns = header.enumerated().filter { !used.contains($0.offset) }.map(\.element)
     return binding

@@ -105,4 +105,12 @@ public protocol LedgerSource: AnyObject, Sendable {
   /// Files read so far (complete once every table has been read).
   var files: [LedgerFileInfo] { get }
   var cellErrors: [CellError] { get }
+  /// For a table read from several files (a profile's `files:`), the file and the file's own
+  /// line of the row whose `LedgerRow.line` is `line` (rows count on across the files); nil
+  /// when the table has one file (its path in `files`, the line as it is).
+  func locate(table: String, line: Int) -> (file: String, line: Int)?
+}
+
+extension LedgerSource {
+  public func locate(table: String, line: Int) -> (file: String, line: Int)? { nil }
 }

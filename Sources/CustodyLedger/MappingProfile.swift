@@ -19,6 +19,23 @@ public enum QuantityUnit: String, Sendable, Hashable, CaseIterable {
 public struct TableMapping: Sendable, Hashable {
   /// File name inside the ledger folder (default: the schema's, as `.csv` or `.jsonl`).
   public var file: String?
+  /// Several files read as one table (issue 19): each entry a file name or a glob
+  /// (`入荷実績_*.csv`, matches read in name order), entries in the order written.
+  public var files: [String]?
+  public var encoding: TextEncoding?
+  /// The digit-grouping mark of the table's numbers (`,` `.` space `'`); "" for none.
+  public var thousandsSeparator: String?
+  /// Schema column -> its own grouping mark, overriding the table's.
+  public var columnThousandsSeparators: [String: String] = [:]
+  /// Only rows whose export column (header name) holds one of the values (`where:`), so one
+  /// movements file yields several tables.
+  public var filter: [String: [String]] = [:]
+  /// Workbooks: the sheet's name (default: the first sheet).
+  public var sheet: String?
+  /// Workbooks: the 1-based row holding the header; rows above it (a title) are skipped.
+  public var headerRow: Int?
+  /// Workbooks: round numbers carrying binary-float noise to the column's scale.
+  public var round: Bool?
   public var delimiter: String?
   public var decimalComma: Bool?
   public var dateFormat: String?
@@ -53,6 +70,11 @@ public struct TableMapping: Sendable, Hashable {
 public struct MappingProfile: Sendable, Hashable {
   public var name: String
   public var path: String?
+  public var encoding: TextEncoding = .utf8
+  /// "" for none (the default).
+  public var thousandsSeparator: String = ""
+  /// Workbooks: round numbers carrying binary-float noise to the column's scale.
+  public var round: Bool = false
   public var delimiter: String
   public var decimalComma: Bool
   public var dateFormat: String
@@ -60,10 +82,12 @@ public struct MappingProfile: Sendable, Hashable {
 
   public init(
     name: String, path: String? = nil, delimiter: String = ",", decimalComma: Bool = false,
-    dateFormat: String = "yyyy-MM-dd", tables: [String: TableMapping] = [:]
+    dateFormat: String = "yyyy-MM-dd", encoding: TextEncoding = .utf8,
+    tables: [String: TableMapping] = [:]
   ) {
     self.name = name
     self.path = path
+    self.encoding = encoding
     self.delimiter = delimiter
     self.decimalComma = decimalComma
     self.dateFormat = dateFormat
@@ -75,7 +99,8 @@ public struct MappingProfile: Sendable, Hashable {
     let m = tables[table] ?? TableMapping()
     return TableSettings(
       mapping: m, delimiter: m.delimiter ?? delimiter, decimalComma: m.decimalComma ?? decimalComma,
-      dateFormat: m.dateFormat ?? dateFormat)
+      dateFormat: m.dateFormat ?? dateFormat, encoding: m.encoding ?? encoding,
+      thousandsSeparator: m.thousandsSeparator ?? thousandsSeparator, round: m.round ?? round)
   }
 
   /// One line per rule applied to `table`, for `custody inspect`.
@@ -83,6 +108,23 @@ public struct MappingProfile: Sendable, Hashable {
     let s = settings(for: table)
     var lines: [String] = []
     if let file = s.mapping.file { lines.append("file \(file)") }
+    if let sheet = s.mapping.sheet { lines.append("sheet '\(sheet)'") }
+    if let row = s.mapping.headerRow { lines.append("header row \(row)") }
+    let workbook = ([s.mapping.file].compactMap { $0 } + (s.mapping.files ?? [])).contains {
+      FolderLedger.isWorkbook($0)
+    }
+    if s.round && workbook {
+      lines.append("numbers with float noise rounded to the column's scale")
+    }
+    if let files = s.mapping.files { lines.append("files \(files.joined(separator: ", "))") }
+    if s.encoding != .utf8 { lines.append("encoding \(s.encoding.rawValue)") }
+    if !s.thousandsSeparator.isEmpty { lines.append("thousands '\(s.thousandsSeparator)'") }
+    for (column, mark) in s.mapping.columnThousandsSeparators.sorted(by: { $0.key < $1.key }) {
+      lines.append("\(column) thousands '\(mark)'")
+    }
+    for (column, values) in s.mapping.filter.sorted(by: { $0.key < $1.key }) {
+      lines.append("where '\(column)' in \(values.joined(separator: ", "))")
+    }
     if s.delimiter != "," { lines.append("delimiter '\(s.delimiter)'") }
     if s.decimalComma { lines.append("decimal comma") }
     if s.dateFormat != "yyyy-MM-dd" { lines.append("dates \(s.dateFormat)") }
@@ -109,6 +151,14 @@ struct TableSettings {
   var delimiter: String
   var decimalComma: Bool
   var dateFormat: String
+  var encoding: TextEncoding = .utf8
+  var thousandsSeparator: String = ""
+  var round: Bool = false
+
+  /// The grouping mark of `column`'s numbers, nil for none.
+  func thousands(for column: String) -> UInt8? {
+    (mapping.columnThousandsSeparators[column] ?? thousandsSeparator).utf8.first
+  }
 
   static let canonical = TableSettings(
     mapping: TableMapping(), delimiter: ",", decimalComma: false, dateFormat: "yyyy-MM-dd")

@@ -25,10 +25,13 @@ extension MappingProfile {
   }
 
   private static let topKeys = [
-    "profile", "description", "delimiter", "decimal_comma", "date_format", "tables",
+    "profile", "description", "delimiter", "decimal_comma", "date_format", "tables", "encoding",
+    "thousands_separator", "round",
   ]
   private static let tableKeys = [
     "file", "delimiter", "decimal_comma", "date_format", "columns", "units", "constants", "values",
+    "files", "encoding", "thousands_separator", "thousands_separators", "where", "sheet",
+    "header_row", "round",
   ]
 
   static func build(
@@ -46,6 +49,15 @@ extension MappingProfile {
     if let d = map["delimiter"] { profile.delimiter = delimiter(d, into: &bag) ?? "," }
     if let d = map["decimal_comma"] { profile.decimalComma = bool(d, into: &bag) ?? false }
     if let d = map["date_format"] { profile.dateFormat = dateFormat(d, into: &bag) ?? "yyyy-MM-dd" }
+    if let e = map["encoding"] { profile.encoding = encoding(e, into: &bag) ?? .utf8 }
+    if let r = map["round"] { profile.round = bool(r, into: &bag) ?? false }
+    if let t = map["thousands_separator"] {
+      profile.thousandsSeparator = thousands(t, into: &bag) ?? ""
+    }
+    checkGrouping(
+      profile.thousandsSeparator, decimalComma: profile.decimalComma,
+      at: map["thousands_separator"],
+      into: &bag)
     if let tablesNode = map["tables"] {
       guard let tables = tablesNode.mapping else {
         bag.report(
@@ -62,6 +74,17 @@ extension MappingProfile {
         }
         if let mapping = tableMapping(value, table: table, into: &bag) {
           profile.tables[table.name] = mapping
+          let decimalComma = mapping.decimalComma ?? profile.decimalComma
+          if let mark = mapping.thousandsSeparator {
+            checkGrouping(
+              mark, decimalComma: decimalComma, at: value.mapping?["thousands_separator"],
+              into: &bag)
+          }
+          for (column, mark) in mapping.columnThousandsSeparators.sorted(by: { $0.key < $1.key }) {
+            checkGrouping(
+              mark, decimalComma: decimalComma,
+              at: value.mapping?["thousands_separators"]?.mapping?[column], into: &bag)
+          }
         }
       }
     }
@@ -81,6 +104,55 @@ extension MappingProfile {
     if let d = map["delimiter"] { m.delimiter = delimiter(d, into: &bag) }
     if let d = map["decimal_comma"] { m.decimalComma = bool(d, into: &bag) }
     if let d = map["date_format"] { m.dateFormat = dateFormat(d, into: &bag) }
+    if let e = map["encoding"] { m.encoding = encoding(e, into: &bag) }
+    if let r = map["round"] { m.round = bool(r, into: &bag) }
+    if let sheet = map["sheet"] { m.sheet = string(sheet, into: &bag) }
+    if let h = map["header_row"] {
+      if let text = string(h, into: &bag) {
+        if let n = Int(text), n >= 1, n <= 1_048_576 {
+          m.headerRow = n
+        } else {
+          bag.report(
+            .profileInvalidValue, "`header_row` is a row number from 1 to 1048576", at: h.span)
+        }
+      }
+    }
+    if let t = map["thousands_separator"] { m.thousandsSeparator = thousands(t, into: &bag) }
+    if let f = map["files"] {
+      if map["file"] != nil {
+        bag.report(
+          .profileInvalidValue, "a table names its `file:` or its `files:`, not both", at: f.span)
+      }
+      if let list = f.sequence {
+        m.files = list.items.compactMap { string($0, into: &bag) }
+      } else if let one = string(f, into: &bag) {
+        m.files = [one]
+      }
+      if m.files?.isEmpty == true {
+        bag.report(.profileInvalidValue, "`files:` names at least one file or glob", at: f.span)
+      }
+    }
+    if let w = map["where"] {
+      if let pairs = w.mapping?.pairs, !pairs.isEmpty {
+        for pair in pairs {
+          let values =
+            pair.value.sequence.map { $0.items.compactMap { string($0, into: &bag) } }
+            ?? string(pair.value, into: &bag).map { [$0] } ?? []
+          if values.isEmpty {
+            bag.report(
+              .profileInvalidValue,
+              "`where:` lists the values a row must hold in '\(pair.key.value)'",
+              at: pair.value.span)
+          }
+          m.filter[pair.key.value] = values
+        }
+      } else {
+        bag.report(
+          .profileInvalidValue,
+          "`where:` maps an export column to the values kept: {Bewegungsart: [\"101\", \"102\"]}",
+          at: w.span)
+      }
+    }
     let names = table.columns.map(\.name)
     func columnPairs(_ key: String) -> [(YAMLScalar, YAMLNode)] {
       guard let n = map[key] else { return [] }
@@ -133,7 +205,59 @@ extension MappingProfile {
       }
       m.values[key.value] = valueMap
     }
+    for (key, value) in columnPairs("thousands_separators") {
+      guard let mark = thousands(value, into: &bag) else { continue }
+      if case .decimal = table.column(key.value)?.type {
+      } else {
+        bag.report(
+          .profileInvalidValue, "column '\(key.value)' is not a decimal quantity", at: key.span)
+        continue
+      }
+      m.columnThousandsSeparators[key.value] = mark
+    }
     return m
+  }
+
+  /// Checks a table's grouping marks against its decimal mark once the profile defaults are known.
+  static func checkGrouping(
+    _ mark: String, decimalComma: Bool, at node: YAMLNode?, into bag: inout DiagnosticBag
+  ) {
+    guard let node, !mark.isEmpty else { return }
+    if mark == (decimalComma ? "," : ".") {
+      bag.report(
+        .profileInvalidValue,
+        "the thousands separator '\(mark)' is also the decimal mark (decimal_comma: \(decimalComma))",
+        at: node.span)
+    }
+  }
+
+  private static func encoding(_ node: YAMLNode, into bag: inout DiagnosticBag) -> TextEncoding? {
+    guard let s = string(node, into: &bag) else { return nil }
+    guard let e = TextEncoding(name: s) else {
+      bag.report(
+        .profileInvalidValue,
+        "unknown encoding '\(s)'; use utf-8, cp932 (shift_jis, windows-31j), euc-jp, windows-1252, latin-1 or utf-16",
+        at: node.span,
+        suggestions: Suggestions.closest(to: s.lowercased(), in: TextEncoding.names.keys.sorted()))
+      return nil
+    }
+    return e
+  }
+
+  /// `,` `.` space `'` (also written `apostrophe`, `space`), or `none`.
+  private static func thousands(_ node: YAMLNode, into bag: inout DiagnosticBag) -> String? {
+    guard let s = string(node, into: &bag) else { return nil }
+    switch s {
+    case ",", ".", " ", "'": return s
+    case "space": return " "
+    case "apostrophe": return "'"
+    case "none", "": return ""
+    default:
+      bag.report(
+        .profileInvalidValue,
+        "a thousands separator is ',', '.', ' ' (space), \"'\" (apostrophe) or none", at: node.span)
+      return nil
+    }
   }
 
   private static func checkKeys(

@@ -14,6 +14,9 @@ struct RowAssembler {
   let entryIndex: Int?
   /// JSON Lines: export key -> schema column.
   let keyIndex: [String: Int]
+  /// Added to `LedgerRow.line` for a table read from several files (cell errors keep the
+  /// file's own line).
+  var lineOffset = 0
 
   init(plan: FolderLedger.TablePlan, binding: HeaderBinding) {
     table = plan.table
@@ -30,7 +33,7 @@ struct RowAssembler {
     keyIndex = keys
   }
 
-  private struct Pending {
+  struct Pending {
     var column: Int
     var code: DiagnosticCode
     var message: String
@@ -86,7 +89,8 @@ struct RowAssembler {
       }
     }
     return LedgerRow(
-      values: values, line: tok.recordLine, entryID: entryID, invalidColumns: invalid)
+      values: values, line: tok.recordLine + lineOffset, entryID: entryID,
+      invalidColumns: invalid)
   }
 
   /// The entry id as text (a string cell as it is, without formatting it anew).
@@ -148,7 +152,7 @@ struct RowAssembler {
     return LedgerRow(values: values, line: line, entryID: entryID, invalidColumns: invalid)
   }
 
-  private func report(_ pending: [Pending], entryID: String?, errors: inout CellErrorSink) {
+  func report(_ pending: [Pending], entryID: String?, errors: inout CellErrorSink) {
     for p in pending {
       errors.append(
         CellError(

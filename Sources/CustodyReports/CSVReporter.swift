@@ -23,6 +23,10 @@ public struct CSVReporter: Sendable {
         out += row(head + [e.file, "\(e.line)", e.entryId ?? "", e.column ?? "", e.value ?? ""])
       }
     }
+    // Ledger warnings (issue 19) as rows of their own, severity "warning".
+    for warning in report.ledger.warnings ?? [] {
+      out += row(["", "", "ledger", "warning", "false", warning, "0", "", "", "", "", ""])
+    }
     return out
   }
 

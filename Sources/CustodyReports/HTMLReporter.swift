@@ -55,6 +55,9 @@ public struct HTMLReporter: Sendable {
         "<tr><td>profile</td><td>\(e(profile.path))</td><td></td><td class=\"hash\">\(e(profile.sha256))</td></tr>\n"
     }
     out += "</tbody>\n</table>\n"
+    for warning in report.ledger.warnings ?? [] {
+      out += "<p class=\"warn\">warning: \(e(warning))</p>\n"
+    }
     if report.ledger.cellErrors > 0 {
       out +=
         "<p class=\"warn\">\(report.ledger.cellErrors) unreadable ledger cells (data-integrity findings).</p>\n"

@@ -92,7 +92,7 @@ public struct JUnitReporter: Sendable {
       ("verdict", report.verdict),
       ("fail_on", report.failOn),
       ("tool", "\(report.tool.name) \(report.tool.version)"),
-    ]
+    ] + (report.ledger.warnings ?? []).map { ("ledger.warning", $0) }
   }
 
   private func evidenceLine(_ e: Report.Evidence) -> String {

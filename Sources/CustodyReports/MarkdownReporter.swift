@@ -23,6 +23,7 @@ public struct MarkdownReporter: Sendable {
     if let profile = report.ledger.profile {
       out += "| profile | \(md(profile.path)) | `\(profile.sha256)` |\n"
     }
+    for warning in report.ledger.warnings ?? [] { out += "\n> warning: \(md(warning))\n" }
     out += "\nTool: \(md(report.tool.name)) \(md(report.tool.version))"
     if let at = report.generatedAt { out += ", generated \(md(at))" }
     out +=

@@ -85,6 +85,9 @@ public struct Report: Sendable, Hashable, Codable {
     public var profile: FileDigest?
     public var files: [LedgerFile]
     public var cellErrors: Int
+    /// Warnings about the files handed over (issue 19): files no table reads, tables whose
+    /// dates stop short of the others'. Absent when there are none.
+    public var warnings: [String]?
     public init(path: String, profile: FileDigest?, files: [LedgerFile], cellErrors: Int) {
       self.path = path
       self.profile = profile

@@ -72,7 +72,8 @@ public struct SARIFReporter: Sendable {
       results: results,
       properties: RunProperties(
         standard: report.standard.id, standardVersion: report.standard.version,
-        standardSha256: report.standard.sha256, verdict: report.verdict, failOn: report.failOn))
+        standardSha256: report.standard.sha256, verdict: report.verdict, failOn: report.failOn,
+        ledgerWarnings: report.ledger.warnings))
     return Log(
       schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run])
   }
@@ -125,6 +126,7 @@ public struct SARIFReporter: Sendable {
   }
   struct RunProperties: Encodable {
     var standard, standardVersion, standardSha256, verdict, failOn: String
+    var ledgerWarnings: [String]?
   }
   struct Tool: Encodable { var driver: Driver }
   struct Driver: Encodable {

@@ -14,7 +14,9 @@ public struct TextReporter: Sendable {
     let rows = report.ledger.files.reduce(0) { $0 + $1.rows }
     out += "ledger    \(t(report.ledger.path))  \(report.ledger.files.count) files, \(rows) rows"
     if let profile = report.ledger.profile { out += ", profile \(t(profile.path))" }
-    out += "\n\n"
+    out += "\n"
+    for warning in report.ledger.warnings ?? [] { out += "warning   \(t(warning))\n" }
+    out += "\n"
 
     let verdict =
       report.verdict == "conformant" ? paint("CONFORMANT", "1;32") : paint("NON-CONFORMANT", "1;31")

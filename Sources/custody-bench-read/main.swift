@@ -2,7 +2,8 @@ import CustodyLedger
 import CustodyValues
 
 // Measures how fast CustodyLedger reads a canonical receipts.csv (scripts/bench-read.sh).
-// Usage: custody-bench-read LEDGER_FOLDER [REPEATS]
+// Usage: custody-bench-read LEDGER_FOLDER [REPEATS] [ENCODING]  (ENCODING: a profile's
+// `encoding:`, e.g. cp932; default utf-8)
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +16,14 @@ guard arguments.count >= 2 else {
   exit(64)
 }
 let repeats = arguments.count >= 3 ? Int(arguments[2]) ?? 3 : 3
+// A 4th argument `xlsx` reads receipts.xlsx (its first sheet) instead of receipts.csv.
+let mode = arguments.count >= 4 ? arguments[3] : "utf-8"
+let workbook = mode == "xlsx"
+let encoding = workbook ? TextEncoding.utf8 : TextEncoding(name: mode)
+if encoding == nil {
+  print("unknown encoding \(mode)")
+  exit(64)
+}
 
 func col(_ name: String, _ type: ColumnType = .string, min: ExactDecimal? = nil) -> ColumnSchema {
   ColumnSchema(
@@ -51,7 +60,12 @@ for _ in 0..<repeats {
   let start = clock.now
   let startCPU = cpuSeconds()
   do {
-    let ledger = try FolderLedger.open(folder: arguments[1], schema: schema)
+    var profile = MappingProfile(
+      name: "bench", encoding: encoding ?? .utf8,
+      tables: workbook ? ["receipts": TableMapping(file: "receipts.xlsx")] : [:])
+    // openpyxl writes floats with 17 significant digits, as Excel does.
+    profile.round = workbook
+    let ledger = try FolderLedger.open(folder: arguments[1], schema: schema, profile: profile)
     var count = 0
     var total = ExactDecimal.zero
     try ledger.read(table: "receipts") { row in
@@ -72,5 +86,6 @@ for _ in 0..<repeats {
 }
 let mb = Double(bytes) / 1_000_000
 print(
-  "rows=\(rows) bytes=\(bytes) best=\(best)s throughput=\(Int(mb / best)) MB/s"
+  "input=\(workbook ? "xlsx" : encoding?.rawValue ?? "utf-8") rows=\(rows) bytes=\(bytes) best=\(best)s throughput=\(Int(mb / best)) MB/s"
+    + " \(Int(Double(rows) / best)) rows/s"
     + " (cpu \(bestCPU)s: \(Int(mb / bestCPU)) MB/s per core)")
