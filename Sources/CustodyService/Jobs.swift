@@ -226,6 +226,10 @@ struct RunExecutor {
         try FileManager.default.copyItem(at: directory.objectURL(profile), to: url)
         profilePath = url.path
       }
+      if let hold = state.configuration.holdRunsWhileFileExists {
+        state.logger.notice("run held", metadata: ["run": "\(job.run)", "while": "\(hold)"])
+        while FileManager.default.fileExists(atPath: hold) { Thread.sleep(forTimeInterval: 0.02) }
+      }
       let request = ValidationPipeline.Request(
         standardPath: work.appendingPathComponent(job.entry).path, ledgerPath: ledger.path,
         profilePath: profilePath, asOf: Self.today, deterministic: true,

@@ -19,6 +19,10 @@ public struct ServiceConfiguration: Sendable {
   /// Goes into every report's `tool.version`, as the CLI's does.
   public var toolVersion: String
   public var logLevel = Logger.Level.info
+  /// Test only (`serve --hold-runs-while FILE`): a worker that has claimed a run and laid out
+  /// its scratch folder waits while this file exists, so CrashRecoveryTests can kill the
+  /// process while a run is certainly in progress, however loaded the machine is.
+  public var holdRunsWhileFileExists: String?
 
   public init(data: String, toolVersion: String) {
     self.data = data

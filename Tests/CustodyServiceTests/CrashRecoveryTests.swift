@@ -14,14 +14,15 @@ final class ServeProcess {
   let log: URL
   var port = 0
 
-  init(data: URL, workers: Int = 1) throws {
+  init(data: URL, workers: Int = 1, holdRunsWhile hold: URL? = nil) throws {
     log = data.deletingLastPathComponent().appendingPathComponent("serve-\(UUID().uuidString).log")
     FileManager.default.createFile(atPath: log.path, contents: nil)
     process.executableURL = custodyExecutable
-    process.arguments = [
-      "serve", "--data", data.path, "--port", "0", "--workers", String(workers), "--log-level",
-      "notice",
-    ]
+    process.arguments =
+      [
+        "serve", "--data", data.path, "--port", "0", "--workers", String(workers), "--log-level",
+        "notice",
+      ] + (hold.map { ["--hold-runs-while", $0.path] } ?? [])
     process.standardError = try FileHandle(forWritingTo: log)
     process.standardOutput = FileHandle.nullDevice
   }
@@ -47,8 +48,9 @@ final class ServeProcess {
   var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 }
 
-/// Acceptance 3: SIGKILL while runs are in progress; after a restart every run completes once,
-/// nothing uploaded is lost, and the audit chain verifies.
+/// Acceptance 3: SIGKILL while a run is in progress; after a restart on the same data
+/// directory every run completes once (the interrupted one with the report an uninterrupted
+/// run gives), nothing uploaded is lost, and the audit chain verifies.
 @Suite struct CrashRecoveryTests {
   @Test func killedWhileRunningThenRestartedCompletesEveryRunOnce() async throws {
     let root = try temporaryDirectory("crash")
@@ -72,7 +74,12 @@ final class ServeProcess {
       }
     #expect(journal == "wal")
 
-    let first = try ServeProcess(data: data, workers: 1)
+    // One worker that holds every run it claims while `hold` exists: the first run is
+    // certainly in progress (claimed, scratch folder laid out) when the process is killed, and
+    // the five after it are certainly still pending, however loaded the machine is.
+    let hold = root.appendingPathComponent("hold")
+    FileManager.default.createFile(atPath: hold.path, contents: nil)
+    let first = try ServeProcess(data: data, workers: 1, holdRunsWhile: hold)
     try await first.start()
     var http = HTTPClient(port: first.port)
     let org = try await http.json(
@@ -82,22 +89,8 @@ final class ServeProcess {
       "POST", "/api/v1/bundles", token: token, body: try cuAgainBundle(),
       contentType: "application/zip")
     let digest = try #require(bundle.json["digest"] as? String)
-    // First a large generated ledger (a run of several seconds), then five small ones: with one
-    // worker the large run is running while the others wait, whatever the machine's load.
-    let large = root.appendingPathComponent("large")
-    let generated = try runProcess(
-      custodyExecutable,
-      ["sample", "--out", large.path, "--receipts", "60000", "--shipments", "50000"])
-    #expect(generated.status == 0)
-    var ledgers: [(files: [(String, Data)], verdict: String)] = [
-      (
-        try FileManager.default.contentsOfDirectory(atPath: large.path).filter {
-          $0.hasSuffix(".csv")
-        }.sorted()
-          .map { ($0, try Data(contentsOf: large.appendingPathComponent($0))) }, "conformant"
-      )
-    ]
-    for index in 0..<5 {
+    var ledgers: [(files: [(String, Data)], verdict: String)] = []
+    for index in 0..<6 {
       ledgers.append(
         index % 2 == 0
           ? (try fixtureFiles("fixtures/sample"), "conformant")
@@ -114,32 +107,44 @@ final class ServeProcess {
       #expect(reply.status == 201)
       runs.append(try #require(((reply.json["runs"] as? [[String: Any]])?.first?["id"]) as? Int))
     }
+    let victim = runs[0]
 
-    // Kill -9 as soon as the large run is running.
-    var interrupted: Int?
+    // Wait until the worker holds the first run, then kill -9.
     let deadline = Date().addingTimeInterval(300)
-    while interrupted == nil, Date() < deadline {
-      let status =
-        try await http.send("GET", "/api/v1/runs/\(runs[0])", token: token).json["status"]
+    var status: String?
+    while Date() < deadline {
+      status =
+        try await http.send("GET", "/api/v1/runs/\(victim)", token: token).json["status"]
         as? String
-      if status == "running" { interrupted = runs[0] }
-      if status == "done" { break }
+      if status == "running", first.logText.contains("run held") { break }
+      try await Task.sleep(for: .milliseconds(50))
     }
-    let victim = try #require(interrupted, "no run was seen running")
+    #expect(status == "running", "\(first.logText)")
+    let work = data.appendingPathComponent("work")
+    let scratch = try FileManager.default.contentsOfDirectory(atPath: work.path)
+    #expect(scratch.count == 1 && scratch.first?.hasPrefix("run-\(victim)-") == true, "\(scratch)")
     kill(first.process.processIdentifier, SIGKILL)
     first.process.waitUntilExit()
     #expect(first.process.terminationReason == .uncaughtSignal)
+    #expect(first.process.terminationStatus == SIGKILL)
     let statusesAtKill = try await DatabaseQueue(
       path: data.appendingPathComponent("custody.sqlite").path
     ).read {
       try String.fetchAll($0, sql: "SELECT status FROM run ORDER BY id")
     }
-    #expect(statusesAtKill.contains("running"))
-    #expect(statusesAtKill.contains("pending"))
+    #expect(statusesAtKill == ["running"] + Array(repeating: "pending", count: 5))
 
-    // Restart: the interrupted run goes back to pending and every run completes.
+    // Restart on the same data directory, without the hold: the interrupted run goes back to
+    // pending (logged, audited below), its scratch folder is cleared, and every run completes.
+    try FileManager.default.removeItem(at: hold)
     let second = try ServeProcess(data: data, workers: 2)
     try await second.start()
+    #expect(
+      second.logText.contains("put 1 interrupted run(s) back to pending"), "\(second.logText)")
+    #expect(
+      !((try? FileManager.default.contentsOfDirectory(atPath: work.path)) ?? []).contains {
+        scratch.contains($0)
+      })
     http = HTTPClient(port: second.port)
     for (index, run) in runs.enumerated() {
       let done = try await http.waitForRun(run, token: token)
@@ -148,6 +153,19 @@ final class ServeProcess {
     }
     let victimRun = try await http.send("GET", "/api/v1/runs/\(victim)", token: token)
     #expect(victimRun.json["attempts"] as? Int == 2)
+    #expect(
+      (try await http.send("GET", "/api/v1/runs/\(runs[2])", token: token)).json["attempts"]
+        as? Int == 1)
+
+    // The interrupted run's report is byte for byte the CLI's for the same inputs, and the
+    // report of an uninterrupted run of the same ledger.
+    let victimReport = try await http.send(
+      "GET", "/api/v1/runs/\(victim)/report?format=unsigned-json", token: token)
+    #expect(victimReport.status == 200)
+    #expect(victimReport.body == (try cliReport(fixture: "fixtures/sample")))
+    let twinReport = try await http.send(
+      "GET", "/api/v1/runs/\(runs[2])/report?format=unsigned-json", token: token)
+    #expect(victimReport.body == twinReport.body)
 
     // Each run completed exactly once; the interrupted one was re-queued once.
     let audit = try await http.send("GET", "/api/v1/audit?limit=200", token: token)

@@ -33,6 +33,10 @@ extension CustodyCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    /// Test only: see ServiceConfiguration.holdRunsWhileFileExists.
+    @Option(help: .hidden)
+    var holdRunsWhile: String?
+
     func validate() throws {
       if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
       if let workers, workers < 1 { throw ValidationError("--workers must be 1 or more") }
@@ -48,6 +52,7 @@ extension CustodyCommand {
       configuration.port = port
       if let workers { configuration.workers = workers }
       configuration.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+      configuration.holdRunsWhileFileExists = holdRunsWhile
       LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
       let server: CustodyServer
       do {
