@@ -87,7 +87,8 @@ public enum ReportBuilder {
       return Report.Finding(
         id: f.id, rule: f.ruleID, clauses: f.clauseIDs, severity: (f.severity ?? .minor).rawValue,
         status: f.status.rawValue, message: f.message, evidence: f.evidence.map(evidence),
-        evidenceTotal: f.evidenceTotal, account: account, waiver: nil)
+        evidenceTotal: f.evidenceTotal, account: account, waiver: nil,
+        suppressedBy: f.suppressedBy)
     }
     let nonconformities = r.nonConformities.map {
       Report.Nonconformity(
@@ -98,10 +99,19 @@ public enum ReportBuilder {
     var report = Report(
       tool: .init(name: "custody", version: c.toolVersion), generatedAt: c.generatedAt,
       standard: standardInfo, ledger: ledger, verdict: "conformant", failOn: c.failOn.rawValue,
-      summary: .init(major: 0, minor: 0, observation: 0, findings: findings.count, waived: 0),
+      summary: .init(
+        major: 0, minor: 0, observation: 0, findings: trueFindingCount(r), waived: 0),
       clauses: clauses, rules: rules, nonconformities: nonconformities, findings: findings,
       accounts: accounts, waivers: [])
     Waivers.recomputeVerdict(&report)
     return report
+  }
+
+  /// Every finding counted against a clause or blocking one, the finding cap's omissions
+  /// included: the rules' failures and errors (suppressed ones excluded) and the
+  /// data-integrity findings.
+  static func trueFindingCount(_ r: EvaluationResult) -> Int {
+    r.rules.reduce(0) { $0 + $1.counts.failed + $1.counts.errors }
+      + r.findings.count { $0.ruleID == "data-integrity" }
   }
 }

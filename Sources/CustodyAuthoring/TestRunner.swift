@@ -49,6 +49,8 @@ public struct TestRunner {
 
   public var sources: SourceCache
   public var evidenceLimit = 10_000
+  /// The `--fail-on` level a standard test's `verdict:` is judged at (as `validate` does).
+  public var failOn: ClauseSeverity = .minor
 
   public init(sources: SourceCache) { self.sources = sources }
 
@@ -161,8 +163,11 @@ public struct TestRunner {
     }
     let nonConformant = Set(result.nonConformities.map(\.clause))
     if let verdict = test.expect.verdict {
-      let actual =
-        nonConformant.isEmpty && result.verdict == .conformant ? "conformant" : "non_conformant"
+      // The verdict `validate` would give: the one verdict function, at this run's fail-on.
+      let actual = Judgement.verdict(
+        openNonConformities: result.nonConformities.map(\.severity),
+        clauses: result.clauses.map(\.status), failOn: failOn
+      ).rawValue
       if actual != verdict {
         differences.append("verdict: expected \(verdict), actual \(actual)")
         for nc in result.nonConformities.prefix(5) {

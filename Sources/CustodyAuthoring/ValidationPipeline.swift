@@ -28,6 +28,8 @@ public enum ValidationPipeline {
     /// Keys or postings per check kept in memory before spilling (`EngineOptions`).
     public var spillThreshold = EngineOptions.defaultSpillThreshold
     public var spillDirectory: String?
+    /// Findings kept per rule (`EngineOptions.findingLimit`); counts are exact beyond it.
+    public var findingLimit = 1000
 
     public init(
       standardPath: String, ledgerPath: String, profilePath: String? = nil,
@@ -108,7 +110,8 @@ public enum ValidationPipeline {
     let engine = Engine(
       standard: standard,
       options: EngineOptions(
-        evidenceLimit: request.evidenceLimit, spillThreshold: request.spillThreshold,
+        evidenceLimit: request.evidenceLimit, findingLimit: request.findingLimit,
+        spillThreshold: request.spillThreshold,
         spillDirectory: request.spillDirectory))
     let result: EvaluationResult
     do {

@@ -1,4 +1,6 @@
 import CustodyDiagnostics
+import CustodyEngine
+import CustodyLanguage
 import CustodyReports
 import CustodyValues
 import CustodyYAML
@@ -183,12 +185,13 @@ public enum Waivers {
     report.summary.minor = open.count { $0.severity == "minor" }
     report.summary.observation = open.count { $0.severity == "observation" }
     report.summary.waived = report.findings.count { $0.status == "waived" }
-    let levels = ["major": 0, "minor": 1, "observation": 2]
-    let threshold = levels[report.failOn] ?? 1
-    let failing = open.contains { (levels[$0.severity] ?? 0) <= threshold }
-    // A clause that could not be evaluated leaves conformity unshown: never a silent pass.
-    let unevaluated = report.clauses.contains { $0.status == "not_evaluated" }
-    report.verdict = failing || unevaluated ? "non_conformant" : "conformant"
+    // The one verdict function (the engine's): an unknown severity string counts as major.
+    report.verdict =
+      Judgement.verdict(
+        openNonConformities: open.map { ClauseSeverity(rawValue: $0.severity) ?? .major },
+        clauses: report.clauses.map { ClauseResult.Status(rawValue: $0.status) ?? .notEvaluated },
+        failOn: ClauseSeverity(rawValue: report.failOn) ?? .minor
+      ).rawValue
     // A clause stays non-conformant while any of its non-conformities is open.
     for i in report.clauses.indices where report.clauses[i].status == "non_conformant" {
       let id = report.clauses[i].id

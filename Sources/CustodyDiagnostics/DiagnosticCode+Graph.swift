@@ -10,5 +10,13 @@ extension DiagnosticCode {
     "CUS4003", "a book excludes the failing rows of the rule that uses it",
     fix: "A mass_balance rule cannot depend on itself; remove it from `exclude_failing:`.")
 
-  static let graphCodes: [DiagnosticCode] = [requiresCycle, unknownRequiredRule, bookCycle]
+  public static let badPrerequisite = DiagnosticCode(
+    "CUS4004", "`unless_failing:` names a rule that cannot judge the same rows",
+    fix:
+      "A rule's prerequisites are row or reference rules on the same table as the rule (itself a row or reference rule); name such a rule, or use `requires:` to skip the whole rule."
+  )
+
+  static let graphCodes: [DiagnosticCode] = [
+    requiresCycle, unknownRequiredRule, bookCycle, badPrerequisite,
+  ]
 }

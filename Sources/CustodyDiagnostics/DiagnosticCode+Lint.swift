@@ -15,7 +15,13 @@ extension DiagnosticCode {
     "CUS5004", "a rule has no `tests:`",
     fix: "Add at least one passing and one failing case under `tests:`.", severity: .warning)
 
+  public static let noRecordsClause = DiagnosticCode(
+    "CUS5005", "a standard with ledger clauses names no `records_clause:`",
+    fix:
+      "Name the clause that unreadable cells count against (`records_clause: CUA-1.3`); without one they count against no clause.",
+    severity: .warning)
+
   static let lintCodes: [DiagnosticCode] = [
-    clauseWithoutRule, unusedRule, unusedParameter, ruleWithoutTest,
+    clauseWithoutRule, unusedRule, unusedParameter, ruleWithoutTest, noRecordsClause,
   ]
 }

@@ -31,8 +31,20 @@ extension DiagnosticCode {
       "Fix the cells reported as data-integrity findings (CUS7xxx); the rule then judges those rows.",
     severity: .warning)
 
+  public static let ambiguousLookup = DiagnosticCode(
+    "CUS8008", "more than one reference row covers the lookup's key and date",
+    fix:
+      "Make the validity windows of that key disjoint (or correct the duplicated row); custody never picks one of several rows."
+  )
+
+  public static let undecidableLookup = DiagnosticCode(
+    "CUS8009", "a reference row of the lookup's key has an unreadable validity bound",
+    fix:
+      "Correct the unreadable valid_from / valid_to cell (reported under the records clause): until then custody cannot tell which row covers the date, and the rule does not pass that row."
+  )
+
   static let runtimeCodes: [DiagnosticCode] = [
     nullOperand, missingLookupRow, divisionByZero, arithmeticOverflow, badArgument, unexpectedType,
-    unreadableCellSkipped,
+    unreadableCellSkipped, ambiguousLookup, undecidableLookup,
   ]
 }

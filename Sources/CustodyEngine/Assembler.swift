@@ -67,8 +67,12 @@ struct Assembler {
           reason: finisher.reasons[instance.id], counts: out.counts, clauseIDs: instance.clauseIDs))
       guard status != .skipped else { continue }
       for var f in out.findings {
-        f.clauseIDs = clausesFor(instance.clauseIDs, f.date)
+        f.clauseIDs = f.suppressedBy == nil ? clausesFor(instance.clauseIDs, f.date) : []
         f.severity = grade(f.clauseIDs)
+        // The cap limits rows listed, never rows counted (`evidenceTotal` keeps the count).
+        if f.evidence.count > options.evidenceLimit {
+          f.evidence.removeLast(f.evidence.count - options.evidenceLimit)
+        }
         place(&f)
         findings.append(f)
       }
@@ -86,6 +90,10 @@ struct Assembler {
       }
     }
     let cellErrors = ledger.cellErrors
+    // With a records clause, every unreadable cell is a finding under it and nowhere else: a
+    // rule that needed the cell on a row it selected is `not_evaluated`, not non-conformant.
+    let records = standard.recordsClause.flatMap { clauses[$0] == nil ? nil : [$0] }
+    var rootOf: [String: String] = [:]  // "table.column" -> data-integrity finding id
     var groups: [String: [CellError]] = [:]
     for e in cellErrors {
       groups[
@@ -95,7 +103,7 @@ struct Assembler {
     for (_, errors) in groups {
       guard let first = errors.first else { continue }
       let column = first.provenance.columnName ?? "?"
-      let ids = (readers[first.table + "." + column] ?? []).sorted()
+      let ids = records ?? (readers[first.table + "." + column] ?? []).sorted()
       var f = Finding(
         ruleID: Assembler.dataIntegrityRule, clauseIDs: ids, severity: grade(ids), status: .fail,
         code: first.code.id,
@@ -107,9 +115,27 @@ struct Assembler {
             entryID: e.provenance.entryID, column: e.provenance.columnName, value: e.raw)
         }, evidenceTotal: errors.count, discriminator: first.table + "." + column)
       f.evidence.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+      if rootOf[first.table + "." + column] == nil { rootOf[first.table + "." + column] = f.id }
       findings.append(f)
     }
+    // A rule's "rows not judged" finding is the consequence of the unreadable cells.
+    for i in findings.indices
+    where findings[i].status == .skipped
+      && findings[i].code == DiagnosticCode.unreadableCellSkipped.id
+    {
+      let first = findings[i].evidence.first
+      if let first, let root = rootOf[first.table + "." + (first.column ?? "")] {
+        findings[i].suppressedBy = root
+        findings[i].clauseIDs = []
+        findings[i].severity = nil
+      }
+    }
     findings.sort(by: Finding.ordered)
+    let outputOf = Dictionary(
+      instances.compactMap { i in outputs[i.id].map { (i.id, $0) } },
+      uniquingKeysWith: { a, _ in a })
+    let rowsOf = Dictionary(
+      ledger.files.map { ($0.table, $0.rows) }, uniquingKeysWith: { $0 + $1 })
 
     // Clause statuses.
     var clauseResults: [ClauseResult] = []
@@ -123,34 +149,69 @@ struct Assembler {
             status: .documentary, reason: "evidenced outside the ledger", rules: [], findings: []))
         continue
       }
-      let failing = findings.filter { $0.status == .fail && $0.clauseIDs.contains(clause.id) }
+      let failing = findings.filter {
+        $0.status == .fail && $0.suppressedBy == nil && $0.clauseIDs.contains(clause.id)
+      }
       let statuses = ruleIDs.compactMap { statusByRule[$0] }
       let status: ClauseResult.Status
       var reason: String?
       if !failing.isEmpty {
         status = .nonConformant
         let byRule = Dictionary(grouping: failing, by: \.ruleID)
-        reason = byRule.keys.sorted().map { "\($0): \(byRule[$0]?.count ?? 0) finding(s)" }.joined(
-          separator: "; ")
+        var parts: [String] = []
         for rule in byRule.keys.sorted() {
           let list = byRule[rule] ?? []
-          let evidence = list.flatMap(\.evidence)
+          let total = trueTotal(list, rule: rule, clause: clause, outputOf)
+          parts.append("\(rule): \(total) finding\(total == 1 ? "" : "s")")
+          // Each row once, in the order the findings list them (two findings may cite one row).
+          var seen = Set<String>()
+          var evidence: [EvidenceRow] = []
+          for e in list.lazy.flatMap(\.evidence) where evidence.count < options.evidenceLimit {
+            if seen.insert("\(e.file)\u{1F}\(e.line)\u{1F}\(e.column ?? "")").inserted {
+              evidence.append(e)
+            }
+          }
           nonConformities.append(
             NonConformity(
               id: "\(clause.id)/\(rule)", clause: clause.id, rule: rule, severity: clause.severity,
               summary:
-                "\(clause.title): \(list.count) finding\(list.count == 1 ? "" : "s") from \(rule)",
-              findings: list.map(\.id), evidence: Array(evidence.prefix(options.evidenceLimit)),
-              evidenceTotal: list.reduce(0) { $0 + $1.evidenceTotal }))
+                "\(clause.title): \(total) finding\(total == 1 ? "" : "s") from \(rule)"
+                + (total > list.count ? " (\(list.count) listed)" : ""),
+              findings: list.map(\.id), evidence: evidence,
+              evidenceTotal: list.reduce(0) { $0 + $1.evidenceTotal }
+                + (total - list.count)))
         }
+        reason = parts.joined(separator: "; ")
       } else if let blocked = statuses.first(where: { $0.status == .error || $0.status == .skipped }
       ) {
         status = .notEvaluated
         reason =
           "\(blocked.id) is \(blocked.status.rawValue)" + (blocked.reason.map { ": \($0)" } ?? "")
+      } else if let partial = statuses.first(where: { $0.counts.unreadableRows > 0 }) {
+        // Rows the rule selected but could not read are not shown to conform.
+        status = .notEvaluated
+        let n = partial.counts.unreadableRows
+        reason =
+          "\(partial.id) could not judge \(n) row\(n == 1 ? "" : "s"): unreadable cells"
+          + (standard.recordsClause.map { " (reported under \($0))" } ?? "")
       } else if statuses.isEmpty || statuses.allSatisfy({ $0.status == .notApplicable }) {
-        status = .notApplicable
-        reason = "nothing in scope"
+        // Nothing in scope is a pass only if there was something to look at: a required
+        // table with no rows leaves the clause unshown, never conformant.
+        let empty = Set(
+          instances.filter { ruleIDs.contains($0.id) }.flatMap(\.check.tables)
+        ).sorted().filter { t in
+          guard let schema = ledger.schema.table(t), !schema.optional else { return false }
+          return (rowsOf[t] ?? 0) == 0
+        }
+        if empty.isEmpty {
+          status = .notApplicable
+          reason = "nothing in scope"
+        } else {
+          status = .notEvaluated
+          reason =
+            "no rows to judge: \(empty.map { path($0) }.joined(separator: ", ")) "
+            + (empty.count == 1 ? "holds" : "hold") + " no rows"
+        }
       } else {
         status = .conformant
       }
@@ -167,12 +228,11 @@ struct Assembler {
       if x != y { return x < y }
       return a.rule < b.rule
     }
-    var summary: [ClauseSeverity: Int] = [.major: 0, .minor: 0, .observation: 0]
-    for c in clauseResults where c.status == .nonConformant { summary[c.severity, default: 0] += 1 }
-    let verdict: Verdict =
-      clauseResults.contains { $0.status == .nonConformant }
-      ? .nonConformant
-      : (clauseResults.contains { $0.status == .notEvaluated } ? .incomplete : .conformant)
+    let open = clauseResults.filter { $0.status == .nonConformant }.map(\.severity)
+    let summary = Judgement.summary(openNonConformities: open)
+    // Without a fail-on level, every non-conformity counts (reports apply theirs and waivers).
+    let verdict = Judgement.verdict(
+      openNonConformities: open, clauses: clauseResults.map(\.status), failOn: .observation)
 
     var accounts = instances.flatMap { outputs[$0.id]?.accounts ?? [] }
     for i in accounts.indices {
@@ -189,5 +249,17 @@ struct Assembler {
       findings: findings, accounts: accounts,
       files: ledger.files.sorted { ($0.table, $0.path) < ($1.table, $1.path) },
       cellErrors: cellErrors)
+  }
+
+  /// The number of failing findings of `rule` under `clause`, the ones the finding cap left
+  /// out included: the rule's own count when every finding it made counts against the clause
+  /// (no effective dates), else the findings listed.
+  private func trueTotal(
+    _ listed: [Finding], rule: String, clause: Clause,
+    _ outputOf: [String: RuleOutput]
+  ) -> Int {
+    guard let out = outputOf[rule], clause.effectiveFrom == nil, clause.effectiveUntil == nil
+    else { return listed.count }
+    return max(listed.count, out.counts.failed)
   }
 }

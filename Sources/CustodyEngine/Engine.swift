@@ -224,6 +224,7 @@ final class Finisher: FinishContext {
     inProgress.insert(id)
     defer { inProgress.remove(id) }
     for required in instance.requires { finish(required) }
+    for prerequisite in instance.unlessFailing { finish(prerequisite) }
     let blocked = instance.requires.filter { r in
       guard let s = status[r] else { return false }
       return s == .fail || s == .error || s == .skipped
@@ -235,6 +236,7 @@ final class Finisher: FinishContext {
       return
     }
     runner.finish(self, out: out)
+    suppress(instance, out)
     if out.unreadableCount > 0 {
       out.add(
         Finding(
@@ -247,8 +249,20 @@ final class Finisher: FinishContext {
     status[id] = out.status
     var why: [String] = []
     if let e = out.firstError { why.append("first error: \(e)") }
-    if out.counts.skippedRows > 0 {
-      why.append("\(out.counts.skippedRows) rows skipped (unreadable cells or no period)")
+    if out.unreadableCount > 0 {
+      let first = out.unreadable.first.map { e in
+        " (first: \(e.column ?? "a cell") of \(e.table) line \(e.line))"
+      }
+      why.append(
+        "\(out.unreadableCount) row\(out.unreadableCount == 1 ? "" : "s") not judged: unreadable cells\(first ?? "")"
+      )
+    } else if out.counts.skippedRows > 0 {
+      why.append("\(out.counts.skippedRows) rows skipped (no period)")
+    }
+    if out.counts.suppressed > 0 {
+      why.append(
+        "\(out.counts.suppressed) finding\(out.counts.suppressed == 1 ? "" : "s") suppressed by a failed prerequisite"
+      )
     }
     if out.counts.findingsOmitted > 0 {
       why.append("\(out.counts.findingsOmitted) findings not listed")
@@ -257,9 +271,58 @@ final class Finisher: FinishContext {
     if !why.isEmpty { reasons[id] = why.joined(separator: "; ") }
   }
 
-  func failingLines(of instance: String, table: String) -> Set<Int>? {
+  /// `unless_failing:`: a row a prerequisite judged non-conformant is not judged again by
+  /// this rule. Its findings on such rows stay (for `explain` and the JSON report), marked
+  /// `suppressedBy` with the prerequisite's finding id, and leave the counts: they make no
+  /// non-conformity. Counts come from the failed-line sets, so they are exact beyond the
+  /// finding cap (row and reference checks give one finding per row).
+  private func suppress(_ instance: RuleInstance, _ out: RuleOutput) {
+    guard !instance.unlessFailing.isEmpty else { return }
+    let table = instance.check.rowTable ?? ""
+    var roots: [Int: String] = [:]
+    var failed = Set<Int>()
+    for p in instance.unlessFailing {
+      guard status[p] != .skipped, let po = outputs[p], let lines = po.failedLines[table] else {
+        continue
+      }
+      for f in po.findings where f.status == .fail && f.suppressedBy == nil {
+        for e in f.evidence where e.table == table && lines.contains(e.line) {
+          if roots[e.line] == nil { roots[e.line] = f.id }
+        }
+      }
+      failed.formUnion(lines)
+    }
+    guard !failed.isEmpty else { return }
+    let mine = out.failedLines[table] ?? []
+    let suppressedFails = mine.intersection(failed).count
+    var suppressedErrors = 0
+    for i in out.findings.indices {
+      let f = out.findings[i]
+      guard f.status != .skipped, let row = f.evidence.first, row.table == table,
+        failed.contains(row.line)
+      else { continue }
+      let root =
+        roots[row.line]
+        ?? Finding.makeID(
+          instance.unlessFailing[0], .fail, ["\(table):\(row.key)"], "")
+      out.suppress(at: i, by: root)
+      if f.status == .error { suppressedErrors += 1 }
+    }
+    out.counts.failed -= suppressedFails
+    out.counts.errors -= suppressedErrors
+    out.counts.suppressed += suppressedFails + suppressedErrors
+    if out.counts.errors == 0 { out.firstError = nil }
+  }
+
+  func failedLines(of instance: String, table: String) -> Set<Int>? {
     finish(instance)
     guard let s = status[instance], s != .skipped, let out = outputs[instance] else { return nil }
-    return out.failingLines[table] ?? []
+    return out.failedLines[table] ?? []
+  }
+
+  func notPassedLines(of instance: String, table: String) -> Set<Int>? {
+    finish(instance)
+    guard let s = status[instance], s != .skipped, let out = outputs[instance] else { return nil }
+    return out.notPassedLines[table] ?? []
   }
 }

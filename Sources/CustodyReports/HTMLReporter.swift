@@ -22,7 +22,7 @@ public struct HTMLReporter: Sendable {
       <body>
       <header>
       <h1>\(e(report.standard.title)) <span class="version">\(e(report.standard.version))</span></h1>
-      <p class="verdict \(conformant ? "ok" : "bad")">\(conformant ? "CONFORMANT" : "NON-CONFORMANT")</p>
+      <p class="verdict \(conformant ? "ok" : "bad")">\(report.verdictHeadline)</p>
       <p class="summary">major <b>\(report.summary.major)</b> · minor <b>\(report.summary.minor)</b> · observation <b>\(report.summary.observation)</b> · waived <b>\(report.summary.waived)</b> · findings <b>\(report.summary.findings)</b> · fail on <b>\(e(report.failOn))</b></p>
       </header>
 

@@ -7,7 +7,7 @@ public struct MarkdownReporter: Sendable {
   public func render(_ report: Report) -> String {
     let md = Escape.markdown
     var out = "# custody report: \(md(report.standard.title)) \(md(report.standard.version))\n\n"
-    let verdict = report.verdict == "conformant" ? "CONFORMANT" : "NON-CONFORMANT"
+    let verdict = report.verdictHeadline
     out += "**Verdict: \(verdict)** (major \(report.summary.major), minor \(report.summary.minor), "
     out +=
       "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(md(report.failOn)))\n\n"

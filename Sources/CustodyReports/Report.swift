@@ -1,10 +1,20 @@
 /// The versioned report: the one model every reporter renders and `verify` re-checks.
 ///
-/// Its JSON form is described by docs/report-schema.json (`schema_version` 1). Field names are
+/// Its JSON form is described by docs/report-schema.json (`schema_version` 2: 2 added `incomplete` verdicts and `suppressed_by`). Field names are
 /// snake_case in JSON. Quantities are exact decimal strings, never JSON floats, so no reader can
 /// round them.
 public struct Report: Sendable, Hashable, Codable {
-  public static let schemaVersion = 1
+  public static let schemaVersion = 2
+
+  /// The verdict as printed: CONFORMANT, NON-CONFORMANT, or INCOMPLETE (no open
+  /// non-conformity, but a clause could not be evaluated, so conformity is not shown).
+  public var verdictHeadline: String {
+    switch verdict {
+    case "conformant": "CONFORMANT"
+    case "incomplete": "INCOMPLETE"
+    default: "NON-CONFORMANT"
+    }
+  }
 
   public var schemaVersion: Int
   public var tool: Tool
@@ -230,11 +240,14 @@ public struct Report: Sendable, Hashable, Codable {
     /// The account a balance finding is about (`SGN|PCL|P-01`).
     public var account: String?
     public var waiver: String?
+    /// The root finding this one is a consequence of: it has no clauses and counts nowhere.
+    public var suppressedBy: String?
     public init(
       id: String, rule: String, clauses: [String], severity: String, status: String,
       message: String, evidence: [Evidence], evidenceTotal: Int, account: String?,
-      waiver: String?
+      waiver: String?, suppressedBy: String? = nil
     ) {
+      self.suppressedBy = suppressedBy
       self.id = id
       self.rule = rule
       self.clauses = clauses

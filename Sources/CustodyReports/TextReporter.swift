@@ -18,8 +18,9 @@ public struct TextReporter: Sendable {
     for warning in report.ledger.warnings ?? [] { out += "warning   \(t(warning))\n" }
     out += "\n"
 
-    let verdict =
-      report.verdict == "conformant" ? paint("CONFORMANT", "1;32") : paint("NON-CONFORMANT", "1;31")
+    let verdict = paint(
+      report.verdictHeadline,
+      report.verdict == "conformant" ? "1;32" : (report.verdict == "incomplete" ? "1;33" : "1;31"))
     out += "Verdict: \(verdict)  (major \(report.summary.major), minor \(report.summary.minor), "
     out +=
       "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(report.failOn))\n\n"

@@ -22,6 +22,29 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   /// A 3,000 t claim on the last day that exceeds every credit of its site: breaks the
   /// site-level balance (Copper Mark) and the percentage method (ASI) as well as Cu-again's.
   case siteOverdraft = "site-overdraft"
+  // One root cause each (issue 16): exactly one non-conformity, whatever else it touches.
+  /// A SAG conversion factor whose `valid_from` is `2024-13-01`: no SAG factor lookup can be
+  /// decided (CUA-1.3; CUA-4.2 and the balances not evaluated), never a silent pass.
+  case unreadableFactorBound = "unreadable-factor-bound"
+  /// A second, failed due-diligence row for a supplier covering one receipt's date: the
+  /// lookup is ambiguous, so that receipt fails CUA-3.2 (and creates no credits).
+  case overlappingSuppliers = "overlapping-suppliers"
+  /// A second SAG conversion factor covering one day: that day's SAG receipt fails CUA-4.2.
+  case overlappingFactors = "overlapping-factors"
+  /// A credited receipt whose origin reads `mine`: CUA-1.3 only; it creates no credits.
+  case unreadableOrigin = "unreadable-origin"
+  /// A credited receipt without its supplier document: CUA-3.3 only; it creates no credits.
+  case missingSupplierDocument = "missing-supplier-document"
+  /// A claimed shipment from the out-of-scope site: CUA-1.1 only (its debit is not posted).
+  case outOfScopeClaim = "out-of-scope-claim"
+  /// A `REC50/mb` claim without CoC document and with the average CFP factor: CUA-7.3 only.
+  case undocumentedUnknownClaim = "undocumented-unknown-claim"
+  /// A concentrate receipt (pool NONE) whose `cu_t` reads `12,5x`: CUA-1.3 only; the books
+  /// never select it, so no balance is touched.
+  case unreadableConcentrateCopper = "unreadable-concentrate-copper"
+  /// Every MR100/mb claim written `REC50/mb` (a systematic export error, the usual first
+  /// submission): CUA-7.3 only, however many rows; the bulk-findings benchmark's ledger.
+  case systematicUnknownClaims = "systematic-unknown-claims"
 
   public var description: String { rawValue }
 
@@ -48,25 +71,54 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case .transferAcrossEntities: "CUA-8.1"
     case .wrongCfpFactor: "CUA-9.1"
     case .siteOverdraft: "CUA-4.3"
+    case .unreadableFactorBound, .unreadableOrigin, .unreadableConcentrateCopper: "CUA-1.3"
+    case .overlappingSuppliers: "CUA-3.2"
+    case .overlappingFactors: "CUA-4.2"
+    case .missingSupplierDocument: "CUA-3.3"
+    case .outOfScopeClaim: "CUA-1.1"
+    case .undocumentedUnknownClaim, .systematicUnknownClaims: "CUA-7.3"
+    }
+  }
+
+  /// Clauses a correct validator cannot evaluate on this plant (a rule could not decide rows
+  /// it selected), sorted: never conformant, never a non-conformity.
+  public var expectedNotEvaluated: [String] {
+    switch self {
+    case .unreadableFactorBound: ["CUA-4.2", "CUA-4.3", "CUA-4.4"]
+    case .unreadableOrigin: ["CUA-3.1"]
+    case .unreadableConcentrateCopper: ["CUA-3.4"]
+    default: []
     }
   }
 
   /// Every clause a correct validator finds non-conformant on this plant, sorted. Most plants
-  /// break one clause; a negative period close is also an overdraft, and a PCL claim to a
-  /// customer of no partner draws on an account without credits (CUA-4.3, 4.4 and 5.1).
+  /// break one clause; a negative period close is also an overdraft (two facts: the balance
+  /// went negative, and it was negative at the period's end). A PCL claim to a customer of no
+  /// partner is CUA-5.1 only: its debit is not posted (`unless_failing`).
   public var expectedClauses: [String] {
     switch self {
     case .negativePeriodClose: ["CUA-4.3", "CUA-4.4"]
-    case .pclWrongCustomer: ["CUA-4.3", "CUA-4.4", "CUA-5.1"]
     case .siteOverdraft: ["CUA-4.3", "CUA-4.4"]
     default: [clause]
+    }
+  }
+
+  /// Whether this kind is one of the root-cause plants of issue 16 (fixture `planted/<kind>`).
+  var isRootCause: Bool {
+    switch self {
+    case .unreadableFactorBound, .overlappingSuppliers, .overlappingFactors, .unreadableOrigin,
+      .missingSupplierDocument, .outOfScopeClaim, .undocumentedUnknownClaim,
+      .unreadableConcentrateCopper, .systematicUnknownClaims:
+      true
+    default: false
     }
   }
 
   /// The fixture folder under fixtures/: `planted/<clause>` for the one kind per Cu-again
   /// clause, `planted/<kind>` for kinds that serve the other standards.
   public var fixtureFolder: String {
-    self == .siteOverdraft ? "planted/\(rawValue)" : "planted/\(clause.lowercased())"
+    self == .siteOverdraft || isRootCause
+      ? "planted/\(rawValue)" : "planted/\(clause.lowercased())"
   }
 
   /// Parses a kind from its raw value (`period-gap`), case name (`periodGap`) or clause id

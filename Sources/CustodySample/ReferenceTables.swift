@@ -110,6 +110,16 @@ struct ReferenceTables {
         factors.endRow()
       }
     }
+    if plant == .unreadableFactorBound {
+      // A month 13: the row's window cannot be read, so no SAG lookup can be decided.
+      planted.append(PlantedRow(table: "conversion_factors", entryID: nil, line: factors.nextLine))
+      factors.string(world.sites[0].id)
+      factors.decimal(970, scale: 3)
+      factors.string("2024-13-01")
+      factors.bytes(dates.bytes(SampleWorld.day(2024, 12, 31)))
+      factors.string("CF-\(world.sites[0].id)-2024-9")
+      factors.endRow()
+    }
     rows["conversion_factors"] = factors.rows
     try factors.close()
 

@@ -44,6 +44,7 @@ public enum SampleGenerator {
     text += "clause: \(plant.clause)\n"
     text += "fixture: \(plant.fixtureFolder)\n"
     text += "non_conformant: [\(summary.expectedClauses.joined(separator: ", "))]\n"
+    text += "not_evaluated: [\(plant.expectedNotEvaluated.joined(separator: ", "))]\n"
     var references: [String] = []
     for row in summary.planted where !references.contains(row.reference) {
       references.append(row.reference)

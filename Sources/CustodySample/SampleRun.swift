@@ -48,6 +48,18 @@ struct SampleRun {
     n = options.receipts
     m = options.shipments
     width = max(6, String(max(n, m) + 1).count)
+    if plant == .overlappingFactors {
+      // A second SAG factor for the planted receipt's day only: two rows cover it.
+      let g = receiptDate(n / 2)
+      world.sites[0].factors.append((970, g, g))
+    }
+    if plant == .overlappingSuppliers {
+      // A failed due-diligence row for MR-01 on the planted receipt's day only.
+      let g = receiptDate(n / 2)
+      world.plantedSupplierWindows = [
+        .init(id: "MR-01", name: "Scrap Dealer 1", status: "failed", from: g, to: g)
+      ]
+    }
     if plant == .missingConversionFactor {
       // No factor for SAG on the planted receipt's day.
       let g = receiptDate(n / 2)
@@ -166,6 +178,8 @@ struct SampleRun {
     var plantedHere = false
     var entryNumber = i + 1
     var documentNumber = i + 1
+    var withDocument = true
+    var copperText: String?
     if i == 1 {
       // The special partner's one delivery (its credits stay unclaimed).
       site = 2
@@ -206,6 +220,30 @@ struct SampleRun {
       case .duplicateDocument:
         documentNumber = plantIndex + 1
         plantedHere = true
+      case .unreadableOrigin where i == plantIndex:
+        kind = .mr
+        origin = "mine"
+        excluded = true
+        plantedHere = true
+      case .missingSupplierDocument where i == plantIndex:
+        kind = .mr
+        withDocument = false
+        excluded = true
+        plantedHere = true
+      case .unreadableConcentrateCopper where i == plantIndex:
+        kind = .concentrate
+        copperText = "12,5x"
+        plantedHere = true
+      case .overlappingSuppliers where i == plantIndex:
+        kind = .mr
+        supplier = "MR-01"
+        excluded = true
+        plantedHere = true
+      case .overlappingFactors where i == plantIndex:
+        kind = .mr
+        site = 0
+        excluded = true
+        plantedHere = true
       default: break
       }
     }
@@ -219,14 +257,19 @@ struct SampleRun {
     let credited = kind == .pcl || kind == .mr
     if let until = suppressUntil, date <= until, site == 0, kind == .mr { site = 1 }
     if plant == .periodGap && site == 0 && date == Self.gapDay { site = 1 }
-    if plant == .missingConversionFactor && site == 0 && credited && i != plantIndex
-      && date == receiptDate(plantIndex)
+    if plant == .missingConversionFactor || plant == .overlappingFactors, site == 0, credited,
+      i != plantIndex, date == receiptDate(plantIndex)
     {
       site = 1
     }
     if kind == .mr && supplier == nil {
       var id = world.mrSuppliers[supplierDraw]
       if id == world.lapsedSupplier && SampleWorld.lapseFrom <= date && date <= SampleWorld.lapseTo
+      {
+        id = "MR-06"
+      }
+      if plant == .overlappingSuppliers && id == "MR-01" && i != plantIndex
+        && date == receiptDate(plantIndex)
       {
         id = "MR-06"
       }
@@ -313,8 +356,8 @@ struct SampleRun {
     if kind == .pcl { w.string(world.partners[partner].id) } else { w.empty() }
     w.decimal(grossMilli, scale: 3)
     w.decimal(pctHundredths, scale: 2)
-    w.micro(cuMicro)
-    w.string(pad("SD-", documentNumber))
+    if let copperText { w.string(copperText) } else { w.micro(cuMicro) }
+    if withDocument { w.string(pad("SD-", documentNumber)) } else { w.empty() }
     w.endRow()
   }
 
@@ -406,12 +449,29 @@ struct SampleRun {
       claimText = "MR100/mb"
     }
 
+    if plant == .systematicUnknownClaims, case .mr = claim {
+      claimText = "REC50/mb"
+      debit = false
+      plantedHere = true
+    }
     if late && !plantDone, let plant {
       let claimed = claimText != nil
       switch plant {
       case .outOfScopeSite where !claimed:
         site = SampleWorld.outOfScopeSite
         plantedHere = true
+      case .outOfScopeClaim where claimed:
+        site = SampleWorld.outOfScopeSite
+        debit = false
+        plantedHere = true
+      case .undocumentedUnknownClaim:
+        if case .mr = claim {
+          claimText = "REC50/mb"
+          debit = false
+          withDocument = false
+          averageCFP = true
+          plantedHere = true
+        }
       case .pclWrongCustomer:
         if case .pcl = claim {
           customer = "CUS-03"

@@ -90,6 +90,9 @@ struct SampleWorld {
   static let lapseFrom = day(2025, 1, 1)
   static let lapseTo = day(2025, 2, 28)
 
+  /// Windows a plant adds after the regular ones (an overlapping, failed row).
+  var plantedSupplierWindows: [SupplierWindow] = []
+
   var supplierWindows: [SupplierWindow] {
     var rows: [SupplierWindow] = []
     let renewal = SampleWorld.day(2024, 9, 30)
@@ -140,6 +143,7 @@ struct SampleWorld {
             status: "passed", from: Self.windowStart, to: Self.windowEnd))
       }
     }
+    rows += plantedSupplierWindows
     return rows
   }
 

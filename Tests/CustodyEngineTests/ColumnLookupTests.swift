@@ -60,12 +60,27 @@ import Testing
     return try ProgramCompiler(lookups: try lookups()).evaluate(try compile(text), &frame)
   }
 
-  @Test func listColumnMatchesAnyItemFirstRowInFileOrder() throws {
+  /// `text` must fail as an ambiguous lookup naming both rows (issue 16: lookups never guess).
+  func expectAmbiguous(
+    _ text: String, customer: String, date: String = "2024-06-01", _ rows: String,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) {
+    do {
+      let v = try eval(text, customer: customer, date: date)
+      Issue.record("expected an ambiguous lookup, got \(v)", sourceLocation: sourceLocation)
+    } catch {
+      let message = "\(error)"
+      #expect(message.contains("[CUS8008]"), sourceLocation: sourceLocation)
+      #expect(message.contains(rows), "\(message)", sourceLocation: sourceLocation)
+    }
+  }
+
+  @Test func listColumnMatchesAnyItemAndNeverGuesses() throws {
     let text = "partners[affiliates = customer]?.partner"
     #expect(try eval(text, customer: "KAR-ES") == .string("KAR"))
     #expect(try eval(text, customer: "TKW-CA") == .string("TKW"))
-    // Listed by KAR and KAR2: without a date the first in file order wins.
-    #expect(try eval(text, customer: "KAR-CU") == .string("KAR"))
+    // Listed by KAR and KAR2: without a date both match, and neither is picked.
+    expectAmbiguous(text, customer: "KAR-CU", "partners.csv:2 and :4 both match")
     // A whole cell or a prefix of an item is no match; nor is a partner id.
     #expect(try eval(text, customer: "KAR-ES;KAR-CU") == .null)
     #expect(try eval(text, customer: "KAR-C") == .null)
@@ -84,7 +99,8 @@ import Testing
   }
 
   @Test func plainColumnMatchesEqualCells() throws {
-    #expect(try eval("partners[region = \"east\"]?.partner", customer: "x") == .string("KAR"))
+    expectAmbiguous(
+      "partners[region = \"east\"]?.partner", customer: "x", "partners.csv:2 and :4 both match")
     #expect(
       try eval("partners[region = \"east\" @ date]?.partner", customer: "x", date: "2025-03-01")
         == .string("KAR2"))

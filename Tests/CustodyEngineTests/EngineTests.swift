@@ -70,10 +70,26 @@ import Testing
   }
 
   @Test func nothingInScopeIsNotApplicable() throws {
-    let result = try T.run([T.instance("a", positive)], [:])
+    // Rows were there to look at; none is in the rule's effective window.
+    var a = T.instance("a", positive)
+    a.effectiveFrom = CivilDate.parseISO("2030-01-01")
+    let result = try T.run(
+      [a], ["receipts": [["entry_id": "R1", "date": "2024-01-05", "cu_t": "2"]]])
     #expect(result.rule("a")?.status == .notApplicable)
     #expect(result.clause("EX-1")?.status == .notApplicable)
+    #expect(result.clause("EX-1")?.reason == "nothing in scope")
     #expect(result.verdict == .conformant)
+  }
+
+  /// Issue 22 item 14: an empty ledger never passes silently.
+  @Test func anEmptyRequiredTableLeavesTheClauseNotEvaluated() throws {
+    let result = try T.run([T.instance("a", positive)], [:])
+    #expect(result.rule("a")?.status == .notApplicable)
+    #expect(result.clause("EX-1")?.status == .notEvaluated)
+    #expect(
+      result.clause("EX-1")?.reason?.hasPrefix("no rows to judge: ") == true
+        && result.clause("EX-1")?.reason?.hasSuffix("receipts.csv holds no rows") == true)
+    #expect(result.verdict == .incomplete)
   }
 
   @Test func runTimeErrorsLeaveTheClauseNotEvaluated() throws {

@@ -12,6 +12,8 @@ struct IndependentCheck {
   typealias Row = SampleLedger.Row
   let ledger: SampleLedger
   private var out: [Problem] = []
+  /// Accounts with a credit that could not be decided (issue 16): no shortfall is shown there.
+  private var undecided: Set<String> = []
 
   init(ledger: SampleLedger) { self.ledger = ledger }
 
@@ -40,15 +42,36 @@ struct IndependentCheck {
     let shipments = ledger.table("shipments")
     let transfers = ledger.table("transfers")
     let factors = ledger.table("conversion_factors")
-    func factor(_ site: String?, _ date: CivilDate) -> Int64? {
-      factors.first { $0["site"] == site && Self.covers($0, date) }.flatMap {
-        scaled($0["factor"], 3)
+    // Issue 16: lookups never guess. Exactly one covering row answers; two are ambiguous (the
+    // rule fails); a row of the key whose window cannot be read makes it undecidable.
+    enum Lookup { case one(Row), none, ambiguous, undecidable }
+    func lookup(_ rows: [Row], _ column: String, _ key: String?, _ date: CivilDate) -> Lookup {
+      let mine = rows.filter { $0[column] == key }
+      if mine.contains(where: { day($0["valid_from"]) == nil || day($0["valid_to"]) == nil }) {
+        let covering = mine.filter { Self.covers($0, date) }
+        return covering.count > 1 ? .ambiguous : .undecidable
       }
+      let covering = mine.filter { Self.covers($0, date) }
+      if covering.count > 1 { return .ambiguous }
+      return covering.first.map(Lookup.one) ?? .none
     }
+    // Unreadable cells are records findings (CUA-1.3) and nothing else.
+    for f in factors where day(f["valid_from"]) == nil || day(f["valid_to"]) == nil {
+      add("CUA-1.3", "conversion_factors.csv:\(f["#line"] ?? "?")")
+    }
+    let origins = ["post_consumer", "pre_consumer", "primary", "same_process", "unknown"]
 
     // CUA-1.1 scope, CUA-1.3 unique entry ids, CUA-8.1 transfers.
     for r in receipts where !inScope(r["site"]) { add("CUA-1.1", id(r, "receipts")) }
     for s in shipments where !inScope(s["site"]) { add("CUA-1.1", id(s, "shipments")) }
+    // The first receipt of a supplier document (by date, then entry id) keeps it.
+    var firstOfDocument: [String: (CivilDate, String)] = [:]
+    for r in receipts {
+      guard let doc = r["document_id"], !doc.isEmpty, let d = day(r["date"]) else { continue }
+      let key = (d, r["entry_id"] ?? "")
+      if let kept = firstOfDocument[doc], kept <= key { continue }
+      firstOfDocument[doc] = key
+    }
     for t in transfers where !inScope(t["from_site"]) || !inScope(t["to_site"]) {
       add("CUA-1.1", id(t, "transfers", "transfer_id"))
     }
@@ -66,29 +89,44 @@ struct IndependentCheck {
     }
 
     // CUA-3.x and CUA-4.2 on receipts; credited receipts feed the books below.
-    var documentCount: [String: Int] = [:]
-    for r in receipts { documentCount[r["document_id"] ?? "", default: 0] += 1 }
     var credits: [(date: CivilDate, account: String, nano: Int64, row: String)] = []
     for r in receipts {
       let rid = id(r, "receipts")
       guard let date = day(r["date"]) else { continue }
-      if documentCount[r["document_id"] ?? "", default: 0] > 1 { add("CUA-3.3", rid) }
+      let pool = r["pool"] ?? ""
+      let credited = pool == "PCL" || pool == "MR"
+      var ok = inScope(r["site"])
+      if let doc = r["document_id"], !doc.isEmpty {
+        if let kept = firstOfDocument[doc], kept != (date, r["entry_id"] ?? "") {
+          add("CUA-3.3", rid)
+          ok = false
+        }
+      } else if credited {
+        add("CUA-3.3", rid)
+        ok = false
+      }
+      if !(r["cu_t"] ?? "").isEmpty && scaled(r["cu_t"], 6) == nil { add("CUA-1.3", rid) }
       if let gross = scaled(r["gross_t"], 3), let pct = scaled(r["cu_pct"], 2),
         let cu = scaled(r["cu_t"], 6)
       {
         // gross x pct / 100 in units of 10^-7 t against cu in 10^-6 t; tolerance 0.001 t.
         if abs(gross * pct - cu * 10) > 10_000 { add("CUA-3.4", rid) }
       }
-      let pool = r["pool"] ?? ""
-      guard pool == "PCL" || pool == "MR" else { continue }
-      var ok = inScope(r["site"])
-      if r["origin"] != "post_consumer" && r["origin"] != "pre_consumer" {
+      let originReadable = origins.contains(r["origin"] ?? "")
+      if !originReadable { add("CUA-1.3", rid) }
+      guard credited else { continue }
+      if !originReadable {
+        ok = false
+      } else if r["origin"] != "post_consumer" && r["origin"] != "pre_consumer" {
         add("CUA-3.1", rid); ok = false
       }
-      let supplier = ledger.table("suppliers").first {
-        $0["supplier"] == r["supplier"] && Self.covers($0, date)
+      switch lookup(ledger.table("suppliers"), "supplier", r["supplier"], date) {
+      case .one(let supplier) where supplier["due_diligence"] == "passed": break
+      case .undecidable: ok = false
+      default:
+        add("CUA-3.2", rid)
+        ok = false
       }
-      if supplier?["due_diligence"] != "passed" { add("CUA-3.2", rid); ok = false }
       var partner = ""
       if pool == "PCL" {
         partner = r["partner"] ?? ""
@@ -99,7 +137,18 @@ struct IndependentCheck {
           ok = false
         }
       }
-      guard let f = factor(r["site"], date), f > 0, f <= 1_000 else {
+      let account = "\(r["site"] ?? "")|\(pool)|\(partner)"
+      let f: Int64
+      switch lookup(factors, "site", r["site"], date) {
+      case .undecidable:
+        if ok { undecided.insert(account) }
+        continue
+      case .one(let row):
+        guard let value = scaled(row["factor"], 3), value > 0, value <= 1_000 else {
+          add("CUA-4.2", rid); continue
+        }
+        f = value
+      default:
         add("CUA-4.2", rid); continue
       }
       if ok, let cu = scaled(r["cu_t"], 6) {
@@ -151,7 +200,13 @@ struct IndependentCheck {
       let sid = id(s, "shipments")
       guard let date = day(s["date"]), let cu = scaled(s["cu_t"], 6) else { continue }
       let claim = s["claim"] ?? ""
-      if !["", "PCL100/mb", "MR100/mb"].contains(claim) { add("CUA-7.3", sid) }
+      // An unknown claim is CUA-7.3 only: the claim rules name claim-known as prerequisite.
+      if !["", "PCL100/mb", "MR100/mb"].contains(claim) {
+        add("CUA-7.3", sid)
+        continue
+      }
+      // A claim at a site outside the scope is CUA-1.1 only: its debit is not posted.
+      let posted = inScope(s["site"])
       let route = claim.isEmpty ? "average" : "recycled"
       let expected = cfp.first { $0["route"] == route && Self.covers($0, date) }?["kg_co2e_per_t"]
       if expected == nil || expected != s["cfp_kg_per_t"] { add("CUA-9.1", sid) }
@@ -170,12 +225,19 @@ struct IndependentCheck {
       } else {
         add("CUA-7.1", sid)
       }
-      if claim == "MR100/mb" { debits.append((date, "\(s["site"] ?? "")|MR|", cu * 1_000, sid)) }
+      if claim == "MR100/mb" && posted {
+        debits.append((date, "\(s["site"] ?? "")|MR|", cu * 1_000, sid))
+      }
       if claim == "PCL100/mb" {
-        let partner = partnerOf(s["customer"] ?? "")
-        if partner == nil { add("CUA-5.1", sid) }
-        debits.append(
-          (date, "\(s["site"] ?? "")|PCL|\(partner?["partner"] ?? "")", cu * 1_000, sid))
+        // A PCL claim to a customer of no partner is CUA-5.1 only: no debit either.
+        guard let partner = partnerOf(s["customer"] ?? "") else {
+          add("CUA-5.1", sid)
+          continue
+        }
+        if posted {
+          debits.append(
+            (date, "\(s["site"] ?? "")|PCL|\(partner["partner"] ?? "")", cu * 1_000, sid))
+        }
       }
     }
     runBooks(credits: credits, debits: debits, transfers: transfers, periods: periodsBySite)
@@ -206,7 +268,8 @@ struct IndependentCheck {
     func closePeriods(before date: CivilDate?) {
       while nextEnd < periodEnds.count, date.map({ periodEnds[nextEnd].date < $0 }) ?? true {
         let (_, site) = periodEnds[nextEnd]
-        for (account, value) in balance where value < 0 && account.hasPrefix(site + "|") {
+        for (account, value) in balance
+        where value < 0 && account.hasPrefix(site + "|") && !undecided.contains(account) {
           add("CUA-4.4", firstNegative[account] ?? account)
         }
         nextEnd += 1
@@ -245,13 +308,20 @@ struct IndependentCheck {
         balance[from, default: 0] -= amount
         balance[to, default: 0] += amount
         lots[to, default: []] += moved.taken.map { (nano: $0.0, expires: $0.1) }
-        if balance[from, default: 0] < 0 { add("CUA-4.3", t["transfer_id"] ?? "?") }
+        if undecided.contains(from) {
+          // What the sender could cover is not known: nor is what the receiver holds.
+          undecided.insert(to)
+        } else if balance[from, default: 0] < 0 {
+          add("CUA-4.3", t["transfer_id"] ?? "?")
+        }
       default:
         let d = debits[event.index]
         let before = balance[d.account, default: 0]
         balance[d.account, default: 0] -= d.nano
         let result = take(d.account, d.nano, on: event.date)
-        if before - d.nano < 0 {
+        if undecided.contains(d.account) {
+          // A shortfall here may be an undecided credit's: not shown.
+        } else if before - d.nano < 0 {
           add("CUA-4.3", d.row)
           if firstNegative[d.account] == nil { firstNegative[d.account] = d.row }
         } else if result.short > 0 {

@@ -28,6 +28,8 @@ import Testing
     /// The clause the plant targets; its non-conformities cite exactly `rows`.
     var clause: String
     var nonConformant: [String]
+    /// Clauses the plant leaves undecidable (issue 16): never conformant, never an NC.
+    var notEvaluated: [String]
     var rows: [String]
   }
 
@@ -38,7 +40,8 @@ import Testing
     let clauses = map["non_conformant"]?.sequence?.items.compactMap { $0.scalar?.value } ?? []
     let rows = map["rows"]?.sequence?.items.compactMap { $0.scalar?.value } ?? []
     let clause = try #require(map["clause"]?.scalar?.value)
-    return Expected(clause: clause, nonConformant: clauses, rows: rows)
+    let open = map["not_evaluated"]?.sequence?.items.compactMap { $0.scalar?.value } ?? []
+    return Expected(clause: clause, nonConformant: clauses, notEvaluated: open, rows: rows)
   }
 
   static func validate(_ standard: String, _ ledger: String) -> ValidationPipeline.Outcome {
@@ -75,6 +78,12 @@ import Testing
     }
     let nonConformant = report.clauses.filter { $0.status == "non_conformant" }.map(\.id).sorted()
     #expect(nonConformant == expected.nonConformant.sorted(), "\(folder)")
+    let notEvaluated = report.clauses.filter { $0.status == "not_evaluated" }.map(\.id).sorted()
+    #expect(notEvaluated == expected.notEvaluated.sorted(), "\(folder)")
+    // One root cause, one non-conformity: exactly one per expected clause and rule.
+    #expect(
+      report.nonconformities.map(\.clause).sorted() == expected.nonConformant.sorted(),
+      "\(folder)")
     // Rows without an entry id are cited as `file.csv:line`, as expected.yaml writes them.
     let rows = Set(
       report.nonconformities.filter { $0.clause == expected.clause }.flatMap(\.evidence).map { e in

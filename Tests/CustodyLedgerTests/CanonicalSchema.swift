@@ -68,7 +68,7 @@ enum CanonicalSchema {
           col("pool", .enumeration(["PCL", "MR", "NONE"]), required: true), col("partner"),
           col("gross_t", tonnes, required: true, min: 0),
           col("cu_pct", percent, required: true, min: 0),
-          col("cu_t", tonnes, required: true, min: 0), col("document_id", required: true),
+          col("cu_t", tonnes, required: true, min: 0), col("document_id"),
         ]),
       TableSchema(
         name: "shipments", file: "shipments.csv", key: ["entry_id"], entryID: "entry_id",

@@ -55,9 +55,13 @@ struct LastTableSources<Source: AnyObject> {
 
 /// What a check may ask of the run when it finishes.
 protocol FinishContext {
-  /// Lines of `table` that failed (or errored in) rule instance `instance`; nil if that
-  /// instance is unknown or skipped.
-  func failingLines(of instance: String, table: String) -> Set<Int>?
+  /// Lines of `table` that rule instance `instance` judged non-conformant (`fail`); nil if
+  /// that instance is unknown or skipped. For `unless_failing:` (prerequisites).
+  func failedLines(of instance: String, table: String) -> Set<Int>?
+  /// Lines of `table` that did not pass `instance`: failed, errored, or not judged because a
+  /// cell it needs is unreadable (or an ambiguous lookup); nil if that instance is unknown or
+  /// skipped. For `exclude_failing:` (positive eligibility: only a passing row creates credits).
+  func notPassedLines(of instance: String, table: String) -> Set<Int>?
 }
 
 /// Shared, read-only state of one run.
@@ -87,8 +91,11 @@ final class RuleOutput {
   // Updated by one lane at a time, never re-entrantly: `@exclusivity(unchecked)` drops the
   // run-time exclusivity check on every row.
   @exclusivity(unchecked) var counts = RuleResult.Counts()
-  /// Lines per table of rows that failed or errored (for `exclude_failing`).
-  @exclusivity(unchecked) var failingLines: [String: Set<Int>] = [:]
+  /// Lines per table of rows judged non-conformant (for `unless_failing:`).
+  @exclusivity(unchecked) var failedLines: [String: Set<Int>] = [:]
+  /// Lines per table of rows that did not pass: failed, errored or unreadable (for
+  /// `exclude_failing:`).
+  @exclusivity(unchecked) var notPassedLines: [String: Set<Int>] = [:]
   var accounts: [AccountSummary] = []
   var firstError: String?
   /// Overrides the status computed from counts (a check with a structural problem).
@@ -97,10 +104,27 @@ final class RuleOutput {
   /// Rows not judged because a cell the rule reads is unreadable (capped) and their count.
   var unreadable: [EvidenceRow] = []
   var unreadableCount = 0
+  var unreadableSeen = Set<UnreadableRow>()
 
   init(instance: RuleInstance, options: EngineOptions) {
     self.instance = instance
     self.options = options
+  }
+
+  /// Whether another finding would be kept: checks test it before building a finding's
+  /// message and id, so a ledger with millions of failures costs little more than a clean one.
+  @inline(__always) var keepsFindings: Bool { findings.count < options.findingLimit }
+
+  /// Counts a finding that is not kept (the cap is reached): the same counts as `add`.
+  func count(_ status: FindingStatus, message: @autoclosure () -> String) {
+    switch status {
+    case .fail: counts.failed += 1
+    case .error:
+      counts.errors += 1
+      if firstError == nil { firstError = message() }
+    case .skipped: break
+    }
+    counts.findingsOmitted += 1
   }
 
   func add(_ finding: Finding) {
@@ -118,18 +142,40 @@ final class RuleOutput {
     }
   }
 
-  func markFailing(_ table: String, _ line: Int) { failingLines[table, default: []].insert(line) }
+  /// A row judged non-conformant.
+  func markFailing(_ table: String, _ line: Int) {
+    failedLines[table, default: []].insert(line)
+    notPassedLines[table, default: []].insert(line)
+  }
+
+  /// A row that did not pass without being judged non-conformant (an error, an unreadable cell).
+  func markNotPassed(_ table: String, _ line: Int) {
+    notPassedLines[table, default: []].insert(line)
+  }
 
   /// A row-level run-time error: the row is cited and the expression's location given.
   func error(_ e: EvaluationError, table: String, row: RowRef, date: CivilDate? = nil) {
-    markFailing(table, row.line)
+    error(e, table: table, line: row.line, entryID: row.entryID, date: date)
+  }
+
+  /// A row-level run-time error. An ambiguous lookup is no error of the rule but a fact about
+  /// the ledger (two rows cover one key and date): the row fails, naming both rows.
+  func error(
+    _ e: EvaluationError, table: String, line: Int, entryID: String?, date: CivilDate? = nil
+  ) {
+    let status: FindingStatus = e.code == .ambiguousLookup ? .fail : .error
+    if status == .fail { markFailing(table, line) } else { markNotPassed(table, line) }
+    guard keepsFindings else { return count(status, message: e.message) }
     add(
       Finding(
-        ruleID: instance.id, clauseIDs: [], severity: nil, status: .error, code: e.code.id,
+        ruleID: instance.id, clauseIDs: [], severity: nil, status: status, code: e.code.id,
         message: e.message, location: e.span,
-        evidence: [EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID)],
+        evidence: [EvidenceRow(table: table, file: "", line: line, entryID: entryID)],
         date: date))
   }
+
+  /// Marks a kept finding as the consequence of a prerequisite's finding `root`.
+  func suppress(at index: Int, by root: String) { findings[index].suppressedBy = root }
 
   var status: RuleResult.Status {
     if let forcedStatus { return forcedStatus }
@@ -138,6 +184,11 @@ final class RuleOutput {
     if counts.evaluated == 0 { return .notApplicable }
     return .pass
   }
+}
+
+struct UnreadableRow: Hashable {
+  var table: String
+  var line: Int
 }
 
 /// Decides whether a row is judged by a check: readable cells, effective dates, `where:`. A
@@ -152,7 +203,9 @@ final class RowGate {
     /// value copied with memcpy, ~9% of a 1M-row run.
     indirect case error(EvaluationError)
   }
+  /// Columns the judgement reads (assertion, amounts, keys) and the `where:` filter reads.
   let reads: Set<Int>
+  let filterReads: Set<Int>
   let names: [String]
   let dateColumn: Int?
   let from: CivilDate?
@@ -169,10 +222,11 @@ final class RowGate {
     run: RunContext
   ) {
     var reads = Set<Int>()
-    for e in expressions.compactMap({ $0 }) + [filter].compactMap({ $0 }) {
-      e.collectRowColumns(into: &reads)
-    }
-    self.reads = reads
+    for e in expressions.compactMap({ $0 }) { e.collectRowColumns(into: &reads) }
+    var filterReads = Set<Int>()
+    filter?.collectRowColumns(into: &filterReads)
+    self.reads = reads.union(filterReads)
+    self.filterReads = filterReads
     self.names = table.columns.map(\.name)
     self.dateColumn = table.entryDateColumn
     self.from = instance.effectiveFrom
@@ -185,18 +239,25 @@ final class RowGate {
 
   func date(of row: RowRef) -> CivilDate? { dateColumn.flatMap { row[$0].asDate } }
 
+  /// `where:` first: a row the filter leaves out is untouched by its other unreadable cells;
+  /// it is unreadable for this check only if the filter needs a bad cell, or if the filter
+  /// selects it and the judgement needs one.
   func admit(_ row: RowRef, _ frame: inout Frame) -> Outcome {
-    if row.hasInvalidColumns, row.invalidColumns.contains(where: reads.contains) {
+    let invalid = row.hasInvalidColumns
+    if invalid, row.invalidColumns.contains(where: filterReads.contains) {
       return .unreadable
     }
     if from != nil || until != nil, let d = date(of: row) {
       if let from, d < from { return .outOfWindow }
       if let until, until < d { return .outOfWindow }
     }
-    guard filtered else { return .judge }
+    guard filtered else {
+      return invalid && row.invalidColumns.contains(where: reads.contains) ? .unreadable : .judge
+    }
     do {
       switch booleanFilter ? .bool(try filter.test(&frame)) : try filter(&frame) {
-      case .bool(true): return .judge
+      case .bool(true):
+        return invalid && row.invalidColumns.contains(where: reads.contains) ? .unreadable : .judge
       case .bool(false): return .filteredOut
       case .null:
         return .error(
@@ -226,8 +287,14 @@ final class RowGate {
     switch outcome {
     case .judge: break
     case .unreadable:
+      // Several sources of one check (two debit sources on shipments) may see the same row:
+      // it is one row not judged, listed once.
+      guard out.unreadableSeen.insert(UnreadableRow(table: table, line: row.line)).inserted
+      else { return }
       out.counts.skippedRows += 1
+      out.counts.unreadableRows += 1
       out.unreadableCount += 1
+      out.markNotPassed(table, row.line)
       if out.unreadable.count < out.options.evidenceLimit {
         let bad = row.invalidColumns.filter(reads.contains).sorted()
         out.unreadable.append(

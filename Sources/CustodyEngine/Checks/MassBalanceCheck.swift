@@ -103,6 +103,20 @@ final class MassBalanceCheck: CheckRunner {
 
   func finish(_ ctx: any FinishContext, out: RuleOutput) {
     let exclusion = collector.exclusion(ctx)
+    if !exclusion.undecided.isEmpty {
+      // Which receipts may create credits is unknown: no balance can be shown.
+      out.forcedStatus = .skipped
+      out.notes.append(
+        "exclude_failing rule\(exclusion.undecided.count == 1 ? "" : "s") "
+          + exclusion.undecided.joined(separator: ", ")
+          + " could not be evaluated, so no credit is proven")
+      return
+    }
+    for e in collector.deferredErrors
+    where !exclusion.excludes(source: e.source, line: e.line) {
+      let table = collector.compiled[Int(e.source)].table
+      out.error(e.error, table: table, line: e.line, entryID: e.entryID, date: e.date)
+    }
     if let why = collector.spillFailure, !out.notes.contains(why) { out.notes.append(why) }
     if spec.mode == .percentage {
       PercentageMode(check: self).judge(exclusion, out: out)
@@ -164,8 +178,12 @@ final class MassBalanceCheck: CheckRunner {
     if let periods, let lastDate {
       for a in sorted { closePeriods(a, before: lastDate.addingDays(1), periods, final: true) }
     }
+    // By date and entry id (never file position): which findings the cap keeps does not
+    // depend on the order of the rows.
     for o in pendingOverdrafts.sorted(by: {
-      ($0.posting.date, $0.posting.line) < ($1.posting.date, $1.posting.line)
+      ($0.posting.date, $0.posting.entryID ?? "", $0.posting.line) < (
+        $1.posting.date, $1.posting.entryID ?? "", $1.posting.line
+      )
     }) {
       emitOverdraft(o, log)
     }

@@ -62,31 +62,24 @@ final class ReferenceCheck: CheckRunner {
     out.counts.evaluated += 1
     do throws(EvaluationError) {
       // One key (the common case): no key array unless the reference fails.
+      // Exactly one covering target row must meet the condition: two covering rows are an
+      // ambiguity reported as such, never "some row passes".
       if key.count == 1 {
         let value = try key0(&frame)
         let when = try date(&frame)
-        if !value.isNull,
-          try index?.firstMatch(
-            one: value, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
-            ?? false
-        {
-          return
-        }
-        try report([value], when, &frame, table: table, row: row, out: out)
+        let hit = value.isNull ? .none : (index?.find(one: value, at: when) ?? .none)
+        if case .one(let i) = hit, try accepts(i, &frame) { return }
+        try report([value], when, hit, &frame, table: table, row: row, out: out)
         return
       }
       var values: [Value] = []
       values.reserveCapacity(key.count)
       for k in key { values.append(try k(&frame)) }
       let when = try date(&frame)
-      if !values.contains(where: \.isNull),
-        try index?.firstMatch(
-          values, at: when, where: { i throws(EvaluationError) in try accepts(i, &frame) })
-          ?? false
-      {
-        return
-      }
-      try report(values, when, &frame, table: table, row: row, out: out)
+      let hit =
+        values.contains(where: \.isNull) ? .none : (index?.find(values, at: when) ?? .none)
+      if case .one(let i) = hit, try accepts(i, &frame) { return }
+      try report(values, when, hit, &frame, table: table, row: row, out: out)
     } catch {
       out.error(error, table: table, row: row, date: gate.date(of: row))
     }
@@ -122,12 +115,32 @@ final class ReferenceCheck: CheckRunner {
 
   /// A reference that failed (no covering target row met the condition): the finding.
   private func report(
-    _ values: [Value], _ when: CivilDate?, _ frame: inout Frame, table: String, row: RowRef,
-    out: RuleOutput
+    _ values: [Value], _ when: CivilDate?, _ hit: LookupIndex.Hit, _ frame: inout Frame,
+    table: String, row: RowRef, out: RuleOutput
   ) throws(EvaluationError) {
-    let problem = try why(values, when, &frame)
+    if case .undecidable(let r) = hit, let index {
+      // Not a failure of the row: which target row covers it cannot be told.
+      throw EvaluationError(
+        code: .undecidableLookup,
+        message:
+          "\(spec.target) \(values.map(Messages.show).joined(separator: ", ")) cannot be decided: \(index.undecidable(r))",
+        span: instance.span, expression: spec.key.map(\.text).joined(separator: ", "))
+    }
+    guard out.keepsFindings else {
+      out.markFailing(table, row.line)
+      return out.count(.fail, message: "")
+    }
+    var ambiguity: String?
+    if case .ambiguous(let a, let b) = hit, let index {
+      let shown = values.map(Messages.show).joined(separator: ", ")
+      ambiguity = "\(spec.target) \(shown) is ambiguous: \(index.ambiguity(a, b, at: when))"
+    }
+    let problem: String
+    if let ambiguity { problem = ambiguity } else { problem = try why(values, when, &frame) }
     out.markFailing(table, row.line)
-    let message = Messages.message(instance, frame, run: run) { problem }
+    // An ambiguity is named even under the rule's own message: which rows, which date.
+    var message = Messages.message(instance, frame, run: run) { problem }
+    if let ambiguity, instance.message != nil { message += " (\(ambiguity))" }
     out.add(
       Finding(
         ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,

@@ -202,7 +202,6 @@ extension UniqueCheck {
     if let h = try Head.next(SpillReader(bytes: memory.bytes), run: file.runs.count) {
       heap.insert(h)
     }
-    let limit = run.options.evidenceLimit
     var found: [Duplicate] = []
     while let first = heap.popMin() {
       var heads = [first]
@@ -210,19 +209,13 @@ extension UniqueCheck {
       if heads.count > 1 || first.repeats >= 0 {
         let parts = try heads.map { h throws(SpillError) in try part(h) }
         let p0 = parts[0]
-        var rows = Repeats(rows: [], lines: [])
+        var rows = Repeats(members: [])
         for p in parts {
           if p.repeats >= 0 {
-            let r = repeats[Int(p.repeats)]
-            rows.rows += r.rows.prefix(max(0, limit - rows.rows.count))
-            rows.lines += r.lines
+            rows.members += repeats[Int(p.repeats)].members
           } else {
-            let t = tableNames[Int(p.table)]
-            if rows.rows.count < limit {
-              rows.rows.append(
-                evidence(t, p.line, p.entryID, gates[t]?.first?.column ?? nil, p.key))
-            }
-            rows.lines.append((t, p.line))
+            rows.members.append(
+              Member(table: p.table, line: p.line, day: p.day, entryID: p.entryID, key: p.key))
           }
         }
         found.append(

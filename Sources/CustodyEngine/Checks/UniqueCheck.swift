@@ -31,10 +31,26 @@ final class UniqueCheck: CheckRunner {
     /// Stored by `ValueMap.entry` for a new key until `first` fills it in.
     static let unset = Group(line: 0, day: .min, table: 0, repeats: -1, entry: -1)
   }
+  /// Every row with a repeated key, the first included: the evidence and the kept row are
+  /// chosen from all of them at the finish (by date, entry id, line), never by file order.
   struct Repeats {
-    var rows: [EvidenceRow]
-    /// Every row with the key, the first included.
-    var lines: [(String, Int)]
+    var members: [Member]
+  }
+  struct Member {
+    var table: Int32
+    var line: Int
+    /// The entry date's day number, `Int32.min` for none.
+    var day: Int32
+    var entryID: String?
+    /// The key as this row spells it (equal, perhaps not byte for byte, to the others').
+    var key: [Value]
+    /// The order rows are judged in: date (undated last), entry id, table, line.
+    static func before(_ a: Member, _ b: Member) -> Bool {
+      if a.day != b.day { return a.day == .min ? false : (b.day == .min ? true : a.day < b.day) }
+      if a.entryID != b.entryID { return (a.entryID ?? "") < (b.entryID ?? "") }
+      if a.table != b.table { return a.table < b.table }
+      return a.line < b.line
+    }
   }
   /// A key seen on more than one row, with its first row and every row's evidence.
   struct Duplicate {
@@ -197,19 +213,17 @@ final class UniqueCheck: CheckRunner {
   ) -> Group {
     var g = group
     if g.repeats < 0 {
-      let first = tableNames[Int(g.table)]
       let entryID = g.entry >= 0 ? entryIDs[Int(g.entry)] : firstKey.first?.asString
       g.repeats = Int32(repeats.count)
       repeats.append(
-        Repeats(
-          rows: [evidence(first, g.line, entryID, gates[first]?.first?.column ?? nil, firstKey)],
-          lines: [(first, g.line)]))
+        Repeats(members: [
+          Member(table: g.table, line: g.line, day: g.day, entryID: entryID, key: firstKey)
+        ]))
     }
-    let r = Int(g.repeats)
-    if repeats[r].rows.count < run.options.evidenceLimit {
-      repeats[r].rows.append(evidence(table, row.line, row.entryID, source.column, values))
-    }
-    repeats[r].lines.append((table, row.line))
+    repeats[Int(g.repeats)].members.append(
+      Member(
+        table: Int32(truncatingIfNeeded: source.table), line: row.line,
+        day: source.gate.date(of: row)?.dayNumber ?? .min, entryID: row.entryID, key: values))
     return g
   }
 
@@ -234,26 +248,44 @@ final class UniqueCheck: CheckRunner {
       }
     }
     if let spillFailure { out.notes.append(spillFailure) }
-    for d in duplicates.sorted(by: { a, b in
-      (tableNames[Int(a.group.table)], a.group.line) < (
-        tableNames[Int(b.group.table)], b.group.line
-      )
-    }) {
-      let (key, g, s) = (d.key, d.group, d.repeats)
-      let count = s.lines.count
-      for (t, l) in s.lines { out.markFailing(t, l) }
+    var found: [(first: Member, finding: () -> Finding)] = []
+    for d in duplicates {
+      let (key, s) = (d.key, d.repeats)
+      let members = s.members.sorted(by: Member.before)
+      guard let first = members.first else { continue }
+      // `keep: first`: the earliest row keeps the key and passes; only the later rows fail.
+      let failing = spec.keep == .first ? members.dropFirst() : members[...]
+      for m in failing { out.markFailing(tableNames[Int(m.table)], m.line) }
+      let count = members.count
       let shown = key.map(Messages.show).joined(separator: ", ")
-      let where_ = s.rows.map { "\($0.table) \($0.key)" }.joined(separator: ", ")
-      let message =
-        instance.message.map {
-          Messages.render($0, Frame(group: key), run: self.run)
-        }
-        ?? "key (\(shown)) appears \(count) times: \(where_)\(count > s.rows.count ? ", ..." : "")"
-      out.add(
-        Finding(
-          ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
-          location: spec.sources.first?.key.first?.span, evidence: s.rows, evidenceTotal: count,
-          date: g.date, discriminator: shown))
+      let rows = members.prefix(self.run.options.evidenceLimit).map { m in
+        let t = tableNames[Int(m.table)]
+        return evidence(t, m.line, m.entryID, gates[t]?.first?.column ?? nil, m.key)
+      }
+      let where_ = rows.map { "\($0.table) \($0.key)" }.joined(separator: ", ")
+      let kept =
+        spec.keep == .first ? "; \(rows.first.map { "\($0.table) \($0.key)" } ?? "") keeps it" : ""
+      found.append(
+        (
+          first,
+          {
+            let message =
+              self.instance.message.map {
+                Messages.render($0, Frame(group: key), run: self.run)
+              }
+              ?? "key (\(shown)) appears \(count) times: \(where_)\(count > rows.count ? ", ..." : "")\(kept)"
+            return Finding(
+              ruleID: self.instance.id, clauseIDs: [], severity: nil, status: .fail,
+              message: message, location: self.spec.sources.first?.key.first?.span,
+              evidence: rows, evidenceTotal: count,
+              date: first.day == .min ? nil : CivilDate(dayNumber: first.day),
+              discriminator: shown)
+          }
+        ))
+    }
+    found.sort { Member.before($0.first, $1.first) }
+    for f in found {
+      if out.keepsFindings { out.add(f.finding()) } else { out.count(.fail, message: "") }
     }
   }
 }

@@ -33,7 +33,7 @@ public struct Frame {
     let index: ObjectIdentifier
     let key: Value
     let date: CivilDate?
-    let found: Int?
+    let found: LookupIndex.Hit
   }
 
   /// The number of cells of the current row.

@@ -6,10 +6,14 @@ import CustodyValues
 ///
 /// Rows are grouped by their key values (hash); each group is sorted by the start of its
 /// validity window, so a dated lookup scans a short sorted list. Both window ends are included;
-/// an empty end is open.
+/// an empty end is open; a bound the ledger could not read (a cell error, a missing required
+/// bound) covers no date. A lookup never guesses: when two rows cover the key and date it is
+/// ambiguous (`Hit.ambiguous`), never the first of them.
 public final class LookupIndex: @unchecked Sendable {
   // Immutable after init.
   public let table: String
+  /// The table's file (as the schema names it), for messages naming rows.
+  public let file: String
   public let rows: [LedgerRow]
   /// Column indices matched by `table[k1, k2]`, in order.
   public let keyColumns: [Int]
@@ -72,9 +76,29 @@ public final class LookupIndex: @unchecked Sendable {
   private static func windows(_ rows: [LedgerRow], _ window: (from: Int?, to: Int?)?) -> (
     [Int32], [Int32]
   ) {
-    (
-      rows.map { r in window?.from.flatMap { r[$0].asDate?.dayNumber } ?? Int32.min },
-      rows.map { r in window?.to.flatMap { r[$0].asDate?.dayNumber } ?? Int32.max }
+    var (from, to): ([Int32], [Int32]) = ([], [])
+    for r in rows {
+      let (f, t) = bounds(r, window)
+      from.append(f)
+      to.append(t)
+    }
+    return (from, to)
+  }
+
+  /// A row's window as day numbers: an empty end open; an unreadable bound (a cell error,
+  /// which a missing required bound also is) covers no date at all.
+  fileprivate static func bounds(_ row: borrowing LedgerRow, _ window: (from: Int?, to: Int?)?)
+    -> (Int32, Int32)
+  {
+    guard let window else { return (Int32.min, Int32.max) }
+    if !row.invalidColumns.isEmpty,
+      row.invalidColumns.contains(where: { $0 == window.from || $0 == window.to })
+    {
+      return (Int32.max, Int32.min)
+    }
+    return (
+      window.from.flatMap { row[$0].asDate?.dayNumber } ?? Int32.min,
+      window.to.flatMap { row[$0].asDate?.dayNumber } ?? Int32.max
     )
   }
 
@@ -85,6 +109,7 @@ public final class LookupIndex: @unchecked Sendable {
   /// the groups out.
   struct Filing {
     let table: String
+    let file: String
     let keyColumns: [Int]
     let window: (from: Int?, to: Int?)?
     fileprivate var builder: Builder
@@ -93,6 +118,7 @@ public final class LookupIndex: @unchecked Sendable {
 
     init(table: TableSchema, keyColumns: [Int]? = nil) {
       self.table = table.name
+      self.file = table.file
       let window = table.validityColumns
       self.window = window
       let windowColumns = [window?.from, window?.to].compactMap { $0 }
@@ -106,8 +132,9 @@ public final class LookupIndex: @unchecked Sendable {
     /// Files the table's next row (rows are numbered in the order they are filed).
     mutating func file(_ row: borrowing LedgerRow) {
       let i = fromDay.count
-      fromDay.append(window?.from.flatMap { row[$0].asDate?.dayNumber } ?? Int32.min)
-      toDay.append(window?.to.flatMap { row[$0].asDate?.dayNumber } ?? Int32.max)
+      let (from, to) = LookupIndex.bounds(row, window)
+      fromDay.append(from)
+      toDay.append(to)
       if keyColumns.count == 1 {
         builder.file(LookupIndex.normalize(row[keyColumns[0]]), row: i)
       } else {
@@ -127,6 +154,7 @@ public final class LookupIndex: @unchecked Sendable {
   init(_ filing: Filing, rows: [LedgerRow]) {
     precondition(filing.fromDay.count == rows.count, "every row is filed once")
     self.table = filing.table
+    self.file = filing.file
     self.rows = rows
     let window = filing.window
     self.window = window
@@ -152,9 +180,11 @@ public final class LookupIndex: @unchecked Sendable {
   /// for a list cell, under each element. Groups keep file order (the first row in file order
   /// wins), whatever the window; the window only filters.
   public init(
-    table: String, rows: [LedgerRow], window: (from: Int?, to: Int?)?, column: Int
+    table: String, file: String = "", rows: [LedgerRow], window: (from: Int?, to: Int?)?,
+    column: Int
   ) {
     self.table = table
+    self.file = file
     self.rows = rows
     self.window = window
     self.keyColumns = [column]
@@ -211,32 +241,83 @@ public final class LookupIndex: @unchecked Sendable {
     return false
   }
 
-  /// The first row index in group `g` whose window covers `at` (any row when nil).
-  @inline(__always) private func first(in g: Int, at: CivilDate?) -> Int? {
-    var found: Int?
-    _ = scan(g, at: at) { (i: Int) -> Bool in
-      found = i
-      return true
+  /// What a lookup found: no row, one row, or more than one (the first two, in window order):
+  /// an ambiguous lookup, which the caller reports and never resolves by picking one.
+  public enum Hit: Sendable, Equatable {
+    case none
+    case one(Int)
+    case ambiguous(Int, Int)
+    /// No row, or one, covers the date, but row `Int` of the key has an unreadable validity
+    /// bound: it might cover the date too, so the lookup cannot be decided.
+    case undecidable(Int)
+
+    /// Adds row `i` to what was found so far.
+    @inline(__always) mutating func add(_ i: Int) -> Bool {
+      switch self {
+      case .none:
+        self = .one(i)
+        return false
+      case .one(let a):
+        self = .ambiguous(a, i)
+        return true
+      case .ambiguous, .undecidable: return true
+      }
     }
-    return found
   }
 
-  /// Index in `rows` of the first row with this one-column key whose window covers `at`.
-  public func findIndex(one key: Value, at: CivilDate?) -> Int? {
-    guard keyColumns.count == 1 else { return findIndex([key], at: at) }
-    guard let g = groupOf(one: key) else { return nil }
-    return first(in: g, at: at)
+  /// The rows of group `g` whose window covers `at` (every row when nil), up to two.
+  @inline(__always) private func hit(in g: Int, at: CivilDate?) -> Hit {
+    var hit = Hit.none
+    _ = scan(g, at: at) { (i: Int) -> Bool in hit.add(i) }
+    if at != nil, window != nil {
+      switch hit {
+      case .none, .one:
+        for j in groupStart[g]..<groupStart[g + 1] where unreadableWindow(groupRows[j]) {
+          return .undecidable(groupRows[j])
+        }
+      case .ambiguous, .undecidable: break
+      }
+    }
+    return hit
   }
 
-  /// Index in `rows` of the first row with this key (whose window covers `at`, when given).
-  public func findIndex(_ key: [Value], at: CivilDate?) -> Int? {
+  /// Whether row `i`'s validity window had an unreadable bound (it covers no date).
+  @inline(__always) private func unreadableWindow(_ i: Int) -> Bool {
+    fromDay[i] == Int32.max && toDay[i] == Int32.min
+  }
+
+  /// `conversion_factors.csv:4 has an unreadable validity bound`: the message of an
+  /// undecidable lookup.
+  public func undecidable(_ i: Int) -> String {
+    "\(file.isEmpty ? table : file):\(rows[i].line) has an unreadable validity bound"
+  }
+
+  /// The rows with this one-column key whose window covers `at`.
+  public func find(one key: Value, at: CivilDate?) -> Hit {
+    guard keyColumns.count == 1 else { return find([key], at: at) }
+    guard let g = groupOf(one: key) else { return .none }
+    return hit(in: g, at: at)
+  }
+
+  /// The rows with this key (whose window covers `at`, when given).
+  public func find(_ key: [Value], at: CivilDate?) -> Hit {
     if key.count == keyColumns.count {
-      guard let g = groupOf(key) else { return nil }
-      return first(in: g, at: at)
+      guard let g = groupOf(key) else { return .none }
+      return hit(in: g, at: at)
     }
-    let list = candidateIndices(key)
-    guard let at else { return list.first }
-    return list.first { covers(row: $0, at) }
+    var hit = Hit.none
+    for i in candidateIndices(key) where at == nil || covers(row: i, at!) {
+      if hit.add(i) { break }
+    }
+    return hit
+  }
+
+  /// `suppliers.csv:12 and :31 both cover 2025-03-03`: the message of an ambiguous lookup.
+  public func ambiguity(_ a: Int, _ b: Int, at: CivilDate?) -> String {
+    let name = file.isEmpty ? table : file
+    let (x, y) = (rows[a].line, rows[b].line)
+    let lines = "\(name):\(min(x, y)) and :\(max(x, y))"
+    return at.map { "\(lines) both cover \($0)" } ?? "\(lines) both match"
   }
 
   /// Row indices whose key equals `key` (a prefix of the key columns), in window order.
@@ -250,31 +331,6 @@ public final class LookupIndex: @unchecked Sendable {
     return rows.indices.filter { i in
       zip(k, keyColumns).allSatisfy { LookupIndex.normalize(rows[i][$0.1]) == $0.0 }
     }
-  }
-
-  /// Whether some row with key `key` (in `candidates` order), whose window covers `at` when
-  /// given, satisfies `body` (called with the row's index in `rows`); stops at the first that
-  /// does. Builds no arrays for full keys.
-  public func firstMatch<E: Error>(
-    _ key: [Value], at: CivilDate?, where body: (Int) throws(E) -> Bool
-  ) throws(E) -> Bool {
-    if key.count == keyColumns.count {
-      guard let g = groupOf(key) else { return false }
-      return try scan(g, at: at, body)
-    }
-    for i in candidateIndices(key) where at == nil || covers(row: i, at!) {
-      if try body(i) { return true }
-    }
-    return false
-  }
-
-  /// `firstMatch` for a one-column key value, without a key array.
-  public func firstMatch<E: Error>(
-    one key: Value, at: CivilDate?, where body: (Int) throws(E) -> Bool
-  ) throws(E) -> Bool {
-    guard keyColumns.count == 1 else { return try firstMatch([key], at: at, where: body) }
-    guard let g = groupOf(one: key) else { return false }
-    return try scan(g, at: at, body)
   }
 }
 

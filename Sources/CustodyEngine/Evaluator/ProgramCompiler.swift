@@ -24,7 +24,8 @@ public final class Lookups: @unchecked Sendable {
       let key = ColumnKey(table: table, column: column)
       if let built = columnIndexes[key] { return built }
       guard let base = indexes[table] else { return nil }
-      let built = LookupIndex(table: table, rows: base.rows, window: base.window, column: column)
+      let built = LookupIndex(
+        table: table, file: base.file, rows: base.rows, window: base.window, column: column)
       columnIndexes[key] = built
       return built
     }

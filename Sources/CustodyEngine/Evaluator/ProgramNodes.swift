@@ -429,23 +429,36 @@ final class LookupProgram: Program, @unchecked Sendable {
 
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     var date: CivilDate?
-    let found: Int?
+    let hit: LookupIndex.Hit
     if key.count == 1 {
       let one = try key0.eval(&f)
       date = try self.date(&f)
       let id = ObjectIdentifier(index)
       if let m = f.lookupMemo, m.index == id, m.date == date, ValueHash.sameKey(m.key, one) {
-        found = m.found
+        hit = m.found
       } else {
-        found = index.findIndex(one: one, at: date)
-        f.lookupMemo = Frame.LookupMemo(index: id, key: one, date: date, found: found)
+        hit = index.find(one: one, at: date)
+        f.lookupMemo = Frame.LookupMemo(index: id, key: one, date: date, found: hit)
       }
     } else {
       var values: [Value] = []
       values.reserveCapacity(key.count)
       for k in key { values.append(try k.eval(&f)) }
       date = try self.date(&f)
-      found = index.findIndex(values, at: date)
+      hit = index.find(values, at: date)
+    }
+    let found: Int?
+    switch hit {
+    case .none: found = nil
+    case .one(let i): found = i
+    case .ambiguous(let a, let b):
+      // Never the first of several rows: even `?.column` cannot tell which one is meant.
+      throw EvaluationError(
+        .ambiguousLookup, "`\(node.text)` is ambiguous: \(index.ambiguity(a, b, at: date))",
+        at: node)
+    case .undecidable(let r):
+      throw EvaluationError(
+        .undecidableLookup, "`\(node.text)` cannot be decided: \(index.undecidable(r))", at: node)
     }
     guard let member else {
       guard let found else { return .null }

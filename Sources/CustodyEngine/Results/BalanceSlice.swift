@@ -7,7 +7,8 @@ public struct Posting: Sendable, Hashable, Codable {
     case transferIn = "transfer_in", transferOut = "transfer_out"
     /// Credits that reached the end of their lifetime unused (expiry mode).
     case expiry
-    /// A credit row that failed an `exclude_failing` rule and created nothing.
+    /// A credit row that did not pass an `exclude_failing` rule and created nothing, or a
+    /// debit or transfer whose row failed an `unless_failing` prerequisite: not posted.
     case excluded
   }
   public var date: CivilDate

@@ -77,6 +77,11 @@ public struct Finding: Sendable, Hashable, Codable {
   public var balance: BalanceSlice?
   /// The ledger date the finding is about (for effective-date windows and waivers).
   public var date: CivilDate?
+  /// The id of the root finding this one is a consequence of: a prerequisite's failure
+  /// (`unless_failing:`) or the unreadable cells a rule could not judge. A suppressed finding
+  /// is kept for `explain` and the JSON report but belongs to no clause and makes no
+  /// non-conformity or count.
+  public var suppressedBy: String?
 
   public init(
     ruleID: String, clauseIDs: [String], severity: ClauseSeverity?, status: FindingStatus,

@@ -15,12 +15,18 @@ public struct RuleResult: Sendable, Hashable, Codable {
     public var evaluated = 0
     public var failed = 0
     public var errors = 0
-    /// Rows not judged because a cell the rule reads could not be read.
+    /// Rows not judged because a cell the rule reads could not be read (or no period).
     public var skippedRows = 0
+    /// Of `skippedRows`, those with an unreadable cell the rule needs: the rule could not
+    /// decide them, so its clauses are `not_evaluated` (never a silent pass).
+    public var unreadableRows = 0
     /// Rows outside the rule's effective dates.
     public var outOfWindow = 0
     /// Findings not kept because of `EngineOptions.findingLimit` (counts stay exact).
     public var findingsOmitted = 0
+    /// Findings on rows a prerequisite (`unless_failing:`) judged non-conformant: kept with
+    /// `suppressedBy`, not in `failed` or `errors`, no non-conformity.
+    public var suppressed = 0
     public init() {}
   }
   public var id: String
@@ -111,9 +117,35 @@ public struct NonConformity: Sendable, Hashable, Codable {
 }
 
 /// The standard's verdict.
-public enum Verdict: String, Sendable, Hashable, Codable {
+public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
   case conformant
   case nonConformant = "non_conformant"
-  /// No non-conformity, but some clause could not be evaluated (errors, skipped rules).
+  /// No open non-conformity at the `fail_on` level, but some clause could not be evaluated
+  /// (unreadable rows it needs, errors, skipped rules): conformity is not shown.
   case incomplete
+}
+
+/// The one verdict function: the engine's result, every report (after waivers), `verify` and
+/// `custody test` all judge through it, so they cannot disagree.
+public enum Judgement {
+  /// A non-conformity open (not waived) at or above `failOn` makes the verdict
+  /// `non_conformant`; otherwise a clause that could not be evaluated makes it `incomplete`;
+  /// otherwise `conformant`.
+  public static func verdict(
+    openNonConformities: some Sequence<ClauseSeverity>,
+    clauses: some Sequence<ClauseResult.Status>, failOn: ClauseSeverity
+  ) -> Verdict {
+    if openNonConformities.contains(where: { $0 <= failOn }) { return .nonConformant }
+    if clauses.contains(.notEvaluated) { return .incomplete }
+    return .conformant
+  }
+
+  /// Open non-conformities per severity (every severity present, zero included).
+  public static func summary(openNonConformities: some Sequence<ClauseSeverity>)
+    -> [ClauseSeverity: Int]
+  {
+    var summary: [ClauseSeverity: Int] = [.major: 0, .minor: 0, .observation: 0]
+    for s in openNonConformities { summary[s, default: 0] += 1 }
+    return summary
+  }
 }

@@ -13,6 +13,8 @@ struct Binder {
 
   /// Per instance: the rule ids named by its book's `exclude_failing:` (for the graph).
   var excludeFailing: [String: [YAMLScalar]] = [:]
+  /// Per instance: the rule ids its `unless_failing:` (rule or book) names.
+  var prerequisites: [String: [YAMLScalar]] = [:]
 
   init(
     session: CompileSession, decl: StandardDecl, schema: LedgerSchema,
@@ -57,21 +59,38 @@ struct Binder {
         instances.append(instance)
       }
     }
-    // `exclude_failing:` names rules; the engine needs the instances of those rules.
+    // `exclude_failing:` and `unless_failing:` name rules; the engine needs their instances.
+    func resolved(_ rules: [String]) -> [String] {
+      rules.flatMap { rule in
+        let ids = instances.filter { $0.ruleID == rule }.map(\.id)
+        return ids.isEmpty ? [rule] : ids
+      }
+    }
+    // A prerequisite the standard does not bind is dropped: it removes nothing.
+    func bound(_ rules: [String]) -> [String] {
+      rules.flatMap { rule in instances.filter { $0.ruleID == rule }.map(\.id) }
+    }
     for i in instances.indices {
+      let rule = library.rules[instances[i].ruleID]
+      instances[i].unlessFailing = bound((rule?.unlessFailing ?? []).map(\.value)).filter {
+        $0 != instances[i].id
+      }
       if case .massBalance(var spec) = instances[i].check {
         func map(_ sources: [CompiledBook.Source]) -> [CompiledBook.Source] {
           sources.map { source in
             var s = source
-            s.excludeFailing = s.excludeFailing.flatMap { rule in
-              let ids = instances.filter { $0.ruleID == rule }.map(\.id)
-              return ids.isEmpty ? [rule] : ids
-            }
+            s.excludeFailing = resolved(s.excludeFailing)
+            s.unlessFailing = bound(s.unlessFailing)
             return s
           }
         }
         spec.book.credits = map(spec.book.credits)
         spec.book.debits = map(spec.book.debits)
+        spec.book.transfers = spec.book.transfers.map { t in
+          var t = t
+          t.unlessFailing = bound(t.unlessFailing)
+          return t
+        }
         instances[i].check = .massBalance(spec)
       }
     }
@@ -183,11 +202,12 @@ struct Binder {
       params.map { ($0.name, ExpressionEnvironment.Parameter(type: $0.type, value: $0.value)) },
       uniquingKeysWith: { a, _ in a })
     guard
-      let (spec, message, excluded) = Self.compileCheck(
+      let (spec, message, excluded, prerequisites) = Self.compileCheck(
         rule, schema: schema, parameters: env, books: library.books, options: session.options,
         bag: &session.bag)
     else { return nil }
     excludeFailing[id] = excluded
+    self.prerequisites[id] = prerequisites + rule.unlessFailing
     return RuleInstance(
       id: id, ruleID: rule.id, title: rule.title, description: rule.description, clauseIDs: [],
       parameters: params, check: spec, message: message, requires: rule.requires.map(\.value),
@@ -199,7 +219,7 @@ struct Binder {
   static func compileCheck(
     _ rule: RuleDecl, schema: LedgerSchema, parameters: [String: ExpressionEnvironment.Parameter],
     books: [String: BookDecl], options: CompilerOptions, bag: inout DiagnosticBag
-  ) -> (CheckSpec, MessageTemplate?, [YAMLScalar])? {
+  ) -> (CheckSpec, MessageTemplate?, [YAMLScalar], [YAMLScalar])? {
     var checker = CheckCompiler(
       schema: schema, parameters: parameters, books: books,
       limits: (options.maxExpressionLength, options.maxExpressionDepth))
@@ -210,7 +230,7 @@ struct Binder {
     }
     bag.append(contentsOf: checker.bag.diagnostics)
     guard let spec, checker.bag.errorCount == 0 else { return nil }
-    return (spec, message, checker.excludeFailing)
+    return (spec, message, checker.excludeFailing, checker.prerequisites)
   }
 
   /// What `{...}` in a message may read: the checked row (and `ref`), an aggregate's group

@@ -4,9 +4,11 @@ import CustodyYAML
 
 extension CheckCompiler {
   static let sourceKeys = [
-    "table", "label", "where", "exclude_failing", "date", "account", "amount",
+    "table", "label", "where", "exclude_failing", "unless_failing", "date", "account", "amount",
   ]
-  static let transferKeys = ["table", "label", "where", "date", "from", "to", "amount"]
+  static let transferKeys = [
+    "table", "label", "where", "unless_failing", "date", "from", "to", "amount",
+  ]
   /// The longest credit lifetime (100 years): longer is a typo, and far beyond it the expiry
   /// date leaves the calendar (years 1-9999).
   static let maxLifetimeMonths = 1200
@@ -73,6 +75,7 @@ extension CheckCompiler {
     }
     bag.append(contentsOf: sub.bag.diagnostics)
     excludeFailing += sub.excludeFailing
+    prerequisites += sub.prerequisites
     guard bag.errorCount == before else { return nil }
     return CompiledBook(
       id: book.id, title: book.title, accountKey: book.account, credits: credits, debits: debits,
@@ -130,13 +133,16 @@ extension CheckCompiler {
     let e = env(t)
     let filter = condition(r, "where", e)
     let excluded = r.scalars("exclude_failing", bag: &bag) ?? []
+    let unless = r.scalars("unless_failing", bag: &bag) ?? []
     excludeFailing += excluded
+    prerequisites += unless
     guard let (date, amount) = dateAndAmount(r, e),
       let account = accountExprs(r, "account", e, size: accountSize)
     else { return nil }
     return CompiledBook.Source(
       table: t.name, filter: filter, date: date, account: account, amount: amount,
-      excludeFailing: excluded.map(\.value), label: r.string("label", bag: &bag) ?? t.name)
+      excludeFailing: excluded.map(\.value), unlessFailing: unless.map(\.value),
+      label: r.string("label", bag: &bag) ?? t.name)
   }
 
   mutating func transfer(_ node: YAMLNode, accountSize: Int) -> CompiledBook.Transfer? {
@@ -148,11 +154,14 @@ extension CheckCompiler {
     else { return nil }
     let e = env(t)
     let filter = condition(r, "where", e)
+    let unless = r.scalars("unless_failing", bag: &bag) ?? []
+    prerequisites += unless
     guard let (date, amount) = dateAndAmount(r, e),
       let from = accountExprs(r, "from", e, size: accountSize),
       let to = accountExprs(r, "to", e, size: accountSize)
     else { return nil }
     return CompiledBook.Transfer(
-      table: t.name, filter: filter, date: date, from: from, to: to, amount: amount)
+      table: t.name, filter: filter, date: date, from: from, to: to, amount: amount,
+      unlessFailing: unless.map(\.value))
   }
 }

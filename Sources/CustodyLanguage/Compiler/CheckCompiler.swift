@@ -11,10 +11,13 @@ struct CheckCompiler {
   var bag = DiagnosticBag()
   /// Rule ids named by the book's `exclude_failing:` (resolved to instances by the binder).
   var excludeFailing: [YAMLScalar] = []
+  /// Rule ids named by the book's `unless_failing:` (prerequisites: ordered before the book
+  /// when the standard binds them, ignored when it does not).
+  var prerequisites: [YAMLScalar] = []
 
   static let kindKeys: [String: [String]] = [
     "row": ["table", "where", "assert"],
-    "unique": ["table", "key", "where", "across"],
+    "unique": ["table", "key", "where", "across", "keep"],
     "reference": ["table", "where", "key", "target", "target_key", "at", "assert"],
     "aggregate": ["table", "where", "group_by", "per_period", "compute", "assert"],
     "period_coverage": ["periods", "max_months", "contiguous", "entries"],
@@ -164,7 +167,14 @@ struct CheckCompiler {
       guard let source = uniqueSource(r) else { return nil }
       sources = [source]
     }
-    return .unique(UniqueCheckSpec(sources: sources))
+    var keep = UniqueCheckSpec.Keep.none
+    if r.has("keep") {
+      switch r.choice("keep", ["first"], bag: &bag) {
+      case "first"?: keep = .first
+      default: break
+      }
+    }
+    return .unique(UniqueCheckSpec(sources: sources, keep: keep))
   }
 
   mutating func uniqueSource(_ r: MappingReader) -> UniqueCheckSpec.Source? {

@@ -64,7 +64,8 @@ extension CompileSession {
     stage(.graph)
     let graphBefore = bag.errorCount
     var graph = GraphBuilder(
-      instances: instances, library: library, excludeFailing: binder.excludeFailing)
+      instances: instances, library: library, excludeFailing: binder.excludeFailing,
+      prerequisites: binder.prerequisites)
     graph.build(bag: &bag)
     stage(.cycles)
     graph.checkCycles(bag: &bag)
@@ -88,15 +89,31 @@ extension CompileSession {
       if let r = library.rules[rule] { tests += TestLowering.ruleTests(r, bag: &bag) }
     }
     let inputs = touched.sorted().map { InputFile(path: $0, sha256: sha($0)) }
-    return CompiledStandard(
+    var recordsClause: String?
+    if let s = decl.recordsClause {
+      if let c = clauses.first(where: { $0.id == s.value }), case .ledger = c.evidence {
+        recordsClause = s.value
+      } else {
+        bag.report(
+          .invalidValue,
+          "`records_clause` names '\(s.value)', which is not a ledger clause of this standard",
+          at: s.span,
+          suggestions: Suggestions.closest(to: s.value, in: clauses.map(\.id)))
+        return nil
+      }
+    }
+    var compiled = CompiledStandard(
       id: decl.id, title: decl.title, version: decl.version, effectiveFrom: decl.effectiveFrom,
       effectiveUntil: decl.effectiveUntil, references: decl.references, file: path,
       sha256: sha(path),
       inputs: inputs, schema: schema, parameters: parameters, sections: decl.sections,
       clauses: clauses, rules: rules, graph: ruleGraph,
-      graphDigest: Digest.graph(rules: rules, clauses: clauses, parameters: parameters),
+      graphDigest: Digest.graph(
+        rules: rules, clauses: clauses, parameters: parameters, recordsClause: recordsClause),
       tests: tests,
       span: decl.span)
+    compiled.recordsClause = recordsClause
+    return compiled
   }
 
   func standardParameters(_ decl: StandardDecl) -> [BoundParameter] {

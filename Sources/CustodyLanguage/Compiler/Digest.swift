@@ -10,6 +10,9 @@ enum Digest {
       "params " + i.parameters.map { "\($0.name)=\($0.value.literal)" }.joined(separator: ",")
       + "\n"
     out += "requires " + i.requires.joined(separator: ",") + "\n"
+    if !i.unlessFailing.isEmpty {
+      out += "unless_failing " + i.unlessFailing.joined(separator: ",") + "\n"
+    }
     out +=
       "effective \(i.effectiveFrom?.description ?? "-") \(i.effectiveUntil?.description ?? "-")\n"
     canonical(i.check, into: &out)
@@ -18,10 +21,11 @@ enum Digest {
     return CompileSession.sha256(out)
   }
 
-  static func graph(rules: [RuleInstance], clauses: [Clause], parameters: [BoundParameter])
-    -> String
-  {
-    var out = ""
+  static func graph(
+    rules: [RuleInstance], clauses: [Clause], parameters: [BoundParameter],
+    recordsClause: String? = nil
+  ) -> String {
+    var out = recordsClause.map { "records \($0)\n" } ?? ""
     for p in parameters { out += "param \(p.name)=\(p.value.literal)\n" }
     for c in clauses {
       out +=
@@ -45,7 +49,7 @@ enum Digest {
       opt(s.filter, &out)
       expr(s.assertion, &out)
     case .unique(let s):
-      out += "\(s.ignoreNulls);"
+      out += "\(s.ignoreNulls);" + (s.keep == .none ? "" : "keep=\(s.keep.rawValue);")
       for src in s.sources {
         out += src.table + ";"
         opt(src.filter, &out)
@@ -102,6 +106,7 @@ enum Digest {
         list(t.from, &out)
         list(t.to, &out)
         expr(t.amount, &out)
+        if !t.unlessFailing.isEmpty { out += "unless\(t.unlessFailing);" }
       }
     }
     out += "}"
@@ -118,6 +123,7 @@ enum Digest {
 
   static func source(_ s: CompiledBook.Source, _ out: inout String) {
     out += "\(s.table);\(s.label);\(s.excludeFailing);"
+    if !s.unlessFailing.isEmpty { out += "unless\(s.unlessFailing);" }
     opt(s.filter, &out)
     expr(s.date, &out)
     list(s.account, &out)

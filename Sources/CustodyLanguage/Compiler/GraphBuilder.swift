@@ -8,6 +8,7 @@ struct GraphBuilder {
   let instances: [RuleInstance]
   let library: CompileSession.Library
   let excludeFailing: [String: [YAMLScalar]]
+  let prerequisites: [String: [YAMLScalar]]
   var requires: [String: [String]] = [:]
   var tables: [String: [String]] = [:]
   /// Every edge a -> b meaning b runs before a, with the scalar that wrote it.
@@ -15,8 +16,9 @@ struct GraphBuilder {
 
   init(
     instances: [RuleInstance], library: CompileSession.Library,
-    excludeFailing: [String: [YAMLScalar]]
+    excludeFailing: [String: [YAMLScalar]], prerequisites: [String: [YAMLScalar]] = [:]
   ) {
+    self.prerequisites = prerequisites
     self.instances = instances
     self.library = library
     self.excludeFailing = excludeFailing
@@ -38,6 +40,7 @@ struct GraphBuilder {
         edges[instance.id, default: []] += targets.map { ($0, s.span) }
       }
       requires[instance.id] = req
+      checkPrerequisites(instance, rule?.unlessFailing ?? [], bag: &bag)
       for s in excludeFailing[instance.id] ?? [] {
         let targets = resolve(s, from: instance.ruleID, what: "exclude_failing", bag: &bag)
         if targets.contains(instance.id) {
@@ -47,6 +50,39 @@ struct GraphBuilder {
           continue
         }
         edges[instance.id, default: []] += targets.map { ($0, s.span) }
+      }
+      // A prerequisite the standard does not bind removes nothing (the rows are judged as
+      // without it), so it is no error; a bound one runs first.
+      for s in prerequisites[instance.id] ?? [] {
+        let targets = instanceIDs(ofRule: s.value).filter { $0 != instance.id }
+        if targets.isEmpty, library.rules[s.value] == nil {
+          bag.report(
+            .unknownRequiredRule,
+            "`unless_failing` of '\(instance.ruleID)' names unknown rule '\(s.value)'", at: s.span,
+            suggestions: Suggestions.closest(to: s.value, in: library.rules.keys.sorted()))
+        }
+        edges[instance.id, default: []] += targets.map { ($0, s.span) }
+      }
+    }
+  }
+
+  /// A rule's `unless_failing:` rules judge its rows one by one: row or reference rules on the
+  /// rule's own table, the rule itself a row or reference rule (the engine asks them per row).
+  func checkPrerequisites(
+    _ instance: RuleInstance, _ names: [YAMLScalar], bag: inout DiagnosticBag
+  ) {
+    guard !names.isEmpty else { return }
+    let table = instance.check.rowTable
+    for s in names {
+      for p in instances where p.ruleID == s.value {
+        guard let own = table, let theirs = p.check.rowTable, own == theirs, p.id != instance.id
+        else {
+          bag.report(
+            .badPrerequisite,
+            "`unless_failing` of '\(instance.ruleID)' (\(instance.check.kind) on \(table ?? "several tables")) names '\(p.ruleID)' (\(p.check.kind) on \(p.check.rowTable ?? "several tables"))",
+            at: s.span)
+          continue
+        }
       }
     }
   }

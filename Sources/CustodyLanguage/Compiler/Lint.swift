@@ -75,7 +75,17 @@ extension CompileSession {
           .unusedParameter, "parameter '\(p.name)' of book '\(book.id)' is never used", at: p.span)
       }
     }
+    // Asked of a standard that compiles: beside real errors it would only be noise.
+    let compiles = bag.errorCount == 0
     for r in resolvedAll {
+      if compiles, r.decl.recordsClause == nil,
+        r.decl.clauses.contains(where: { !$0.uses.isEmpty })
+      {
+        bag.report(
+          .noRecordsClause,
+          "standard '\(r.decl.id)' has ledger clauses but no `records_clause:`: unreadable cells would count against no clause",
+          at: r.decl.span)
+      }
       for c in r.decl.clauses where c.uses.isEmpty && !c.documentary {
         bag.report(
           .clauseWithoutRule,

@@ -26,6 +26,8 @@ struct RuleDecl: Sendable {
   var description: String
   var params: [ParamDecl]
   var requires: [YAMLScalar]
+  /// Prerequisite rules: a row one of them judged non-conformant is not judged again here.
+  var unlessFailing: [YAMLScalar] = []
   var effectiveFrom: CivilDate?
   var effectiveUntil: CivilDate?
   var kind: String
@@ -75,6 +77,8 @@ struct StandardDecl: Sendable {
   var effectiveFrom: CivilDate?
   var effectiveUntil: CivilDate?
   var schemaPath: YAMLScalar?
+  /// The clause unreadable ledger cells count against (`records_clause:`).
+  var recordsClause: YAMLScalar?
   var rulePaths: [YAMLScalar]
   var references: [ExternalReference]
   var params: [ParamDecl]

@@ -5,8 +5,8 @@ import CustodyYAML
 /// `rule:` and `book:` files -> declarations (structure only; expressions compile per instance).
 enum RuleLowering {
   static let ruleKeys = [
-    "rule", "title", "description", "params", "requires", "effective_from", "effective_until",
-    "check", "message", "tests",
+    "rule", "title", "description", "params", "requires", "unless_failing", "effective_from",
+    "effective_until", "check", "message", "tests",
   ]
   static let checkKinds = [
     "row", "unique", "reference", "aggregate", "period_coverage", "mass_balance",
@@ -45,7 +45,7 @@ enum RuleLowering {
       }
     }
     let tests = r.list("tests", bag: &bag) ?? []
-    return RuleDecl(
+    var decl = RuleDecl(
       id: idScalar.value, title: r.string("title", bag: &bag) ?? "",
       description: r.string("description", bag: &bag) ?? "",
       params: ParameterLowering.declarations(r.map("params", bag: &bag), bag: &bag),
@@ -54,6 +54,8 @@ enum RuleLowering {
       effectiveUntil: r.date("effective_until", bag: &bag), kind: kind, check: check,
       message: r.scalar("message", bag: &bag), tests: tests, file: file, span: root.span,
       idSpan: idScalar.span)
+    decl.unlessFailing = r.scalars("unless_failing", bag: &bag) ?? []
+    return decl
   }
 
   static func book(_ root: YAMLNode, file: String, bag: inout DiagnosticBag) -> BookDecl? {

@@ -6,7 +6,7 @@ import CustodyYAML
 enum StandardLowering {
   static let keys = [
     "standard", "title", "description", "version", "effective_from", "effective_until", "schema",
-    "rules", "references", "parameters", "sections", "tests",
+    "rules", "references", "parameters", "sections", "tests", "records_clause",
   ]
   static let sectionKeys = ["id", "title", "description", "clauses"]
   static let clauseKeys = [
@@ -73,7 +73,9 @@ enum StandardLowering {
       version: r.string("version", bag: &bag) ?? "",
       effectiveFrom: r.date("effective_from", bag: &bag),
       effectiveUntil: r.date("effective_until", bag: &bag),
-      schemaPath: r.scalar("schema", bag: &bag), rulePaths: r.scalars("rules", bag: &bag) ?? [],
+      schemaPath: r.scalar("schema", bag: &bag),
+      recordsClause: r.has("records_clause") ? r.scalar("records_clause", bag: &bag) : nil,
+      rulePaths: r.scalars("rules", bag: &bag) ?? [],
       references: references,
       params: ParameterLowering.declarations(r.map("parameters", bag: &bag), bag: &bag),
       sections: sections, clauses: clauses, tests: r.list("tests", bag: &bag) ?? [], file: file,

@@ -22,6 +22,15 @@ public enum CheckSpec: Sendable, Hashable {
     }
   }
 
+  /// The table a row or reference check judges row by row (nil for the other kinds).
+  public var rowTable: String? {
+    switch self {
+    case .row(let s): s.table
+    case .reference(let s): s.table
+    default: nil
+    }
+  }
+
   /// Every table the check reads (for the plan and the graph).
   public var tables: [String] {
     switch self {
@@ -64,8 +73,14 @@ public struct UniqueCheckSpec: Sendable, Hashable {
   }
   public var sources: [Source]
   /// Rows whose key contains a null are ignored (a missing key is another rule's business).
+  /// Which row of a repeated key keeps it: `.first` (`keep: first`) keeps the earliest row by
+  /// entry date, then entry id, and only the later rows fail (for a book's `exclude_failing:`
+  /// the first receipt of a document still creates credits); `.none`: every row fails.
+  public enum Keep: String, Sendable, Hashable { case none, first }
   public var ignoreNulls: Bool
-  public init(sources: [Source], ignoreNulls: Bool = true) {
+  public var keep: Keep
+  public init(sources: [Source], ignoreNulls: Bool = true, keep: Keep = .none) {
+    self.keep = keep
     self.sources = sources
     self.ignoreNulls = ignoreNulls
   }
@@ -243,13 +258,19 @@ public struct CompiledBook: Sendable, Hashable {
     /// One expression per account key component.
     public var account: [ExprNode]
     public var amount: ExprNode
-    /// Rule instance ids whose failing rows on this table create no credits.
+    /// Rule instance ids a row must pass to be posted (positive eligibility): a row one of
+    /// them failed, or could not decide (unreadable cell, run-time error, ambiguous lookup),
+    /// is not posted.
     public var excludeFailing: [String]
+    /// Prerequisites: rule instance ids whose failing rows (judged non-conformant) are not
+    /// posted; a row they could not decide is posted.
+    public var unlessFailing: [String]
     public var label: String
     public init(
       table: String, filter: ExprNode?, date: ExprNode, account: [ExprNode], amount: ExprNode,
-      excludeFailing: [String] = [], label: String
+      excludeFailing: [String] = [], unlessFailing: [String] = [], label: String
     ) {
+      self.unlessFailing = unlessFailing
       self.table = table
       self.filter = filter
       self.date = date
@@ -267,10 +288,13 @@ public struct CompiledBook: Sendable, Hashable {
     public var from: [ExprNode]
     public var to: [ExprNode]
     public var amount: ExprNode
+    /// Prerequisites: rule instance ids whose failing rows move nothing.
+    public var unlessFailing: [String]
     public init(
       table: String, filter: ExprNode?, date: ExprNode, from: [ExprNode], to: [ExprNode],
-      amount: ExprNode
+      amount: ExprNode, unlessFailing: [String] = []
     ) {
+      self.unlessFailing = unlessFailing
       self.table = table
       self.filter = filter
       self.date = date

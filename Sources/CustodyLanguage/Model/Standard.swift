@@ -132,6 +132,9 @@ public struct RuleInstance: Sendable, Hashable {
   public var message: MessageTemplate?
   /// Rule instances that must pass first; if one fails, this one is `skipped`.
   public var requires: [String]
+  /// Prerequisites (`unless_failing:`): row or reference rules on the same table; a row one
+  /// of them fails is not judged again here (the finding is kept, `suppressed_by` its root).
+  public var unlessFailing: [String] = []
   public var effectiveFrom: CivilDate?
   public var effectiveUntil: CivilDate?
   /// The rule file and the `check:` node.
@@ -212,6 +215,8 @@ public struct CompiledStandard: Sendable, Hashable {
   public var graphDigest: String
   public var tests: [TestCase]
   public var span: SourceSpan?
+  /// The clause unreadable ledger cells count against (`records_clause:`), if any.
+  public var recordsClause: String?
 
   public init(
     id: String, title: String, version: String, effectiveFrom: CivilDate?,

@@ -47,7 +47,8 @@ extension CustodyCommand {
       var line = "wrote \(summary.totalRows) rows to \(out)"
       if let plant {
         line +=
-          "; planted \(plant.rawValue) (\(plant.clause)) in \(summary.planted.map(\.reference).joined(separator: ", "))"
+          "; planted \(plant.rawValue) (\(plant.clause)) in \(summary.planted.prefix(10).map(\.reference).joined(separator: ", "))"
+          + (summary.planted.count > 10 ? " and \(summary.planted.count - 10) more rows" : "")
       }
       Terminal.err(line + "\n")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustodyAuthoring
 import CustodyDiagnostics
+import CustodyLanguage
 
 extension CustodyCommand {
   /// `custody test [PATHS]`: the `tests:` cases of rules and standards.
@@ -25,9 +26,16 @@ extension CustodyCommand {
     @Flag(help: "Print passing cases too.")
     var verbose = false
 
+    @Option(
+      name: .customLong("fail-on"),
+      help: "Severity at or above which a standard test's verdict is non_conformant (as validate).")
+    var failOn: ClauseSeverity = .minor
+
     func run() throws {
       let sources = SourceCache()
-      let run = TestRunner(sources: sources).run(paths: paths, filter: filter)
+      var runner = TestRunner(sources: sources)
+      runner.failOn = failOn
+      let run = runner.run(paths: paths, filter: filter)
       if !run.diagnostics.isEmpty {
         Terminal.err(DiagnosticsOutput.text(run.diagnostics, sources: sources))
       }

@@ -70,12 +70,12 @@ extension BookCollector {
 
   /// One run's next posting in the merge.
   private struct Head: Comparable {
-    let key: (Int, Int)
+    let key: SortKey
     let run: Int
     let posting: RawPosting
     static func == (a: Head, b: Head) -> Bool { a.key == b.key && a.run == b.run }
     static func < (a: Head, b: Head) -> Bool {
-      (a.key.0, a.key.1, a.run) < (b.key.0, b.key.1, b.run)
+      a.key != b.key ? a.key < b.key : a.run < b.run
     }
   }
 

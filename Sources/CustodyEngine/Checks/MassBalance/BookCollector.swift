@@ -42,13 +42,19 @@ final class BookCollector {
     let to: [Program]?
     let amount: Program
     let label: String
+    /// Rules a row must pass to create credits (positive eligibility: failed, errored or
+    /// unreadable rows create none).
     let excludeFailing: [String]
+    /// Prerequisites: a row one of them judged non-conformant is not posted (its finding is
+    /// the one non-conformity of that row).
+    let unlessFailing: [String]
     let dateNode: ExprNode
     let amountNode: ExprNode
     init(
       role: RawPosting.Role, source: Int, table: String, index: Int32, gate: RowGate,
       date: Program, account: [Program], to: [Program]?, amount: Program,
-      label: String, excludeFailing: [String], dateNode: ExprNode, amountNode: ExprNode
+      label: String, excludeFailing: [String], unlessFailing: [String], dateNode: ExprNode,
+      amountNode: ExprNode
     ) {
       (self.role, self.source, self.table, self.index, self.gate) = (
         role, source, table, index, gate
@@ -56,6 +62,7 @@ final class BookCollector {
       (self.date, self.account, self.to, self.amount) = (date, account, to, amount)
       (self.label, self.excludeFailing, self.dateNode, self.amountNode) =
         (label, excludeFailing, dateNode, amountNode)
+      self.unlessFailing = unlessFailing
     }
 
   }
@@ -93,8 +100,22 @@ final class BookCollector {
   var spillFailure: String?
   let threshold: Int
   let spillDirectory: String?
-  /// Per source: some credit posting came from it (its `exclude_failing:` rules are asked).
-  @exclusivity(unchecked) private var hasCredit: [Bool]
+  /// Per source: some posting came from it (its `exclude_failing:` and `unless_failing:`
+  /// rules are asked).
+  @exclusivity(unchecked) private var hasPosting: [Bool]
+  /// Evaluation errors of rows from sources with `exclude_failing:` or `unless_failing:`,
+  /// held until the finish: a row those rules remove (a receipt without a conversion factor,
+  /// an ambiguous one) is not an error of the book.
+  @exclusivity(unchecked) private(set) var deferredErrors: [DeferredError] = []
+  struct DeferredError {
+    var source: Int32
+    var error: EvaluationError
+    var line: Int
+    var entryID: String?
+    var date: CivilDate?
+    /// The account key id the row would post to, or -1 if that could not be evaluated.
+    var account: Int32
+  }
   /// The last date of any posting (a period-end replay closes periods up to it).
   @exclusivity(unchecked) private(set) var lastDate: CivilDate?
   /// Per source: its book order and its table's rank among the sources' tables (sort key).
@@ -117,7 +138,8 @@ final class BookCollector {
           role: role, source: i, table: s.table, index: Int32(list.count), gate: gate,
           date: run.compiler.compile(s.date), account: s.account.map(run.compiler.compile),
           to: nil, amount: run.compiler.compile(s.amount), label: s.label,
-          excludeFailing: s.excludeFailing, dateNode: s.date, amountNode: s.amount))
+          excludeFailing: s.excludeFailing, unlessFailing: s.unlessFailing, dateNode: s.date,
+          amountNode: s.amount))
     }
     if let o = book.opening { add(.opening, 0, o) }
     for (i, s) in book.credits.enumerated() { add(.credit, i, s) }
@@ -134,11 +156,12 @@ final class BookCollector {
           role: .transfer, source: i, table: t.table, index: Int32(list.count), gate: gate,
           date: run.compiler.compile(t.date), account: t.from.map(run.compiler.compile),
           to: t.to.map(run.compiler.compile), amount: run.compiler.compile(t.amount),
-          label: "transfer", excludeFailing: [], dateNode: t.date, amountNode: t.amount))
+          label: "transfer", excludeFailing: [], unlessFailing: t.unlessFailing,
+          dateNode: t.date, amountNode: t.amount))
     }
     compiled = list
     for c in list { bySource[c.table, default: []].append(c) }
-    hasCredit = [Bool](repeating: false, count: list.count)
+    hasPosting = [Bool](repeating: false, count: list.count)
     threshold = run.options.spillThreshold
     spillDirectory = run.options.spillDirectory
     let tableRank = Dictionary(
@@ -202,7 +225,11 @@ final class BookCollector {
       }
       return
     }
+    // The account first: a row whose amount cannot be evaluated still names the account it
+    // would have credited (a shortfall there is then not shown).
+    var account: Int32 = -1
     do throws(EvaluationError) {
+      account = try accountID(c.account, &frame)
       let dv = try c.date(&frame)
       guard let date = dv.asDate else {
         throw EvaluationError(
@@ -218,7 +245,6 @@ final class BookCollector {
           span: c.amountNode.span,
           expression: c.amountNode.text)
       }
-      let account = try accountID(c.account, &frame)
       var to: Int32 = -1
       if let t = c.to { to = try accountID(t, &frame) }
       var mantissa: Int64
@@ -239,11 +265,17 @@ final class BookCollector {
         RawPosting(
           mantissa: mantissa, entryID: row.entryID, line: row.line, date: date,
           account: account, to: to, compiled: c.index, role: c.role, scale: scale))
-      if c.role == .credit { hasCredit[Int(c.index)] = true }
+      hasPosting[Int(c.index)] = true
       if lastDate.map({ $0 < date }) ?? true { lastDate = date }
       if postings.count >= threshold { spillRun() }
     } catch {
-      if outputs.isEmpty {
+      if !c.excludeFailing.isEmpty || !c.unlessFailing.isEmpty {
+        hasPosting[Int(c.index)] = true
+        deferredErrors.append(
+          DeferredError(
+            source: c.index, error: error, line: row.line, entryID: row.entryID,
+            date: c.gate.date(of: row), account: account))
+      } else if outputs.isEmpty {
         out.error(error, table: table, row: row, date: c.gate.date(of: row))
       } else {
         for o in outputs { o.error(error, table: table, row: row, date: c.gate.date(of: row)) }
@@ -302,31 +334,91 @@ final class BookCollector {
     }
   }
 
-  /// Which credits create nothing: those whose row fails a rule in their source's
-  /// `exclude_failing:`. Computed once per collector (the failing rows do not depend on
-  /// which check asks).
+  /// Which postings are not made: credits whose row did not pass a rule of their source's
+  /// `exclude_failing:`, and any posting whose row failed one of its `unless_failing:`
+  /// prerequisites. Computed once per collector (the rows do not depend on which check asks).
   struct Exclusion {
-    /// Per source: the failing lines of each rule it names (nil: none, or no credits).
+    /// Per source: the lines each named rule removes (nil: none, or no postings).
     let failing: [[Set<Int>]?]
-    func excludes(_ p: RawPosting) -> Bool {
-      guard p.role == .credit, let sets = failing[Int(p.compiled)] else { return false }
-      return sets.contains { $0.contains(p.line) }
+    /// `exclude_failing:` rules that were skipped: which rows pass them is unknown, so no
+    /// credit of their sources is proven and the balance cannot be judged.
+    let undecided: [String]
+    /// Per source: the lines some `exclude_failing:` rule could not decide (an error, an
+    /// unreadable cell) and none judged non-conformant: the credit is not proven, and neither
+    /// is a shortfall it might have covered.
+    let undecidedLines: [Set<Int>?]
+    /// Per source: the lines each `exclude_failing:` rule judged non-conformant.
+    let failedOnly: [[Set<Int>]?]
+
+    func excludes(_ p: RawPosting) -> Bool { excludes(source: p.compiled, line: p.line) }
+    func excludes(source: Int32, line: Int) -> Bool {
+      guard let sets = failing[Int(source)] else { return false }
+      return sets.contains { $0.contains(line) }
+    }
+    /// Whether a credit is excluded only because a rule could not decide its row.
+    func undecided(_ p: RawPosting) -> Bool {
+      guard p.role == .credit || p.role == .opening else { return false }
+      return undecided(source: p.compiled, line: p.line)
+    }
+    func undecided(source: Int32, line: Int) -> Bool {
+      let i = Int(source)
+      guard let open = undecidedLines[i], open.contains(line) else { return false }
+      return !(failedOnly[i] ?? []).contains { $0.contains(line) }
     }
   }
 
   func exclusion(_ ctx: any FinishContext) -> Exclusion {
     if let exclusionCache { return exclusionCache }
     var sets = [[Set<Int>]?](repeating: nil, count: compiled.count)
-    for c in compiled where !c.excludeFailing.isEmpty && hasCredit[Int(c.index)] {
-      sets[Int(c.index)] = c.excludeFailing.map { ctx.failingLines(of: $0, table: c.table) ?? [] }
+    var undecidedLines = [Set<Int>?](repeating: nil, count: compiled.count)
+    var failedOnly = [[Set<Int>]?](repeating: nil, count: compiled.count)
+    var undecided: [String] = []
+    for c in compiled where hasPosting[Int(c.index)] {
+      var list: [Set<Int>] = []
+      var failed: [Set<Int>] = []
+      var open = Set<Int>()
+      for rule in c.excludeFailing {
+        if let lines = ctx.notPassedLines(of: rule, table: c.table) {
+          let judged = ctx.failedLines(of: rule, table: c.table) ?? []
+          list.append(lines)
+          failed.append(judged)
+          open.formUnion(lines.subtracting(judged))
+        } else if !undecided.contains(rule) {
+          undecided.append(rule)
+        }
+      }
+      if !open.isEmpty { undecidedLines[Int(c.index)] = open }
+      if !failed.isEmpty { failedOnly[Int(c.index)] = failed }
+      // A skipped prerequisite removes nothing: the posting is made and judged.
+      for rule in c.unlessFailing {
+        if let lines = ctx.failedLines(of: rule, table: c.table) { list.append(lines) }
+      }
+      if !list.isEmpty { sets[Int(c.index)] = list }
     }
-    let e = Exclusion(failing: sets)
+    let e = Exclusion(
+      failing: sets, undecided: undecided, undecidedLines: undecidedLines, failedOnly: failedOnly)
     exclusionCache = e
     return e
   }
 
-  /// The replay order's key of a posting (ties: the order postings were collected).
-  @inline(__always) func sortKey(_ p: RawPosting) -> (Int, Int) {
+  /// The replay order of postings: date, same-day phase and role, the source's book order,
+  /// then entry id (never the file position, so reordering rows changes nothing), then line
+  /// (only rows with the same entry id, which another rule reports, fall back to it).
+  struct SortKey: Comparable {
+    var first: Int
+    var source: Int
+    var entryID: String?
+    var line: Int
+    static func < (a: SortKey, b: SortKey) -> Bool {
+      if a.first != b.first { return a.first < b.first }
+      if a.source != b.source { return a.source < b.source }
+      if a.entryID != b.entryID { return (a.entryID ?? "") < (b.entryID ?? "") }
+      return a.line < b.line
+    }
+  }
+
+  /// The replay order's key of a posting.
+  @inline(__always) func sortKey(_ p: RawPosting) -> SortKey {
     let creditsFirst = book.sameDay == .creditsFirst
     let phase: Int
     switch p.role {
@@ -335,22 +427,18 @@ final class BookCollector {
     case .transfer: phase = 2
     case .debit, .outputTotal: phase = creditsFirst ? 3 : 1
     }
-    return (
-      Int(p.date.dayNumber) << 16 | phase << 8 | Int(p.role.rawValue),
-      sourceKey[Int(p.compiled)] | p.line
-    )
+    return SortKey(
+      first: Int(p.date.dayNumber) << 16 | phase << 8 | Int(p.role.rawValue),
+      source: sourceKey[Int(p.compiled)], entryID: p.entryID, line: p.line)
   }
 
   /// Sorts `postings` into replay order in place.
   func sortInMemory() {
-    // Sort compact integer keys, then move the postings into that order in place (no
-    // second array of postings: this runs at the run's peak memory).
-    var keys = postings.indices.map { i -> (Int, Int, Int) in
-      let (first, second) = sortKey(postings[i])
-      return (first, second, i)
-    }
-    keys.sort { $0 < $1 }
-    var from = keys.map(\.2)  // position k takes the posting now at from[k]
+    // Sort compact keys, then move the postings into that order in place (no second array
+    // of postings: this runs at the run's peak memory).
+    var keys = postings.indices.map { i in (sortKey(postings[i]), i) }
+    keys.sort { $0.0 < $1.0 }
+    var from = keys.map(\.1)  // position k takes the posting now at from[k]
     keys = []
     BookCollector.permute(&postings, &from)
   }

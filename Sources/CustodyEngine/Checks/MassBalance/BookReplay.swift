@@ -24,6 +24,8 @@ final class BookReplay {
   private let accountOf: [Int32]
   /// Each book source's label and table (`Account.Recorded.source`).
   private let sources: [(label: String, table: String)]
+  /// Per account: the first credit excluded only because a rule could not decide its row.
+  private var undecided: [Int: String] = [:]
 
   /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
   init(checks: [MassBalanceCheck], collector: BookCollector, run: RunContext) {
@@ -64,16 +66,44 @@ final class BookReplay {
   /// nothing); returns one log per check, in `checks` order.
   func run(_ exclusion: BookCollector.Exclusion) -> [ReplayLog] {
     for c in checks { c.beginReplay(accounts: accounts.count) }
+    // Credit rows that could not even be evaluated, removed because a rule could not decide
+    // them: their accounts' shortfalls are not shown either.
+    for e in collector.deferredErrors where e.account >= 0 {
+      let role = collector.compiled[Int(e.source)].role
+      guard role == .credit || role == .opening,
+        exclusion.excludes(source: e.source, line: e.line),
+        exclusion.undecided(source: e.source, line: e.line)
+      else { continue }
+      let id = Int(accountOf[Int(e.account)])
+      if undecided[id] == nil {
+        undecided[id] =
+          "the credits of \(collector.compiled[Int(e.source)].table) line \(e.line)\(e.entryID.map { " (\($0))" } ?? "") could not be decided"
+      }
+    }
     var evaluated = 0
     var failure: String?
     do throws(SpillError) {
       let body = { (p: RawPosting) -> Bool in
         if p.role == .inputTotal || p.role == .outputTotal { return true }
         evaluated += 1
+        let excluded = exclusion.excludes(p)
+        if excluded, exclusion.undecided(p) {
+          let key = Int(self.accountOf[Int(p.account)])
+          if self.undecided[key] == nil {
+            let table = self.sources[Int(p.compiled)].table
+            self.undecided[key] =
+              "the credits of \(table) line \(p.line)\(p.entryID.map { " (\($0))" } ?? "") could not be decided"
+          }
+        }
         do {
-          try self.post(p, excluded: exclusion.excludes(p))
+          try self.post(p, excluded: excluded)
         } catch {
-          failure = "\(error)"
+          // Where, not only what: the row, account and date whose posting broke the sum.
+          let key = self.collector.accountKeys[Int(p.account)].map(Messages.show)
+          failure =
+            "\(error) posting \(self.sources[Int(p.compiled)].table) line \(p.line)"
+            + (p.entryID.map { " (\($0))" } ?? "")
+            + " to account \(key.joined(separator: "|")) on \(p.date)"
           return false
         }
         return true
@@ -88,7 +118,13 @@ final class BookReplay {
     }
     let sorted = MassBalanceCheck.sorted(accounts.compactMap { $0 })
     return checks.map { c in
-      c.endReplay(sorted, lastDate: collector.lastDate, evaluated: evaluated, error: failure)
+      let log = c.endReplay(
+        sorted, lastDate: collector.lastDate, evaluated: evaluated, error: failure)
+      // Findings name their account by the key it was opened with.
+      for (id, why) in undecided {
+        if let a = accounts[id] { log.undecided[a.key] = why }
+      }
+      return log
     }
   }
 
@@ -110,6 +146,10 @@ final class BookReplay {
       a.record(posting(p, p.role == .opening ? .opening : .credit, amount, a))
       for c in increasing { c._withUnsafeGuaranteedRef { $0.afterIncrease(a, p) } }
     case .debit:
+      if excluded {
+        a.record(posting(p, .excluded, amount, a))
+        return
+      }
       a.expire(on: p.date)
       a.balance = try a.balance.subtracting(amount)
       a.debits = try a.debits.adding(amount)
@@ -117,6 +157,10 @@ final class BookReplay {
       a.record(posting(p, .debit, amount.negated, a))
       for c in decreasing { c._withUnsafeGuaranteedRef { $0.afterDecrease(a, p) } }
     case .transfer:
+      if excluded {
+        a.record(posting(p, .excluded, amount, a))
+        return
+      }
       a.expire(on: p.date)
       a.balance = try a.balance.subtracting(amount)
       a.transfersOut = try a.transfersOut.adding(amount)

@@ -15,6 +15,9 @@ final class ReplayLog {
   private(set) var failing: [(table: String, line: Int)] = []
   var error: String?
   var accounts: [AccountSummary] = []
+  /// Accounts (by key) with a credit excluded only because a rule could not decide its row:
+  /// a shortfall there is not shown (it may be that credit's), so it is an error, not a fail.
+  var undecided: [[Value]: String] = [:]
 
   init(limit: Int) { self.limit = limit }
 
@@ -32,10 +35,20 @@ final class ReplayLog {
   func apply(to out: RuleOutput, check: MassBalanceCheck) {
     out.counts.evaluated += evaluated
     for (table, line) in failing { out.markFailing(table, line) }
+    var undecidedFailures = 0
     for (finding, group) in findings {
       var f = finding
       if let template = check.instance.message {
         f.message = Messages.render(template, Frame(group: group), run: check.run)
+      }
+      if f.status == .fail, let why = undecided[group] {
+        undecidedFailures += 1
+        f = Finding(
+          ruleID: f.ruleID, clauseIDs: [], severity: nil, status: .error,
+          code: nil,
+          message: "\(f.message); not shown: \(why)", location: f.location,
+          evidence: f.evidence, evidenceTotal: f.evidenceTotal, balance: f.balance, date: f.date,
+          discriminator: group.map(Messages.show).joined(separator: "|"))
       }
       out.add(f)
     }
