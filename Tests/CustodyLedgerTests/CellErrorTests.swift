@@ -51,7 +51,6 @@ import Testing
         "receipts.csv:6:11 cu_t R-4 CUS7003 '2.0000001'",
         "receipts.csv:7:9 gross_t R-5 CUS7002 'NaN'",
         "receipts.csv:7:11 cu_t R-5 CUS7001 ''",
-        "receipts.csv:7:12 document_id R-5 CUS7001 ''",
         "receipts.csv:7:- - R-5 CUS7009 ''",
       ])
   }
