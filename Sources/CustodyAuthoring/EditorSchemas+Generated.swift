@@ -1410,7 +1410,28 @@ public enum EditorSchemas {
           "columns": {
             "type": "object",
             "additionalProperties": {
-              "type": "string"
+              "oneOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "expr": {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "round": {
+                      "type": "boolean"
+                    }
+                  },
+                  "additionalProperties": false,
+                  "required": [
+                    "expr"
+                  ],
+                  "description": "A derived column: a number computed per row with the rule language."
+                }
+              ]
             }
           },
           "units": {

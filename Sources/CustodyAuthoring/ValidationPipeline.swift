@@ -88,7 +88,8 @@ public enum ValidationPipeline {
     var profileDigest: Report.FileDigest?
     if let path = request.profilePath {
       profile = MappingProfile.load(
-        path: path, schema: standard.schema, into: &bag, limits: request.compilerOptions.yamlLimits)
+        path: path, schema: standard.schema, into: &bag, limits: request.compilerOptions.yamlLimits,
+        derived: RuleLanguageDerivedColumns())
       if let bytes = FileManager.default.contents(atPath: path) {
         profileDigest = Report.FileDigest(path: path, sha256: Digests.sha256Hex(bytes))
       }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustodyAuthoring
 import CustodyDiagnostics
+import CustodyEngine
 import CustodyLanguage
 import CustodyLedger
 
@@ -34,7 +35,8 @@ extension CustodyCommand {
       var bag = DiagnosticBag()
       var mapping: MappingProfile?
       if let profile {
-        mapping = MappingProfile.load(path: profile, schema: s.schema, into: &bag)
+        mapping = MappingProfile.load(
+          path: profile, schema: s.schema, into: &bag, derived: RuleLanguageDerivedColumns())
         if bag.hasErrors {
           Terminal.err(DiagnosticsOutput.text(bag.sorted, sources: sources))
           throw Exit.compileError
