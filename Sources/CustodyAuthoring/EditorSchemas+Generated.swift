@@ -1422,7 +1422,21 @@ public enum EditorSchemas {
                       "minLength": 1
                     },
                     "round": {
-                      "type": "boolean"
+                      "oneOf": [
+                        {
+                          "type": "boolean"
+                        },
+                        {
+                          "enum": [
+                            "half_even",
+                            "half_up",
+                            "down",
+                            "up",
+                            "floor",
+                            "ceiling"
+                          ]
+                        }
+                      ]
                     }
                   },
                   "additionalProperties": false,

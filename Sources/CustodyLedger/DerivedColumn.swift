@@ -21,16 +21,19 @@ public struct DerivedColumn: Sendable, Hashable {
   public var column: String
   /// The expression as written, with its file:line:column in the profile.
   public var expression: YAMLScalar
-  /// Round a result with more fractional digits than the column's `scale` half-even to it;
-  /// without it such a result is a cell error (`tooManyDecimals`), never silently another number.
-  public var round: Bool
+  /// How a result with more fractional digits than the column's `scale` is rounded to it
+  /// (`round: true` is half-even, or a mode: `round: half_up`); nil: such a result is a cell
+  /// error (`tooManyDecimals`), never silently another number.
+  public var rounding: ExactDecimal.RoundingMode?
   /// Filled by `DerivedColumnCompiler` at load.
   public var program: DerivedColumnProgram?
 
-  public init(column: String, expression: YAMLScalar, round: Bool = false) {
+  public init(
+    column: String, expression: YAMLScalar, rounding: ExactDecimal.RoundingMode? = nil
+  ) {
     self.column = column
     self.expression = expression
-    self.round = round
+    self.rounding = rounding
   }
 }
 
@@ -111,7 +114,7 @@ extension MappingProfile {
 struct DerivedStep {
   var column: Int
   var program: DerivedColumnProgram
-  var round: Bool
+  var rounding: ExactDecimal.RoundingMode?
 }
 
 extension RowAssembler {
@@ -174,14 +177,14 @@ extension RowAssembler {
       case (.decimal(_, let maxScale), .decimal(let d)):
         var exact = d.normalized
         if let maxScale, exact.scale > maxScale {
-          guard step.round else {
+          guard let mode = step.rounding else {
             fail(
               .tooManyDecimals,
-              "'\(column.name)' = \(step.program.text) is \(exact) with \(exact.scale) fractional digits; at most \(maxScale) allowed (`round: true` rounds half-even)",
+              "'\(column.name)' = \(step.program.text) is \(exact) with \(exact.scale) fractional digits; at most \(maxScale) allowed (`round: true` rounds half-even, `round: half_up` half up)",
               raw: exact.description)
             continue
           }
-          exact = exact.rounded(scale: maxScale, .halfEven)
+          exact = exact.rounded(scale: maxScale, mode)
         }
         values[step.column] = .decimal(exact)
       default:

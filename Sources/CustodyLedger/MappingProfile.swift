@@ -136,7 +136,8 @@ public struct MappingProfile: Sendable, Hashable {
     }
     for (column, d) in s.mapping.derived.sorted(by: { $0.key < $1.key }) {
       lines.append(
-        "\(column) = \(d.expression.value)\(d.round ? " (rounded half-even to scale)" : "")")
+        "\(column) = \(d.expression.value)\(d.rounding.map { " (rounded \($0.rawValue) to scale)" } ?? "")"
+      )
     }
     for (column, unit) in s.mapping.units.sorted(by: { $0.key < $1.key }) where unit != .t {
       lines.append("\(column) in \(unit.rawValue) -> t (x \(unit.tonnes))")

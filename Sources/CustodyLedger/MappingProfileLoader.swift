@@ -272,7 +272,28 @@ extension MappingProfile {
       bag.report(.profileInvalidValue, "`expr` is an expression in text", at: exprNode.span)
       return nil
     }
-    let round = spec["round"].flatMap { bool($0, into: &bag) } ?? false
+    // `round: true` rounds half-even (as a workbook's `round:`), or name the mode: the sample
+    // generator and most ERPs round half up.
+    var rounding: ExactDecimal.RoundingMode?
+    if let r = spec["round"] {
+      switch r.scalar?.value {
+      case "true": rounding = .halfEven
+      case "false": rounding = nil
+      case let mode?:
+        if let m = ExactDecimal.RoundingMode(rawValue: mode) {
+          rounding = m
+        } else {
+          bag.report(
+            .profileInvalidValue,
+            "`round` is true, false or a rounding mode: \(ExactDecimal.RoundingMode.allCases.map(\.rawValue).joined(separator: ", "))",
+            at: r.span,
+            suggestions: Suggestions.closest(
+              to: mode, in: ExactDecimal.RoundingMode.allCases.map(\.rawValue)))
+        }
+      case nil:
+        bag.report(.profileInvalidValue, "expected true, false or a rounding mode", at: r.span)
+      }
+    }
     switch table.column(key.value)?.type {
     case .decimal?, .integer?: break
     default:
@@ -282,7 +303,7 @@ extension MappingProfile {
         at: key.span)
       return nil
     }
-    return DerivedColumn(column: key.value, expression: scalar, round: round)
+    return DerivedColumn(column: key.value, expression: scalar, rounding: rounding)
   }
 
   /// Checks a table's grouping marks against its decimal mark once the profile defaults are known.

@@ -34,7 +34,7 @@ struct RowAssembler {
       guard let d = plan.settings.mapping.derived[column.name], let program = d.program else {
         return nil
       }
-      return DerivedStep(column: c, program: program, round: d.round)
+      return DerivedStep(column: c, program: program, rounding: d.rounding)
     }
     isDerived = plan.table.columns.map { plan.settings.mapping.derived[$0.name] != nil }
     var keys: [String: Int] = [:]

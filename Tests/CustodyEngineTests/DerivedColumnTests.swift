@@ -130,8 +130,27 @@ import Testing
     #expect(rows[1] == "R-2 gross=10.000 cu_t=5 invalid=[]")
     #expect(
       errors.first
-        == "2 cu_t CUS7003 'cu_t' = gross_t * cu_pct / 100 is 34.9541164 with 7 fractional digits; at most 6 allowed (`round: true` rounds half-even)"
+        == "2 cu_t CUS7003 'cu_t' = gross_t * cu_pct / 100 is 34.9541164 with 7 fractional digits; at most 6 allowed (`round: true` rounds half-even, `round: half_up` half up)"
     )
+  }
+
+  @Test func roundingModeIsTheProfiles() throws {
+    // 10 t x 0.00000025 + 1 = 1.0000025 t: a tie at the 7th digit.
+    func cu(_ round: String) throws -> String {
+      let (profile, diagnostics) = load(
+        Self.profileText(#"{expr: "gross_t * 0.00000025 + 1", round: "# + round + "}"))
+      #expect(diagnostics == [])
+      return try read(try #require(profile)).rows[1]
+    }
+    #expect(try cu("true") == "R-2 gross=10.000 cu_t=1.000002 invalid=[]")  // half-even
+    #expect(try cu("half_up") == "R-2 gross=10.000 cu_t=1.000003 invalid=[]")
+    #expect(try cu("ceiling") == "R-2 gross=10.000 cu_t=1.000003 invalid=[]")
+    #expect(try cu("down") == "R-2 gross=10.000 cu_t=1.000002 invalid=[]")
+    let (_, bad) = load(Self.profileText(#"{expr: "gross_t", round: half_down}"#))
+    #expect(
+      bad == [
+        "9:38 CUS6021 `round` is true, false or a rounding mode: half_even, half_up, down, up, floor, ceiling [\"half_even\"]"
+      ])
   }
 
   @Test func divisionByZeroIsACellError() throws {
