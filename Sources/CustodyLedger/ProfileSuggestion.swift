@@ -70,10 +70,12 @@ public struct ProfileSuggestion: Sendable {
     folder: String, schema: LedgerSchema, limits: LedgerReadLimits = .default
   ) throws(LedgerError) -> ProfileSuggestion {
     var st = stat()
-    guard stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+    let found = stat(folder, &st) == 0
+    guard found, (st.st_mode & S_IFMT) == S_IFDIR else {
+      let reason = found ? "not a folder" : String(cString: strerror(errno))
       throw LedgerError(
         Diagnostic(
-          .ledgerFolderUnreadable, "cannot open export folder '\(folder)': not a folder",
+          .ledgerFolderUnreadable, "cannot open export folder '\(folder)': \(reason)",
           at: .file(folder)))
     }
     var s = ProfileSuggester(folder: folder, schema: schema, limits: limits)
@@ -239,7 +241,16 @@ struct ProfileSuggester {
     var claimed = Set<String>()
     var sources: [ExportSource] = []
     for name in names {
-      if FolderLedger.format(of: name) == .jsonl { continue }
+      if FolderLedger.format(of: name) == .jsonl {
+        // JSON Lines is UTF-8 and keyed by name: only a table's own file is read without a
+        // profile; another one is not guessed at.
+        if !schema.tables.contains(where: { Self.stem($0.file) == Self.stem(name) }) {
+          result.notes.append(
+            "\(name): JSON Lines is not looked into; map it to its table with `file:` and `columns:`"
+          )
+        }
+        continue
+      }
       if FolderLedger.isWorkbook(name) {
         do {
           sources += try workbookSources(name)
