@@ -146,10 +146,9 @@ extension RowAssembler {
       switch step.program.evaluate(values) {
       case .value(let v): result = v
       case .error(let message):
-        if let empty = step.program.inputs.first(where: { values[$0] == .null }) {
+        if step.program.inputs.contains(where: { values[$0] == .null }) {
           // The expression needed a value an empty input does not give: the derived cell is
           // empty too (a required column then reports it below).
-          _ = empty
           result = .null
         } else {
           fail(.derivedEvaluation, "'\(column.name)' = \(step.program.text): \(message)")
@@ -171,9 +170,8 @@ extension RowAssembler {
       switch (column.type, result) {
       case (.integer, .integer):
         values[step.column] = result
-      case (.decimal(_, let maxScale), .integer(let i)):
+      case (.decimal, .integer(let i)):
         values[step.column] = .decimal(ExactDecimal(mantissa: Int128(i), scale: 0))
-        _ = maxScale
       case (.decimal(_, let maxScale), .decimal(let d)):
         var exact = d.normalized
         if let maxScale, exact.scale > maxScale {
