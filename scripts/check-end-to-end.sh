@@ -6,7 +6,8 @@
 #  - a real `validate --format json` report validates against docs/report-schema.json, and two
 #    deterministic runs are byte-identical;
 #  - the exit codes: 0 conformant, 1 non-conformant, 2 standard does not compile, 3 ledger
-#    unreadable, 64 usage.
+#    unreadable, 64 usage;
+#  - `custody profile suggest` drafts a profile that validates the movements export as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product custody >/dev/null
@@ -54,4 +55,15 @@ printf 'standard: broken\n' > "$TMP/broken.yaml"
 expect 2 "$BIN" validate --standard "$TMP/broken.yaml" --ledger fixtures/sample
 expect 3 "$BIN" validate --standard standards/cu-again-coc.yaml --ledger "$TMP/no-such-ledger"
 expect 64 "$BIN" validate --standard standards/cu-again-coc.yaml
+
+echo "== profile suggest (issue 19): a draft for an export, from the command line"
+"$BIN" profile suggest Tests/Exports/sample/movements > "$TMP/movements.profile.yaml"
+expect 0 "$BIN" validate --standard standards/cu-again-coc.yaml --ledger Tests/Exports/sample/movements \
+  --profile "$TMP/movements.profile.yaml"
+"$BIN" profile suggest --schema standards/schema/custody-ledger-v1.yaml Tests/Exports/sample/jp-cp932 \
+  > "$TMP/jp.profile.yaml"
+grep -q '^#? shipments.claim: map .なし.' "$TMP/jp.profile.yaml" || { echo "the なし claim is not listed"; exit 1; }
+echo "ok   the draft for the Japanese export lists the claim value it cannot map"
+expect 2 "$BIN" profile suggest --schema "$TMP/broken.yaml" Tests/Exports/sample/jp-cp932
+expect 3 "$BIN" profile suggest "$TMP/no-such-folder"
 echo "end-to-end checks OK"

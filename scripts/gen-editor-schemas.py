@@ -139,7 +139,12 @@ THOUSANDS = {"enum": [",", ".", " ", "'", "space", "apostrophe", "none", ""]}
 table_map = obj({
     "file": {"type": "string"}, "format": {"enum": ["csv", "jsonl"]},
     "delimiter": {"type": "string", "minLength": 1, "maxLength": 1},
-    "columns": {"type": "object", "additionalProperties": {"type": "string"}},
+    # A header name, or a derived column: an expression of the table's other columns (issue 19).
+    "columns": {"type": "object", "additionalProperties": {"oneOf": [
+        {"type": "string"},
+        obj({"expr": {"type": "string", "minLength": 1}, "round": {"oneOf": [{"type": "boolean"}, {"enum": [
+            "half_even", "half_up", "down", "up", "floor", "ceiling"]}]}}, ["expr"],
+            "A derived column: a number computed per row with the rule language.")]}},
     "units": {"type": "object", "additionalProperties": {"enum": ["t", "kg", "lb"]}},
     "constants": {"type": "object", "additionalProperties": SCALAR},
     "values": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}}},

@@ -1410,7 +1410,42 @@ public enum EditorSchemas {
           "columns": {
             "type": "object",
             "additionalProperties": {
-              "type": "string"
+              "oneOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "expr": {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "round": {
+                      "oneOf": [
+                        {
+                          "type": "boolean"
+                        },
+                        {
+                          "enum": [
+                            "half_even",
+                            "half_up",
+                            "down",
+                            "up",
+                            "floor",
+                            "ceiling"
+                          ]
+                        }
+                      ]
+                    }
+                  },
+                  "additionalProperties": false,
+                  "required": [
+                    "expr"
+                  ],
+                  "description": "A derived column: a number computed per row with the rule language."
+                }
+              ]
             }
           },
           "units": {

@@ -76,7 +76,8 @@ public enum ValidationPipeline {
   ) -> (profile: MappingProfile?, digest: Report.FileDigest?)? {
     guard let path = request.profilePath else { return nil }
     let profile = MappingProfile.load(
-      path: path, schema: schema, into: &bag, limits: request.compilerOptions.yamlLimits)
+      path: path, schema: schema, into: &bag, limits: request.compilerOptions.yamlLimits,
+      derived: RuleLanguageDerivedColumns())
     let digest = Digests.sha256Hex(ofFile: path).map { Report.FileDigest(path: path, sha256: $0) }
     return (profile, digest)
   }

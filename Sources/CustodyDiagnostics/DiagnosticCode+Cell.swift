@@ -42,10 +42,16 @@ extension DiagnosticCode {
     fix:
       "Clean the id in the source system: ids are compared exactly, so it would not match the id it looks like."
   )
+  public static let derivedInputUnreadable = DiagnosticCode(
+    "CUS7013", "a derived cell cannot be computed because a cell it reads is unreadable",
+    fix: "Fix the input cell named in the message; the derived cell follows it.")
+  public static let derivedEvaluation = DiagnosticCode(
+    "CUS7014", "a derived cell's expression fails on the row (division by zero, overflow)",
+    fix: "Check the row's input cells and the profile's `expr:` for the column.")
 
   static let cellCodes: [DiagnosticCode] = [
     emptyRequiredCell, notANumber, tooManyDecimals, belowMinimum, notAnInteger, badDate,
     badBoolean, unknownEnumValue, fieldCountMismatch, wrongJSONType, unitConversion,
-    cellIdentifierInvisible,
+    cellIdentifierInvisible, derivedInputUnreadable, derivedEvaluation,
   ]
 }

@@ -15,5 +15,13 @@ extension DiagnosticCode {
     "CUS6025", "a workbook exceeds a reading limit (a zip bomb or absurd dimensions)",
     fix: "Check the workbook; docs/ledger.md lists the limits for .xlsx files.")
 
-  static let exportCodes: [DiagnosticCode] = [undecodableBytes, workbookStructure, workbookLimit]
+  public static let derivedColumnInvalid = DiagnosticCode(
+    "CUS6026", "a profile's derived column cannot be compiled as written",
+    fix:
+      "A derived column (`columns: {cu_t: {expr: \"gross_t * cu_pct / 100\"}}`) is a number computed from the table's other, non-derived schema columns; no lookups or parameters."
+  )
+
+  static let exportCodes: [DiagnosticCode] = [
+    undecodableBytes, workbookStructure, workbookLimit, derivedColumnInvalid,
+  ]
 }

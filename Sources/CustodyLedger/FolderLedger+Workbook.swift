@@ -265,6 +265,7 @@ extension RowAssembler {
       }
       _ = column
     }
+    if !derived.isEmpty { derive(&values, invalid: &invalid, pending: &pending, line: line) }
     let entryID = entryIndex.flatMap { RowAssembler.entryID(values[$0]) }
     report(pending, entryID: entryID, errors: &errors)
     return LedgerRow(

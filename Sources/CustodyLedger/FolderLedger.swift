@@ -100,6 +100,14 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
           .ledgerFolderUnreadable, "cannot open ledger folder '\(folder)': \(reason)",
           at: .file(folder)))
     }
+    for (table, derived) in profile?.derivedColumns ?? [] where derived.program == nil {
+      // Never a derived column silently left empty: the profile must come compiled.
+      throw LedgerError(
+        Diagnostic(
+          .derivedColumnInvalid,
+          "derived column '\(derived.column)' of table '\(table)' was not compiled; load the profile with a DerivedColumnCompiler",
+          at: derived.expression.span))
+    }
     var plans: [String: TablePlan] = [:]
     for table in schema.tables {
       let settings = profile?.settings(for: table.name) ?? .canonical

@@ -57,6 +57,7 @@ struct HeaderBinding {
         binding.constants[c] = constant
         continue
       }
+      if settings.mapping.derived[column.name] != nil { continue }  // computed per row
       let source = settings.mapping.columns[column.name] ?? column.name
       if let i = position[source] {
         binding.sourceIndex[c] = i

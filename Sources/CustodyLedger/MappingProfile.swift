@@ -47,6 +47,9 @@ public struct TableMapping: Sendable, Hashable {
   public var constants: [String: String]
   /// Schema column -> export value -> schema value (applied before the cell is parsed).
   public var values: [String: [String: String]]
+  /// Schema column -> its expression of the table's other columns (`{expr: ...}` under
+  /// `columns:`), computed per row.
+  public var derived: [String: DerivedColumn] = [:]
 
   public init(
     file: String? = nil, delimiter: String? = nil, decimalComma: Bool? = nil,
@@ -130,6 +133,11 @@ public struct MappingProfile: Sendable, Hashable {
     if s.dateFormat != "yyyy-MM-dd" { lines.append("dates \(s.dateFormat)") }
     for (column, header) in s.mapping.columns.sorted(by: { $0.key < $1.key }) {
       lines.append("\(column) <- '\(header)'")
+    }
+    for (column, d) in s.mapping.derived.sorted(by: { $0.key < $1.key }) {
+      lines.append(
+        "\(column) = \(d.expression.value)\(d.rounding.map { " (rounded \($0.rawValue) to scale)" } ?? "")"
+      )
     }
     for (column, unit) in s.mapping.units.sorted(by: { $0.key < $1.key }) where unit != .t {
       lines.append("\(column) in \(unit.rawValue) -> t (x \(unit.tonnes))")

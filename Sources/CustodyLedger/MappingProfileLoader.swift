@@ -5,23 +5,40 @@ import CustodyYAML
 extension MappingProfile {
   /// Loads a `profile:` YAML file and checks it against `schema`. Problems are reported with
   /// their file:line:column; nil when the profile has errors.
+  /// `derived` type-checks and compiles derived columns (`{expr: ...}`); a profile that has
+  /// one and is loaded without a compiler is an error.
   public static func load(
     path: String, schema: LedgerSchema, into diagnostics: inout DiagnosticBag,
-    limits: YAMLLimits = .default
+    limits: YAMLLimits = .default, derived: (any DerivedColumnCompiler)? = nil
   ) -> MappingProfile? {
     let loader = YAMLLoader(limits: limits)
     guard let node = loader.load(path: path, into: &diagnostics) else { return nil }
-    return build(node, path: path, schema: schema, into: &diagnostics)
+    return finish(
+      build(node, path: path, schema: schema, into: &diagnostics), schema: schema,
+      derived: derived, into: &diagnostics)
   }
 
   /// Loads a profile from text (tests, inline use).
   public static func load(
-    text: String, path: String, schema: LedgerSchema, into diagnostics: inout DiagnosticBag
+    text: String, path: String, schema: LedgerSchema, into diagnostics: inout DiagnosticBag,
+    derived: (any DerivedColumnCompiler)? = nil
   ) -> MappingProfile? {
     guard let node = YAMLLoader().load(text: text, path: path, into: &diagnostics) else {
       return nil
     }
-    return build(node, path: path, schema: schema, into: &diagnostics)
+    return finish(
+      build(node, path: path, schema: schema, into: &diagnostics), schema: schema,
+      derived: derived, into: &diagnostics)
+  }
+
+  private static func finish(
+    _ profile: MappingProfile?, schema: LedgerSchema, derived: (any DerivedColumnCompiler)?,
+    into bag: inout DiagnosticBag
+  ) -> MappingProfile? {
+    guard var profile else { return nil }
+    let before = bag.errorCount
+    profile.compileDerived(schema: schema, compiler: derived, into: &bag)
+    return bag.errorCount > before ? nil : profile
   }
 
   private static let topKeys = [
@@ -171,7 +188,13 @@ extension MappingProfile {
       }
     }
     for (key, value) in columnPairs("columns") {
-      if let s = string(value, into: &bag) { m.columns[key.value] = s }
+      if let spec = value.mapping {
+        if let d = derivedColumn(spec, key: key, at: value, table: table, into: &bag) {
+          m.derived[key.value] = d
+        }
+      } else if let s = string(value, into: &bag) {
+        m.columns[key.value] = s
+      }
     }
     for (key, value) in columnPairs("units") {
       guard let s = string(value, into: &bag) else { continue }
@@ -215,7 +238,72 @@ extension MappingProfile {
       }
       m.columnThousandsSeparators[key.value] = mark
     }
+    for (column, d) in m.derived {
+      let also = [
+        ("units", m.units[column] != nil), ("constants", m.constants[column] != nil),
+        ("values", m.values[column] != nil),
+        ("thousands_separators", m.columnThousandsSeparators[column] != nil),
+      ].filter(\.1).map { "`\($0.0)`" }
+      if !also.isEmpty {
+        bag.report(
+          .derivedColumnInvalid,
+          "derived column '\(column)' is computed, so \(also.joined(separator: " and ")) cannot apply to it",
+          at: d.expression.span)
+      }
+    }
     return m
+  }
+
+  /// `{expr: "gross_t * cu_pct / 100", round: true}` under `columns:`: a number computed from
+  /// the table's other columns. The expression is compiled later (`DerivedColumnCompiler`).
+  private static func derivedColumn(
+    _ spec: YAMLMapping, key: YAMLScalar, at node: YAMLNode, table: TableSchema,
+    into bag: inout DiagnosticBag
+  ) -> DerivedColumn? {
+    checkKeys(spec, allowed: ["expr", "round"], into: &bag)
+    guard let exprNode = spec["expr"] else {
+      bag.report(
+        .profileInvalidValue,
+        "a column mapped to a mapping is derived: `{expr: \"gross_t * cu_pct / 100\"}`",
+        at: node.span)
+      return nil
+    }
+    guard let scalar = exprNode.scalar, !scalar.value.isEmpty else {
+      bag.report(.profileInvalidValue, "`expr` is an expression in text", at: exprNode.span)
+      return nil
+    }
+    // `round: true` rounds half-even (as a workbook's `round:`), or name the mode: the sample
+    // generator and most ERPs round half up.
+    var rounding: ExactDecimal.RoundingMode?
+    if let r = spec["round"] {
+      switch r.scalar?.value {
+      case "true": rounding = .halfEven
+      case "false": rounding = nil
+      case let mode?:
+        if let m = ExactDecimal.RoundingMode(rawValue: mode) {
+          rounding = m
+        } else {
+          bag.report(
+            .profileInvalidValue,
+            "`round` is true, false or a rounding mode: \(ExactDecimal.RoundingMode.allCases.map(\.rawValue).joined(separator: ", "))",
+            at: r.span,
+            suggestions: Suggestions.closest(
+              to: mode, in: ExactDecimal.RoundingMode.allCases.map(\.rawValue)))
+        }
+      case nil:
+        bag.report(.profileInvalidValue, "expected true, false or a rounding mode", at: r.span)
+      }
+    }
+    switch table.column(key.value)?.type {
+    case .decimal?, .integer?: break
+    default:
+      bag.report(
+        .derivedColumnInvalid,
+        "derived column '\(key.value)' is not a number column; only decimal and integer columns can be computed",
+        at: key.span)
+      return nil
+    }
+    return DerivedColumn(column: key.value, expression: scalar, rounding: rounding)
   }
 
   /// Checks a table's grouping marks against its decimal mark once the profile defaults are known.

@@ -14,6 +14,10 @@ struct RowAssembler {
   let entryIndex: Int?
   /// JSON Lines: export key -> schema column.
   let keyIndex: [String: Int]
+  /// Derived columns, computed once the row's other cells are read.
+  let derived: [DerivedStep]
+  /// Per schema column: true when it is derived (no cell is read for it).
+  let isDerived: [Bool]
   /// Added to `LedgerRow.line` for a table read from several files (cell errors keep the
   /// file's own line).
   var lineOffset = 0
@@ -26,8 +30,16 @@ struct RowAssembler {
     self.readers = readers
     constants = binding.constants.enumerated().map { c, text in text.map { readers[c].read($0) } }
     entryIndex = plan.table.entryID.flatMap { plan.table.columnIndex($0) }
+    derived = plan.table.columns.enumerated().compactMap { c, column in
+      guard let d = plan.settings.mapping.derived[column.name], let program = d.program else {
+        return nil
+      }
+      return DerivedStep(column: c, program: program, rounding: d.rounding)
+    }
+    isDerived = plan.table.columns.map { plan.settings.mapping.derived[$0.name] != nil }
     var keys: [String: Int] = [:]
-    for (c, column) in plan.table.columns.enumerated() where binding.constants[c] == nil {
+    for (c, column) in plan.table.columns.enumerated()
+    where binding.constants[c] == nil && !isDerived[c] {
       keys[plan.settings.mapping.columns[column.name] ?? column.name] = c
     }
     keyIndex = keys
@@ -73,6 +85,9 @@ struct RowAssembler {
             fileColumn: source.map { $0 + 1 },
             line: inFile ? tok.fieldLine(source ?? 0) : tok.recordLine))
       }
+    }
+    if !derived.isEmpty {
+      derive(&values, invalid: &invalid, pending: &pending, line: tok.recordLine)
     }
     let entryID = entryIndex.flatMap { RowAssembler.entryID(values[$0]) }
     if !pending.isEmpty || fieldCount != binding.headerCount {
@@ -129,7 +144,7 @@ struct RowAssembler {
         }
       } else if let constant = constants[c] {
         outcome = constant
-      } else if table.columns[c].required {
+      } else if table.columns[c].required && !isDerived[c] {
         outcome = readers[c].read("")
       } else {
         values.append(.null)
@@ -147,6 +162,7 @@ struct RowAssembler {
             fileColumn: cells[c].map { $0.position + 1 }, line: line))
       }
     }
+    if !derived.isEmpty { derive(&values, invalid: &invalid, pending: &pending, line: line) }
     let entryID = entryIndex.flatMap { RowAssembler.entryID(values[$0]) }
     report(pending, entryID: entryID, errors: &errors)
     return LedgerRow(values: values, line: line, entryID: entryID, invalidColumns: invalid)

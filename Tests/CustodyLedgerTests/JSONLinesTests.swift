@@ -33,7 +33,7 @@ import Testing
     }
     #expect(
       errors == [
-        // document_id is optional: its null on line 4 is no error.
+        // document_id is optional since issue 16: null is an empty cell, not an error.
         "3:8 gross_t CUS7002 '1e3'", "3:10 cu_t CUS7010 ''",
       ])
     #expect(ledger.cellErrors.first?.message.contains("exponent") == true)

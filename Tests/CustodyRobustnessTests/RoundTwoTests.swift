@@ -85,10 +85,12 @@ import Testing
 
     let original = try String(contentsOfFile: signed.report, encoding: .utf8)
     let float = signed.variant.dir + "/float.json"
-    try original.replacingOccurrences(
-      of: "\"schema_version\" : 2", with: "\"schema_version\" : 2.0"
-    )
-    .write(toFile: float, atomically: false, encoding: .utf8)
+    // The version as a float (reports are schema 2 since issue 16; a replacement that finds
+    // nothing would leave the report valid and the check idle).
+    let version = "\"schema_version\" : \(Report.schemaVersion)"
+    #expect(original.contains(version))
+    try original.replacingOccurrences(of: version, with: version + ".0")
+      .write(toFile: float, atomically: false, encoding: .utf8)
     #expect(
       try signed.verify(float).first?.contains(
         "non-canonical number: reports hold whole numbers only") == true)

@@ -67,6 +67,19 @@ public struct Compiler: Sendable {
       warningCount: all.count { $0.severity == .warning }, stages: session.stagesRun)
   }
 
+  /// Loads a ledger schema file alone (following `extends:`), for tools that read exports
+  /// without a standard (`custody profile suggest --schema`). Nil, with diagnostics, on errors.
+  public func compileSchema(path: String) -> (schema: LedgerSchema?, diagnostics: [Diagnostic]) {
+    let session = CompileSession(options: options)
+    let lowering = SchemaLowering(load: { session.load($0) })
+    var local = DiagnosticBag()
+    let schema = lowering.lower(path: Paths.normalize(path), bag: &local)
+    local.append(contentsOf: session.bag.diagnostics)
+    let all = local.sorted
+    let failed = all.contains { $0.severity == .error }
+    return (failed ? nil : schema, all)
+  }
+
   /// Compiles every standard and checks every rule and book under `paths` (files or folders),
   /// adding lint warnings.
   public func lint(paths: [String]) -> LintResult {
