@@ -71,6 +71,7 @@ check = {
         "book": {"type": "string"}, "book_params": {"type": "object"},
         "mode": {"enum": ["continuous", "period_end", "expiry", "percentage"]},
         "tolerance": {"type": ["number", "string"]},
+        "keep": {"enum": ["first"]},
     },
     "additionalProperties": False,
 }
@@ -84,6 +85,7 @@ rule_file = obj({
     "rule": {"type": "string", "pattern": ID}, "title": {"type": "string"},
     "description": {"type": "string"}, "params": params,
     "requires": {"type": "array", "items": {"type": "string"}},
+    "unless_failing": {"type": "array", "items": {"type": "string"}},
     "effective_from": DATE, "effective_until": DATE,
     "check": check, "message": {"type": "string"},
     "tests": {"type": "array", "items": test_case},
@@ -91,9 +93,11 @@ rule_file = obj({
 
 source = obj({"table": {"type": "string"}, "label": {"type": "string"}, "where": EXPR,
               "exclude_failing": {"type": "array", "items": {"type": "string"}},
+              "unless_failing": {"type": "array", "items": {"type": "string"}},
               "date": EXPR, "account": {"type": "array", "items": {"type": ["string", "null"]}},
               "amount": EXPR}, ["table", "date", "account", "amount"])
 transfer = obj({"table": {"type": "string"}, "label": {"type": "string"}, "where": EXPR, "date": EXPR,
+                "unless_failing": {"type": "array", "items": {"type": "string"}},
                 "from": {"type": "array", "items": {"type": ["string", "null"]}},
                 "to": {"type": "array", "items": {"type": ["string", "null"]}}, "amount": EXPR},
                ["table", "date", "from", "to", "amount"])
@@ -127,7 +131,7 @@ standard_file = obj({
     "standard": {"type": "string", "pattern": ID}, "title": {"type": "string"},
     "version": {"type": ["string", "number"]}, "description": {"type": "string"},
     "effective_from": DATE, "effective_until": DATE,
-    "schema": {"type": "string"}, "rules": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    "schema": {"type": "string"}, "records_clause": {"type": "string"}, "rules": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     "references": {"type": "array", "items": reference}, "parameters": params,
     "sections": {"type": "array", "items": section}, "tests": {"type": "array", "items": std_test},
 }, ["standard", "title", "version", "schema", "sections"], "A custody chain-of-custody standard.")

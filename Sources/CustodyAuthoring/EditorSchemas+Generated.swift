@@ -45,6 +45,9 @@ public enum EditorSchemas {
     "schema": {
       "type": "string"
     },
+    "records_clause": {
+      "type": "string"
+    },
     "rules": {
       "oneOf": [
         {
@@ -426,6 +429,12 @@ public enum EditorSchemas {
         "type": "string"
       }
     },
+    "unless_failing": {
+      "type": "array",
+      "items": {
+        "type": "string"
+      }
+    },
     "effective_from": {
       "type": [
         "string",
@@ -677,6 +686,11 @@ public enum EditorSchemas {
             "number",
             "string"
           ]
+        },
+        "keep": {
+          "enum": [
+            "first"
+          ]
         }
       },
       "additionalProperties": false
@@ -877,6 +891,12 @@ public enum EditorSchemas {
               "type": "string"
             }
           },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
           "date": {
             "type": "string",
             "minLength": 1,
@@ -926,6 +946,12 @@ public enum EditorSchemas {
             "description": "An expression (docs/rule-language.md#expressions)."
           },
           "exclude_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "unless_failing": {
             "type": "array",
             "items": {
               "type": "string"
@@ -985,6 +1011,12 @@ public enum EditorSchemas {
             "maxLength": 4000,
             "description": "An expression (docs/rule-language.md#expressions)."
           },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
           "from": {
             "type": "array",
             "items": {
@@ -1036,6 +1068,12 @@ public enum EditorSchemas {
           "description": "An expression (docs/rule-language.md#expressions)."
         },
         "exclude_failing": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "unless_failing": {
           "type": "array",
           "items": {
             "type": "string"
@@ -1094,6 +1132,12 @@ public enum EditorSchemas {
               "type": "string"
             }
           },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
           "date": {
             "type": "string",
             "minLength": 1,
@@ -1143,6 +1187,12 @@ public enum EditorSchemas {
             "description": "An expression (docs/rule-language.md#expressions)."
           },
           "exclude_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "unless_failing": {
             "type": "array",
             "items": {
               "type": "string"
