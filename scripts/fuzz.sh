@@ -28,6 +28,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 # Harness fixtures live in globals for the whole run; see Fuzz/lsan.supp.
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$(pwd)/Fuzz/lsan.supp}"
 
+mkdir -p "$SCRATCH"
 if [ ! -d "$SCRATCH/checkouts" ] && [ -d .build/checkouts ]; then
   mkdir -p "$SCRATCH" && cp -r .build/repositories .build/checkouts .build/workspace-state.json "$SCRATCH/" 2>/dev/null
 fi
