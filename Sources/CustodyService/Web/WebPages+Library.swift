@@ -232,6 +232,19 @@ extension WebPages {
 
   // MARK: audit log
 
+  /// A real calendar date written YYYY-MM-DD (2026-02-30 is not one).
+  static func isDate(_ text: String) -> Bool {
+    guard text.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil
+    else { return false }
+    let parts = text.split(separator: "-").compactMap { Int($0) }
+    let components = DateComponents(year: parts[0], month: parts[1], day: parts[2])
+    guard (1...12).contains(parts[1]), (1...31).contains(parts[2]),
+      let date = ReportingPeriod.calendar.date(from: components)
+    else { return false }
+    let back = ReportingPeriod.calendar.dateComponents([.year, .month, .day], from: date)
+    return back.year == parts[0] && back.month == parts[1] && back.day == parts[2]
+  }
+
   struct AuditView {
     struct Option {
       var id: String
@@ -286,8 +299,7 @@ extension WebPages {
     let to = text("to")
     let before = text("before")
     for (name, value) in [("from", from), ("to", to)] where !value.isEmpty {
-      guard value.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) != nil
-      else {
+      guard Self.isDate(value) else {
         throw WebError(
           .badRequest, code: "audit.invalid-date", detail: "'\(name)' must be a date (YYYY-MM-DD).",
           back: "/audit", backLabel: "the audit log")

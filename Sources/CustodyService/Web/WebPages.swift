@@ -218,11 +218,10 @@ struct WebPages: Sendable {
     -> Row
   {
     let id = try api.organisationParameter(context, principal)
-    guard
-      let row = try await database.read({ db in
-        try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE id = ?", arguments: [id])
-      })
-    else { throw Problem.notFound("organisation") }
+    let row = try await database.read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM organisation WHERE id = ?", arguments: [id])
+    }
+    guard let row else { throw Problem.notFound("organisation") }
     return row
   }
 
