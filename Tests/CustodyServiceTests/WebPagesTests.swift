@@ -160,6 +160,12 @@ import Testing
     #expect(try await bystander.get("/runs/\(other)").status == 200)
     #expect(try await bystander.get("/organisations/\(b)").status == 200)
     checkPage(try await bystander.get("/audit"), "client audit", status: 403)
+
+    // `next` only ever names a path of this site.
+    for next in ["//elsewhere.example/x", "https://elsewhere.example/", "/\\elsewhere"] {
+      let reply = try await world.browser().logIn("auditor", WebWorld.password, next: next)
+      #expect(reply.header("Location") == "/organisations", "\(next)")
+    }
   }
 
   @Test func uploadFormAcceptsAndRejects() async throws {

@@ -105,7 +105,10 @@ final class Browser: NSObject, URLSessionTaskDelegate, Sendable {
   func logIn(_ name: String, _ password: String, next: String = "/organisations") async throws
     -> HTTPClient.Reply
   {
-    let page = try await get("/login?next=\(next)")
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~/")
+    let page = try await get(
+      "/login?next=\(next.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")")
     let token = try #require(hidden("_csrf", in: page.text))
     return try await post(
       "/login", [("_csrf", token), ("next", next), ("name", name), ("password", password)])

@@ -363,8 +363,8 @@ extension WebPages {
     let balances = comparison.balances.map {
       CompareView.Balance(
         account: $0.account, rule: $0.rule, period: $0.period ?? "",
-        baseClosing: $0.base?.closing ?? "absent", baseShortfall: $0.base?.shortfall ?? "",
-        headClosing: $0.head?.closing ?? "absent", headShortfall: $0.head?.shortfall ?? "")
+        baseClosing: $0.base?.closing ?? "not traced", baseShortfall: $0.base?.shortfall ?? "",
+        headClosing: $0.head?.closing ?? "not traced", headShortfall: $0.head?.shortfall ?? "")
     }
     let view = CompareView(
       organisationID: base.run.organisation, organisationName: base.organisation,

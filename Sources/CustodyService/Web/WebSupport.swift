@@ -113,8 +113,8 @@ struct ErrorView {
     code = error.code
     items = error.items
     hasItems = !error.items.isEmpty
-    back = error.back
-    backLabel = error.backLabel ?? "the previous page"
+    back = error.back ?? ([404, 403, 409].contains(error.status.code) ? "/organisations" : nil)
+    backLabel = error.backLabel ?? (error.back == nil ? "the organisations" : "the previous page")
   }
 }
 
