@@ -72,6 +72,15 @@ import Testing
     let admin = try await world.loggedIn("admin")
     let all = try await admin.get("/organisations")
     #expect(all.text.contains("Smelter A") && all.text.contains("Refinery B"))
+    // Whatever people typed is shown as text, never as markup.
+    let hostile = try await world.server.client.json(
+      "POST", "/api/v1/organisations", token: world.server.adminToken,
+      ["slug": "hostile", "name": "<img src=x onerror=\"alert(1)\"> & 'co'"])
+    #expect(hostile.status == 201)
+    let escaped = try await admin.get("/organisations")
+    #expect(
+      escaped.text.contains("&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;co&#39;"))
+    #expect(!escaped.text.contains("<img"))
 
     // An organisation: its periods, its submissions' runs, the upload form.
     let organisation = try await auditor.get("/organisations/\(a)")
@@ -113,7 +122,15 @@ import Testing
     let report = try await auditor.get("/runs/\(planted)/report?format=json")
     #expect(report.status == 200)
     #expect(report.json["verdict"] as? String == "non_conformant")
-    #expect(try await auditor.get("/signing-key.pub").status == 200)
+    let key = try await auditor.get("/signing-key.pub")
+    #expect(key.status == 200)
+    // The page's offline instructions work as written.
+    let folder = try temporaryDirectory("web-verify")
+    try report.body.write(to: folder.appendingPathComponent("run-\(planted).json"))
+    try key.body.write(to: folder.appendingPathComponent("signing.key.pub"))
+    let verified = try runProcess(
+      custodyExecutable, ["verify", "run-\(planted).json", "--key", "signing.key.pub"], cwd: folder)
+    #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
 
     // Compare: the conformant run against the CUA-4.3 run.
     let compare = try await auditor.get("/compare?base=\(conformant)&head=\(planted)")
