@@ -63,8 +63,11 @@ enum WebStyle {
     ol.timeline li.non_conformant, ol.timeline li.overdue { border-color: var(--bad); }
     ol.timeline li.incomplete { border-color: #b08900; }
     ol.timeline .period { font-weight: bold; display: block; }
-    form.stacked { display: grid; gap: 12px; max-width: 640px; }
-    form.stacked .field { display: grid; gap: 4px; }
+    form.stacked { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; max-width: 640px; }
+    form.stacked .field { display: grid; gap: 4px; min-width: 0; }
+    form.stacked select, form.stacked input[type=text], form.stacked input[type=password], form.stacked textarea { width: 100%; }
+    form.inline select { max-width: 100%; }
+    form.inline .field { min-width: 0; max-width: 100%; }
     form.inline { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; margin: 8px 0 14px; }
     form.inline .field { display: grid; gap: 4px; }
     label { font-weight: 600; }
