@@ -119,6 +119,12 @@ import Testing
       html.contains(
         "<option value=\"\(conformant)\">run \(conformant) · period 2024 · conformant</option>"))
     // A report download through the session, and the public key.
+    // The HTML report keeps the looser policy its handler sets (inline style, data: images).
+    let htmlReport = try await auditor.get("/runs/\(planted)/report?format=html")
+    #expect(htmlReport.status == 200)
+    #expect(
+      htmlReport.header("Content-Security-Policy")
+        == "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'")
     let report = try await auditor.get("/runs/\(planted)/report?format=json")
     #expect(report.status == 200)
     #expect(report.json["verdict"] as? String == "non_conformant")
@@ -152,8 +158,9 @@ import Testing
     // Audit log: the auditor's organisation only; filterable; a client may not.
     let audit = try await auditor.get("/audit?action=run.done")
     checkPage(audit, "audit")
-    #expect(audit.text.contains("<td>run:\(planted)</td>"))
-    #expect(!audit.text.contains("<td>run:\(other)</td>"))
+    #expect(audit.text.contains("<td><a href=\"/runs/\(planted)\">run:\(planted)</a></td>"))
+    #expect(audit.text.contains("verdict: non_conformant<br>"))
+    #expect(!audit.text.contains("run:\(other)<"))
     #expect(!audit.text.contains("<td>session.login</td>"))
     let adminAudit = try await admin.get("/audit?action=session.login&actor=auditor")
     #expect(adminAudit.text.contains("<td>session.login</td>"))

@@ -258,7 +258,10 @@ extension WebPages {
       var action: String
       var object: String
       var organisation: String
-      var details: String
+      /// `key: value`, sorted by key.
+      var details: [String]
+      /// A page for the object, where there is one (runs, organisations).
+      var href: String?
     }
     var scoped: Bool
     var organisations: [Option]
@@ -361,11 +364,21 @@ extension WebPages {
     let organisationNames = names.reduce(into: [Int64: String]()) { $0[$1["id"]] = $1["name"] }
     let entries = rows.map { row in
       let id: Int64? = row["organisation_id"]
+      let object: String = row["object"]
+      let text: String = row["details"]
+      let details =
+        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)))
+        .map { $0.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" } } ?? [text]
+      var href: String?
+      if object.hasPrefix("run:"), let run = Int64(object.dropFirst(4)) {
+        href = "/runs/\(run)"
+      } else if object.hasPrefix("organisation:"), let org = Int64(object.dropFirst(13)) {
+        href = "/organisations/\(org)"
+      }
       return AuditView.Entry(
         id: row["id"], at: row["at"], actor: row["actor"], action: row["action"],
-        object: row["object"],
-        organisation: id.map { organisationNames[$0] ?? "#\($0)" } ?? "",
-        details: row["details"])
+        object: object, organisation: id.map { organisationNames[$0] ?? "#\($0)" } ?? "",
+        details: details, href: href)
     }
     var older: String?
     if entries.count == limit, let last = entries.last {

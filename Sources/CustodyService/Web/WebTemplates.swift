@@ -442,7 +442,7 @@ enum WebTemplates {
     <table>
     <thead><tr><th scope="col" class="num">#</th><th scope="col">When (UTC)</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Object</th><th scope="col">Organisation</th><th scope="col">Details</th></tr></thead>
     <tbody>
-    {{#entries}}<tr><th scope="row" class="num">{{id}}</th><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{object}}</td><td>{{organisation}}</td><td class="hash">{{details}}</td></tr>
+    {{#entries}}<tr><th scope="row" class="num">{{id}}</th><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{#href}}<a href="{{href}}">{{object}}</a>{{/href}}{{^href}}{{object}}{{/href}}</td><td>{{organisation}}</td><td class="hash">{{#details}}{{.}}<br>{{/details}}</td></tr>
     {{/entries}}
     </tbody>
     </table>
