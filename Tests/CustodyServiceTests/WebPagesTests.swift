@@ -193,7 +193,9 @@ import Testing
   }
 
   @Test func uploadFormAcceptsAndRejects() async throws {
-    let world = try await WebWorld.start("web-upload", workers: 1)
+    let hold = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "web-hold-\(UUID().uuidString)")
+    let world = try await WebWorld.start("web-upload", workers: 1, holdRunsWhile: hold.path)
     defer { Task { await world.server.stop() } }
     let a = world.orgs[0]
     let client = try await world.loggedIn("client")
@@ -211,13 +213,20 @@ import Testing
     }
     let emptyProfile = (field: "profile", name: "", data: Data())
 
-    // Accepted: a redirect to the new run's page, which waits for the run.
+    // Accepted: a redirect to the new run's page, which reloads itself while the run waits.
+    FileManager.default.createFile(atPath: hold.path, contents: nil)
     let accepted = try await upload(
       ["_csrf": csrf, "period": "2025-Q4", "bundle": world.digest, "note": "from the form"],
       ledger + [emptyProfile])
     #expect(accepted.status == 303, "\(accepted.text.prefix(400))")
     let location = try #require(accepted.header("Location"))
     #expect(location.hasPrefix("/runs/"))
+    let waiting = try await client.get(location)
+    #expect(waiting.status == 200)
+    #expect(waiting.text.contains("<meta http-equiv=\"refresh\" content=\"2\">"))
+    #expect(waiting.text.contains("The page reloads every 2 seconds until it is done."))
+    #expect(!waiting.text.contains("id=\"verdict\""))
+    try FileManager.default.removeItem(at: hold)
     // One zip instead of the files: accepted too.
     let zipped = try await upload(
       ["_csrf": csrf, "period": "2025-Q3", "bundle": world.digest],

@@ -143,8 +143,14 @@ struct WebWorld {
   static let password = "correct horse battery staple"
   static let users = ["admin", "auditor", "client", "bystander"]
 
-  static func start(_ name: String, workers: Int = 2) async throws -> WebWorld {
-    let server = try await TestServer.start(name, workers: workers)
+  /// `holdRunsWhile`: runs claimed while that file exists wait (ServiceConfiguration's test
+  /// hook); the file is created by the test when it wants a run held.
+  static func start(_ name: String, workers: Int = 2, holdRunsWhile: String? = nil) async throws
+    -> WebWorld
+  {
+    let server = try await TestServer.start(name, workers: workers) {
+      $0.holdRunsWhileFileExists = holdRunsWhile
+    }
     let http = server.client
     let admin = server.adminToken
     var orgs: [Int] = []

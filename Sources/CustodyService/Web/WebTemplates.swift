@@ -185,7 +185,7 @@ enum WebTemplates {
     <dt>Period</dt><dd>{{period}} (submission {{submission}})</dd>
     <dt>Status</dt><dd><span class="badge {{status}}">{{status}}</span>{{#finishedAt}} · finished {{finishedAt}}{{/finishedAt}}</dd>
     </dl>
-    {{#waiting}}<p class="notice" role="status">This run is {{status}}. The page reloads every 2 seconds until it is done.</p>{{/waiting}}
+    {{#waiting}}<p class="notice no-print" role="status">This run is {{status}}. The page reloads every 2 seconds until it is done.</p>{{/waiting}}
     {{#error}}<div class="error-box" role="alert"><h2>The run failed</h2><pre class="command">{{error}}</pre></div>{{/error}}
     {{#report}}
     <p class="verdict {{verdict}}" id="verdict">{{headline}}</p>
@@ -288,8 +288,8 @@ enum WebTemplates {
     {{/signature}}
     {{^signature}}<p class="bad-text">This report carries no signature.</p>{{/signature}}
 
-    <h2 id="compare">Compare</h2>
-    {{^others}}<p>No other finished run of this organisation to compare with.</p>{{/others}}
+    <h2 id="compare" class="no-print">Compare</h2>
+    {{^others}}<p class="no-print">No other finished run of this organisation to compare with.</p>{{/others}}
     {{#hasOthers}}
     <form class="inline" method="get" action="/compare">
     <input type="hidden" name="head" value="{{id}}">
