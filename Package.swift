@@ -11,12 +11,17 @@ let package = Package(
   name: "custody",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "custody", targets: ["custody"])
+    .executable(name: "custody", targets: ["custody"]),
+    // The pipeline as a library (docs/library.md): `import CustodyKit`.
+    .library(name: "CustodyKit", targets: ["CustodyKit"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    // NIOCore and HTTPTypes are imported by the service directly (Hummingbird's own deps).
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     // The intake service (issue 20): HTTP, SQLite, logs, metrics, uploads.
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
@@ -75,9 +80,10 @@ let package = Package(
     ),
     .target(
       name: "CustodyReports",
+      // Renders and signs the `Report` model; it does not see the engine's types (the
+      // pipeline library builds the model from them).
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage", "CustodyLedger",
-        "CustodyEngine",
+        "CustodyDiagnostics", "CustodyValues", "CustodyYAML",
         .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
@@ -92,12 +98,22 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // The library product: re-exports the pipeline and everything below it, and adds the
+    // `Custody` facade (compile cache, async forms) that programs embed.
+    .target(
+      name: "CustodyKit",
+      dependencies: [
+        "CustodyAuthoring", "CustodyDiagnostics", "CustodyEngine", "CustodyLanguage",
+        "CustodyLedger", "CustodyReports", "CustodyValues",
+      ],
+      swiftSettings: swiftSettings
+    ),
     // The certification body's intake service (issue 20): `custody serve`.
     .target(
       name: "CustodyService",
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodyAuthoring",
+        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyReports",
+        "CustodyAuthoring",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -110,6 +126,8 @@ let package = Package(
         .product(name: "MultipartKit", package: "multipart-kit"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
       ],
       resources: [.copy("openapi.yaml")],
       swiftSettings: swiftSettings
@@ -117,11 +135,9 @@ let package = Package(
     .executableTarget(
       name: "custody",
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyLedger", "CustodyEngine",
-        "CustodyReports", "CustodySample", "CustodyAuthoring", "CustodyYAML",
-        "CustodyService",
+        "CustodyKit", "CustodySample", "CustodyService",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -198,6 +214,12 @@ let package = Package(
       name: "FuzzRulesWalk",
       dependencies: ["FuzzSupport", "CustodyDiagnostics", "CustodyLanguage"],
       path: "Fuzz/FuzzRulesWalk", swiftSettings: swiftSettings),
+    // Imports only the library product (issue 17): what an embedding program sees.
+    .testTarget(
+      name: "CustodyKitTests",
+      dependencies: ["CustodyKit"],
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "CustodyYAMLTests",
       dependencies: ["CustodyDiagnostics", "CustodyValues", "CustodyYAML"],

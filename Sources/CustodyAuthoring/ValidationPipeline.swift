@@ -30,6 +30,8 @@ public enum ValidationPipeline {
     public var spillDirectory: String?
     /// Findings kept per rule (`EngineOptions.findingLimit`); counts are exact beyond it.
     public var findingLimit = 1000
+    /// The standard already compiled from `standardPath` (a caller's cache); nil compiles it.
+    public var compiled: CompiledStandard?
 
     public init(
       standardPath: String, ledgerPath: String, profilePath: String? = nil,
@@ -67,11 +69,39 @@ public enum ValidationPipeline {
     return Compiler(options: options).compileStandard(path: path)
   }
 
+  /// The request's mapping profile, compiled against `schema`, with its digest; nil without
+  /// one. Errors go to `bag`.
+  public static func loadProfile(
+    _ request: Request, schema: LedgerSchema, into bag: inout DiagnosticBag
+  ) -> (profile: MappingProfile?, digest: Report.FileDigest?)? {
+    guard let path = request.profilePath else { return nil }
+    let profile = MappingProfile.load(
+      path: path, schema: schema, into: &bag, limits: request.compilerOptions.yamlLimits)
+    let digest = Digests.sha256Hex(ofFile: path).map { Report.FileDigest(path: path, sha256: $0) }
+    return (profile, digest)
+  }
+
+  /// Opens the request's ledger as `validate` reads it (profile and limits included): every
+  /// caller that reads the ledger again (`explain`) opens it here, so it reads the same rows.
+  public static func openLedger(
+    _ request: Request, schema: LedgerSchema, profile: MappingProfile?
+  ) throws(LedgerError) -> FolderLedger {
+    try FolderLedger.open(
+      folder: request.ledgerPath, schema: schema, profile: profile,
+      options: LedgerOpenOptions(limits: request.ledgerLimits))
+  }
+
   public static func run(_ request: Request) -> Outcome {
-    let compiled = compile(
-      request.standardPath, sources: request.sources, options: request.compilerOptions)
-    guard let standard = compiled.standard else {
-      return .invalidInput(compiled.diagnostics, omitted: compiled.omittedDiagnostics)
+    let standard: CompiledStandard
+    if let given = request.compiled {
+      standard = given
+    } else {
+      let compiled = compile(
+        request.standardPath, sources: request.sources, options: request.compilerOptions)
+      guard let s = compiled.standard else {
+        return .invalidInput(compiled.diagnostics, omitted: compiled.omittedDiagnostics)
+      }
+      standard = s
     }
     if let pinned = request.expectStandardSHA256?.lowercased(), pinned != standard.sha256 {
       return .invalidInput(
@@ -84,26 +114,18 @@ public enum ValidationPipeline {
         ], omitted: 0)
     }
     var bag = DiagnosticBag()
-    var profile: MappingProfile?
-    var profileDigest: Report.FileDigest?
-    if let path = request.profilePath {
-      profile = MappingProfile.load(
-        path: path, schema: standard.schema, into: &bag, limits: request.compilerOptions.yamlLimits)
-      if let bytes = FileManager.default.contents(atPath: path) {
-        profileDigest = Report.FileDigest(path: path, sha256: Digests.sha256Hex(bytes))
-      }
-    }
+    let profile = loadProfile(request, schema: standard.schema, into: &bag)
     var waivers: [Waiver] = []
+    var waiversDigest: Report.FileDigest?
     if let path = request.waiversPath {
       waivers = Waivers.load(path: path, sources: request.sources, into: &bag)
+      waiversDigest = Digests.sha256Hex(ofFile: path).map { .init(path: path, sha256: $0) }
     }
     if bag.hasErrors { return .invalidInput(bag.sorted, omitted: 0) }
 
     let ledger: FolderLedger
     do throws(LedgerError) {
-      ledger = try FolderLedger.open(
-        folder: request.ledgerPath, schema: standard.schema, profile: profile,
-        options: LedgerOpenOptions(limits: request.ledgerLimits))
+      ledger = try openLedger(request, schema: standard.schema, profile: profile?.profile)
     } catch {
       return .unreadableLedger(error.diagnostic)
     }
@@ -125,9 +147,12 @@ public enum ValidationPipeline {
     var report = ReportBuilder.build(
       result, standard: standard,
       context: .init(
-        ledgerPath: request.ledgerPath, profile: profileDigest, failOn: request.failOn,
+        ledgerPath: request.ledgerPath, profile: profile?.digest, failOn: request.failOn,
         generatedAt: request.deterministic ? nil : ISO8601DateFormatter().string(from: Date()),
         toolVersion: request.toolVersion))
+    report.run = Report.RunSettings(
+      evidenceLimit: request.evidenceLimit, findingLimit: request.findingLimit,
+      asOf: request.waiversPath == nil ? nil : request.asOf.description, waivers: waiversDigest)
     if request.waiversPath != nil { Waivers.apply(waivers, to: &report, asOf: request.asOf) }
     let warnings = ledger.warnings
     if !warnings.isEmpty { report.ledger.warnings = warnings }

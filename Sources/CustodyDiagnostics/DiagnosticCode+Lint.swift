@@ -21,7 +21,14 @@ extension DiagnosticCode {
       "Name the clause that unreadable cells count against (`records_clause: CUA-1.3`); without one they count against no clause.",
     severity: .warning)
 
+  public static let prerequisiteNarrowerThanSource = DiagnosticCode(
+    "CUS5007", "a book source admits rows its `unless_failing:` rule never judges",
+    fix:
+      "Give the source the prerequisite's `where:` (as the whole filter or one `and` term), or widen the prerequisite, so every row the source posts has been through it.",
+    severity: .warning)
+
   static let lintCodes: [DiagnosticCode] = [
     clauseWithoutRule, unusedRule, unusedParameter, ruleWithoutTest, noRecordsClause,
+    prerequisiteNarrowerThanSource,
   ]
 }

@@ -1,5 +1,6 @@
 import Crypto
 import CustodyDiagnostics
+import CustodyValues
 import CustodyYAML
 
 #if canImport(Glibc)
@@ -132,15 +133,7 @@ final class ByteStream {
 
   /// Lowercase hex sha256 of every byte read so far (call after `drain`).
   func sha256Hex() -> String {
-    let digest = hasher.finalize()
-    let hex: [Character] = Array("0123456789abcdef")
-    var s = ""
-    s.reserveCapacity(64)
-    for byte in digest {
-      s.append(hex[Int(byte >> 4)])
-      s.append(hex[Int(byte & 15)])
-    }
-    return s
+    Hex.lowercase(hasher.finalize())
   }
 }
 

@@ -90,3 +90,146 @@ public enum InputCheck {
     return out
   }
 }
+
+extension InputCheck {
+  /// Compares the inputs a recorded report names with a fresh run's, matching files by their
+  /// path relative to their ledger folder (ledger files) or to the standard file's folder
+  /// (standard inputs), so a report still verifies after the folders moved or when the
+  /// paths are given from another working directory. The profile is matched by digest.
+  public static func compare(recorded: Report, fresh: Report) -> [InputDifference] {
+    // Keyed by the relative path; shown by the path as given now (else as recorded).
+    var shown: [String: String] = [:]
+    func ledgerFiles(_ r: Report) -> [String: String] {
+      var out: [String: String] = [:]
+      for f in r.ledger.files where !f.absent {
+        let key = PathKey.relative(f.path, to: r.ledger.path)
+        out[key] = f.sha256
+        shown[key] = f.path
+      }
+      if let p = r.ledger.profile {
+        out["(mapping profile)"] = p.sha256
+        shown["(mapping profile)"] = p.path
+      }
+      return out
+    }
+    func standardFiles(_ r: Report) -> [String: String] {
+      let base = PathKey.directory(of: r.standard.file)
+      var out: [String: String] = [:]
+      for (path, sha) in [(r.standard.file, r.standard.sha256)]
+        + r.standard.inputs.map({ ($0.path, $0.sha256) })
+      {
+        let key = PathKey.relative(path, to: base)
+        out[key] = sha
+        shown[key] = path
+      }
+      return out
+    }
+    // The fresh run second, so its spelling of a path wins.
+    let recordedLedger = ledgerFiles(recorded)
+    let recordedStandard = standardFiles(recorded)
+    let freshLedger = ledgerFiles(fresh)
+    let freshStandard = standardFiles(fresh)
+    func named(_ list: [InputDifference]) -> [InputDifference] {
+      list.map { d in
+        var d = d
+        d.path = shown[d.path] ?? d.path
+        return d
+      }
+    }
+    return named(differences(.ledger, recorded: recordedLedger, actual: freshLedger))
+      + named(differences(.standard, recorded: recordedStandard, actual: freshStandard))
+  }
+}
+
+/// Lexical path arithmetic (no file system access): a recorded report's paths are relative
+/// to a working directory that may no longer exist, so only their relation to each other
+/// can be compared.
+public enum PathKey {
+  /// The folder part of `path` (`.` for a bare name).
+  public static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// `path` relative to the folder `base`, after resolving `.` and `..` in both; both relative
+  /// (to the same working directory) or both absolute.
+  public static func relative(_ path: String, to base: String) -> String {
+    let p = components(path)
+    let b = components(base)
+    var common = 0
+    while common < p.count, common < b.count, p[common] == b[common] { common += 1 }
+    let up = Array(repeating: "..", count: b.count - common)
+    let rest = (up + p[common...]).joined(separator: "/")
+    return rest.isEmpty ? "." : rest
+  }
+
+  /// Components with `.` dropped and `..` applied; a `..` that climbs above the start is
+  /// kept (it is part of the relation between two relative paths).
+  static func components(_ path: String) -> [String] {
+    var out: [String] = []
+    for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+      switch c {
+      case ".": continue
+      case "..":
+        if let last = out.last, last != ".." { out.removeLast() } else { out.append("..") }
+      default: out.append(String(c))
+      }
+    }
+    return path.hasPrefix("/") ? ["/"] + out : out
+  }
+}
+
+extension Report {
+  /// The report with every ledger file path (files, evidence rows, account steps) relative to
+  /// its ledger folder and every standard path relative to the standard's folder: two runs
+  /// over the same files given by different paths compare equal.
+  public func withInputPathsRelative() -> Report {
+    var r = self
+    let ledgerBase = ledger.path
+    func rel(_ path: String) -> String { PathKey.relative(path, to: ledgerBase) }
+    func evidence(_ list: [Evidence]) -> [Evidence] {
+      list.map { e in
+        var e = e
+        e.file = rel(e.file)
+        return e
+      }
+    }
+    r.ledger.path = "."
+    r.ledger.files = ledger.files.map { f in
+      var f = f
+      f.path = rel(f.path)
+      return f
+    }
+    r.ledger.profile = ledger.profile.map { .init(path: "(mapping profile)", sha256: $0.sha256) }
+    r.findings = findings.map { f in
+      var f = f
+      f.evidence = evidence(f.evidence)
+      return f
+    }
+    r.nonconformities = nonconformities.map { n in
+      var n = n
+      n.evidence = evidence(n.evidence)
+      return n
+    }
+    r.accounts = accounts.map { a in
+      var a = a
+      a.steps = a.steps.map { s in
+        var s = s
+        s.file = s.file.map(rel)
+        return s
+      }
+      return a
+    }
+    let standardBase = PathKey.directory(of: standard.file)
+    r.standard.file = PathKey.relative(standard.file, to: standardBase)
+    r.standard.inputs = standard.inputs.map {
+      .init(path: PathKey.relative($0.path, to: standardBase), sha256: $0.sha256)
+    }
+    r.run = run.map { run in
+      var run = run
+      run.waivers = run.waivers.map { .init(path: "(waivers)", sha256: $0.sha256) }
+      return run
+    }
+    return r
+  }
+}

@@ -22,6 +22,9 @@ public struct Report: Sendable, Hashable, Codable {
   public var generatedAt: String?
   public var standard: StandardInfo
   public var ledger: LedgerInfo
+  /// How the run was made beyond its input files (evidence limit, as-of, waivers): what
+  /// `verify` needs to recompute it without being told again.
+  public var run: RunSettings?
   public var verdict: String
   /// The `--fail-on` level the verdict was judged at.
   public var failOn: String
@@ -87,6 +90,24 @@ public struct Report: Sendable, Hashable, Codable {
     public init(path: String, sha256: String) {
       self.path = path
       self.sha256 = sha256
+    }
+  }
+
+  public struct RunSettings: Sendable, Hashable, Codable {
+    /// Evidence rows kept per finding and non-conformity (`--evidence-limit`).
+    public var evidenceLimit: Int
+    /// Findings kept per rule (counts are exact beyond it).
+    public var findingLimit: Int
+    /// The date waivers were judged on (`--as-of`); present only with waivers, the one thing
+    /// that depends on the date.
+    public var asOf: String?
+    /// The waivers file, by the path given and its sha256.
+    public var waivers: FileDigest?
+    public init(evidenceLimit: Int, findingLimit: Int, asOf: String?, waivers: FileDigest?) {
+      self.evidenceLimit = evidenceLimit
+      self.findingLimit = findingLimit
+      self.asOf = asOf
+      self.waivers = waivers
     }
   }
 

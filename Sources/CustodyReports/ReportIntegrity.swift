@@ -1,4 +1,5 @@
 import Crypto
+import CustodyValues
 import Foundation
 
 /// The named parts of a report that `integrity.sections` digests one by one, so `verify` can
@@ -8,6 +9,8 @@ public enum ReportSection: String, Sendable, CaseIterable, Codable {
   case tool
   case standard
   case ledger
+  /// evidence and finding limits, as-of date, waivers file
+  case run
   /// verdict, fail_on, summary
   case verdict
   case clauses
@@ -40,6 +43,7 @@ extension Report {
         pretty: false)
     case .standard: try CanonicalJSON.encode(standard, pretty: false)
     case .ledger: try CanonicalJSON.encode(ledger, pretty: false)
+    case .run: try CanonicalJSON.encode(run, pretty: false)
     case .verdict:
       try CanonicalJSON.encode(
         VerdictSection(verdict: verdict, failOn: failOn, summary: summary), pretty: false)
@@ -87,18 +91,7 @@ extension Report {
 /// sha256 helpers (lowercase hex), shared by integrity, signing and input checks.
 public enum Digests {
   public static func sha256Hex(_ data: Data) -> String {
-    hex(SHA256.hash(data: data))
-  }
-
-  /// Lowercase hex of any bytes.
-  public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in bytes {
-      out.append(digits[Int(byte >> 4)])
-      out.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: out, as: UTF8.self)
+    Hex.lowercase(SHA256.hash(data: data))
   }
 
   /// The sha256 of a file's bytes, or nil when it cannot be read.

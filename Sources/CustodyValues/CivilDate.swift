@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A calendar date without a time zone (ledger dates are site-local days).
 ///
 /// Stored as days since 1970-01-01 so comparison and day arithmetic are integer operations.
@@ -5,6 +11,13 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
   public var dayNumber: Int32
 
   public init(dayNumber: Int32) { self.dayNumber = dayNumber }
+
+  /// Today in UTC: the default `--as-of` of validate and verify.
+  public static var today: CivilDate {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return CivilDate(dayNumber: Int32(now.tv_sec / 86_400))
+  }
 
   /// nil when the date does not exist (2023-02-30) or the year is outside 1..9999.
   public init?(year: Int, month: Int, day: Int) {

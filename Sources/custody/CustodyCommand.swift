@@ -1,10 +1,11 @@
 import ArgumentParser
+import CustodyKit
 
 /// The `custody` command line. Commands are thin: they parse options, call the library
 /// modules and map outcomes to exit codes.
 @main
 struct CustodyCommand: ParsableCommand {
-  static let version = "0.1.0"
+  static let version = Custody.version
 
   static let configuration = CommandConfiguration(
     commandName: "custody",

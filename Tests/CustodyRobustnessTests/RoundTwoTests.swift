@@ -86,7 +86,7 @@ import Testing
     let original = try String(contentsOfFile: signed.report, encoding: .utf8)
     let float = signed.variant.dir + "/float.json"
     try original.replacingOccurrences(
-      of: "\"schema_version\" : 1", with: "\"schema_version\" : 1.0"
+      of: "\"schema_version\" : 2", with: "\"schema_version\" : 2.0"
     )
     .write(toFile: float, atomically: false, encoding: .utf8)
     #expect(

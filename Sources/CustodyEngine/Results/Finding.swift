@@ -110,7 +110,7 @@ public struct Finding: Sendable, Hashable, Codable {
   ) -> String {
     let text = ([rule, status.rawValue, extra] + keys).joined(separator: "\u{1F}")
     let digest = SHA256.hash(data: Data(text.utf8))
-    return digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    return Hex.lowercase(digest.prefix(8))
   }
 
   /// Output order: rule, status, first evidence file and line, then id.

@@ -66,6 +66,7 @@ extension CompileSession {
     var graph = GraphBuilder(
       instances: instances, library: library, excludeFailing: binder.excludeFailing,
       prerequisites: binder.prerequisites)
+    graph.boundRules = Set(decl.clauses.flatMap { $0.uses.map(\.ruleID) })
     graph.build(bag: &bag)
     stage(.cycles)
     graph.checkCycles(bag: &bag)

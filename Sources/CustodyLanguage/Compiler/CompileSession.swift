@@ -71,10 +71,7 @@ final class CompileSession {
   func sha(_ path: String) -> String { files[path]?.sha256 ?? "" }
 
   static func sha256(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { byte in
-      let s = String(byte, radix: 16)
-      return s.count == 1 ? "0" + s : s
-    }.joined()
+    Hex.lowercase(SHA256.hash(data: bytes))
   }
 
   static func sha256(_ text: String) -> String { sha256(Array(text.utf8)) }

@@ -9,6 +9,9 @@ struct GraphBuilder {
   let library: CompileSession.Library
   let excludeFailing: [String: [YAMLScalar]]
   let prerequisites: [String: [YAMLScalar]]
+  /// Rules some clause binds: one with no instance failed to compile (already reported), so a
+  /// reference to it is not reported again.
+  var boundRules: Set<String> = []
   var requires: [String: [String]] = [:]
   var tables: [String: [String]] = [:]
   /// Every edge a -> b meaning b runs before a, with the scalar that wrote it.
@@ -41,6 +44,7 @@ struct GraphBuilder {
       }
       requires[instance.id] = req
       checkPrerequisites(instance, rule?.unlessFailing ?? [], bag: &bag)
+      checkBookSources(instance, bag: &bag)
       for s in excludeFailing[instance.id] ?? [] {
         let targets = resolve(s, from: instance.ruleID, what: "exclude_failing", bag: &bag)
         if targets.contains(instance.id) {
@@ -55,7 +59,7 @@ struct GraphBuilder {
       // without it), so it is no error; a bound one runs first.
       for s in prerequisites[instance.id] ?? [] {
         let targets = instanceIDs(ofRule: s.value).filter { $0 != instance.id }
-        if targets.isEmpty, library.rules[s.value] == nil {
+        if targets.isEmpty, library.rules[s.value] == nil, !boundRules.contains(s.value) {
           bag.report(
             .unknownRequiredRule,
             "`unless_failing` of '\(instance.ruleID)' names unknown rule '\(s.value)'", at: s.span,
@@ -63,6 +67,42 @@ struct GraphBuilder {
         }
         edges[instance.id, default: []] += targets.map { ($0, s.span) }
       }
+    }
+  }
+
+  /// A book source's `exclude_failing:` and `unless_failing:` rules are asked, row by row,
+  /// about the source's own table: a rule that judges another table (or no rows one by one)
+  /// would remove nothing, silently, so it is an error.
+  func checkBookSources(_ instance: RuleInstance, bag: inout DiagnosticBag) {
+    guard case .massBalance(let spec) = instance.check else { return }
+    let named = (excludeFailing[instance.id] ?? []) + (prerequisites[instance.id] ?? [])
+    var roles: [(table: String, label: String, rules: [String])] = []
+    for s in spec.book.credits + spec.book.debits {
+      roles.append((s.table, s.label, s.excludeFailing + s.unlessFailing))
+    }
+    for t in spec.book.transfers { roles.append((t.table, "transfer", t.unlessFailing)) }
+    var reported = Set<String>()
+    for role in roles {
+      for id in role.rules {
+        guard let p = instances.first(where: { $0.id == id }) else { continue }
+        if Self.judgesRows(of: role.table, p.check) { continue }
+        guard reported.insert(role.label + "/" + id).inserted else { continue }
+        let judged = p.check.rowTable ?? "no single table (\(p.check.kind))"
+        bag.report(
+          .badPrerequisite,
+          "the \(role.label) source of book '\(spec.book.id)' reads \(role.table) but names '\(p.ruleID)', which judges \(judged): it would remove no row",
+          at: named.first(where: { $0.value == p.ruleID })?.span)
+      }
+    }
+  }
+
+  /// Whether `check` fails rows of `table` one by one (what a book source can exclude).
+  static func judgesRows(of table: String, _ check: CheckSpec) -> Bool {
+    switch check {
+    case .row(let s): s.table == table
+    case .reference(let s): s.table == table
+    case .unique(let s): s.sources.contains { $0.table == table }
+    default: false
     }
   }
 
@@ -89,7 +129,7 @@ struct GraphBuilder {
 
   func resolve(_ s: YAMLScalar, from: String, what: String, bag: inout DiagnosticBag) -> [String] {
     let ids = instanceIDs(ofRule: s.value)
-    if !ids.isEmpty { return ids }
+    if !ids.isEmpty || boundRules.contains(s.value) { return ids }
     if library.rules[s.value] != nil {
       bag.report(
         .unknownRequiredRule,

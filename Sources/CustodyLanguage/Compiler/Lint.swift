@@ -101,6 +101,7 @@ extension CompileSession {
           .unusedParameter, "standard parameter '\(p.name)' is not bound to any rule", at: p.span)
       }
     }
+    if compiles { for s in standards { prerequisiteCoverage(s) } }
     return (standards, files)
   }
 
@@ -149,5 +150,68 @@ extension CompileSession {
       i += 1
     }
     return false
+  }
+}
+
+extension CompileSession {
+  /// CUS5007: a book source's prerequisite is meant to keep rows it judged non-conformant out
+  /// of the book; rows the source admits but the prerequisite's own `where:` never selects are
+  /// posted whatever they hold. The source's filter covers the prerequisite's when the
+  /// prerequisite has none, or when it equals the source's filter or one of its `and` terms
+  /// (compared by meaning: parameters by value, not by name or spelling).
+  func prerequisiteCoverage(_ standard: CompiledStandard) {
+    let byID = Dictionary(standard.rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    for instance in standard.rules {
+      guard case .massBalance(let spec) = instance.check else { continue }
+      var roles: [(label: String, filter: ExprNode?, rules: [String])] = []
+      for s in spec.book.debits + spec.book.credits {
+        roles.append((s.label, s.filter, s.unlessFailing))
+      }
+      for t in spec.book.transfers { roles.append(("transfer", t.filter, t.unlessFailing)) }
+      for role in roles {
+        let terms = Set((role.filter.map(Self.conjuncts) ?? []).map(Self.meaning))
+        for id in role.rules {
+          guard let p = byID[id], let needed = Self.rowFilter(p.check) else { continue }
+          if terms.contains(Self.meaning(needed)) { continue }
+          let admits = role.filter.map { "`where: \($0.text)`" } ?? "no `where:`"
+          bag.report(
+            .prerequisiteNarrowerThanSource,
+            "the \(role.label) source of book '\(spec.book.id)' (\(admits)) names '\(p.ruleID)' under `unless_failing`, which judges only rows where `\(needed.text)`: other rows are posted unjudged",
+            at: role.filter?.span ?? instance.span)
+        }
+      }
+    }
+  }
+
+  static func rowFilter(_ check: CheckSpec) -> ExprNode? {
+    switch check {
+    case .row(let s): s.filter
+    case .reference(let s): s.filter
+    default: nil
+    }
+  }
+
+  static func conjuncts(_ node: ExprNode) -> [ExprNode] {
+    if case .binary(.and, let a, let b) = node.kind { return [node] + conjuncts(a) + conjuncts(b) }
+    return [node]
+  }
+
+  /// A node's meaning as text: kinds and values, without ids, spans or parameter names.
+  static func meaning(_ node: ExprNode) -> String {
+    switch node.kind {
+    case .literal(let v), .parameter(_, let v): "lit(\(v))"
+    case .field(let scope, let column, _): "\(scope.rawValue).\(column)"
+    case .unary(let op, let a): "\(op.rawValue)(\(meaning(a)))"
+    case .binary(let op, let a, let b): "(\(meaning(a)) \(op.rawValue) \(meaning(b)))"
+    case .list(let items): "[" + items.map(meaning).joined(separator: ",") + "]"
+    case .call(let f, let args): "\(f.rawValue)(" + args.map(meaning).joined(separator: ",") + ")"
+    case .lookup(let t, let key, let at):
+      "\(t)[" + key.map(meaning).joined(separator: ",") + "@" + (at.map(meaning) ?? "") + "]"
+    case .lookupWhere(let t, let column, _, let value, let at):
+      "\(t)[\(column)=\(meaning(value))@\(at.map(meaning) ?? "")]"
+    case .member(let base, let column, _, let safe): "\(meaning(base)).\(column)\(safe ? "?" : "")"
+    case .conditional(let c, let a, let b): "if(\(meaning(c)),\(meaning(a)),\(meaning(b)))"
+    case .aggregate(let f, let a): "\(f.rawValue)(\(a.map(meaning) ?? ""))"
+    }
   }
 }

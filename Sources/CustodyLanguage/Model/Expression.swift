@@ -77,7 +77,7 @@ public indirect enum ExprKind: Sendable, Hashable {
   /// `table[key]` or `table[key @ date]`: the row of a reference table whose key columns equal
   /// `key` (and whose validity window covers `at`, both ends included), or null.
   case lookup(table: String, key: [ExprNode], at: ExprNode?)
-  /// `table[column = value]` or `table[column = value @ date]`: the first row in file order
+  /// `table[column = value]` or `table[column = value @ date]`: the one row
   /// (among rows whose validity window covers `at`, both ends included) whose `column` equals
   /// `value`, or, for a list column, contains it; null when none. `column` is its index in the
   /// table schema, `name` its name.

@@ -1,7 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyReports
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody diff OLD NEW [--ledger DIR]`.
@@ -28,12 +26,8 @@ extension CustodyCommand {
 
     func run() throws {
       let sources = SourceCache()
-      let a = ValidationPipeline.compile(old, sources: sources)
-      let b = ValidationPipeline.compile(new, sources: sources)
-      guard let oldStandard = a.standard, let newStandard = b.standard else {
-        Terminal.err(DiagnosticsOutput.text(a.diagnostics + b.diagnostics, sources: sources))
-        throw Exit.compileError
-      }
+      let oldStandard = try PipelineExits.compiled(old, sources: sources)
+      let newStandard = try PipelineExits.compiled(new, sources: sources)
       var diff = StandardDiff(old: oldStandard, new: newStandard)
       if let ledger {
         var reports: [CustodyReports.Report] = []
@@ -42,16 +36,8 @@ extension CustodyCommand {
             standardPath: path, ledgerPath: ledger, profilePath: profile, asOf: Today.date,
             failOn: .observation, evidenceLimit: 20, deterministic: true,
             toolVersion: CustodyCommand.version, sources: sources)
-          switch ValidationPipeline.run(request) {
-          case .invalidInput(let diagnostics, let omitted):
-            Terminal.err(DiagnosticsOutput.text(diagnostics, omitted: omitted, sources: sources))
-            throw Exit.compileError
-          case .unreadableLedger(let diagnostic):
-            Terminal.err(DiagnosticsOutput.text([diagnostic], sources: sources))
-            throw Exit.ledgerError
-          case .evaluated(let report, _, _):
-            reports.append(report)
-          }
+          reports.append(
+            try PipelineExits.evaluated(ValidationPipeline.run(request), sources: sources).report)
         }
         diff.addImpact(old: reports[0], new: reports[1])
       }

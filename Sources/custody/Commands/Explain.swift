@@ -1,9 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyEngine
-import CustodyLedger
-import CustodyValues
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody explain ID --standard FILE [--ledger DIR]`.
@@ -31,13 +27,7 @@ extension CustodyCommand {
 
     func run() throws {
       let sources = SourceCache()
-      let compiled = ValidationPipeline.compile(standard, sources: sources)
-      guard let s = compiled.standard else {
-        Terminal.err(
-          DiagnosticsOutput.text(
-            compiled.diagnostics, omitted: compiled.omittedDiagnostics, sources: sources))
-        throw Exit.compileError
-      }
+      let s = try PipelineExits.compiled(standard, sources: sources)
       if let text = Explainer.explain(id, in: s) {
         Terminal.out(text)
         return
@@ -49,34 +39,33 @@ extension CustodyCommand {
             + "  (to explain a finding id, also give --ledger)\n")
         throw Exit.usage
       }
-      let request = ValidationPipeline.Request(
+      let custody = Custody(toolVersion: CustodyCommand.version)
+      var request = ValidationPipeline.Request(
         standardPath: standard, ledgerPath: ledger, profilePath: profile, asOf: Today.date,
         evidenceLimit: 20, deterministic: true, toolVersion: CustodyCommand.version,
         sources: sources)
-      switch ValidationPipeline.run(request) {
-      case .invalidInput(let diagnostics, let omitted):
-        Terminal.err(DiagnosticsOutput.text(diagnostics, omitted: omitted, sources: sources))
-        throw Exit.compileError
-      case .unreadableLedger(let diagnostic):
-        Terminal.err(DiagnosticsOutput.text([diagnostic], sources: sources))
+      request.compiled = s
+      let (report, result, compiled) = try PipelineExits.evaluated(
+        ValidationPipeline.run(request), sources: sources)
+      let run = Custody.Run(report: report, result: result, standard: compiled)
+      let text: String?
+      do throws(Custody.Failure) {
+        // The ledger is read again exactly as validate read it (same profile and limits).
+        text = try custody.explain(finding: id, in: run, ledger: ledger, profile: profile)
+      } catch {
+        Terminal.err(error.description + "\n")
+        if case .invalidInput = error { throw Exit.compileError }
         throw Exit.ledgerError
-      case .evaluated(_, let result, let s):
-        let matches = result.findings.filter { $0.id.hasPrefix(id) }
-        guard matches.count == 1, let finding = matches.first else {
-          Terminal.err(
-            matches.isEmpty
-              ? "error: no clause, rule or finding '\(id)' (finding ids are in the report)\n"
-              : "error: '\(id)' matches \(matches.count) findings; give more characters\n")
-          throw Exit.usage
-        }
-        do throws(LedgerError) {
-          let source = try FolderLedger.open(folder: ledger, schema: s.schema)
-          Terminal.out(FindingExplainer.explain(finding, standard: s, ledger: source))
-        } catch {
-          Terminal.err(DiagnosticsOutput.text([error.diagnostic], sources: sources))
-          throw Exit.ledgerError
-        }
       }
+      guard let text else {
+        let count = result.findings.count { $0.id.hasPrefix(id) }
+        Terminal.err(
+          count == 0
+            ? "error: no clause, rule or finding '\(id)' (finding ids are in the report)\n"
+            : "error: '\(id)' matches \(count) findings; give more characters\n")
+        throw Exit.usage
+      }
+      Terminal.out(text)
     }
   }
 }

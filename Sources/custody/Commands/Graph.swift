@@ -1,6 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
-import CustodyDiagnostics
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody graph --standard FILE --format dot|mermaid`.
@@ -17,13 +16,7 @@ extension CustodyCommand {
 
     func run() throws {
       let sources = SourceCache()
-      let compiled = ValidationPipeline.compile(standard, sources: sources)
-      guard let s = compiled.standard else {
-        Terminal.err(
-          DiagnosticsOutput.text(
-            compiled.diagnostics, omitted: compiled.omittedDiagnostics, sources: sources))
-        throw Exit.compileError
-      }
+      let s = try PipelineExits.compiled(standard, sources: sources)
       Terminal.out(GraphRenderer.render(s, format: format))
     }
   }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyLanguage
-import CustodyLedger
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody inspect LEDGER`: what a ledger folder holds, before validating it.
@@ -24,60 +21,27 @@ extension CustodyCommand {
 
     func run() throws {
       let sources = SourceCache()
-      let compiled = ValidationPipeline.compile(standard, sources: sources)
-      guard let s = compiled.standard else {
-        Terminal.err(
-          DiagnosticsOutput.text(
-            compiled.diagnostics, omitted: compiled.omittedDiagnostics, sources: sources))
-        throw Exit.compileError
-      }
+      let s = try PipelineExits.compiled(standard, sources: sources)
+      var request = ValidationPipeline.Request(
+        standardPath: standard, ledgerPath: ledger, profilePath: profile, asOf: Today.date,
+        toolVersion: CustodyCommand.version, sources: sources)
+      request.compiled = s
       var bag = DiagnosticBag()
-      var mapping: MappingProfile?
-      if let profile {
-        mapping = MappingProfile.load(path: profile, schema: s.schema, into: &bag)
-        if bag.hasErrors {
-          Terminal.err(DiagnosticsOutput.text(bag.sorted, sources: sources))
-          throw Exit.compileError
-        }
+      let mapping = ValidationPipeline.loadProfile(request, schema: s.schema, into: &bag)
+      if bag.hasErrors {
+        Terminal.err(DiagnosticsOutput.text(bag.sorted, sources: sources))
+        throw Exit.compileError
       }
       let summary: LedgerInspection
       do {
-        let folder = try FolderLedger.open(folder: ledger, schema: s.schema, profile: mapping)
+        let folder = try ValidationPipeline.openLedger(
+          request, schema: s.schema, profile: mapping?.profile)
         summary = try folder.inspect()
       } catch let error as LedgerError {
         Terminal.err(DiagnosticsOutput.text([error.diagnostic], sources: sources))
         throw Exit.ledgerError
       }
-      var out =
-        "ledger \(summary.folder)  (schema \(summary.schema)\(summary.profile.map { ", profile \($0)" } ?? ""))\n\n"
-      out += "table                 format  rows      sha256            dates\n"
-      for t in summary.tables {
-        let name = t.name.padding(toLength: 21, withPad: " ", startingAt: 0)
-        let format = (t.file.absent ? "absent" : t.format).padding(
-          toLength: 7, withPad: " ", startingAt: 0)
-        let rows = String(t.file.rows).padding(toLength: 9, withPad: " ", startingAt: 0)
-        let sha = String(t.file.sha256.prefix(16)).padding(
-          toLength: 17, withPad: " ", startingAt: 0)
-        let dates = t.dateRanges.map { "\($0.column) \($0.min)..\($0.max)" }.joined(separator: ", ")
-        out += "\(name) \(format) \(rows) \(sha) \(dates)\n"
-        if !t.file.extraColumns.isEmpty {
-          out += "    extra columns ignored: \(t.file.extraColumns.joined(separator: ", "))\n"
-        }
-        if !t.mapping.isEmpty { out += "    mapping: \(t.mapping.joined(separator: "; "))\n" }
-        for (code, count) in t.cellErrors.sorted(by: { $0.key < $1.key }) {
-          out += "    \(count) cell error\(count == 1 ? "" : "s") \(code)\n"
-        }
-      }
-      let total = summary.cellErrorsByCode.reduce(0) { $0 + $1.count }
-      out +=
-        "\n\(summary.tables.reduce(0) { $0 + $1.file.rows }) rows; \(total) cell error\(total == 1 ? "" : "s")"
-      if total > 0 {
-        out +=
-          ": "
-          + summary.cellErrorsByCode.map { "\($0.count) \($0.code.id) (\($0.code.title))" }.joined(
-            separator: ", ")
-      }
-      Terminal.out(out + "\n")
+      Terminal.out(summary.renderText())
     }
   }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CustodyReports
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody keygen --output NAME`: an Ed25519 key pair for signing reports.

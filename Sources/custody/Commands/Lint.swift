@@ -1,6 +1,5 @@
 import ArgumentParser
-import CustodyDiagnostics
-import CustodyLanguage
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody lint [PATHS]`: compile standards and rules and print every diagnostic.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
+import CustodyKit
 
 extension CustodyCommand {
   /// Prints the JSON Schema of a YAML format for editors (docs/editing.md).

@@ -1,7 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyLanguage
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody test [PATHS]`: the `tests:` cases of rules and standards.

@@ -1,9 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyLanguage
-import CustodyReports
-import CustodyValues
+import CustodyKit
 import Foundation
 
 extension CustodyCommand {
@@ -54,6 +50,14 @@ extension CustodyCommand {
     @Option(help: "Sign the report with this Ed25519 private key (see `custody keygen`).")
     var sign: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "With --sign and a format other than json: where to write the signed JSON report.",
+        discussion:
+          "Default: beside --output with the extension .json (report.html -> report.json). Only the JSON report carries the signature that `custody verify` checks."
+      ))
+    var jsonOutput: String?
+
     @Option(help: "Refuse to run unless the standard file's sha256 is this.")
     var expectStandardSha256: String?
 
@@ -77,6 +81,17 @@ extension CustodyCommand {
       if let hex = expectStandardSha256, hex.count != 64 || !hex.allSatisfy(\.isHexDigit) {
         throw ValidationError("--expect-standard-sha256 must be 64 hex digits")
       }
+      if sign != nil, format != .json, signedJSONPath == nil {
+        throw ValidationError(
+          "--sign with --format \(format.rawValue) writes the signed JSON report to a file: give --output or --json-output"
+        )
+      }
+      if jsonOutput != nil && (sign == nil || format == .json) {
+        throw ValidationError("--json-output is for --sign with a format other than json")
+      }
+      if sign != nil, format != .json, let json = signedJSONPath, json == output {
+        throw ValidationError("--json-output must differ from --output")
+      }
     }
 
     func run() throws {
@@ -94,42 +109,55 @@ extension CustodyCommand {
       if Terminal.stderrIsTTY {
         Terminal.err("custody: validating \(ledger) against \(standard)...\r")
       }
-      switch ValidationPipeline.run(request) {
-      case .invalidInput(let diagnostics, let omitted):
-        Terminal.err(DiagnosticsOutput.text(diagnostics, omitted: omitted, sources: sources))
-        throw Exit.compileError
-      case .unreadableLedger(let diagnostic):
-        Terminal.err(DiagnosticsOutput.text([diagnostic], sources: sources))
-        throw Exit.ledgerError
-      case .evaluated(var report, _, let compiled):
-        if let sign {
-          do {
-            report = try Signer(keyFile: sign).sign(report)
-          } catch let error as ReportError {
-            Terminal.err(error.description + "\n")
-            throw Exit.usage
-          }
+      var (report, _, compiled) = try PipelineExits.evaluated(
+        ValidationPipeline.run(request), sources: sources)
+      if let sign {
+        do {
+          report = try Signer(keyFile: sign).sign(report)
+        } catch let error as ReportError {
+          Terminal.err(error.description + "\n")
+          throw Exit.usage
         }
-        let colour = output == nil && Terminal.colour(for: 1)
-        let data = try format.renderData(report, colour: colour)
-        if let output {
-          let inputs =
-            [standard, ledger, profile, waivers, sign].compactMap { $0 }
-            + compiled.inputs.map(\.path) + report.ledger.files.map(\.path)
-          do {
-            try ReportWriter.write(data, to: output, refusing: inputs)
-          } catch {
-            Terminal.err(error.description + "\n")
-            switch error.diagnostic.code {
-            case .outputIsInput, .outputPathUnsupported: throw Exit.usage
-            default: throw Exit.outputFailed
-            }
-          }
-          Terminal.err("\(report.verdict): report written to \(output)\n")
-        } else {
-          Terminal.out(String(decoding: data, as: UTF8.self))
+      }
+      let inputs =
+        [standard, ledger, profile, waivers, sign].compactMap { $0 }
+        + compiled.inputs.map(\.path) + report.ledger.files.map(\.path)
+      // Only the JSON form carries the signature: another format gets its signed JSON beside.
+      if sign != nil, format != .json, let json = signedJSONPath {
+        try write(try ReportFormat.json.renderData(report), to: json, refusing: inputs)
+        Terminal.err("signed JSON report written to \(json)\n")
+      }
+      let colour = output == nil && Terminal.colour(for: 1)
+      let data = try format.renderData(report, colour: colour)
+      if let output {
+        try write(data, to: output, refusing: inputs)
+        Terminal.err("\(report.verdict): report written to \(output)\n")
+      } else {
+        Terminal.out(String(decoding: data, as: UTF8.self))
+      }
+      if report.verdict != "conformant" { throw Exit.nonConformant }
+    }
+
+    /// `--json-output`, else `--output` with the extension .json.
+    var signedJSONPath: String? {
+      if let jsonOutput { return jsonOutput }
+      guard let output else { return nil }
+      let name = output.split(separator: "/").last.map(String.init) ?? output
+      if let dot = name.lastIndex(of: "."), dot != name.startIndex {
+        return String(output.dropLast(name.distance(from: dot, to: name.endIndex))) + ".json"
+      }
+      return output + ".json"
+    }
+
+    func write(_ data: Data, to path: String, refusing inputs: [String]) throws {
+      do {
+        try ReportWriter.write(data, to: path, refusing: inputs)
+      } catch {
+        Terminal.err(error.description + "\n")
+        switch error.diagnostic.code {
+        case .outputIsInput, .outputPathUnsupported: throw Exit.usage
+        default: throw Exit.outputFailed
         }
-        if report.verdict != "conformant" { throw Exit.nonConformant }
       }
     }
   }
@@ -140,8 +168,5 @@ extension ClauseSeverity: ExpressibleByArgument {}
 
 /// Today's date in UTC, the default `--as-of`.
 enum Today {
-  static var date: CivilDate {
-    let days = Int(Date().timeIntervalSince1970 / 86_400)
-    return CivilDate(dayNumber: Int32(days))
-  }
+  static var date: CivilDate { CivilDate.today }
 }

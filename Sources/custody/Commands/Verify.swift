@@ -1,9 +1,5 @@
 import ArgumentParser
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyLanguage
-import CustodyReports
-import CustodyValues
+import CustodyKit
 
 extension CustodyCommand {
   /// `custody verify REPORT --key PUB [--ledger DIR --standard FILE]`.
@@ -29,18 +25,25 @@ extension CustodyCommand {
     var profile: String?
 
     @Option(
-      parsing: .unconditional, help: "Evidence rows per finding used when the report was made.")
-    var evidenceLimit: Int = 20
+      parsing: .unconditional,
+      help: "Evidence rows per finding to recompute with (default: the report's own).")
+    var evidenceLimit: Int?
 
-    @Option(help: "The waivers file used when the report was made.")
+    @Option(help: "The waivers file used when the report was made (the report names its sha256).")
     var waivers: String?
 
-    @Option(help: "The --as-of date used when the report was made (YYYY-MM-DD).")
+    @Option(help: "The --as-of date to judge waivers on, YYYY-MM-DD (default: the report's own).")
     var asOf: String?
 
     func validate() throws {
       if (ledger == nil) != (standard == nil) {
         throw ValidationError("give both --ledger and --standard to recompute, or neither")
+      }
+      if let evidenceLimit, evidenceLimit < 0 {
+        throw ValidationError("--evidence-limit must be 0 or more")
+      }
+      if let asOf, CivilDate.parseISO(asOf) == nil {
+        throw ValidationError("--as-of must be a date YYYY-MM-DD, not '\(asOf)'")
       }
     }
 
@@ -49,7 +52,7 @@ extension CustodyCommand {
         standard.map { standard in
           ReportVerification.Inputs(
             standardPath: standard, ledgerPath: ledger, profilePath: profile, waiversPath: waivers,
-            asOf: asOf.flatMap(CivilDate.parseISO) ?? Today.date, evidenceLimit: evidenceLimit)
+            asOf: asOf.flatMap(CivilDate.parseISO), evidenceLimit: evidenceLimit)
         }
       }
       let problems: [String]

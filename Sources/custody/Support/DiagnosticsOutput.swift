@@ -1,4 +1,4 @@
-import CustodyDiagnostics
+import CustodyKit
 import Foundation
 
 /// Prints diagnostics as text (source line and caret) or JSON, the same way for every command.

@@ -1,6 +1,5 @@
 import ArgumentParser
-import CustodyLanguage
-import CustodyLedger
+import CustodyKit
 
 /// Bounds on what custody reads (docs/limits.md). Defaults suit any real standard or ledger;
 /// raise them only for files you trust.

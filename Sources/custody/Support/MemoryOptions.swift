@@ -1,5 +1,5 @@
 import ArgumentParser
-import CustodyEngine
+import CustodyKit
 import Foundation
 
 /// How much of a large ledger's state stays in memory (docs/performance.md, "Memory").

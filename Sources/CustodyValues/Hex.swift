@@ -1,0 +1,14 @@
+/// Lowercase hexadecimal: the one encoder of digests (file sha256, finding ids, graph digests)
+/// in every module, so two digests of the same bytes always compare equal as text.
+public enum Hex {
+  public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+      out.append(digits[Int(byte >> 4)])
+      out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}
