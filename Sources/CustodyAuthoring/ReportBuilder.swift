@@ -93,7 +93,8 @@ public enum ReportBuilder {
     let nonconformities = r.nonConformities.map {
       Report.Nonconformity(
         id: $0.id, clause: $0.clause, rule: $0.rule, severity: $0.severity.rawValue,
-        summary: $0.summary, findings: $0.findings, evidence: $0.evidence.map(evidence),
+        summary: $0.summary, findings: $0.findings, findingsTotal: $0.findingsTotal,
+        evidence: $0.evidence.map(evidence),
         evidenceTotal: $0.evidenceTotal, waived: false)
     }
     var report = Report(

@@ -177,7 +177,7 @@ struct Assembler {
               summary:
                 "\(clause.title): \(total) finding\(total == 1 ? "" : "s") from \(rule)"
                 + (total > list.count ? " (\(list.count) listed)" : ""),
-              findings: list.map(\.id), evidence: evidence,
+              findings: list.map(\.id), findingsTotal: total, evidence: evidence,
               evidenceTotal: list.reduce(0) { $0 + $1.evidenceTotal }
                 + (total - list.count)))
         }

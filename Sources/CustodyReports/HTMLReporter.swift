@@ -27,10 +27,11 @@ public struct HTMLReporter: Sendable {
       </header>
 
       """
-    out += inputs(report)
-    out += clauses(report)
+    // What is wrong first, right under the verdict; then what was checked and how.
     out += nonconformities(report)
+    out += clauses(report)
     out += accounts(report)
+    out += inputs(report)
     out += waivers(report)
     out += footer(report)
     out += "</body>\n</html>\n"
@@ -112,6 +113,18 @@ public struct HTMLReporter: Sendable {
           out +=
             "<p class=\"meta\">\(nc.evidenceTotal - nc.evidence.count) more rows not shown (--evidence-limit).</p>\n"
         }
+      }
+      let listed = report.findingLines(of: nc)
+      if !listed.lines.isEmpty {
+        out += "<ul class=\"findings\">\n"
+        for f in listed.lines {
+          out += "<li><code>\(e(f.id))</code> \(e(f.message))</li>\n"
+        }
+        out += "</ul>\n"
+      }
+      if listed.more > 0 {
+        out +=
+          "<p class=\"meta\">\(listed.more) more findings not listed (all in the JSON report).</p>\n"
       }
       out += "</article>\n"
     }

@@ -1,6 +1,6 @@
-/// A Markdown report for pull requests, wikis and tickets: the verdict, the inputs with their
-/// digests, the clause table, then each non-conformity with its evidence rows, the account
-/// traces and the waivers. Every value from a user file is escaped.
+/// A Markdown report for pull requests, wikis and tickets: the verdict, each non-conformity with
+/// its evidence rows and findings, the clause table, the inputs with their digests, the
+/// account traces and the waivers. Every value from a user file is escaped.
 public struct MarkdownReporter: Sendable {
   public init() {}
 
@@ -12,29 +12,7 @@ public struct MarkdownReporter: Sendable {
     out +=
       "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(md(report.failOn)))\n\n"
 
-    out += "| input | path | sha256 |\n|---|---|---|\n"
-    out +=
-      "| standard \(md(report.standard.id)) | \(md(report.standard.file)) | `\(report.standard.sha256)` |\n"
-    out += "| rule graph | | `\(report.standard.graphSha256)` |\n"
-    for file in report.ledger.files {
-      let digest = file.absent ? "absent" : "`\(file.sha256)`"
-      out += "| ledger \(md(file.table)) (\(file.rows) rows) | \(md(file.path)) | \(digest) |\n"
-    }
-    if let profile = report.ledger.profile {
-      out += "| profile | \(md(profile.path)) | `\(profile.sha256)` |\n"
-    }
-    for warning in report.ledger.warnings ?? [] { out += "\n> warning: \(md(warning))\n" }
-    out += "\nTool: \(md(report.tool.name)) \(md(report.tool.version))"
-    if let at = report.generatedAt { out += ", generated \(md(at))" }
-    out +=
-      ".\n\n## Clauses\n\n| clause | status | severity | title | rules | note |\n|---|---|---|---|---|---|\n"
-    for c in report.clauses {
-      let status = c.status == "non_conformant" ? "**\(md(c.status))**" : md(c.status)
-      out += "| \(md(c.id)) | \(status) | \(md(c.severity)) | \(md(c.title)) | "
-      out += "\(c.rules.map(md).joined(separator: ", ")) | \(md(c.reason ?? "")) |\n"
-    }
-
-    out += "\n## Non-conformities\n\n"
+    out += "## Non-conformities\n\n"
     if report.nonconformities.isEmpty { out += "None.\n" }
     for (index, nc) in report.nonconformities.enumerated() {
       out +=
@@ -53,8 +31,37 @@ public struct MarkdownReporter: Sendable {
         }
         out += "\n"
       }
+      let listed = report.findingLines(of: nc)
+      for f in listed.lines { out += "- finding `\(f.id)`: \(md(f.message))\n" }
+      if listed.more > 0 {
+        out += "- \(listed.more) more findings (all in the JSON report)\n"
+      }
+      if !listed.lines.isEmpty || listed.more > 0 { out += "\n" }
     }
 
+    out +=
+      "\n## Clauses\n\n| clause | status | severity | title | rules | note |\n|---|---|---|---|---|---|\n"
+    for c in report.clauses {
+      let status = c.status == "non_conformant" ? "**\(md(c.status))**" : md(c.status)
+      out += "| \(md(c.id)) | \(status) | \(md(c.severity)) | \(md(c.title)) | "
+      out += "\(c.rules.map(md).joined(separator: ", ")) | \(md(c.reason ?? "")) |\n"
+    }
+
+    out += "\n## Inputs\n\n| input | path | sha256 |\n|---|---|---|\n"
+    out +=
+      "| standard \(md(report.standard.id)) | \(md(report.standard.file)) | `\(report.standard.sha256)` |\n"
+    out += "| rule graph | | `\(report.standard.graphSha256)` |\n"
+    for file in report.ledger.files {
+      let digest = file.absent ? "absent" : "`\(file.sha256)`"
+      out += "| ledger \(md(file.table)) (\(file.rows) rows) | \(md(file.path)) | \(digest) |\n"
+    }
+    if let profile = report.ledger.profile {
+      out += "| profile | \(md(profile.path)) | `\(profile.sha256)` |\n"
+    }
+    for warning in report.ledger.warnings ?? [] { out += "\n> warning: \(md(warning))\n" }
+    out += "\nTool: \(md(report.tool.name)) \(md(report.tool.version))"
+    if let at = report.generatedAt { out += ", generated \(md(at))" }
+    out += ".\n\n"
     if !report.accounts.isEmpty { out += "## Account balances\n\n" }
     for trace in report.accounts {
       let period = trace.period.map { ", period \(md($0))" } ?? ""

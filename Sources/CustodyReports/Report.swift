@@ -227,15 +227,19 @@ public struct Report: Sendable, Hashable, Codable {
     public var rule: String
     public var severity: String
     public var summary: String
-    /// Ids of the findings behind it.
+    /// Ids of the findings behind it (at most the finding limit per rule).
     public var findings: [String]
+    /// The true number of findings behind it.
+    public var findingsTotal: Int
     public var evidence: [Evidence]
     public var evidenceTotal: Int
     public var waived: Bool
     public init(
       id: String, clause: String, rule: String, severity: String, summary: String,
-      findings: [String], evidence: [Evidence], evidenceTotal: Int, waived: Bool
+      findings: [String], findingsTotal: Int? = nil, evidence: [Evidence], evidenceTotal: Int,
+      waived: Bool
     ) {
+      self.findingsTotal = findingsTotal ?? findings.count
       self.id = id
       self.clause = clause
       self.rule = rule

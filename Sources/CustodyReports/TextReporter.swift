@@ -25,25 +25,6 @@ public struct TextReporter: Sendable {
     out +=
       "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(report.failOn))\n\n"
 
-    out += bold("Clauses") + "\n"
-    let idWidth = max(6, report.clauses.map(\.id.count).max() ?? 6)
-    let statusWidth = 14
-    for clause in report.clauses {
-      let status = pad(clause.status, statusWidth)
-      let coloured: String
-      switch clause.status {
-      case "non_conformant": coloured = paint(status, "31")
-      case "conformant": coloured = paint(status, "32")
-      case "not_evaluated": coloured = paint(status, "33")
-      default: coloured = status
-      }
-      out +=
-        "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity, 11))  \(t(clause.title))"
-      if let reason = clause.reason, clause.status != "conformant" { out += "  (\(t(reason)))" }
-      out += "\n"
-    }
-    out += "\n"
-
     if report.nonconformities.isEmpty {
       out += "No non-conformities.\n"
     } else {
@@ -62,7 +43,32 @@ public struct TextReporter: Sendable {
         if nc.evidenceTotal > nc.evidence.count {
           out += "   ... \(nc.evidenceTotal - nc.evidence.count) more rows (--evidence-limit)\n"
         }
+        let listed = report.findingLines(of: nc)
+        for f in listed.lines { out += "   finding \(t(f.id))  \(t(f.message))\n" }
+        if listed.more > 0 {
+          out += "   ... \(listed.more) more findings (--evidence-limit; all in the JSON report)\n"
+        }
       }
+    }
+    out += "\n"
+    out += bold("Clauses") + "\n"
+    let idWidth = max(6, report.clauses.map(\.id.count).max() ?? 6)
+    let statusWidth = 14
+    for clause in report.clauses {
+      let status = pad(clause.status, statusWidth)
+      let coloured: String
+      switch clause.status {
+      case "non_conformant": coloured = paint(status, "31")
+      case "conformant": coloured = paint(status, "32")
+      case "not_evaluated": coloured = paint(status, "33")
+      default: coloured = status
+      }
+      out +=
+        "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity, 11))  \(t(clause.title))"
+      if let reason = clause.reason, clause.status != "conformant" { out += "  (\(t(reason)))" }
+      out += "\n"
+    }
+    if !report.nonconformities.isEmpty {
       for trace in report.accounts {
         let period = trace.period.map { ", period \(t($0))" } ?? ""
         out +=

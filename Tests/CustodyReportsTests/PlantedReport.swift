@@ -178,11 +178,17 @@ enum PlantedReport {
 
   /// The planted report without integrity or signature.
   static var report: Report {
-    Report(
+    var report = Report(
       tool: .init(name: "custody", version: "0.1.0"), generatedAt: "2024-04-02T09:30:00Z",
       standard: standard, ledger: ledger, verdict: "non_conformant", failOn: "minor",
       summary: .init(major: 1, minor: 1, observation: 0, findings: 3, waived: 1),
       clauses: clauses, rules: rules, nonconformities: nonconformities, findings: findings,
       accounts: [trace], waivers: waivers)
+    report.run = .init(
+      evidenceLimit: 20, findingLimit: 1000, asOf: "2024-04-02",
+      waivers: .init(
+        path: "waivers.yaml",
+        sha256: "9f2c1d0e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e"))
+    return report
   }
 }

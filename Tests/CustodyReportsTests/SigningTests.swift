@@ -184,7 +184,7 @@ import Testing
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let covered: [ReportSection: [String]] = [
       .tool: ["schema_version", "tool", "generated_at"], .standard: ["standard"],
-      .ledger: ["ledger"],
+      .ledger: ["ledger"], .run: ["run"],
       .verdict: ["verdict", "fail_on", "summary"], .clauses: ["clauses"], .rules: ["rules"],
       .nonconformities: ["nonconformities"], .findings: ["findings"], .accounts: ["accounts"],
       .waivers: ["waivers"],

@@ -229,7 +229,7 @@ import Testing
   @Test func failedTokenAttemptsAreRateLimited() async throws {
     let server = try await TestServer.start("ratelimit") {
       $0.attemptLimit = 5
-      // Longer than the test can take on a loaded machine (the whole suite runs in parallel).
+      // An hour: on a loaded machine the five attempts must not age out of the window.
       $0.attemptWindow = 3600
     }
     defer { Task { await server.stop() } }

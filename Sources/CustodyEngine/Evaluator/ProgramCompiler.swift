@@ -4,11 +4,13 @@ import CustodyValues
 
 /// Reference tables available to `table[key]` lookups, indexed once per run.
 public final class Lookups: @unchecked Sendable {
-  // Filled before any expression is compiled; read-only afterwards.
-  public private(set) var indexes: [String: LookupIndex] = [:]
+  // Unchecked: mutable dictionaries, every access under `lock` (a reading thread files the
+  // reference tables while other lanes may already ask for them).
+  private var byTable: [String: LookupIndex] = [:]
   public init() {}
-  public func add(_ index: LookupIndex) { indexes[index.table] = index }
-  public subscript(table: String) -> LookupIndex? { indexes[table] }
+  public var indexes: [String: LookupIndex] { lock.withLock { byTable } }
+  public func add(_ index: LookupIndex) { lock.withLock { byTable[index.table] = index } }
+  public subscript(table: String) -> LookupIndex? { lock.withLock { byTable[table] } }
 
   private let lock = Lock()
   private var columnIndexes: [ColumnKey: LookupIndex] = [:]
@@ -23,7 +25,7 @@ public final class Lookups: @unchecked Sendable {
     lock.withLock {
       let key = ColumnKey(table: table, column: column)
       if let built = columnIndexes[key] { return built }
-      guard let base = indexes[table] else { return nil }
+      guard let base = byTable[table] else { return nil }
       let built = LookupIndex(
         table: table, file: base.file, rows: base.rows, window: base.window, column: column)
       columnIndexes[key] = built

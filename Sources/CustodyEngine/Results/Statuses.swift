@@ -96,15 +96,18 @@ public struct NonConformity: Sendable, Hashable, Codable {
   public var severity: ClauseSeverity
   /// One line: the clause title and how many findings.
   public var summary: String
-  /// Finding ids, in output order.
+  /// Finding ids, in output order (at most the finding limit).
   public var findings: [String]
+  /// The true number of findings behind it (beyond the finding limit too).
+  public var findingsTotal: Int
   /// The evidence of those findings, capped at the evidence limit.
   public var evidence: [EvidenceRow]
   public var evidenceTotal: Int
   public init(
     id: String, clause: String, rule: String, severity: ClauseSeverity, summary: String,
-    findings: [String], evidence: [EvidenceRow], evidenceTotal: Int
+    findings: [String], findingsTotal: Int? = nil, evidence: [EvidenceRow], evidenceTotal: Int
   ) {
+    self.findingsTotal = findingsTotal ?? findings.count
     self.id = id
     self.clause = clause
     self.rule = rule
