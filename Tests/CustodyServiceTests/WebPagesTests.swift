@@ -354,6 +354,19 @@ import Testing
     #expect(
       try await world.server.client.send("GET", "/api/v1/me", token: world.server.adminToken)
         .status == 200)
+
+    // Password guessing: failed logins count against the address's limit (20 a minute, one
+    // failure above), then even the right password gets the 429 page with Retry-After.
+    let guesser = world.browser()
+    var statuses: [Int] = []
+    for _ in 0..<20 {
+      statuses.append(try await guesser.logIn("client", "a wrong guess \(statuses.count)").status)
+    }
+    #expect(statuses == Array(repeating: 401, count: 19) + [429])
+    let limited = try await guesser.logIn("client", "another long password")
+    checkPage(limited, "rate-limited login", status: 429)
+    #expect(Int(limited.header("Retry-After") ?? "") ?? 0 > 0)
+    #expect(limited.text.contains("<code>auth.rate-limited</code>"))
   }
 
   /// The periods' arithmetic behind the timeline and the overdue list.

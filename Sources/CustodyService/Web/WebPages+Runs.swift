@@ -57,6 +57,8 @@ extension WebPages {
       var summary: String
       var waived: Bool
       var messages: [String]
+      /// When the report lists fewer findings than there are: "N of TOTAL".
+      var moreFindings: String?
       var evidence: [Evidence]
       var hasEvidence: Bool
       var shown: Int
@@ -143,6 +145,8 @@ extension WebPages {
           number: index + 1, id: nc.id, clause: nc.clause, rule: nc.rule, severity: nc.severity,
           summary: nc.summary, waived: nc.waived,
           messages: nc.findings.compactMap { messages[$0] }.prefix(20).map { $0 },
+          moreFindings: nc.findingsTotal > min(nc.findings.count, 20)
+            ? "\(min(nc.findings.count, 20)) of \(nc.findingsTotal)" : nil,
           evidence: nc.evidence.map {
             Evidence(
               file: $0.file, line: $0.line, entry: $0.entryId ?? "", column: $0.column ?? "",

@@ -209,6 +209,7 @@ enum WebTemplates {
     <h3 id="nc-{{number}}">{{number}}. <span class="badge {{severity}}">{{severity}}</span> {{clause}} / {{rule}}{{#waived}} <span class="badge">waived</span>{{/waived}}</h3>
     <p>{{summary}}</p>
     {{#messages}}<p class="meta">finding: {{.}}</p>{{/messages}}
+    {{#moreFindings}}<p class="meta">findings shown: {{moreFindings}} (the JSON report lists them up to its finding limit)</p>{{/moreFindings}}
     <p class="meta">id {{id}} · evidence rows {{shown}} of {{total}}</p>
     {{#hasEvidence}}
     <div class="scroll" role="region" aria-label="Evidence rows of non-conformity {{number}}" tabindex="0">
