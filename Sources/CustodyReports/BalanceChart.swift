@@ -4,7 +4,7 @@ import CustodyValues
 /// posting, a dashed zero line, and the first failing posting circled. Coordinates are
 /// computed with exact decimals (rounded to 0.1 px), so the same trace always draws the same
 /// bytes.
-struct BalanceChart {
+public struct BalanceChart: Sendable {
   var width = 720
   var height = 260
   private let left = 96
@@ -12,8 +12,10 @@ struct BalanceChart {
   private let top = 24
   private let bottom = 44
 
+  public init() {}
+
   /// The SVG element, or nil when a balance is not a decimal (the table still shows it).
-  func svg(_ trace: Report.AccountTrace, title: String) -> String? {
+  public func svg(_ trace: Report.AccountTrace, title: String) -> String? {
     guard let opening = ExactDecimal(trace.opening) else { return nil }
     var balances = [opening]
     for step in trace.steps {

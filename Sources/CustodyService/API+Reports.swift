@@ -199,6 +199,13 @@ extension API {
     else {
       throw Problem.badRequest("compare.parameters", "compare needs ?base=RUN&head=RUN (run ids)")
     }
+    return try JSON.response(try await comparison(base: baseID, head: headID, principal))
+  }
+
+  /// Two finished runs of one organisation compared (the API's /compare, the compare page).
+  func comparison(base baseID: Int64, head headID: Int64, _ principal: Principal) async throws
+    -> Comparison
+  {
     let base = try await visibleRun(baseID, principal)
     let head = try await visibleRun(headID, principal)
     guard base.organisation == head.organisation else {
@@ -233,11 +240,10 @@ extension API {
         rule: any.rule, account: any.account, period: any.period, base: a.accounts[key],
         head: b.accounts[key])
     }
-    let result = Comparison(
+    return Comparison(
       base: base.id, head: head.id, organisation: base.organisation,
       verdict: .init(base: a.verdict, head: b.verdict),
       nonconformities: .init(fixed: fixed, new: new, open: open), clauses: clauses,
       balances: balances)
-    return try JSON.response(result)
   }
 }

@@ -57,6 +57,19 @@ extension API {
         .unsupportedMediaType, code: "upload.media-type",
         detail: "send multipart/form-data, application/zip or application/x-tar")
     }
+    let id = try await acceptSubmission(
+      upload, organisation: organisation, principal: principal, bodyBytes: body.count)
+    let resource = try await database.read { db in try Self.submission(db, id: id) }
+    return try JSON.response(resource, status: .created)
+  }
+
+  /// Checks an upload, stores its files and records the submission with its first run (the
+  /// API's multipart or archive upload, and the web pages' upload form). Returns its id.
+  func acceptSubmission(
+    _ upload: SubmissionUpload, organisation: Int64, principal: Principal, bodyBytes: Int
+  ) async throws -> Int64 {
+    var upload = upload
+    let limits = state.configuration.limits
     try Self.check(&upload, limits: limits)
     let checked = upload
     let directory = state.directory
@@ -68,10 +81,10 @@ extension API {
       }
       return (files, try checked.profile.map { try directory.storeObject($0) })
     }
-    state.metrics.uploaded(kind: "submission", bytes: body.count)
+    state.metrics.uploaded(kind: "submission", bytes: bodyBytes)
     let manifest = Digests.sha256Hex(
       Data(stored.files.map { "\($0.sha256)  \($0.name)\n" }.joined().utf8))
-    let id = try await database.write { db -> Int64 in
+    return try await database.write { db -> Int64 in
       guard
         try Bool.fetchOne(
           db, sql: "SELECT 1 FROM bundle WHERE digest = ?", arguments: [checked.bundle!]) != nil
@@ -109,8 +122,6 @@ extension API {
         actor: principal.actor)
       return id
     }
-    let resource = try await database.read { db in try Self.submission(db, id: id) }
-    return try JSON.response(resource, status: .created)
   }
 
   @discardableResult

@@ -118,6 +118,8 @@ enum ServiceDatabase {
             BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
           """)
     }
+    // The web pages' passwords and sessions (issue 21).
+    WebSessions.registerMigrations(&migrator)
     return migrator
   }
 }

@@ -154,7 +154,10 @@ struct ProblemAndHeadersMiddleware: RouterMiddleware {
     }
     response.headers[.xContentTypeOptions] = "nosniff"
     response.headers[.xFrameOptions] = "DENY"
-    response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+    // A handler may set a looser policy for what it serves (the HTML report, the web pages).
+    if response.headers[.contentSecurityPolicy] == nil {
+      response.headers[.contentSecurityPolicy] = "default-src 'none'; frame-ancestors 'none'"
+    }
     response.headers[.referrerPolicy] = "no-referrer"
     if response.headers[.cacheControl] == nil {
       response.headers[.cacheControl] = "no-store"

@@ -6,7 +6,8 @@ import Hummingbird
 import HummingbirdAuth
 import NIOCore
 
-/// Builds the router: public probes, then /api/v1 behind the token authenticator.
+/// Builds the router: public probes, then /api/v1 behind the token authenticator, then the
+/// web pages (sessions, Sources/CustodyService/Web).
 enum Routes {
   static func build(_ state: ServiceState) -> Router<ServiceRequestContext> {
     let router = Router(context: ServiceRequestContext.self)
@@ -58,6 +59,8 @@ enum Routes {
     v1.get("/runs/{run}/statement", use: api.getStatement)
     v1.get("/compare", use: api.compare)
     v1.get("/audit", use: api.listAudit)
+    // The web pages for people (issue 21): session login, HTML.
+    WebPages.register(on: router, state: state, api: api)
     return router
   }
 }

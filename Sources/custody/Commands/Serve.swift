@@ -10,7 +10,10 @@ extension CustodyCommand {
     static let configuration = CommandConfiguration(
       abstract: "Run the intake service: submissions in, signed verdicts out, history kept.",
       discussion: "See docs/service.md. `custody serve --data DIR` runs the service.",
-      subcommands: [ServeRun.self, ServeInit.self, ServeBackup.self, ServeAuditVerify.self],
+      subcommands: [
+        ServeRun.self, ServeInit.self, ServeBackup.self, ServeAuditVerify.self,
+        ServeUserPassword.self,
+      ],
       defaultSubcommand: ServeRun.self)
   }
 
