@@ -111,9 +111,9 @@ let package = Package(
     // The certification body's intake service (issue 20): `custody serve`.
     .target(
       name: "CustodyService",
+      // A caller of the library product, like the CLI (issue 17).
       dependencies: [
-        "CustodyDiagnostics", "CustodyValues", "CustodyLanguage", "CustodyReports",
-        "CustodyAuthoring",
+        "CustodyKit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

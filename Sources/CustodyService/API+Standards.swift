@@ -1,7 +1,4 @@
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyLanguage
-import CustodyReports
+import CustodyKit
 import Foundation
 import GRDB
 import HTTPTypes

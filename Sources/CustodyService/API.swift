@@ -1,6 +1,4 @@
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyReports
+import CustodyKit
 import Foundation
 import GRDB
 import HTTPTypes

@@ -1,5 +1,5 @@
 import Crypto
-import CustodyReports
+import CustodyKit
 import Foundation
 
 /// The service's data directory. Everything the service keeps lives under it:

@@ -1,7 +1,4 @@
-import CustodyAuthoring
-import CustodyDiagnostics
-import CustodyReports
-import CustodyValues
+import CustodyKit
 import Foundation
 import GRDB
 import Logging

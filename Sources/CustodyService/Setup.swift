@@ -1,5 +1,5 @@
 import Crypto
-import CustodyReports
+import CustodyKit
 import Foundation
 import GRDB
 

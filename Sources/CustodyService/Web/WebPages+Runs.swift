@@ -1,4 +1,4 @@
-import CustodyReports
+import CustodyKit
 import Foundation
 import GRDB
 import HTTPTypes
