@@ -280,7 +280,7 @@ final class Finisher: FinishContext {
     guard !instance.unlessFailing.isEmpty else { return }
     let table = instance.check.rowTable ?? ""
     var roots: [Int: String] = [:]
-    var failed = Set<Int>()
+    var failed = LineSet()
     for p in instance.unlessFailing {
       guard status[p] != .skipped, let po = outputs[p], let lines = po.failedLines[table] else {
         continue
@@ -314,13 +314,13 @@ final class Finisher: FinishContext {
     if out.counts.errors == 0 { out.firstError = nil }
   }
 
-  func failedLines(of instance: String, table: String) -> Set<Int>? {
+  func failedLines(of instance: String, table: String) -> LineSet? {
     finish(instance)
     guard let s = status[instance], s != .skipped, let out = outputs[instance] else { return nil }
     return out.failedLines[table] ?? []
   }
 
-  func notPassedLines(of instance: String, table: String) -> Set<Int>? {
+  func notPassedLines(of instance: String, table: String) -> LineSet? {
     finish(instance)
     guard let s = status[instance], s != .skipped, let out = outputs[instance] else { return nil }
     return out.notPassedLines[table] ?? []

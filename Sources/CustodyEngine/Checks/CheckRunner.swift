@@ -57,11 +57,11 @@ struct LastTableSources<Source: AnyObject> {
 protocol FinishContext {
   /// Lines of `table` that rule instance `instance` judged non-conformant (`fail`); nil if
   /// that instance is unknown or skipped. For `unless_failing:` (prerequisites).
-  func failedLines(of instance: String, table: String) -> Set<Int>?
+  func failedLines(of instance: String, table: String) -> LineSet?
   /// Lines of `table` that did not pass `instance`: failed, errored, or not judged because a
   /// cell it needs is unreadable (or an ambiguous lookup); nil if that instance is unknown or
   /// skipped. For `exclude_failing:` (positive eligibility: only a passing row creates credits).
-  func notPassedLines(of instance: String, table: String) -> Set<Int>?
+  func notPassedLines(of instance: String, table: String) -> LineSet?
 }
 
 /// Shared, read-only state of one run.
@@ -92,10 +92,10 @@ final class RuleOutput {
   // run-time exclusivity check on every row.
   @exclusivity(unchecked) var counts = RuleResult.Counts()
   /// Lines per table of rows judged non-conformant (for `unless_failing:`).
-  @exclusivity(unchecked) var failedLines: [String: Set<Int>] = [:]
+  @exclusivity(unchecked) var failedLines: [String: LineSet] = [:]
   /// Lines per table of rows that did not pass: failed, errored or unreadable (for
   /// `exclude_failing:`).
-  @exclusivity(unchecked) var notPassedLines: [String: Set<Int>] = [:]
+  @exclusivity(unchecked) var notPassedLines: [String: LineSet] = [:]
   var accounts: [AccountSummary] = []
   var firstError: String?
   /// Overrides the status computed from counts (a check with a structural problem).

@@ -339,16 +339,16 @@ final class BookCollector {
   /// prerequisites. Computed once per collector (the rows do not depend on which check asks).
   struct Exclusion {
     /// Per source: the lines each named rule removes (nil: none, or no postings).
-    let failing: [[Set<Int>]?]
+    let failing: [[LineSet]?]
     /// `exclude_failing:` rules that were skipped: which rows pass them is unknown, so no
     /// credit of their sources is proven and the balance cannot be judged.
     let undecided: [String]
     /// Per source: the lines some `exclude_failing:` rule could not decide (an error, an
     /// unreadable cell) and none judged non-conformant: the credit is not proven, and neither
     /// is a shortfall it might have covered.
-    let undecidedLines: [Set<Int>?]
+    let undecidedLines: [LineSet?]
     /// Per source: the lines each `exclude_failing:` rule judged non-conformant.
-    let failedOnly: [[Set<Int>]?]
+    let failedOnly: [[LineSet]?]
 
     func excludes(_ p: RawPosting) -> Bool { excludes(source: p.compiled, line: p.line) }
     func excludes(source: Int32, line: Int) -> Bool {
@@ -369,14 +369,14 @@ final class BookCollector {
 
   func exclusion(_ ctx: any FinishContext) -> Exclusion {
     if let exclusionCache { return exclusionCache }
-    var sets = [[Set<Int>]?](repeating: nil, count: compiled.count)
-    var undecidedLines = [Set<Int>?](repeating: nil, count: compiled.count)
-    var failedOnly = [[Set<Int>]?](repeating: nil, count: compiled.count)
+    var sets = [[LineSet]?](repeating: nil, count: compiled.count)
+    var undecidedLines = [LineSet?](repeating: nil, count: compiled.count)
+    var failedOnly = [[LineSet]?](repeating: nil, count: compiled.count)
     var undecided: [String] = []
     for c in compiled where hasPosting[Int(c.index)] {
-      var list: [Set<Int>] = []
-      var failed: [Set<Int>] = []
-      var open = Set<Int>()
+      var list: [LineSet] = []
+      var failed: [LineSet] = []
+      var open = LineSet()
       for rule in c.excludeFailing {
         if let lines = ctx.notPassedLines(of: rule, table: c.table) {
           let judged = ctx.failedLines(of: rule, table: c.table) ?? []
