@@ -11,7 +11,8 @@ extension DiagnosticCode {
     fix: "A mass_balance rule cannot depend on itself; remove it from `exclude_failing:`.")
 
   public static let badPrerequisite = DiagnosticCode(
-    "CUS4004", "`unless_failing:` or a book's `exclude_failing:` names a rule that cannot judge the same rows",
+    "CUS4004",
+    "`unless_failing:` or a book's `exclude_failing:` names a rule that cannot judge the same rows",
     fix:
       "A rule's prerequisites are row or reference rules on the same table as the rule (itself a row or reference rule); a book source's are row, reference or unique rules on the source's table. Name such a rule, or use `requires:` to skip the whole rule."
   )

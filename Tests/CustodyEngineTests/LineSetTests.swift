@@ -23,7 +23,8 @@ import Testing
     #expect(a.intersection(b).count == sa.intersection(sb).count)
     #expect(a.subtracting(b).count == sa.subtracting(sb).count)
     #expect(a.union(b).count == sa.union(sb).count)
-    #expect((0..<20_000).allSatisfy { a.subtracting(b).contains($0) == sa.subtracting(sb).contains($0) })
+    #expect(
+      (0..<20_000).allSatisfy { a.subtracting(b).contains($0) == sa.subtracting(sb).contains($0) })
     #expect(a.union(b) == b.union(a))
     #expect(LineSet() == [])
     #expect([3, 5] as LineSet != [3] as LineSet)

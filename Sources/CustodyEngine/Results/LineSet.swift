@@ -69,7 +69,8 @@ public struct LineSet: Sendable, Hashable, ExpressibleByArrayLiteral {
   public static func == (a: LineSet, b: LineSet) -> Bool {
     guard a.count == b.count else { return false }
     let n = max(a.words.count, b.words.count)
-    for i in 0..<n where (i < a.words.count ? a.words[i] : 0) != (i < b.words.count ? b.words[i] : 0) {
+    for i in 0..<n
+    where (i < a.words.count ? a.words[i] : 0) != (i < b.words.count ? b.words[i] : 0) {
       return false
     }
     return true
