@@ -5,6 +5,21 @@ import CustodyValues
 /// computed with exact decimals (rounded to 0.1 px), so the same trace always draws the same
 /// bytes.
 public struct BalanceChart: Sendable {
+  /// The chart's styles (and the first failing step's row), shared by the HTML report and the
+  /// service's pages so both draw it alike.
+  public static let css = """
+    svg.chart { max-width: 100%; height: auto; display: block; }
+    svg .plot { fill: #fafbfc; stroke: var(--line); }
+    svg .negative { fill: #fde8e6; }
+    svg .zero { stroke: #444; stroke-dasharray: 4 3; }
+    svg .balance { fill: none; stroke: #1f5fbf; stroke-width: 2; }
+    svg .point { fill: #1f5fbf; }
+    svg .failure { fill: none; stroke: var(--bad); stroke-width: 3; }
+    svg .failure-label { fill: var(--bad); font-size: 12px; font-weight: bold; }
+    svg .axis { fill: var(--muted); font-size: 11px; }
+    tr.first-failure td { background: #fde8e6; }
+    """
+
   var width = 720
   var height = 260
   private let left = 96

@@ -225,16 +225,7 @@ public struct HTMLReporter: Sendable {
     .badge.waived { background: #ccc; color: #222; }
     .bad-text, .warn { color: var(--bad); }
     figure.account { margin: 12px 0 24px; }
-    svg.chart { max-width: 100%; height: auto; display: block; }
-    svg .plot { fill: #fafbfc; stroke: var(--line); }
-    svg .negative { fill: #fde8e6; }
-    svg .zero { stroke: #444; stroke-dasharray: 4 3; }
-    svg .balance { fill: none; stroke: #1f5fbf; stroke-width: 2; }
-    svg .point { fill: #1f5fbf; }
-    svg .failure { fill: none; stroke: var(--bad); stroke-width: 3; }
-    svg .failure-label { fill: var(--bad); font-size: 12px; font-weight: bold; }
-    svg .axis { fill: var(--muted); font-size: 11px; }
-    tr.first-failure td { background: #fde8e6; }
+    \(BalanceChart.css)
     @page { margin: 14mm; }
     @media print {
       body { max-width: none; padding: 0; font-size: 10pt; }

@@ -1,4 +1,5 @@
 import Crypto
+import CustodyKit
 import Foundation
 
 /// The pages' one stylesheet, inline in every page (no external assets). Its sha256 goes into
@@ -85,16 +86,7 @@ enum WebStyle {
     ul.formats { display: flex; flex-wrap: wrap; gap: 6px 16px; padding: 0; list-style: none; }
     pre.command { background: var(--bg-soft); border: 1px solid var(--line); padding: 8px 10px; overflow-x: auto; white-space: pre-wrap; }
     figure.account { margin: 12px 0 26px; }
-    svg.chart { max-width: 100%; height: auto; display: block; }
-    svg .plot { fill: #fafbfc; stroke: var(--line); }
-    svg .negative { fill: #fde8e6; }
-    svg .zero { stroke: #444; stroke-dasharray: 4 3; }
-    svg .balance { fill: none; stroke: #1f5fbf; stroke-width: 2; }
-    svg .point { fill: #1f5fbf; }
-    svg .failure { fill: none; stroke: var(--bad); stroke-width: 3; }
-    svg .failure-label { fill: var(--bad); font-size: 12px; font-weight: bold; }
-    svg .axis { fill: var(--muted); font-size: 11px; }
-    tr.first-failure td { background: #fde8e6; }
+    \(BalanceChart.css)
     @media (max-width: 700px) {
       header.top, main, footer.page { padding-left: 12px; padding-right: 12px; }
       .columns { grid-template-columns: 1fr; }
