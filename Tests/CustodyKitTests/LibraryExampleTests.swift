@@ -28,9 +28,17 @@ import Testing
     let out = try example(root: Self.root)
     #expect(out.hasPrefix("CONFORMANT\n"))
     #expect(out.split(separator: "\n").count == 2)  // no non-conformity lines
+    // docs/library.md shows this function's body: every line of its example is here.
     let doc = try String(contentsOfFile: Self.root + "/docs/library.md", encoding: .utf8)
-    #expect(doc.contains("let run = try custody.validate("))
-    #expect(doc.contains("import CustodyKit"))
+    let section = try #require(doc.components(separatedBy: "## Embedding custody").last)
+    let block = try #require(section.components(separatedBy: "```swift\n").dropFirst().first)
+    let shown = try #require(block.components(separatedBy: "```").first)
+      .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty && $0 != "import CustodyKit" }
+    #expect(shown.count >= 9)
+    let source = try String(contentsOfFile: #filePath, encoding: .utf8)
+      .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    for line in shown { #expect(source.contains(line), "docs/library.md: \(line)") }
   }
 
   @Test func aPlantedFixtureGivesItsClauseThroughTheLibrary() throws {
