@@ -56,12 +56,12 @@ public enum ReportBuilder {
       path: c.ledgerPath, profile: c.profile, files: files, cellErrors: r.cellErrors.count)
     let clauses = r.clauses.map {
       Report.ClauseEntry(
-        id: $0.id, section: $0.section, title: $0.title, status: $0.status.rawValue,
-        severity: $0.severity.rawValue, rules: $0.rules, reason: $0.reason)
+        id: $0.id, section: $0.section, title: $0.title, status: $0.status,
+        severity: $0.severity, rules: $0.rules, reason: $0.reason)
     }
     let rules = r.rules.map {
       Report.RuleEntry(
-        id: $0.id, kind: $0.kind, status: $0.status.rawValue, reason: $0.reason,
+        id: $0.id, kind: $0.kind, status: $0.status, reason: $0.reason,
         rowsChecked: $0.counts.evaluated, rowsSkipped: $0.counts.skippedRows,
         findings: $0.counts.failed + $0.counts.errors)
     }
@@ -85,21 +85,21 @@ public enum ReportBuilder {
             shortfall: slice.shortfall.isZero ? nil : slice.shortfall.canonicalDescription))
       }
       return Report.Finding(
-        id: f.id, rule: f.ruleID, clauses: f.clauseIDs, severity: (f.severity ?? .minor).rawValue,
-        status: f.status.rawValue, message: f.message, evidence: f.evidence.map(evidence),
+        id: f.id, rule: f.ruleID, clauses: f.clauseIDs, severity: f.severity,
+        status: f.status.reportStatus, message: f.message, evidence: f.evidence.map(evidence),
         evidenceTotal: f.evidenceTotal, account: account, waiver: nil,
         suppressedBy: f.suppressedBy)
     }
     let nonconformities = r.nonConformities.map {
       Report.Nonconformity(
-        id: $0.id, clause: $0.clause, rule: $0.rule, severity: $0.severity.rawValue,
+        id: $0.id, clause: $0.clause, rule: $0.rule, severity: $0.severity,
         summary: $0.summary, findings: $0.findings, findingsTotal: $0.findingsTotal,
         evidence: $0.evidence.map(evidence),
         evidenceTotal: $0.evidenceTotal, waived: false)
     }
     var report = Report(
       tool: .init(name: "custody", version: c.toolVersion), generatedAt: c.generatedAt,
-      standard: standardInfo, ledger: ledger, verdict: "conformant", failOn: c.failOn.rawValue,
+      standard: standardInfo, ledger: ledger, verdict: .conformant, failOn: c.failOn,
       summary: .init(
         major: 0, minor: 0, observation: 0, findings: trueFindingCount(r), waived: 0),
       clauses: clauses, rules: rules, nonconformities: nonconformities, findings: findings,
@@ -114,5 +114,16 @@ public enum ReportBuilder {
   static func trueFindingCount(_ r: EvaluationResult) -> Int {
     r.rules.reduce(0) { $0 + $1.counts.failed + $1.counts.errors }
       + r.findings.count { $0.ruleID == "data-integrity" }
+  }
+}
+
+extension FindingStatus {
+  /// The report's status for an engine finding (the report adds `waived`).
+  var reportStatus: Report.Finding.Status {
+    switch self {
+    case .fail: .fail
+    case .error: .error
+    case .skipped: .skipped
+    }
   }
 }

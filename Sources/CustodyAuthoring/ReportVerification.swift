@@ -47,7 +47,7 @@ public enum ReportVerification {
       standardPath: inputs.standardPath, ledgerPath: inputs.ledgerPath,
       profilePath: inputs.profilePath, waiversPath: inputs.waiversPath,
       asOf: inputs.asOf ?? run?.asOf.flatMap(CivilDate.parseISO) ?? CivilDate.today,
-      failOn: ClauseSeverity(rawValue: recorded.failOn) ?? .minor,
+      failOn: recorded.failOn,
       evidenceLimit: inputs.evidenceLimit ?? run?.evidenceLimit ?? 20,
       deterministic: true, toolVersion: recorded.tool.version)
     if let limit = run?.findingLimit { request.findingLimit = limit }
@@ -67,7 +67,7 @@ public enum ReportVerification {
       }
       if recorded.verdict != fresh.verdict {
         problems.append(
-          "the verdict differs: the report says \(recorded.verdict), the inputs give \(fresh.verdict)"
+          "the verdict differs: the report says \(recorded.verdict.rawValue), the inputs give \(fresh.verdict.rawValue)"
         )
       }
       let findingProblems = findingDifferences(recorded, fresh)

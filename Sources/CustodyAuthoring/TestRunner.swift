@@ -166,15 +166,14 @@ public struct TestRunner {
       // The verdict `validate` would give: the one verdict function, at this run's fail-on.
       let actual = Judgement.verdict(
         openNonConformities: result.nonConformities.map(\.severity),
-        clauses: result.clauses.map(\.status), failOn: failOn
-      ).rawValue
+        clauses: result.clauses.map(\.status), failOn: failOn)
       if actual != verdict {
-        differences.append("verdict: expected \(verdict), actual \(actual)")
+        differences.append("verdict: expected \(verdict.rawValue), actual \(actual.rawValue)")
         for nc in result.nonConformities.prefix(5) {
           differences.append("  actual non-conformity \(nc.clause) / \(nc.rule): \(nc.summary)")
         }
       }
-      if verdict == "conformant" {
+      if verdict == .conformant {
         for c in standard.clauses where c.evidence != .documentary { exercised[c.id] = "pass" }
         for r in standard.rules { exercised[r.ruleID] = "pass" }
       }
@@ -186,8 +185,9 @@ public struct TestRunner {
             "clause \(id): expected \(expected), actual \(clause.status.rawValue)\(clause.reason.map { " (\($0))" } ?? "")"
           )
         }
-        exercised[id] = expected == "non_conformant" ? "fail" : "pass"
-        if expected == "non_conformant" {
+        let failing = expected == ClauseStatus.nonConformant.rawValue
+        exercised[id] = failing ? "fail" : "pass"
+        if failing {
           for nc in result.nonConformities where nc.clause == id {
             exercised[standard.rule(nc.rule)?.ruleID ?? nc.rule] = "fail"
           }
@@ -196,14 +196,15 @@ public struct TestRunner {
         if rule.status.rawValue != expected {
           differences.append("rule \(id): expected \(expected), actual \(rule.status.rawValue)")
         }
-        exercised[rule.ruleID] = expected == "fail" ? "fail" : "pass"
+        exercised[rule.ruleID] = expected == RuleStatus.fail.rawValue ? "fail" : "pass"
       } else {
         differences.append("\(id): no such clause or rule in \(standard.id)")
       }
     }
     // Unless the test names every expected non-conformant clause, any other is a difference.
     if test.expect.verdict == nil && !test.expect.statuses.isEmpty {
-      let expectedNC = Set(test.expect.statuses.filter { $0.value == "non_conformant" }.map(\.key))
+      let expectedNC = Set(
+        test.expect.statuses.filter { $0.value == ClauseStatus.nonConformant.rawValue }.map(\.key))
       for clause in nonConformant.subtracting(expectedNC).sorted()
       where test.expect.statuses[clause] == nil {
         differences.append("clause \(clause): not expected, actual non_conformant")

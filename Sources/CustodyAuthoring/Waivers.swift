@@ -151,13 +151,13 @@ public enum Waivers {
     for i in report.findings.indices {
       let f = report.findings[i]
       // A capped evidence list cannot prove every row is covered.
-      guard f.status == "fail" || f.status == "error",
+      guard f.status == .fail || f.status == .error,
         f.evidenceTotal == f.evidence.count || f.account != nil
       else { continue }
       if let w = active.first(where: {
         matches($0, rule: f.rule, clauses: f.clauses, evidence: f.evidence, account: f.account)
       }) {
-        report.findings[i].status = "waived"
+        report.findings[i].status = .waived
         report.findings[i].waiver = w.id
         waivedFindings[f.id] = w.id
         matched[w.id, default: 0] += 1
@@ -169,8 +169,8 @@ public enum Waivers {
         !nc.findings.isEmpty && nc.findings.allSatisfy { waivedFindings[$0] != nil }
     }
     report.waivers = waivers.sorted { $0.id < $1.id }.map { w in
-      let status =
-        w.expires < asOf ? "expired" : (matched[w.id, default: 0] > 0 ? "applied" : "unmatched")
+      let status: Report.WaiverEntry.Status =
+        w.expires < asOf ? .expired : (matched[w.id, default: 0] > 0 ? .applied : .unmatched)
       return Report.WaiverEntry(
         id: w.id, target: w.target, status: status, reason: w.reason, approvedBy: w.approvedBy,
         expires: w.expires.description, matched: matched[w.id, default: 0])
@@ -181,19 +181,17 @@ public enum Waivers {
   /// Summary counts and verdict from the non-waived non-conformities at the `fail_on` level.
   public static func recomputeVerdict(_ report: inout Report) {
     let open = report.nonconformities.filter { !$0.waived }
-    report.summary.major = open.count { $0.severity == "major" }
-    report.summary.minor = open.count { $0.severity == "minor" }
-    report.summary.observation = open.count { $0.severity == "observation" }
-    report.summary.waived = report.findings.count { $0.status == "waived" }
-    // The one verdict function (the engine's): an unknown severity string counts as major.
-    report.verdict =
-      Judgement.verdict(
-        openNonConformities: open.map { ClauseSeverity(rawValue: $0.severity) ?? .major },
-        clauses: report.clauses.map { ClauseResult.Status(rawValue: $0.status) ?? .notEvaluated },
-        failOn: ClauseSeverity(rawValue: report.failOn) ?? .minor
-      ).rawValue
+    let counts = Judgement.summary(openNonConformities: open.map(\.severity))
+    report.summary.major = counts[.major, default: 0]
+    report.summary.minor = counts[.minor, default: 0]
+    report.summary.observation = counts[.observation, default: 0]
+    report.summary.waived = report.findings.count { $0.status == .waived }
+    // The one verdict function (the engine's).
+    report.verdict = Judgement.verdict(
+      openNonConformities: open.map(\.severity), clauses: report.clauses.map(\.status),
+      failOn: report.failOn)
     // A clause stays non-conformant while any of its non-conformities is open.
-    for i in report.clauses.indices where report.clauses[i].status == "non_conformant" {
+    for i in report.clauses.indices where report.clauses[i].status == .nonConformant {
       let id = report.clauses[i].id
       let ncs = report.nonconformities.filter { $0.clause == id }
       if !ncs.isEmpty && ncs.allSatisfy(\.waived) {

@@ -1,3 +1,5 @@
+import CustodyValues
+
 /// The non-conformity list as CSV (RFC 4180: CRLF line ends, quoted fields where needed):
 /// one row per evidence row, so a spreadsheet can filter by file or entry. A non-conformity
 /// without evidence rows still gets one row with the evidence columns empty.
@@ -13,7 +15,7 @@ public struct CSVReporter: Sendable {
     var out = row(Self.header)
     for nc in report.nonconformities {
       let head = [
-        nc.id, nc.clause, nc.rule, nc.severity, nc.waived ? "true" : "false", nc.summary,
+        nc.id, nc.clause, nc.rule, nc.severity.rawValue, nc.waived ? "true" : "false", nc.summary,
         "\(nc.evidenceTotal)",
       ]
       if nc.evidence.isEmpty {

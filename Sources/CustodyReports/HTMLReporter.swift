@@ -1,3 +1,5 @@
+import CustodyValues
+
 /// One self-contained HTML file for a certifier: no scripts, no network (a Content Security
 /// Policy forbids it), inline CSS and SVG. It shows the verdict, the inputs with their digests,
 /// the clause table, the non-conformities with their evidence rows, a running-balance chart
@@ -8,7 +10,7 @@ public struct HTMLReporter: Sendable {
   public func render(_ report: Report) -> String {
     let e = Escape.xml
     let title = "custody report: \(report.standard.title) \(report.standard.version)"
-    let conformant = report.verdict == "conformant"
+    let conformant = report.verdict == .conformant
     var out = """
       <!DOCTYPE html>
       <html lang="en">
@@ -23,7 +25,7 @@ public struct HTMLReporter: Sendable {
       <header>
       <h1>\(e(report.standard.title)) <span class="version">\(e(report.standard.version))</span></h1>
       <p class="verdict \(conformant ? "ok" : "bad")">\(report.verdictHeadline)</p>
-      <p class="summary">major <b>\(report.summary.major)</b> · minor <b>\(report.summary.minor)</b> · observation <b>\(report.summary.observation)</b> · waived <b>\(report.summary.waived)</b> · findings <b>\(report.summary.findings)</b> · fail on <b>\(e(report.failOn))</b></p>
+      <p class="summary">major <b>\(report.summary.major)</b> · minor <b>\(report.summary.minor)</b> · observation <b>\(report.summary.observation)</b> · waived <b>\(report.summary.waived)</b> · findings <b>\(report.summary.findings)</b> · fail on <b>\(e(report.failOn.rawValue))</b></p>
       </header>
 
       """
@@ -81,9 +83,9 @@ public struct HTMLReporter: Sendable {
       "<thead><tr><th>clause</th><th>status</th><th>severity</th><th>title</th><th>rules</th><th>note</th></tr></thead>\n<tbody>\n"
     for c in report.clauses {
       out +=
-        "<tr class=\"\(e(c.status))\"><td>\(e(c.id))</td><td><span class=\"status\">\(e(c.status.replacingOccurrences(of: "_", with: " ")))</span></td>"
+        "<tr class=\"\(e(c.status.rawValue))\"><td>\(e(c.id))</td><td><span class=\"status\">\(e(c.status.rawValue.replacingOccurrences(of: "_", with: " ")))</span></td>"
       out +=
-        "<td>\(e(c.severity))</td><td>\(e(c.title))</td><td>\(e(c.rules.joined(separator: ", ")))</td><td>\(e(c.reason ?? ""))</td></tr>\n"
+        "<td>\(e(c.severity.rawValue))</td><td>\(e(c.title))</td><td>\(e(c.rules.joined(separator: ", ")))</td><td>\(e(c.reason ?? ""))</td></tr>\n"
     }
     return out + "</tbody>\n</table>\n</section>\n\n"
   }
@@ -94,9 +96,9 @@ public struct HTMLReporter: Sendable {
       "<section id=\"nonconformities\">\n<h2>Non-conformities (\(report.nonconformities.count))</h2>\n"
     if report.nonconformities.isEmpty { out += "<p>None.</p>\n" }
     for (index, nc) in report.nonconformities.enumerated() {
-      out += "<article class=\"nc \(e(nc.severity))\(nc.waived ? " waived" : "")\">\n"
+      out += "<article class=\"nc \(e(nc.severity.rawValue))\(nc.waived ? " waived" : "")\">\n"
       out +=
-        "<h3>\(index + 1). <span class=\"badge\">\(e(nc.severity))</span> \(e(nc.clause)) / \(e(nc.rule))"
+        "<h3>\(index + 1). <span class=\"badge\">\(e(nc.severity.rawValue))</span> \(e(nc.clause)) / \(e(nc.rule))"
       out += "\(nc.waived ? " <span class=\"badge waived\">waived</span>" : "")</h3>\n"
       out +=
         "<p>\(e(nc.summary))</p>\n<p class=\"meta\">id \(e(nc.id)) · evidence rows \(nc.evidence.count) of \(nc.evidenceTotal)</p>\n"
@@ -171,7 +173,7 @@ public struct HTMLReporter: Sendable {
       "<thead><tr><th>id</th><th>target</th><th>status</th><th>matched</th><th>expires</th><th>approved by</th><th>reason</th></tr></thead>\n<tbody>\n"
     for w in report.waivers {
       out +=
-        "<tr><td>\(e(w.id))</td><td>\(e(w.target))</td><td>\(e(w.status))</td><td class=\"num\">\(w.matched)</td>"
+        "<tr><td>\(e(w.id))</td><td>\(e(w.target))</td><td>\(e(w.status.rawValue))</td><td class=\"num\">\(w.matched)</td>"
       out += "<td>\(e(w.expires))</td><td>\(e(w.approvedBy))</td><td>\(e(w.reason))</td></tr>\n"
     }
     return out + "</tbody>\n</table>\n</section>\n\n"

@@ -1,3 +1,5 @@
+import CustodyValues
+
 /// JUnit XML for CI servers (the Apache Ant / Jenkins schema): one `testsuite` per clause
 /// section, one `testcase` per clause. A non-conformant clause is a `failure` holding the
 /// non-conformity summaries and their evidence rows; a clause that could not be evaluated is an
@@ -19,9 +21,9 @@ public struct JUnitReporter: Sendable {
     var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
     for (index, section) in sections.enumerated() {
       let clauses = bySection[section] ?? []
-      let failures = clauses.filter { $0.status == "non_conformant" }.count
-      let errors = clauses.filter { $0.status == "not_evaluated" }.count
-      let skipped = clauses.filter { ["not_applicable", "documentary"].contains($0.status) }.count
+      let failures = clauses.count { $0.status == .nonConformant }
+      let errors = clauses.count { $0.status == .notEvaluated }
+      let skipped = clauses.count { [.notApplicable, .documentary].contains($0.status) }
       let name = section.isEmpty ? "clauses" : section
       out +=
         "  <testsuite name=\"\(attr(name))\" package=\"\(attr(report.standard.id))\" id=\"\(index)\""
@@ -46,28 +48,29 @@ public struct JUnitReporter: Sendable {
     var out =
       "    <testcase name=\"\(attr(clause.id + " " + clause.title))\" classname=\"\(attr(classname))\" time=\"0\""
     switch clause.status {
-    case "non_conformant":
+    case .nonConformant:
       let ncs = report.nonconformities.filter { $0.clause == clause.id && !$0.waived }
       let message = ncs.map(\.summary).joined(separator: "; ")
       var body = ""
       for nc in ncs {
-        body += "[\(nc.severity)] \(nc.rule): \(nc.summary) (id \(nc.id))\n"
+        body += "[\(nc.severity.rawValue)] \(nc.rule): \(nc.summary) (id \(nc.id))\n"
         for e in nc.evidence { body += "  \(evidenceLine(e))\n" }
         if nc.evidenceTotal > nc.evidence.count {
           body += "  ... \(nc.evidenceTotal - nc.evidence.count) more rows\n"
         }
       }
       out += ">\n      <failure message=\"\(attr(message.isEmpty ? "non-conformant" : message))\""
-      out += " type=\"\(attr(clause.severity))\">\(Escape.xml(body))</failure>\n    </testcase>\n"
-    case "not_evaluated":
+      out +=
+        " type=\"\(attr(clause.severity.rawValue))\">\(Escape.xml(body))</failure>\n    </testcase>\n"
+    case .notEvaluated:
       out +=
         ">\n      <error message=\"\(attr(clause.reason ?? "not evaluated"))\" type=\"not_evaluated\"/>\n"
       out += "    </testcase>\n"
-    case "not_applicable", "documentary":
+    case .notApplicable, .documentary:
       out +=
-        ">\n      <skipped message=\"\(attr(clause.status + (clause.reason.map { ": " + $0 } ?? "")))\"/>\n"
+        ">\n      <skipped message=\"\(attr(clause.status.rawValue + (clause.reason.map { ": " + $0 } ?? "")))\"/>\n"
       out += "    </testcase>\n"
-    default:
+    case .conformant:
       out += "/>\n"
     }
     return out
@@ -78,7 +81,8 @@ public struct JUnitReporter: Sendable {
     let ids = Set(clauses.map(\.id))
     var out = ""
     for nc in report.nonconformities where nc.waived && ids.contains(nc.clause) {
-      out += "waived [\(nc.severity)] \(nc.clause) \(nc.rule): \(nc.summary) (id \(nc.id))\n"
+      out +=
+        "waived [\(nc.severity.rawValue)] \(nc.clause) \(nc.rule): \(nc.summary) (id \(nc.id))\n"
     }
     return out
   }
@@ -89,8 +93,8 @@ public struct JUnitReporter: Sendable {
       ("standard.sha256", report.standard.sha256),
       ("standard.graph_sha256", report.standard.graphSha256),
       ("ledger", report.ledger.path),
-      ("verdict", report.verdict),
-      ("fail_on", report.failOn),
+      ("verdict", report.verdict.rawValue),
+      ("fail_on", report.failOn.rawValue),
       ("tool", "\(report.tool.name) \(report.tool.version)"),
     ] + (report.ledger.warnings ?? []).map { ("ledger.warning", $0) }
   }

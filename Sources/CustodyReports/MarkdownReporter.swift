@@ -1,3 +1,5 @@
+import CustodyValues
+
 /// A Markdown report for pull requests, wikis and tickets: the verdict, each non-conformity with
 /// its evidence rows and findings, the clause table, the inputs with their digests, the
 /// account traces and the waivers. Every value from a user file is escaped.
@@ -10,13 +12,13 @@ public struct MarkdownReporter: Sendable {
     let verdict = report.verdictHeadline
     out += "**Verdict: \(verdict)** (major \(report.summary.major), minor \(report.summary.minor), "
     out +=
-      "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(md(report.failOn)))\n\n"
+      "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(md(report.failOn.rawValue)))\n\n"
 
     out += "## Non-conformities\n\n"
     if report.nonconformities.isEmpty { out += "None.\n" }
     for (index, nc) in report.nonconformities.enumerated() {
       out +=
-        "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(nc.severity)\(nc.waived ? " (waived)" : "")\n\n"
+        "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(nc.severity.rawValue)\(nc.waived ? " (waived)" : "")\n\n"
       out +=
         "\(md(nc.summary))\n\nId `\(nc.id)`. Evidence rows: \(nc.evidence.count) of \(nc.evidenceTotal).\n\n"
       if !nc.evidence.isEmpty {
@@ -42,8 +44,9 @@ public struct MarkdownReporter: Sendable {
     out +=
       "\n## Clauses\n\n| clause | status | severity | title | rules | note |\n|---|---|---|---|---|---|\n"
     for c in report.clauses {
-      let status = c.status == "non_conformant" ? "**\(md(c.status))**" : md(c.status)
-      out += "| \(md(c.id)) | \(status) | \(md(c.severity)) | \(md(c.title)) | "
+      let status =
+        c.status == .nonConformant ? "**\(md(c.status.rawValue))**" : md(c.status.rawValue)
+      out += "| \(md(c.id)) | \(status) | \(md(c.severity.rawValue)) | \(md(c.title)) | "
       out += "\(c.rules.map(md).joined(separator: ", ")) | \(md(c.reason ?? "")) |\n"
     }
 
@@ -86,7 +89,7 @@ public struct MarkdownReporter: Sendable {
         "## Waivers\n\n| id | target | status | matched | expires | approved by | reason |\n|---|---|---|---|---|---|---|\n"
       for w in report.waivers {
         out +=
-          "| \(md(w.id)) | \(md(w.target)) | \(md(w.status)) | \(w.matched) | \(md(w.expires)) | \(md(w.approvedBy)) | \(md(w.reason)) |\n"
+          "| \(md(w.id)) | \(md(w.target)) | \(md(w.status.rawValue)) | \(w.matched) | \(md(w.expires)) | \(md(w.approvedBy)) | \(md(w.reason)) |\n"
       }
     }
     return out

@@ -1,3 +1,5 @@
+import CustodyValues
+
 /// The versioned report: the one model every reporter renders and `verify` re-checks.
 ///
 /// Its JSON form is described by docs/report-schema.json (`schema_version` 2: 2 added `incomplete` verdicts and `suppressed_by`). Field names are
@@ -8,13 +10,7 @@ public struct Report: Sendable, Hashable, Codable {
 
   /// The verdict as printed: CONFORMANT, NON-CONFORMANT, or INCOMPLETE (no open
   /// non-conformity, but a clause could not be evaluated, so conformity is not shown).
-  public var verdictHeadline: String {
-    switch verdict {
-    case "conformant": "CONFORMANT"
-    case "incomplete": "INCOMPLETE"
-    default: "NON-CONFORMANT"
-    }
-  }
+  public var verdictHeadline: String { verdict.headline }
 
   public var schemaVersion: Int
   public var tool: Tool
@@ -25,9 +21,9 @@ public struct Report: Sendable, Hashable, Codable {
   /// How the run was made beyond its input files (evidence limit, as-of, waivers): what
   /// `verify` needs to recompute it without being told again.
   public var run: RunSettings?
-  public var verdict: String
+  public var verdict: Verdict
   /// The `--fail-on` level the verdict was judged at.
-  public var failOn: String
+  public var failOn: ClauseSeverity
   public var summary: Summary
   public var clauses: [ClauseEntry]
   public var rules: [RuleEntry]
@@ -161,16 +157,15 @@ public struct Report: Sendable, Hashable, Codable {
     public var id: String
     public var section: String
     public var title: String
-    /// conformant | non_conformant | not_applicable | documentary | not_evaluated
-    public var status: String
-    public var severity: String
+    public var status: ClauseStatus
+    public var severity: ClauseSeverity
     public var rules: [String]
     /// Why: for not_evaluated / not_applicable / documentary, and positive evidence for
     /// conformant clauses (rows considered).
     public var reason: String?
     public init(
-      id: String, section: String, title: String, status: String, severity: String,
-      rules: [String], reason: String?
+      id: String, section: String, title: String, status: ClauseStatus,
+      severity: ClauseSeverity, rules: [String], reason: String?
     ) {
       self.id = id
       self.section = section
@@ -185,15 +180,14 @@ public struct Report: Sendable, Hashable, Codable {
   public struct RuleEntry: Sendable, Hashable, Codable {
     public var id: String
     public var kind: String
-    /// pass | fail | error | skipped | not_applicable
-    public var status: String
+    public var status: RuleStatus
     public var reason: String?
     /// Rows the rule looked at, and rows it could not judge because a cell was unreadable.
     public var rowsChecked: Int
     public var rowsSkipped: Int
     public var findings: Int
     public init(
-      id: String, kind: String, status: String, reason: String?, rowsChecked: Int,
+      id: String, kind: String, status: RuleStatus, reason: String?, rowsChecked: Int,
       rowsSkipped: Int, findings: Int
     ) {
       self.id = id
@@ -225,7 +219,7 @@ public struct Report: Sendable, Hashable, Codable {
     public var id: String
     public var clause: String
     public var rule: String
-    public var severity: String
+    public var severity: ClauseSeverity
     public var summary: String
     /// Ids of the findings behind it (at most the finding limit per rule).
     public var findings: [String]
@@ -235,7 +229,7 @@ public struct Report: Sendable, Hashable, Codable {
     public var evidenceTotal: Int
     public var waived: Bool
     public init(
-      id: String, clause: String, rule: String, severity: String, summary: String,
+      id: String, clause: String, rule: String, severity: ClauseSeverity, summary: String,
       findings: [String], findingsTotal: Int? = nil, evidence: [Evidence], evidenceTotal: Int,
       waived: Bool
     ) {
@@ -256,9 +250,11 @@ public struct Report: Sendable, Hashable, Codable {
     public var id: String
     public var rule: String
     public var clauses: [String]
-    public var severity: String
-    /// fail | error | skipped | waived
-    public var status: String
+    /// The most severe severity among its clauses; absent when no clause lists the rule (a
+    /// suppressed finding, a rule no clause binds): such a finding is "unclassified", never
+    /// passed off as minor.
+    public var severity: ClauseSeverity?
+    public var status: Status
     public var message: String
     public var evidence: [Evidence]
     public var evidenceTotal: Int
@@ -268,7 +264,7 @@ public struct Report: Sendable, Hashable, Codable {
     /// The root finding this one is a consequence of: it has no clauses and counts nowhere.
     public var suppressedBy: String?
     public init(
-      id: String, rule: String, clauses: [String], severity: String, status: String,
+      id: String, rule: String, clauses: [String], severity: ClauseSeverity?, status: Status,
       message: String, evidence: [Evidence], evidenceTotal: Int, account: String?,
       waiver: String?, suppressedBy: String? = nil
     ) {
@@ -284,6 +280,14 @@ public struct Report: Sendable, Hashable, Codable {
       self.account = account
       self.waiver = waiver
     }
+
+    /// The engine's finding statuses plus `waived`.
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+      case fail, error, skipped, waived
+    }
+
+    /// The severity as shown: its name, or "unclassified" when no clause grades it.
+    public var severityLabel: String { severity?.rawValue ?? "unclassified" }
   }
 
   /// The running balance of an account with a finding, for the auditor (and the HTML chart).
@@ -340,14 +344,13 @@ public struct Report: Sendable, Hashable, Codable {
   public struct WaiverEntry: Sendable, Hashable, Codable {
     public var id: String
     public var target: String
-    /// applied | expired | unmatched
-    public var status: String
+    public var status: Status
     public var reason: String
     public var approvedBy: String
     public var expires: String
     public var matched: Int
     public init(
-      id: String, target: String, status: String, reason: String, approvedBy: String,
+      id: String, target: String, status: Status, reason: String, approvedBy: String,
       expires: String, matched: Int
     ) {
       self.id = id
@@ -357,6 +360,10 @@ public struct Report: Sendable, Hashable, Codable {
       self.approvedBy = approvedBy
       self.expires = expires
       self.matched = matched
+    }
+
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+      case applied, expired, unmatched
     }
   }
 
@@ -381,7 +388,7 @@ public struct Report: Sendable, Hashable, Codable {
 
   public init(
     tool: Tool, generatedAt: String?, standard: StandardInfo, ledger: LedgerInfo,
-    verdict: String, failOn: String, summary: Summary, clauses: [ClauseEntry],
+    verdict: Verdict, failOn: ClauseSeverity, summary: Summary, clauses: [ClauseEntry],
     rules: [RuleEntry], nonconformities: [Nonconformity], findings: [Finding],
     accounts: [AccountTrace], waivers: [WaiverEntry]
   ) {

@@ -28,8 +28,8 @@ private struct ToolSection: Encodable {
 }
 
 private struct VerdictSection: Encodable {
-  var verdict: String
-  var failOn: String
+  var verdict: Verdict
+  var failOn: ClauseSeverity
   var summary: Report.Summary
 }
 

@@ -1,3 +1,4 @@
+import CustodyValues
 import Foundation
 
 /// SARIF 2.1.0 for code-scanning dashboards: the rule instances as `tool.driver.rules`, one
@@ -20,7 +21,8 @@ public struct SARIFReporter: Sendable {
     let rules = report.rules.map { rule -> Descriptor in
       let clauses = report.clauses.filter { $0.rules.contains(rule.id) }
       let titles = clauses.map { "\($0.id) \($0.title)" }.joined(separator: "; ")
-      let severity = clauses.map(\.severity).min(by: { rank($0) < rank($1) }) ?? "minor"
+      // A rule no clause binds is unclassified: level "note", never passed off as a warning.
+      let severity = clauses.map(\.severity).min()
       var help = "custody rule \(rule.id) (\(rule.kind) check)"
       if !titles.isEmpty { help += ", for clause \(titles)" }
       help += ". Run `custody explain \(rule.id)` for its definition."
@@ -29,7 +31,8 @@ public struct SARIFReporter: Sendable {
         shortDescription: Message(text: titles.isEmpty ? "\(rule.kind) check \(rule.id)" : titles),
         help: Message(text: help),
         defaultConfiguration: Configuration(level: level(severity)),
-        properties: RuleProperties(clauses: clauses.map(\.id), kind: rule.kind, status: rule.status)
+        properties: RuleProperties(
+          clauses: clauses.map(\.id), kind: rule.kind, status: rule.status.rawValue)
       )
     }
     let results = report.findings.map { finding -> Result in
@@ -44,7 +47,7 @@ public struct SARIFReporter: Sendable {
           message: parts.isEmpty ? nil : Message(text: parts.joined(separator: ", ")))
       }
       let suppressions =
-        finding.status == "waived"
+        finding.status == .waived
         ? [
           Suppression(
             kind: "external", justification: finding.waiver.map { "waiver \($0)" } ?? "waived")
@@ -62,7 +65,8 @@ public struct SARIFReporter: Sendable {
         suppressions: suppressions,
         properties: ResultProperties(
           clause: finding.clauses.first ?? "", clauses: finding.clauses, findingId: finding.id,
-          severity: finding.severity, status: finding.status, evidenceTotal: finding.evidenceTotal,
+          severity: finding.severityLabel, status: finding.status.rawValue,
+          evidenceTotal: finding.evidenceTotal,
           account: finding.account))
     }
     let run = Run(
@@ -72,25 +76,19 @@ public struct SARIFReporter: Sendable {
       results: results,
       properties: RunProperties(
         standard: report.standard.id, standardVersion: report.standard.version,
-        standardSha256: report.standard.sha256, verdict: report.verdict, failOn: report.failOn,
+        standardSha256: report.standard.sha256, verdict: report.verdict.rawValue,
+        failOn: report.failOn.rawValue,
         ledgerWarnings: report.ledger.warnings))
     return Log(
       schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: [run])
   }
 
-  private func rank(_ severity: String) -> Int {
+  /// SARIF's level for a severity; unclassified (nil) is a note.
+  private func level(_ severity: ClauseSeverity?) -> String {
     switch severity {
-    case "major": 0
-    case "minor": 1
-    default: 2
-    }
-  }
-
-  private func level(_ severity: String) -> String {
-    switch severity {
-    case "major": "error"
-    case "minor": "warning"
-    default: "note"
+    case .major: "error"
+    case .minor: "warning"
+    case .observation, nil: "note"
     }
   }
 

@@ -1,3 +1,5 @@
+import CustodyValues
+
 /// The default, human-readable report: what was checked, the verdict, the clause table, then
 /// the non-conformity list with its evidence rows. Colour only when asked (a terminal).
 public struct TextReporter: Sendable {
@@ -20,10 +22,16 @@ public struct TextReporter: Sendable {
 
     let verdict = paint(
       report.verdictHeadline,
-      report.verdict == "conformant" ? "1;32" : (report.verdict == "incomplete" ? "1;33" : "1;31"))
+      {
+        switch report.verdict {
+        case .conformant: "1;32"
+        case .incomplete: "1;33"
+        case .nonConformant: "1;31"
+        }
+      }())
     out += "Verdict: \(verdict)  (major \(report.summary.major), minor \(report.summary.minor), "
     out +=
-      "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(report.failOn))\n\n"
+      "observation \(report.summary.observation), waived \(report.summary.waived); fail on \(report.failOn.rawValue))\n\n"
 
     if report.nonconformities.isEmpty {
       out += "No non-conformities.\n"
@@ -32,7 +40,7 @@ public struct TextReporter: Sendable {
       for (index, nc) in report.nonconformities.enumerated() {
         let waived = nc.waived ? " [waived]" : ""
         out +=
-          "\n\(index + 1). [\(nc.severity.uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
+          "\n\(index + 1). [\(nc.severity.rawValue.uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
         out += "   \(t(nc.summary))\n"
         for e in nc.evidence {
           var line = "   - \(t(e.file)):\(e.line)"
@@ -55,17 +63,17 @@ public struct TextReporter: Sendable {
     let idWidth = max(6, report.clauses.map(\.id.count).max() ?? 6)
     let statusWidth = 14
     for clause in report.clauses {
-      let status = pad(clause.status, statusWidth)
+      let status = pad(clause.status.rawValue, statusWidth)
       let coloured: String
       switch clause.status {
-      case "non_conformant": coloured = paint(status, "31")
-      case "conformant": coloured = paint(status, "32")
-      case "not_evaluated": coloured = paint(status, "33")
-      default: coloured = status
+      case .nonConformant: coloured = paint(status, "31")
+      case .conformant: coloured = paint(status, "32")
+      case .notEvaluated: coloured = paint(status, "33")
+      case .notApplicable, .documentary: coloured = status
       }
       out +=
-        "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity, 11))  \(t(clause.title))"
-      if let reason = clause.reason, clause.status != "conformant" { out += "  (\(t(reason)))" }
+        "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity.rawValue, 11))  \(t(clause.title))"
+      if let reason = clause.reason, clause.status != .conformant { out += "  (\(t(reason)))" }
       out += "\n"
     }
     if !report.nonconformities.isEmpty {
@@ -93,7 +101,7 @@ public struct TextReporter: Sendable {
       out += "\n" + bold("Waivers") + "\n"
       for w in report.waivers {
         out +=
-          "  \(t(w.id))  \(pad(w.status, 9))  \(t(w.target))  matched \(w.matched), expires \(t(w.expires))\n"
+          "  \(t(w.id))  \(pad(w.status.rawValue, 9))  \(t(w.target))  matched \(w.matched), expires \(t(w.expires))\n"
       }
     }
     if let signature = report.signature {

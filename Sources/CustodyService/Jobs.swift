@@ -250,7 +250,7 @@ struct RunExecutor {
         let summary = relativeReport.summary
         return .done(
           .init(
-            verdict: "\(relativeReport.verdict)", major: summary.major, minor: summary.minor,
+            verdict: relativeReport.verdict.rawValue, major: summary.major, minor: summary.minor,
             observation: summary.observation, findings: summary.findings, reportSHA256: reportSHA,
             signedSHA256: signedSHA))
       }

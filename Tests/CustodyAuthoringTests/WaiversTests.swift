@@ -15,25 +15,26 @@ import Testing
   /// Two minor findings (one per rule) and one major balance finding.
   func report() -> Report {
     let f1 = Report.Finding(
-      id: "F1", rule: "copper-content-consistent", clauses: ["CUA-3.4"], severity: "minor",
-      status: "fail", message: "m", evidence: [evidence("R-7", line: 8)], evidenceTotal: 1,
+      id: "F1", rule: "copper-content-consistent", clauses: ["CUA-3.4"], severity: .minor,
+      status: .fail, message: "m", evidence: [evidence("R-7", line: 8)], evidenceTotal: 1,
       account: nil, waiver: nil)
     let f2 = Report.Finding(
-      id: "F2", rule: "stock-count-tolerance", clauses: ["CUA-4.6"], severity: "minor",
-      status: "fail", message: "m", evidence: [evidence("SC-1", line: 2)], evidenceTotal: 1,
+      id: "F2", rule: "stock-count-tolerance", clauses: ["CUA-4.6"], severity: .minor,
+      status: .fail, message: "m", evidence: [evidence("SC-1", line: 2)], evidenceTotal: 1,
       account: nil, waiver: nil)
     let f3 = Report.Finding(
-      id: "F3", rule: "no-overdraft", clauses: ["CUA-4.3"], severity: "major", status: "fail",
+      id: "F3", rule: "no-overdraft", clauses: ["CUA-4.3"], severity: .major, status: .fail,
       message: "m", evidence: [evidence("S-9", line: 10)], evidenceTotal: 1,
       account: "SGN|MR|", waiver: nil)
     func nc(_ f: Report.Finding) -> Report.Nonconformity {
       Report.Nonconformity(
-        id: "NC-" + f.id, clause: f.clauses[0], rule: f.rule, severity: f.severity, summary: "s",
+        id: "NC-" + f.id, clause: f.clauses[0], rule: f.rule, severity: f.severity!, summary: "s",
         findings: [f.id], evidence: f.evidence, evidenceTotal: 1, waived: false)
     }
-    let clauses = [("CUA-3.4", "minor"), ("CUA-4.3", "major"), ("CUA-4.6", "minor")].map {
+    let clauses = [("CUA-3.4", ClauseSeverity.minor), ("CUA-4.3", .major), ("CUA-4.6", .minor)].map
+    {
       Report.ClauseEntry(
-        id: $0.0, section: "S", title: "t", status: "non_conformant", severity: $0.1, rules: [],
+        id: $0.0, section: "S", title: "t", status: .nonConformant, severity: $0.1, rules: [],
         reason: nil)
     }
     return Report(
@@ -42,7 +43,7 @@ import Testing
         id: "s", title: "t", version: "1", file: "f", sha256: "", graphSha256: "", inputs: [],
         parameters: []),
       ledger: .init(path: "l", profile: nil, files: [], cellErrors: 0),
-      verdict: "non_conformant", failOn: "minor",
+      verdict: .nonConformant, failOn: .minor,
       summary: .init(major: 1, minor: 2, observation: 0, findings: 3, waived: 0),
       clauses: clauses, rules: [], nonconformities: [nc(f3), nc(f1), nc(f2)],
       findings: [f1, f2, f3], accounts: [], waivers: [])
@@ -91,13 +92,13 @@ import Testing
     #expect(diagnostics.isEmpty)
     var r = report()
     Waivers.apply(waivers, to: &r, asOf: CivilDate(year: 2026, month: 6, day: 1)!)
-    #expect(r.findings.map(\.status) == ["waived", "fail", "fail"])
+    #expect(r.findings.map(\.status) == [.waived, .fail, .fail])
     #expect(r.findings[0].waiver == "W-1")
     #expect(r.nonconformities.map(\.waived) == [false, true, false])
-    #expect(r.waivers.map(\.status) == ["applied", "expired", "unmatched"])
+    #expect(r.waivers.map(\.status) == [.applied, .expired, .unmatched])
     #expect(r.waivers.map(\.matched) == [1, 0, 0])
     #expect(r.summary.major == 1 && r.summary.minor == 1 && r.summary.waived == 1)
-    #expect(r.verdict == "non_conformant")
+    #expect(r.verdict == .nonConformant)
   }
 
   @Test func waivingEverythingMakesConformant() throws {
@@ -110,8 +111,8 @@ import Testing
       """)
     var r = report()
     Waivers.apply(waivers, to: &r, asOf: CivilDate(year: 2026, month: 6, day: 1)!)
-    #expect(r.verdict == "conformant")
-    #expect(r.findings.allSatisfy { $0.status == "waived" })
+    #expect(r.verdict == .conformant)
+    #expect(r.findings.allSatisfy { $0.status == .waived })
   }
 
   @Test func malformedWaiversPointAtTheLine() {

@@ -122,9 +122,9 @@ import Testing
 
   @Test func theCanonicalLedgersGiveBothVerdicts() throws {
     let sample = try #require(ExportGoldenTests.canonical["sample"]).get()
-    #expect(sample.verdict == "conformant")
+    #expect(sample.verdict == .conformant)
     let planted = try #require(ExportGoldenTests.canonical["site-overdraft"]).get()
-    #expect(planted.verdict == "non_conformant")
+    #expect(planted.verdict == .nonConformant)
     #expect(planted.nonconformities.map(\.clause).sorted() == ["CUA-4.3", "CUA-4.4"])
     #expect(planted.findings.contains { $0.evidence.contains { $0.entryId == "S-000500" } })
     #expect(sample.ledger.cellErrors == 0 && planted.ledger.cellErrors == 0)

@@ -63,8 +63,8 @@ import Testing
       return
     }
     #expect(report.nonconformities.map { "\($0.clause) \($0.rule): \($0.summary)" } == [])
-    #expect(report.verdict == "conformant")
-    #expect(report.clauses.filter { $0.status == "not_evaluated" }.map(\.id) == [])
+    #expect(report.verdict == .conformant)
+    #expect(report.clauses.filter { $0.status == .notEvaluated }.map(\.id) == [])
   }
 
   @Test(arguments: planted)
@@ -76,9 +76,9 @@ import Testing
       Issue.record("cu-again-coc did not evaluate \(folder)")
       return
     }
-    let nonConformant = report.clauses.filter { $0.status == "non_conformant" }.map(\.id).sorted()
+    let nonConformant = report.clauses.filter { $0.status == .nonConformant }.map(\.id).sorted()
     #expect(nonConformant == expected.nonConformant.sorted(), "\(folder)")
-    let notEvaluated = report.clauses.filter { $0.status == "not_evaluated" }.map(\.id).sorted()
+    let notEvaluated = report.clauses.filter { $0.status == .notEvaluated }.map(\.id).sorted()
     #expect(notEvaluated == expected.notEvaluated.sorted(), "\(folder)")
     // One root cause, one non-conformity: exactly one per expected clause and rule.
     #expect(

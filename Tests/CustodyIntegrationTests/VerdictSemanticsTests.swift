@@ -52,7 +52,7 @@ import Testing
   /// without one (reference tables): those findings are compared by rule, status and
   /// evidence count, with the line numbers their messages name left out.
   struct Outcome: Equatable, CustomStringConvertible {
-    var verdict: String
+    var verdict: Verdict
     var clauses: [String]
     var ids: Set<String>
     var lineBound: [String]
@@ -107,7 +107,7 @@ import Testing
     let r = try Self.report(Self.root + "/fixtures/" + ledger)
     for f in r.findings {
       #expect(
-        !f.clauses.isEmpty || f.suppressedBy != nil || f.status == "waived",
+        !f.clauses.isEmpty || f.suppressedBy != nil || f.status == .waived,
         "\(ledger): \(f.rule) \(f.status) \(f.message)")
       if let root = f.suppressedBy {
         // A suppressed finding names a finding of the report as its root cause.
@@ -116,7 +116,7 @@ import Testing
       }
     }
     let counted = r.findings.filter {
-      ($0.status == "fail" || $0.status == "error") && $0.suppressedBy == nil
+      ($0.status == .fail || $0.status == .error) && $0.suppressedBy == nil
     }
     #expect(r.summary.findings == counted.count, "\(ledger)")
     for rule in r.rules {
@@ -136,9 +136,9 @@ import Testing
       #expect(Set(rows).count == rows.count, "\(ledger): \(nc.id)")
     }
     let open = r.nonconformities.filter { !$0.waived }
-    #expect(r.summary.major == open.count { $0.severity == "major" })
-    #expect(r.summary.minor == open.count { $0.severity == "minor" })
-    for clause in r.clauses where clause.status == "non_conformant" {
+    #expect(r.summary.major == open.count { $0.severity == .major })
+    #expect(r.summary.minor == open.count { $0.severity == .minor })
+    for clause in r.clauses where clause.status == .nonConformant {
       let ncs = r.nonconformities.filter { $0.clause == clause.id }
       #expect(!ncs.isEmpty, "\(ledger): \(clause.id)")
       for nc in ncs {

@@ -45,7 +45,7 @@ import Testing
     let run = try Custody().validate(
       standard: Self.root + "/standards/cu-again-coc.yaml",
       ledger: Self.root + "/fixtures/planted/cua-3.4")
-    #expect(run.report.verdict == "non_conformant")
+    #expect(run.report.verdict == .nonConformant)
     #expect(run.report.nonconformities.map(\.id) == ["CUA-3.4/copper-content-consistent"])
     #expect(run.report.run?.evidenceLimit == 20)
   }

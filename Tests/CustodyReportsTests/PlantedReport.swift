@@ -37,52 +37,52 @@ enum PlantedReport {
 
   static let clauses: [Report.ClauseEntry] = [
     .init(
-      id: "CUA-1.1", section: "CUA-1", title: "Certification scope", status: "conformant",
-      severity: "major",
+      id: "CUA-1.1", section: "CUA-1", title: "Certification scope", status: .conformant,
+      severity: .major,
       rules: ["activity-in-scope"], reason: "195 rows considered"),
     .init(
-      id: "CUA-1.2", section: "CUA-1", title: "Management system", status: "documentary",
-      severity: "major",
+      id: "CUA-1.2", section: "CUA-1", title: "Management system", status: .documentary,
+      severity: .major,
       rules: [], reason: "documentary evidence: checked by the auditor"),
     .init(
-      id: "CUA-2.1", section: "CUA-2", title: "Transfers between sites", status: "not_applicable",
-      severity: "minor", rules: ["transfer-pairs"], reason: "no transfers in the period"),
+      id: "CUA-2.1", section: "CUA-2", title: "Transfers between sites", status: .notApplicable,
+      severity: .minor, rules: ["transfer-pairs"], reason: "no transfers in the period"),
     .init(
       id: "CUA-3.2", section: "CUA-3", title: "Copper content matches gross weight & grade",
-      status: "non_conformant", severity: "minor", rules: ["cu-content"], reason: nil),
+      status: .nonConformant, severity: .minor, rules: ["cu-content"], reason: nil),
     .init(
       id: "CUA-3.4", section: "CUA-3", title: "Supplier declarations on file",
-      status: "not_evaluated",
-      severity: "minor", rules: ["supplier-declared"],
+      status: .notEvaluated,
+      severity: .minor, rules: ["supplier-declared"],
       reason: "rule supplier-declared errored: 2 unreadable cells"),
     .init(
       id: "CUA-4.3", section: "CUA-4", title: "Credits never exceed the balance of the account",
-      status: "non_conformant", severity: "major", rules: ["no-overdraft"], reason: nil),
+      status: .nonConformant, severity: .major, rules: ["no-overdraft"], reason: nil),
     .init(
       id: "CUA-4.5", section: "CUA-4", title: "Claim wording on sales documents",
-      status: "conformant",
-      severity: "observation", rules: ["claim-wording"],
+      status: .conformant,
+      severity: .observation, rules: ["claim-wording"],
       reason: "131 rows considered; 1 finding waived"),
   ]
 
   static let rules: [Report.RuleEntry] = [
     .init(
-      id: "activity-in-scope", kind: "row", status: "pass", reason: nil, rowsChecked: 195,
+      id: "activity-in-scope", kind: "row", status: .pass, reason: nil, rowsChecked: 195,
       rowsSkipped: 0, findings: 0),
     .init(
-      id: "transfer-pairs", kind: "reference", status: "not_applicable",
+      id: "transfer-pairs", kind: "reference", status: .notApplicable,
       reason: "transfers.csv is absent", rowsChecked: 0, rowsSkipped: 0, findings: 0),
     .init(
-      id: "cu-content", kind: "row", status: "fail", reason: nil, rowsChecked: 64, rowsSkipped: 0,
+      id: "cu-content", kind: "row", status: .fail, reason: nil, rowsChecked: 64, rowsSkipped: 0,
       findings: 1),
     .init(
-      id: "supplier-declared", kind: "row", status: "error", reason: "2 unreadable cells",
+      id: "supplier-declared", kind: "row", status: .error, reason: "2 unreadable cells",
       rowsChecked: 62, rowsSkipped: 2, findings: 0),
     .init(
-      id: "no-overdraft", kind: "mass_balance", status: "fail", reason: nil, rowsChecked: 195,
+      id: "no-overdraft", kind: "mass_balance", status: .fail, reason: nil, rowsChecked: 195,
       rowsSkipped: 0, findings: 1),
     .init(
-      id: "claim-wording", kind: "row", status: "pass", reason: "1 finding waived",
+      id: "claim-wording", kind: "row", status: .pass, reason: "1 finding waived",
       rowsChecked: 131, rowsSkipped: 0, findings: 1),
   ]
 
@@ -106,37 +106,37 @@ enum PlantedReport {
 
   static let nonconformities: [Report.Nonconformity] = [
     .init(
-      id: "NC-CUA-4.3-no-overdraft", clause: "CUA-4.3", rule: "no-overdraft", severity: "major",
+      id: "NC-CUA-4.3-no-overdraft", clause: "CUA-4.3", rule: "no-overdraft", severity: .major,
       summary:
         "account SGN|PCL|P-01 went negative: 40.000 t sold with 32.750 t of credit (shortfall 7.250 t)",
       findings: ["F-no-overdraft-0001"], evidence: overdraftEvidence, evidenceTotal: 1,
       waived: false),
     .init(
-      id: "NC-CUA-3.2-cu-content", clause: "CUA-3.2", rule: "cu-content", severity: "minor",
+      id: "NC-CUA-3.2-cu-content", clause: "CUA-3.2", rule: "cu-content", severity: .minor,
       summary: "25 receipts: cu_t differs from gross_t x cu_pct / 100 by more than 0.001",
       findings: ["F-cu-content-0001"], evidence: cuEvidence, evidenceTotal: 25, waived: false),
     .init(
       id: "NC-CUA-4.5-claim-wording", clause: "CUA-4.5", rule: "claim-wording",
-      severity: "observation",
+      severity: .observation,
       summary: "claim text \"PCL100\" lacks the mass-balance qualifier \"/mb\"",
       findings: ["F-claim-wording-0001"], evidence: wordingEvidence, evidenceTotal: 1, waived: true),
   ]
 
   static let findings: [Report.Finding] = [
     .init(
-      id: "F-no-overdraft-0001", rule: "no-overdraft", clauses: ["CUA-4.3"], severity: "major",
-      status: "fail",
+      id: "F-no-overdraft-0001", rule: "no-overdraft", clauses: ["CUA-4.3"], severity: .major,
+      status: .fail,
       message: "balance of SGN|PCL|P-01 is -7.250 t after S-000123 on 2024-02-28",
       evidence: overdraftEvidence, evidenceTotal: 1, account: "SGN|PCL|P-01", waiver: nil),
     .init(
-      id: "F-cu-content-0001", rule: "cu-content", clauses: ["CUA-3.2"], severity: "minor",
-      status: "fail",
+      id: "F-cu-content-0001", rule: "cu-content", clauses: ["CUA-3.2"], severity: .minor,
+      status: .fail,
       message: "cu_t differs from gross_t x cu_pct / 100 by more than 0.001 in 25 rows",
       evidence: cuEvidence, evidenceTotal: 25, account: nil, waiver: nil),
     .init(
       id: "F-claim-wording-0001", rule: "claim-wording", clauses: ["CUA-4.5"],
-      severity: "observation",
-      status: "waived", message: "claim text lacks \"/mb\"", evidence: wordingEvidence,
+      severity: .observation,
+      status: .waived, message: "claim text lacks \"/mb\"", evidence: wordingEvidence,
       evidenceTotal: 1,
       account: nil, waiver: "W-2024-07"),
   ]
@@ -170,7 +170,7 @@ enum PlantedReport {
 
   static let waivers = [
     Report.WaiverEntry(
-      id: "W-2024-07", target: "claim-wording@S-000076", status: "applied",
+      id: "W-2024-07", target: "claim-wording@S-000076", status: .applied,
       reason: "Legacy invoice template, replaced 2024-03 (ticket OPS-311)",
       approvedBy: "J. Okafor <compliance>",
       expires: "2024-12-31", matched: 1)
@@ -180,7 +180,7 @@ enum PlantedReport {
   static var report: Report {
     var report = Report(
       tool: .init(name: "custody", version: "0.1.0"), generatedAt: "2024-04-02T09:30:00Z",
-      standard: standard, ledger: ledger, verdict: "non_conformant", failOn: "minor",
+      standard: standard, ledger: ledger, verdict: .nonConformant, failOn: .minor,
       summary: .init(major: 1, minor: 1, observation: 0, findings: 3, waived: 1),
       clauses: clauses, rules: rules, nonconformities: nonconformities, findings: findings,
       accounts: [trace], waivers: waivers)

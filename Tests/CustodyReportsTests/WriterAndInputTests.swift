@@ -105,7 +105,7 @@ import Testing
     var recomputed = report
     recomputed.generatedAt = "2030-01-01T00:00:00Z"
     #expect(try report.differingSections(from: recomputed) == [])
-    recomputed.verdict = "conformant"
+    recomputed.verdict = .conformant
     recomputed.findings.removeLast()
     #expect(try report.differingSections(from: recomputed) == [.verdict, .findings])
   }

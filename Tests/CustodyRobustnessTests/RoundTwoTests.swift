@@ -27,7 +27,7 @@ import Testing
       variant = try Variant(ledger: "fixtures/planted/cua-3.4")
       try Signer.keygen(output: variant.dir + "/key")
       guard case .evaluated(let r, _, _) = variant.run() else { throw CancellationError() }
-      #expect(r.verdict == "non_conformant")
+      #expect(r.verdict == .nonConformant)
       let signed = try Signer(keyFile: variant.dir + "/key").sign(r)
       report = variant.dir + "/report.json"
       try ReportWriter.write(try ReportFormat.json.renderData(signed), to: report, refusing: [])
@@ -425,7 +425,7 @@ import Testing
       Issue.record("did not evaluate: \(v.errors(v.run()))")
       return
     }
-    #expect(report.verdict == "non_conformant")
+    #expect(report.verdict == .nonConformant)
   }
 
   // MARK: 8. Null defaults
@@ -479,7 +479,7 @@ import Testing
       Issue.record("did not evaluate")
       return
     }
-    #expect(report.clauses.first { $0.id == "CUA-4.5" }?.status == "non_conformant")
+    #expect(report.clauses.first { $0.id == "CUA-4.5" }?.status == .nonConformant)
   }
 
   @Test func badDefaultGivesOneErrorNotTwo() throws {

@@ -42,7 +42,7 @@ import Testing
     }
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let r = try report(dir)
-    #expect(r.verdict == "non_conformant")
+    #expect(r.verdict == .nonConformant)
     #expect(r.nonconformities.map(\.id) == ["CUA-1.3/data-integrity"])
     let nc = try #require(r.nonconformities.first)
     #expect(
@@ -61,7 +61,7 @@ import Testing
       #expect(f.clauses.isEmpty)
       #expect(f.evidence.count == 1)
     }
-    let blocked = r.clauses.filter { $0.status == "not_evaluated" }.map(\.id)
+    let blocked = r.clauses.filter { $0.status == .notEvaluated }.map(\.id)
     #expect(blocked == ["CUA-4.1", "CUA-9.1"])
     #expect(r.summary.findings == 1)
   }
@@ -87,9 +87,9 @@ import Testing
     }
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let r = try report(dir)
-    #expect(r.verdict == "non_conformant")
+    #expect(r.verdict == .nonConformant)
     let expiry = try #require(r.clauses.first { $0.id == "CUA-4.5" })
-    #expect(expiry.status == "not_evaluated")
+    #expect(expiry.status == .notEvaluated)
     #expect(
       expiry.reason
         == "credits-not-expired is error: first error: arithmetic overflow: the result is too large to hold exactly posting receipts line 15 (R-000014) to account TAM|MR|null on 2024-01-04"

@@ -4,11 +4,7 @@ import CustodyValues
 
 /// The outcome of one rule instance.
 public struct RuleResult: Sendable, Hashable, Codable {
-  public enum Status: String, Sendable, Hashable, Codable {
-    case pass, fail, error, skipped
-    /// Nothing in scope: no row passed the filter or the effective-date window.
-    case notApplicable = "not_applicable"
-  }
+  public typealias Status = RuleStatus
   /// Row counts: how much the rule looked at and what it made of it.
   public struct Counts: Sendable, Hashable, Codable {
     /// Rows (or groups, periods, accounts) judged.
@@ -53,16 +49,7 @@ public struct RuleResult: Sendable, Hashable, Codable {
 
 /// The outcome of one clause of the standard.
 public struct ClauseResult: Sendable, Hashable, Codable {
-  public enum Status: String, Sendable, Hashable, Codable {
-    case conformant
-    case nonConformant = "non_conformant"
-    /// Nothing in scope for any of its rules (or outside its effective dates).
-    case notApplicable = "not_applicable"
-    /// Evidenced outside the ledger.
-    case documentary
-    /// Blocked: a rule errored or was skipped; `reason` says which and why.
-    case notEvaluated = "not_evaluated"
-  }
+  public typealias Status = ClauseStatus
   public var id: String
   public var section: String
   public var title: String
@@ -117,15 +104,6 @@ public struct NonConformity: Sendable, Hashable, Codable {
     self.evidence = evidence
     self.evidenceTotal = evidenceTotal
   }
-}
-
-/// The standard's verdict.
-public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
-  case conformant
-  case nonConformant = "non_conformant"
-  /// No open non-conformity at the `fail_on` level, but some clause could not be evaluated
-  /// (unreadable rows it needs, errors, skipped rules): conformity is not shown.
-  case incomplete
 }
 
 /// The one verdict function: the engine's result, every report (after waivers), `verify` and

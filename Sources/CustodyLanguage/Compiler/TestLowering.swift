@@ -67,7 +67,9 @@ enum TestLowering {
           $0, what: "expect", allowed: ["verdict", "clauses", "rules", "rows"], required: [],
           bag: &bag)
       }) {
-        expect.verdict = e.choice("verdict", ["conformant", "non_conformant"], bag: &bag)
+        expect.verdict = e.choice(
+          "verdict", [Verdict.conformant, .nonConformant].map(\.rawValue), bag: &bag
+        ).flatMap(Verdict.init(rawValue:))
         for key in ["clauses", "rules"] {
           for (id, v) in e.map(key, bag: &bag)?.pairs ?? [] {
             expect.statuses[id.value] = v.scalar?.value ?? ""

@@ -1,21 +1,6 @@
 import CustodyDiagnostics
 import CustodyValues
 
-/// How serious a clause's non-conformity is (ASI / ISO 17021 grading).
-public enum ClauseSeverity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-  case major, minor, observation
-
-  var rank: Int {
-    switch self {
-    case .major: 0
-    case .minor: 1
-    case .observation: 2
-    }
-  }
-  /// `major < minor`: sorts majors first.
-  public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
-}
-
 /// Whether a requirement comes from a published source or was inferred (domain-notes.md).
 public enum Provenance: String, Sendable, Hashable, Codable {
   case modelled, inferred, inHouse = "in_house"
@@ -266,8 +251,8 @@ public struct TestCase: Sendable, Hashable {
     /// Expected evidence entry ids (or `line:N`) per rule or clause id, exactly.
     public var rows: [String: [String]]
     /// Expected verdict for a standard test (`conformant` / `non_conformant`).
-    public var verdict: String?
-    public init(statuses: [String: String], rows: [String: [String]], verdict: String?) {
+    public var verdict: Verdict?
+    public init(statuses: [String: String], rows: [String: [String]], verdict: Verdict?) {
       self.statuses = statuses
       self.rows = rows
       self.verdict = verdict

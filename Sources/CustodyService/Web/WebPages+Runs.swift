@@ -124,25 +124,27 @@ extension WebPages {
 
     init(_ report: Report, run: Int64) {
       id = run
-      verdict = report.verdict
+      verdict = report.verdict.rawValue
       headline = report.verdictHeadline
       major = report.summary.major
       minor = report.summary.minor
       observation = report.summary.observation
       waived = report.summary.waived
       findings = report.summary.findings
-      failOn = report.failOn
+      failOn = report.failOn.rawValue
       clauses = report.clauses.map {
         Clause(
-          id: $0.id, status: $0.status,
-          statusLabel: $0.status.replacingOccurrences(of: "_", with: " "), severity: $0.severity,
+          id: $0.id, status: $0.status.rawValue,
+          statusLabel: $0.status.rawValue.replacingOccurrences(of: "_", with: " "),
+          severity: $0.severity.rawValue,
           title: $0.title, rules: $0.rules.joined(separator: ", "), reason: $0.reason ?? "")
       }
       let messages = Dictionary(
         report.findings.map { ($0.id, $0.message) }, uniquingKeysWith: { a, _ in a })
       nonconformities = report.nonconformities.enumerated().map { index, nc in
         NC(
-          number: index + 1, id: nc.id, clause: nc.clause, rule: nc.rule, severity: nc.severity,
+          number: index + 1, id: nc.id, clause: nc.clause, rule: nc.rule,
+          severity: nc.severity.rawValue,
           summary: nc.summary, waived: nc.waived,
           messages: nc.findings.compactMap { messages[$0] }.prefix(20).map { $0 },
           moreFindings: nc.findingsTotal > min(nc.findings.count, 20)

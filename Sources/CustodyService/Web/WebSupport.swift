@@ -252,12 +252,14 @@ enum WebForm {
 
 /// Labels shared by the pages.
 enum WebLabels {
+  /// A verdict as stored (its JSON word) in words; an unknown word is shown as it is.
   static func verdict(_ verdict: String?) -> String? {
-    switch verdict {
-    case nil: nil
-    case "conformant": "conformant"
-    case "non_conformant": "non-conformant"
-    case let other?: other.replacingOccurrences(of: "_", with: " ")
+    guard let verdict else { return nil }
+    switch Verdict(rawValue: verdict) {
+    case .conformant: return "conformant"
+    case .nonConformant: return "non-conformant"
+    case .incomplete: return "incomplete"
+    case nil: return verdict.replacingOccurrences(of: "_", with: " ")
     }
   }
 

@@ -135,7 +135,7 @@ extension CustodyCommand {
       } else {
         Terminal.out(String(decoding: data, as: UTF8.self))
       }
-      if report.verdict != "conformant" { throw Exit.nonConformant }
+      if report.verdict != .conformant { throw Exit.nonConformant }
     }
 
     /// `--json-output`, else `--output` with the extension .json.
