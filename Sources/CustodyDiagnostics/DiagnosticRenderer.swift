@@ -1,19 +1,20 @@
+import Synchronization
+
 /// Source text by file path, so a renderer can quote the offending line.
-public final class SourceCache: @unchecked Sendable {
-  // Guarded by `lock`; compilers register files once and renderers read them later.
-  private var lines: [String: [Substring]] = [:]
-  private let lock = Lock()
+public final class SourceCache: Sendable {
+  // Compilers register files (from several compile jobs at once) and renderers read them later.
+  private let lines = Mutex<[String: [Substring]]>([:])
 
   public init() {}
 
   public func register(path: String, text: String) {
     let split = text.split(separator: "\n", omittingEmptySubsequences: false)
-    lock.withLock { lines[path] = split }
+    lines.withLock { $0[path] = split }
   }
 
   /// The 1-based line without its line terminator, if known.
   public func line(_ number: Int, in path: String) -> Substring? {
-    lock.withLock {
+    lines.withLock { lines in
       guard let file = lines[path], number >= 1, number <= file.count else { return nil }
       var line = file[number - 1]
       if line.last == "\r" { line = line.dropLast() }

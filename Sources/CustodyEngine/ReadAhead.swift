@@ -1,6 +1,7 @@
 import CustodyDiagnostics
 import CustodyLedger
 import Dispatch
+import Synchronization
 
 /// Items made on a thread of its own, ahead of the thread that takes them, in order. At most
 /// `capacity` items wait to be taken, which bounds memory; the producer then waits for room.
@@ -16,13 +17,15 @@ import Dispatch
 /// defer { ahead.cancel() }
 /// while let item = try ahead.next() { ... }  // in order; rethrows the producer's error
 /// ```
-final class ReadAhead<Item>: @unchecked Sendable {
-  // `ready`, `finished`, `failure` and `cancelled` are shared by the two threads: under `lock`.
-  private let lock = Lock()
-  private var ready: [Item] = []
-  private var finished = false
-  private var failure: (any Error)?
-  private var cancelled = false
+final class ReadAhead<Item: Sendable>: Sendable {
+  /// Shared by the two threads.
+  private struct State {
+    var ready: [Item] = []
+    var finished = false
+    var failure: (any Error)?
+    var cancelled = false
+  }
+  private let state = Mutex(State())
   /// One signal per item put in `ready`, and one when the producer ends.
   private let filled = DispatchSemaphore(value: 0)
   /// Room for items not yet taken.
@@ -52,9 +55,9 @@ final class ReadAhead<Item>: @unchecked Sendable {
       } catch let e {
         error = e
       }
-      lock.withLock {
-        finished = true
-        failure = error
+      state.withLock {
+        $0.finished = true
+        $0.failure = error
       }
       filled.signal()
     }
@@ -62,9 +65,9 @@ final class ReadAhead<Item>: @unchecked Sendable {
 
   private func put(_ item: Item) throws {
     room.wait()
-    try lock.withLock {
-      if cancelled { throw Cancelled() }
-      ready.append(item)
+    try state.withLock { (state) throws(Cancelled) in
+      if state.cancelled { throw Cancelled() }
+      state.ready.append(item)
     }
     filled.signal()
   }
@@ -73,9 +76,9 @@ final class ReadAhead<Item>: @unchecked Sendable {
   /// item is ready. Not to be called again after nil or an error.
   func next() throws -> Item? {
     filled.wait()
-    let (item, error): (Item?, (any Error)?) = lock.withLock {
-      if !ready.isEmpty { return (ready.removeFirst(), nil) }
-      return (nil, finished ? failure : nil)
+    let (item, error): (Item?, (any Error)?) = state.withLock {
+      if !$0.ready.isEmpty { return ($0.ready.removeFirst(), nil) }
+      return (nil, $0.finished ? $0.failure : nil)
     }
     if let item {
       room.signal()
@@ -88,9 +91,9 @@ final class ReadAhead<Item>: @unchecked Sendable {
   /// Stops the producer if it is still going (its next `put` throws `Cancelled`) and waits
   /// for its thread to end.
   func cancel() {
-    lock.withLock {
-      cancelled = true
-      ready = []
+    state.withLock {
+      $0.cancelled = true
+      $0.ready = []
     }
     room.signal()
     producing.wait()

@@ -1,6 +1,7 @@
 import CustodyDiagnostics
 import CustodyLedger
 import Dispatch
+import Synchronization
 
 /// Streams tables to their checks on several threads: the reading thread only reads and hands
 /// batches of rows to lanes; each lane (a serial queue) runs its subset of the checks over every
@@ -85,6 +86,8 @@ struct StreamLanes {
 /// all reference counting at 1M rows; `unowned(unsafe)` fields and a closure entry point still
 /// retained around the call.
 struct Consumer: @unchecked Sendable {
+  // Unchecked: `Unmanaged` references (no retain per row); the engine keeps each check alive
+  // until the lanes drain, and a check is touched by its one lane only.
   private let runner: Unmanaged<AnyObject>
   private let output: Unmanaged<RuleOutput>
   private let entry: Unmanaged<ConsumerEntry>
@@ -137,6 +140,7 @@ struct Consumer: @unchecked Sendable {
 
 /// Calls `consume` on a check whose concrete type is known to the subclass.
 class ConsumerEntry: @unchecked Sendable {
+  // Unchecked: a non-final base class; it holds no state (one entry point per check type).
   func consume(
     _ runner: AnyObject, _ table: String, _ row: UnsafePointer<LedgerRow>, _ frame: inout Frame,
     _ out: RuleOutput
@@ -145,6 +149,7 @@ class ConsumerEntry: @unchecked Sendable {
 
 /// One stateless instance per check type, alive for the whole process.
 final class TypedEntry<R: CheckRunner>: ConsumerEntry, @unchecked Sendable {
+  // Unchecked as `ConsumerEntry`: no state.
   static var shared: ConsumerEntry { EntryCache.entry(for: R.self) { TypedEntry<R>() } }
   override func consume(
     _ runner: AnyObject, _ table: String, _ row: UnsafePointer<LedgerRow>, _ frame: inout Frame,
@@ -157,10 +162,9 @@ final class TypedEntry<R: CheckRunner>: ConsumerEntry, @unchecked Sendable {
 
 /// The entries by check type (a handful), created on first use.
 private enum EntryCache {
-  private static let lock = Lock()
-  nonisolated(unsafe) private static var entries: [ObjectIdentifier: ConsumerEntry] = [:]
+  private static let entries = Mutex<[ObjectIdentifier: ConsumerEntry]>([:])
   static func entry(for type: Any.Type, make: () -> ConsumerEntry) -> ConsumerEntry {
-    lock.withLock {
+    entries.withLock { entries in
       if let e = entries[ObjectIdentifier(type)] { return e }
       let e = make()
       entries[ObjectIdentifier(type)] = e
@@ -214,15 +218,14 @@ private final class LaneWork: @unchecked Sendable {
 }
 
 /// Lanes still working on one batch; the last one frees the batch's slot.
-private final class Counter: @unchecked Sendable {
-  private var value: Int
-  private let lock = Lock()
-  init(_ value: Int) { self.value = value }
+private final class Counter: Sendable {
+  private let value: Mutex<Int>
+  init(_ value: Int) { self.value = Mutex(value) }
   func decrement() -> Bool {
-    lock.withLock {
-      value -= 1
-      return value == 0
+    value.withLock {
+      $0 -= 1
+      return $0 == 0
     }
   }
-  var isDone: Bool { lock.withLock { value == 0 } }
+  var isDone: Bool { value.withLock { $0 == 0 } }
 }

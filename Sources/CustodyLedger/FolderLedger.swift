@@ -1,5 +1,6 @@
 import CustodyDiagnostics
 import CustodyValues
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -18,26 +19,37 @@ public struct LedgerOpenOptions: Sendable, Hashable {
 /// `open` checks the structure up front (files present, headers complete, UTF-8 at the header)
 /// so a broken export stops before any rule runs; `read` then streams each table in one pass,
 /// hashing the file as it goes. Only the current row is held in memory.
-public final class FolderLedger: LedgerSource, @unchecked Sendable {
-  // Mutable state (`files`, `cellErrors`, `readTables`) changes only inside `read`, which the
-  // engine calls for one table at a time (the LedgerSource contract), not always from the same
-  // thread.
+public final class FolderLedger: LedgerSource, Sendable {
   public let folder: String
   public let schema: LedgerSchema
   public let profile: MappingProfile?
   public let options: LedgerOpenOptions
   let plans: [String: TablePlan]
-  public private(set) var files: [LedgerFileInfo] = []
-  /// Cell errors kept (the first `limits.maxCellErrors` of the ledger).
-  public private(set) var cellErrors: [CellError] = []
-  /// Every cell error counted by table and code, including those past the keep limit.
-  public private(set) var cellErrorCounts: [String: [DiagnosticCode: Int]] = [:]
-  private var readTables: Set<String> = []
   /// Files in the ledger folder that no table reads (names, sorted): nothing handed over is
   /// silently ignored (issue 19).
-  public private(set) var unreadFiles: [String] = []
+  public let unreadFiles: [String]
+
+  /// What `read` recorded: a read-ahead thread may read one table while the engine asks for
+  /// these, so they live behind a mutex (taken once per table read, never per row).
+  private struct Record {
+    var files: [LedgerFileInfo] = []
+    var cellErrors: [CellError] = []
+    var cellErrorCounts: [String: [DiagnosticCode: Int]] = [:]
+    var readTables: Set<String> = []
+    var dateRanges: [String: ClosedRange<CivilDate>] = [:]
+    var segments: [String: [(start: Int, file: String)]] = [:]
+  }
+  private let record = Mutex(Record())
+
+  public var files: [LedgerFileInfo] { record.withLock { $0.files } }
+  /// Cell errors kept (the first `limits.maxCellErrors` of the ledger).
+  public var cellErrors: [CellError] { record.withLock { $0.cellErrors } }
+  /// Every cell error counted by table and code, including those past the keep limit.
+  public var cellErrorCounts: [String: [DiagnosticCode: Int]] {
+    record.withLock { $0.cellErrorCounts }
+  }
   /// Per table with a `date` column: the first and last date read.
-  public private(set) var dateRanges: [String: ClosedRange<CivilDate>] = [:]
+  public var dateRanges: [String: ClosedRange<CivilDate>] { record.withLock { $0.dateRanges } }
 
   /// How one table is stored in the folder.
   enum Format: String, Sendable { case csv, jsonl, xlsx, absent }
@@ -49,7 +61,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     return .csv
   }
 
-  struct TablePlan: @unchecked Sendable {
+  struct TablePlan: Sendable {
     var table: TableSchema
     /// The (first) file; for an absent table, the file expected.
     var path: String
@@ -65,20 +77,16 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     }
   }
 
-  /// Per table read from several files: where each file's lines start in the table's row
-  /// numbering (`LedgerRow.line` counts on across files so every row of the table has its
-  /// own line), so evidence can name the file and its own line (`locate`).
-  private var segments: [String: [(start: Int, file: String)]] = [:]
-
   private init(
     folder: String, schema: LedgerSchema, profile: MappingProfile?, options: LedgerOpenOptions,
-    plans: [String: TablePlan]
+    plans: [String: TablePlan], unreadFiles: [String]
   ) {
     self.folder = folder
     self.schema = schema
     self.profile = profile
     self.options = options
     self.plans = plans
+    self.unreadFiles = unreadFiles
   }
 
   /// Opens `folder` and validates every table's file and header against `schema` (after the
@@ -132,11 +140,9 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       }
       plans[table.name] = plan
     }
-    let ledger = FolderLedger(
-      folder: folder, schema: schema, profile: profile, options: options, plans: plans)
     let base = folder.hasSuffix("/") ? folder : folder + "/"
     let read = Set(plans.values.flatMap(\.parts))
-    ledger.unreadFiles = ExportFiles.entries(of: base).filter { name in
+    let unread = ExportFiles.entries(of: base).filter { name in
       var st = stat()
       // YAML and Markdown beside the data are profiles, expectations, notes: not ledger data.
       let lower = name.lowercased()
@@ -145,7 +151,9 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       else { return false }
       return !read.contains(base + name)
     }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-    return ledger
+    return FolderLedger(
+      folder: folder, schema: schema, profile: profile, options: options, plans: plans,
+      unreadFiles: unread)
   }
 
   /// Warnings about what was handed over (every report format shows them): files no table
@@ -155,7 +163,7 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
     var out = unreadFiles.map {
       "\($0) in the ledger folder is read by no table (not named by the schema or the profile)"
     }
-    let ranges = dateRanges.sorted { $0.key < $1.key }
+    let ranges = record.withLock { $0.dateRanges }.sorted { $0.key < $1.key }
     guard let lastEnd = ranges.map(\.value.upperBound).max(),
       let firstStart = ranges.map(\.value.lowerBound).min()
     else { return out }
@@ -294,8 +302,8 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
           suggestions: Suggestions.closest(to: table, in: schema.tables.map(\.name))))
     }
     // Recorded once, after the first complete read (a failed read records nothing).
-    let first = !readTables.contains(table)
-    var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - cellErrors.count))
+    let (first, kept) = record.withLock { (!$0.readTables.contains(table), $0.cellErrors.count) }
+    var errors = CellErrorSink(limit: max(0, options.limits.maxCellErrors - kept))
     var infos: [LedgerFileInfo] = []
     var starts: [(start: Int, file: String)] = []
     var earliest: CivilDate?
@@ -340,18 +348,23 @@ public final class FolderLedger: LedgerSource, @unchecked Sendable {
       }
     }
     if first {
-      readTables.insert(table)
-      if starts.count > 1 { segments[table] = starts }
-      if let earliest, let latest { dateRanges[table] = earliest...latest }
-      files += infos
-      cellErrors += errors.kept
-      cellErrorCounts[table] = errors.counts
+      let range = earliest.flatMap { e in latest.map { e...$0 } }
+      let (kept, counts) = (errors.kept, errors.counts)
+      record.withLock {
+        // Checked again under the lock: two reads of one table may have overlapped.
+        guard $0.readTables.insert(table).inserted else { return }
+        if starts.count > 1 { $0.segments[table] = starts }
+        if let range { $0.dateRanges[table] = range }
+        $0.files += infos
+        $0.cellErrors += kept
+        $0.cellErrorCounts[table] = counts
+      }
     }
   }
 
   /// The file and its own line of row `line` of `table` (tables read from several files).
   public func locate(table: String, line: Int) -> (file: String, line: Int)? {
-    guard let list = segments[table] else { return nil }
+    guard let list = record.withLock({ $0.segments[table] }) else { return nil }
     var found: (start: Int, file: String)?
     for s in list where s.start < line { found = s }
     return found.map { ($0.file, line - $0.start) }

@@ -1,19 +1,24 @@
 import CustodyDiagnostics
 import CustodyValues
+import Synchronization
 
 /// A ledger given as rows of text cells per table: inline `tests:` rows and check examples.
 /// Cells are read with the same `CellParser` as CSV, so a test row behaves like a file row.
 /// Missing columns are null and are not reported as empty required cells, so tests stay
 /// small; a column the schema does not know is an error.
-public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
-  // Immutable after init except `cellErrors`, which only `read` appends to; one table is read
-  // at a time.
+public final class InMemoryLedger: LedgerSource, Sendable {
   public let schema: LedgerSchema
   private let tables: [String: [[String: String]]]
   private let origin: String
-  public private(set) var cellErrors: [CellError] = []
-  public private(set) var files: [LedgerFileInfo] = []
-  private var readTables: Set<String> = []
+  /// What `read` recorded, behind a mutex as in `FolderLedger` (taken once per table read).
+  private struct Record {
+    var cellErrors: [CellError] = []
+    var files: [LedgerFileInfo] = []
+    var readTables: Set<String> = []
+  }
+  private let record = Mutex(Record())
+  public var cellErrors: [CellError] { record.withLock { $0.cellErrors } }
+  public var files: [LedgerFileInfo] { record.withLock { $0.files } }
 
   /// Fails with the first unknown table or column name.
   public init(schema: LedgerSchema, rows: [String: [[String: String]]], origin: String = "<inline>")
@@ -45,7 +50,8 @@ public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
     let rows = tables[table] ?? []
     let parser = CellParser()
     let path = "\(origin)/\(t.file)"
-    let first = readTables.insert(table).inserted
+    let first = record.withLock { !$0.readTables.contains(table) }
+    var found: [CellError] = []
     for (index, cells) in rows.enumerated() {
       let line = index + 2
       var values: [Value] = []
@@ -63,7 +69,7 @@ public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
           values.append(.null)
           invalid.append(c)
           if first {
-            cellErrors.append(
+            found.append(
               CellError(
                 code: code, message: message, table: table,
                 provenance: CellProvenance(
@@ -75,7 +81,12 @@ public final class InMemoryLedger: LedgerSource, @unchecked Sendable {
       try body(LedgerRow(values: values, line: line, entryID: entryID, invalidColumns: invalid))
     }
     if first {
-      files.append(LedgerFileInfo(table: table, path: path, sha256: "", rows: rows.count, bytes: 0))
+      let info = LedgerFileInfo(table: table, path: path, sha256: "", rows: rows.count, bytes: 0)
+      record.withLock {
+        guard $0.readTables.insert(table).inserted else { return }
+        $0.cellErrors += found
+        $0.files.append(info)
+      }
     }
   }
 }

@@ -154,7 +154,7 @@ public struct MappingProfile: Sendable, Hashable {
 }
 
 /// Effective reading settings for one table.
-struct TableSettings {
+struct TableSettings: Sendable {
   var mapping: TableMapping
   var delimiter: String
   var decimalComma: Bool

@@ -1,4 +1,5 @@
 import CustodyDiagnostics
+import Synchronization
 import Testing
 
 @testable import CustodyEngine
@@ -31,14 +32,13 @@ import Testing
   }
 
   /// Tells a test what the producer saw, from the producer's thread.
-  final class Seen: @unchecked Sendable {
-    private let lock = Lock()
-    private var puts = 0
-    private var stoppedBy: (any Error)?
-    func put() { lock.withLock { puts += 1 } }
-    func stop(_ e: any Error) { lock.withLock { stoppedBy = e } }
-    var count: Int { lock.withLock { puts } }
-    var cancelled: Bool { lock.withLock { stoppedBy is ReadAhead<Int>.Cancelled } }
+  final class Seen: Sendable {
+    private let puts = Mutex(0)
+    private let stoppedBy = Mutex<(any Error)?>(nil)
+    func put() { puts.withLock { $0 += 1 } }
+    func stop(_ e: any Error) { stoppedBy.withLock { $0 = e } }
+    var count: Int { puts.withLock { $0 } }
+    var cancelled: Bool { stoppedBy.withLock { $0 is ReadAhead<Int>.Cancelled } }
   }
 
   @Test func cancelStopsAProducerWaitingForRoom() throws {

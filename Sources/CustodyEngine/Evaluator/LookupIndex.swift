@@ -9,7 +9,7 @@ import CustodyValues
 /// an empty end is open; a bound the ledger could not read (a cell error, a missing required
 /// bound) covers no date. A lookup never guesses: when two rows cover the key and date it is
 /// ambiguous (`Hit.ambiguous`), never the first of them.
-public final class LookupIndex: @unchecked Sendable {
+public final class LookupIndex: Sendable {
   // Immutable after init.
   public let table: String
   /// The table's file (as the schema names it), for messages naming rows.

@@ -1,19 +1,21 @@
 import CustodyDiagnostics
 import CustodyLanguage
 import CustodyValues
+import Synchronization
 
 /// Reference tables available to `table[key]` lookups, indexed once per run.
-public final class Lookups: @unchecked Sendable {
-  // Unchecked: mutable dictionaries, every access under `lock` (a reading thread files the
-  // reference tables while other lanes may already ask for them).
-  private var byTable: [String: LookupIndex] = [:]
+public final class Lookups: Sendable {
+  // A reading thread files the reference tables while other lanes may already ask for them.
+  private struct State {
+    var byTable: [String: LookupIndex] = [:]
+    var columnIndexes: [ColumnKey: LookupIndex] = [:]
+  }
+  private let state = Mutex(State())
   public init() {}
-  public var indexes: [String: LookupIndex] { lock.withLock { byTable } }
-  public func add(_ index: LookupIndex) { lock.withLock { byTable[index.table] = index } }
-  public subscript(table: String) -> LookupIndex? { lock.withLock { byTable[table] } }
+  public var indexes: [String: LookupIndex] { state.withLock { $0.byTable } }
+  public func add(_ index: LookupIndex) { state.withLock { $0.byTable[index.table] = index } }
+  public subscript(table: String) -> LookupIndex? { state.withLock { $0.byTable[table] } }
 
-  private let lock = Lock()
-  private var columnIndexes: [ColumnKey: LookupIndex] = [:]
   private struct ColumnKey: Hashable {
     var table: String
     var column: Int
@@ -22,13 +24,13 @@ public final class Lookups: @unchecked Sendable {
   /// The index of `table` on one column, for `table[column = value]`: built on first use from the
   /// rows of the table's key index (list cells expanded), then shared.
   public func index(_ table: String, column: Int) -> LookupIndex? {
-    lock.withLock {
+    state.withLock { state in
       let key = ColumnKey(table: table, column: column)
-      if let built = columnIndexes[key] { return built }
-      guard let base = byTable[table] else { return nil }
+      if let built = state.columnIndexes[key] { return built }
+      guard let base = state.byTable[table] else { return nil }
       let built = LookupIndex(
         table: table, file: base.file, rows: base.rows, window: base.window, column: column)
-      columnIndexes[key] = built
+      state.columnIndexes[key] = built
       return built
     }
   }

@@ -41,6 +41,7 @@ public class Program: @unchecked Sendable {
 
 /// A literal or a parameter's value.
 final class ConstantProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let value: Value
   init(_ value: Value) { self.value = value }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { value }
@@ -53,6 +54,7 @@ final class ConstantProgram: Program, @unchecked Sendable {
 
 /// `column` of the current row.
 final class RowFieldProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let column: Int
   let name: String
   let node: ExprNode
@@ -74,6 +76,7 @@ final class RowFieldProgram: Program, @unchecked Sendable {
 
 /// `ref.column` (the matched row of a reference check) or a group value of an aggregate.
 final class FrameFieldProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   enum Scope { case ref, group }
   let scope: Scope
   let column: Int
@@ -99,6 +102,7 @@ final class FrameFieldProgram: Program, @unchecked Sendable {
 }
 
 final class UnaryProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let op: UnaryOperator
   let operand: Program
   let node: ExprNode
@@ -128,6 +132,7 @@ final class UnaryProgram: Program, @unchecked Sendable {
 
 /// Shared by the binary nodes: operands, the operator's node and the operand nodes (messages).
 class BinaryProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let lhs: Program
   let rhs: Program
   let node: ExprNode
@@ -162,6 +167,7 @@ class BinaryProgram: Program, @unchecked Sendable {
 
 /// `and` / `or`, short-circuit.
 final class LogicalProgram: BinaryProgram, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   /// Whether each operand is a boolean node, read through `test`.
   private let direct: (lhs: Bool, rhs: Bool)
   override init(
@@ -182,6 +188,7 @@ final class LogicalProgram: BinaryProgram, @unchecked Sendable {
 
 /// `==` / `!=`.
 final class EqualityProgram: BinaryProgram, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   /// The column of an operand that is a row field (-1 otherwise): that cell is compared where
   /// it lies, not copied out (`documents[document_id].recipient == customer`).
   private let lhsColumn: Int
@@ -215,6 +222,7 @@ final class EqualityProgram: BinaryProgram, @unchecked Sendable {
 
 /// `in` / `not in` over a list computed per row.
 final class MembershipProgram: BinaryProgram, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
   override var isBoolean: Bool { true }
   override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
@@ -233,6 +241,7 @@ final class MembershipProgram: BinaryProgram, @unchecked Sendable {
 /// `x in [literals]` / `x in $list_parameter`: the list is fixed when the rule is compiled, so
 /// it is held unboxed (no list value copied per row); strings compare as strings.
 final class ConstantMembershipProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let item: Program
   let items: [Value]
   /// The items as strings when they all are (`allStrings`); held non-optional, as binding an
@@ -274,6 +283,7 @@ final class ConstantMembershipProgram: Program, @unchecked Sendable {
 /// cell is compared where it lies and the constant is held by the node, so neither is copied
 /// (a copy retained a string stored on the heap, such as an interned material name).
 final class RowFieldEqualityProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let column: Int
   let name: String
   let node: ExprNode
@@ -296,6 +306,7 @@ final class RowFieldEqualityProgram: Program, @unchecked Sendable {
 
 /// `x == null` (want true) or `x != null` (want false).
 final class NullTestProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let operand: Program
   let want: Bool
   init(_ operand: Program, want: Bool) { (self.operand, self.want) = (operand, want) }
@@ -308,6 +319,7 @@ final class NullTestProgram: Program, @unchecked Sendable {
 
 /// `column == null` / `column != null` on the current row, reading the cell in place.
 final class RowNullTestProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let column: Int
   let name: String
   let node: ExprNode
@@ -327,6 +339,7 @@ final class RowNullTestProgram: Program, @unchecked Sendable {
 
 /// `<`, `<=`, `>`, `>=`: a null operand is an error, never false.
 final class ComparisonProgram: BinaryProgram, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { .bool(try test(&f)) }
   override var isBoolean: Bool { true }
   override func test(_ f: inout Frame) throws(EvaluationError) -> Bool {
@@ -352,6 +365,7 @@ final class ComparisonProgram: BinaryProgram, @unchecked Sendable {
 
 /// `+ - * /`, exact.
 final class ArithmeticProgram: BinaryProgram, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
     let a = try lhs.eval(&f)
     let b = try rhs.eval(&f)
@@ -366,6 +380,7 @@ final class ArithmeticProgram: BinaryProgram, @unchecked Sendable {
 
 /// `[a, b, c]` with at least one item computed per row.
 final class ListProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let items: [Program]
   init(_ items: [Program]) { self.items = items }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value {
@@ -378,6 +393,7 @@ final class ListProgram: Program, @unchecked Sendable {
 
 /// `if(c, a, b)`.
 final class ConditionalProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let condition: Program
   let then: Program
   let otherwise: Program
@@ -401,6 +417,7 @@ final class ConditionalProgram: Program, @unchecked Sendable {
 
 /// A built-in function (Builtins.swift) over its argument programs.
 final class CallProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   typealias Body = (inout Frame) throws(EvaluationError) -> Value
   let body: Body
   init(_ body: @escaping Body) { self.body = body }
@@ -410,6 +427,7 @@ final class CallProgram: Program, @unchecked Sendable {
 /// `table[key]`, `table[key @ date]`, `table[column = value @ date]`; with `member` set, the
 /// column of the found row (`table[key].column`) without building the row's list value.
 final class LookupProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let key: [Program]
   /// `key[0]`: held apart so the one-key path loads no array element (which retained it).
   let key0: Program
@@ -484,6 +502,7 @@ final class LookupProgram: Program, @unchecked Sendable {
 
 /// `base.column` on a list value (a lookup result held in a variable-free expression).
 final class MemberProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let base: Program
   let column: Int
   let name: String
@@ -532,6 +551,7 @@ final class MemberProgram: Program, @unchecked Sendable {
 
 /// Evaluated outside an aggregate check's `compute:`.
 final class ErrorProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let error: EvaluationError
   init(_ error: EvaluationError) { self.error = error }
   override func eval(_ f: inout Frame) throws(EvaluationError) -> Value { throw error }
@@ -539,6 +559,7 @@ final class ErrorProgram: Program, @unchecked Sendable {
 
 /// Records the node's value (or that it failed) in `frame.trace`, for explanations.
 final class TracedProgram: Program, @unchecked Sendable {
+  // Unchecked as `Program` (a non-final base class): only `let` fields, read by every lane.
   let inner: Program
   let id: Int
   init(_ inner: Program, id: Int) { (self.inner, self.id) = (inner, id) }

@@ -259,3 +259,6 @@ enum ValueHash {
     return finish(h ^ tail ^ 0xFF)
   }
 }
+
+// Plain arrays of values: sendable when its payloads are (a LookupIndex holds one).
+extension ValueMap: Sendable where Payload: Sendable {}

@@ -1,15 +1,15 @@
 import CustodyDiagnostics
 import CustodyLanguage
 import CustodyValues
+import Synchronization
 
 /// Builds type-annotated `ExprNode` trees against a schema, for check examples and tests,
 /// without the language compiler. Node ids are unique per builder; `text` approximates the
 /// source an author would write.
-public final class ExprBuilder: @unchecked Sendable {
-  // Used while building examples at static-initialisation time, never shared across threads.
+public final class ExprBuilder: Sendable {
   public let schema: LedgerSchema
   public let table: String
-  private var next = 0
+  private let next = Mutex(0)
   private let span = SourceSpan(SourceLocation(file: "<example>", line: 1, column: 1), length: 0)
 
   public init(schema: LedgerSchema, table: String) {
@@ -18,8 +18,11 @@ public final class ExprBuilder: @unchecked Sendable {
   }
 
   private func node(_ kind: ExprKind, _ type: ValueType, _ text: String) -> ExprNode {
-    next += 1
-    return ExprNode(id: next, kind: kind, type: type, span: span, text: text)
+    let id = next.withLock {
+      $0 += 1
+      return $0
+    }
+    return ExprNode(id: id, kind: kind, type: type, span: span, text: text)
   }
 
   /// A column of the current row (`cu_t`).

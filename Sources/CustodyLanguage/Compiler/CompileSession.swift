@@ -3,6 +3,7 @@ import CustodyDiagnostics
 import CustodyValues
 import CustodyYAML
 import Dispatch
+import Synchronization
 
 /// One compile or lint run: the file cache, the diagnostics and the stages that ran.
 final class CompileSession {
@@ -150,12 +151,11 @@ final class CompileSession {
 }
 
 /// Slots for results computed concurrently, guarded by a lock.
-private final class ResultBox: @unchecked Sendable {
-  private var slots: [(YAMLNode?, String, [Diagnostic])?]
-  private let lock = Lock()
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
+private final class ResultBox: Sendable {
+  private let slots: Mutex<[(YAMLNode?, String, [Diagnostic])?]>
+  init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
   func set(_ i: Int, _ value: (YAMLNode?, String, [Diagnostic])) {
-    lock.withLock { slots[i] = value }
+    slots.withLock { $0[i] = value }
   }
-  func get(_ i: Int) -> (YAMLNode?, String, [Diagnostic])? { lock.withLock { slots[i] } }
+  func get(_ i: Int) -> (YAMLNode?, String, [Diagnostic])? { slots.withLock { $0[i] } }
 }
