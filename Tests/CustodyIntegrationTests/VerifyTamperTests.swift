@@ -57,9 +57,20 @@ import Testing
 
   @Test func changedReportValue() throws {
     let report = try makeSignedReport()
-    try tamper(report, "\"verdict\" : \"non_conformant\"", "\"verdict\" : \"non_conformanT\"")
+    try tamper(report, "\"verdict\" : \"non_conformant\"", "\"verdict\" : \"conformant\"")
     let problems = try verify(report)
     #expect(problems.contains("the verdict section was changed"))
+  }
+
+  /// A verdict that is no verdict is refused when the report is read (the model is typed).
+  @Test func unknownVerdictWordIsRefused() throws {
+    let report = try makeSignedReport()
+    try tamper(report, "\"verdict\" : \"non_conformant\"", "\"verdict\" : \"non_conformanT\"")
+    let problems = try verify(report)
+    #expect(
+      problems == [
+        "the report cannot be read: Cannot initialize Verdict from invalid String value non_conformanT at $.verdict"
+      ])
   }
 
   @Test func changedLedgerByte() throws {
