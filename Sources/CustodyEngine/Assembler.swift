@@ -100,7 +100,13 @@ struct Assembler {
         [e.code.id, e.table, e.provenance.columnName ?? ""].joined(separator: "\u{1F}"), default: []
       ].append(e)
     }
-    for (_, errors) in groups {
+    // In the order of each group's first cell (then its key), not the dictionary's (which
+    // varies between runs): the root of a column's skipped rows is its first unreadable cell.
+    let ordered = groups.sorted { a, b in
+      let (x, y) = (a.value[0].provenance, b.value[0].provenance)
+      return (x.file, x.line, a.key) < (y.file, y.line, b.key)
+    }
+    for (_, errors) in ordered {
       guard let first = errors.first else { continue }
       let column = first.provenance.columnName ?? "?"
       let ids = records ?? (readers[first.table + "." + column] ?? []).sorted()
