@@ -3,6 +3,7 @@ import CustodyEngine
 import CustodyLanguage
 import CustodyLedger
 import CustodyValues
+import CustodyYAML
 import Foundation
 
 /// `custody test`: runs the `tests:` cases of rules and standards and compares outcomes with
@@ -124,19 +125,60 @@ public struct TestRunner {
     URL(fileURLWithPath: path).standardizedFileURL.path
   }
 
-  /// Rule files and folders are tested through the standards that bind them.
+  /// Rule files and folders are tested through the standards that bind them. Whether a file is
+  /// a standard is read from its content (the first key of its root mapping, as the compiler
+  /// decides it), never from its path; the standards for rules given alone are found beside
+  /// them (the nearest `standards/` folder above the rule file), not in the working directory.
   func expandToStandards(_ paths: [String]) -> [String] {
-    var out: [String] = []
+    var standards: [String] = []
+    var others: [String] = []
     for p in paths {
-      if p.contains("standards")
-        || p.hasSuffix(".yaml")
-          && (try? String(contentsOfFile: p, encoding: .utf8))?.hasPrefix("standard:") == true
-      {
-        out.append(p)
+      let files = Self.isDirectory(p) ? RulesFolder.yamlFiles(under: p).files : [p]
+      if files.contains(where: { Self.fileKind($0) == "standard" }) {
+        standards.append(p)
+      } else {
+        others.append(p)
       }
     }
-    if out.isEmpty { out = ["standards"] }
-    return out + paths.filter { !out.contains($0) }
+    if standards.isEmpty {
+      for p in others {
+        if let found = Self.standardsFolder(near: p), !standards.contains(found) {
+          standards.append(found)
+        }
+      }
+    }
+    return standards + others
+  }
+
+  /// The first key of a YAML file's root mapping (`standard`, `rule`, `book`, ...), or nil
+  /// when it cannot be read (the compiler then reports why).
+  static func fileKind(_ path: String) -> String? {
+    var bag = DiagnosticBag()
+    return YAMLLoader().load(path: path, into: &bag)?.mapping?.pairs.first?.key.value
+  }
+
+  static func isDirectory(_ path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      && isDirectory.boolValue
+  }
+
+  /// The nearest `standards` folder holding a standard, from `path`'s folder upwards.
+  static func standardsFolder(near path: String) -> String? {
+    var folder = URL(fileURLWithPath: path).standardizedFileURL
+    if !Self.isDirectory(folder.path) { folder.deleteLastPathComponent() }
+    while true {
+      let candidate = folder.appendingPathComponent("standards").path
+      if Self.isDirectory(candidate),
+        RulesFolder.yamlFiles(under: candidate).files.contains(where: {
+          fileKind($0) == "standard"
+        })
+      {
+        return candidate
+      }
+      if folder.path == "/" { return nil }
+      folder.deleteLastPathComponent()
+    }
   }
 
   // MARK: Standard tests
