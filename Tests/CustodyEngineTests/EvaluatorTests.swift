@@ -188,7 +188,7 @@ import Testing
     var frame = Frame(row: try row(["entry_id": "R", "cu_t": "3"]), trace: Trace())
     let v = try ProgramCompiler(lookups: Lookups(), tracing: true).evaluate(e, &frame)
     #expect(v == .bool(false))
-    guard case .binary(_, let lhs, _) = e.kind else { return }
+    let lhs = try #require(Self.leftOperand(e))
     #expect(frame.trace?.values[lhs.id] == .decimal(6))
     #expect(frame.trace?.values.count == 5)
   }
@@ -215,7 +215,15 @@ import Testing
     #expect(trace.value == nil)
     #expect(trace.error?.code == .missingLookupRow)
     #expect(trace.failedNode == member.id)
-    guard case .binary(_, let cu, _) = e.kind else { return }
+    let cu = try #require(EvaluatorTests.leftOperand(e))
     #expect(trace.values[cu.id] == .decimal(4))
+  }
+}
+
+extension EvaluatorTests {
+  /// The left operand of a binary expression; nil for any other kind (the test then fails).
+  static func leftOperand(_ e: ExprNode) -> ExprNode? {
+    if case .binary(_, let lhs, _) = e.kind { return lhs }
+    return nil
   }
 }

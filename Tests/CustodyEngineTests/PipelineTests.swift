@@ -80,7 +80,8 @@ import Testing
   }
 
   @Test func aggregateKind() throws {
-    guard case .aggregate(var spec) = AggregateCheck.examples[0].check else { return }
+    var spec = try #require(
+      { if case .aggregate(let s) = AggregateCheck.examples[0].check { s } else { nil } }())
     spec.groupBy = [(name: "site", expr: try x("site", "shipments"))]
     spec.periodGroup = try x("site", "shipments")
     spec.periodDate = try x("date", "shipments")
@@ -95,7 +96,10 @@ import Testing
   }
 
   @Test func periodCoverageKind() throws {
-    guard case .periodCoverage(var spec) = PeriodCoverageCheck.examples[0].check else { return }
+    var spec = try #require(
+      {
+        if case .periodCoverage(let s) = PeriodCoverageCheck.examples[0].check { s } else { nil }
+      }())
     spec.entries = [
       .init(
         table: "receipts", filter: nil, group: try x("site", "receipts"),

@@ -24,9 +24,9 @@ import Testing
   /// Writes `header` then `count` repetitions of `unit` then `tail`, in 1 MiB pieces.
   static func writeBig(
     _ path: String, header: String, unit: String, count: Int, tail: String = "\n"
-  ) {
+  ) throws {
     _ = FileManager.default.createFile(atPath: path, contents: nil)
-    guard let handle = FileHandle(forWritingAtPath: path) else { return }
+    let handle = try #require(FileHandle(forWritingAtPath: path))
     defer { try? handle.close() }
     handle.write(Data(header.utf8))
     let perPiece = max(1, (1 << 20) / unit.utf8.count)
@@ -48,7 +48,7 @@ import Testing
   @Test func hundredMegabyteSingleLine() throws {
     let folder = TestLedger.writeValid()
     defer { TestLedger.remove(folder) }
-    HostileInputTests.writeBig(
+    try HostileInputTests.writeBig(
       folder + "/receipts.csv", header: CellErrorTests.header + "R-1,",
       unit: String(repeating: "x", count: 1000),
       count: 100_000)
@@ -61,7 +61,7 @@ import Testing
     // 1 KiB fields: the record limit (16 MiB) ends it before the column limit.
     var options = LedgerOpenOptions()
     options.limits.maxColumns = 1_000_000
-    HostileInputTests.writeBig(
+    try HostileInputTests.writeBig(
       folder + "/receipts.csv", header: CellErrorTests.header,
       unit: String(repeating: "y", count: 1023) + ",",
       count: 100_000)
@@ -76,7 +76,7 @@ import Testing
   @Test func millionColumns() throws {
     let folder = TestLedger.writeValid()
     defer { TestLedger.remove(folder) }
-    HostileInputTests.writeBig(folder + "/sites.csv", header: "", unit: "c,", count: 1_000_000)
+    try HostileInputTests.writeBig(folder + "/sites.csv", header: "", unit: "c,", count: 1_000_000)
     // Column 4097 starts at character 2 * 4096 + 1.
     #expect(HostileInputTests.location { try openAndRead(folder) } == "sites.csv:1:8193 CUS6013")
   }
@@ -97,7 +97,7 @@ import Testing
     // 3 MiB of valid rows, then a Latin-1 byte: found on its line and column while streaming.
     let row = "SM1,Smelter,CuCo,true\n"
     let rows = (3 << 20) / row.utf8.count
-    HostileInputTests.writeBig(
+    try HostileInputTests.writeBig(
       folder + "/sites.csv", header: "site,name,entity,in_scope\n", unit: row, count: rows,
       tail: "RF2,Caf\u{E9},X,true\n")
     var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: folder + "/sites.csv")))
@@ -147,7 +147,7 @@ import Testing
   @Test func quotedFieldPastTheFieldLimitPointsAtItsQuote() throws {
     let folder = TestLedger.writeValid()
     defer { TestLedger.remove(folder) }
-    HostileInputTests.writeBig(
+    try HostileInputTests.writeBig(
       folder + "/sites.csv", header: "site,name,entity,in_scope\nSM1,\"", unit: "never closed, ",
       count: 200_000)
     #expect(HostileInputTests.location { try openAndRead(folder) } == "sites.csv:2:5 CUS6011")
@@ -159,7 +159,7 @@ import Testing
     let folder = TestLedger.writeValid()
     defer { TestLedger.remove(folder) }
     try FileManager.default.removeItem(atPath: folder + "/sites.csv")
-    HostileInputTests.writeBig(
+    try HostileInputTests.writeBig(
       folder + "/sites.jsonl",
       header: "{\"site\": \"SM1\", \"entity\": \"E\", \"in_scope\": true}\n{\"site\": \"",
       unit: String(repeating: "z", count: 1000), count: 100_000, tail: "\"}\n")

@@ -62,7 +62,7 @@ import Testing
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
     let path = folder + "/big.yaml"
-    Robust.writeBig(
+    try Robust.writeBig(
       path, header: "k:\n", unit: "  - xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
       count: 9 * 1024 * 1024 / 44, tail: "")
     #expect(loadYAML(path: path) == ["CUS1010@1:1"])
@@ -187,10 +187,10 @@ import Testing
     #expect(Robust.readLedger(folder) == "CUS6015@1:1")
   }
 
-  @Test func hundredMegabyteJSONLine() {
+  @Test func hundredMegabyteJSONLine() throws {
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
-    Robust.writeBig(
+    try Robust.writeBig(
       folder + "/receipts.jsonl", header: "{\"entry_id\": \"R-1\", \"note\": \"",
       unit: String(repeating: "x", count: 1000),
       count: 100_000, tail: "\"}\n")
@@ -198,13 +198,13 @@ import Testing
     // It stops after the first 16 MiB (generous bound: debug and sanitizer builds are slow).
   }
 
-  @Test func millionKeysInOneJSONObject() {
+  @Test func millionKeysInOneJSONObject() throws {
     let folder = Robust.folder()
     defer { Robust.remove(folder) }
     // 5,000 distinct keys, then 995,000 more (~8 MB, under the 16 MiB line limit), so the
     // column limit is what stops it: at the 4,097th key.
     let distinct = (0..<5_000).map { "\"k\($0)\": 1, " }
-    Robust.writeBig(
+    try Robust.writeBig(
       folder + "/receipts.jsonl", header: "{" + distinct.joined(), unit: "\"k\": 1, ",
       count: 995_000, tail: "\"z\": 1}\n")
     let column = 2 + distinct.prefix(4096).reduce(0) { $0 + $1.count }

@@ -2,6 +2,7 @@ import CustodyDiagnostics
 import CustodyLedger
 import CustodyValues
 import Foundation
+import Testing
 
 /// Shared fixtures for the robustness tests: the corpus folder, a small schema for ledger
 /// cases, temporary folders and a compact `CODE@line:column` rendering of outcomes.
@@ -84,9 +85,11 @@ enum Robust {
 
   /// Writes `header`, then `count` copies of `unit`, then `tail`, in ~1 MiB pieces (never
   /// holding the whole file).
-  static func writeBig(_ path: String, header: String, unit: String, count: Int, tail: String) {
+  static func writeBig(_ path: String, header: String, unit: String, count: Int, tail: String)
+    throws
+  {
     _ = FileManager.default.createFile(atPath: path, contents: nil)
-    guard let handle = FileHandle(forWritingAtPath: path) else { return }
+    let handle = try #require(FileHandle(forWritingAtPath: path))
     defer { try? handle.close() }
     handle.write(Data(header.utf8))
     let perPiece = max(1, (1 << 20) / max(1, unit.utf8.count))
