@@ -32,7 +32,8 @@ public enum Explainer {
         "  effective:   \(c.effectiveFrom?.description ?? "always") .. \(c.effectiveUntil?.description ?? "open")\n"
     }
     if let span = c.span { out += "  defined at:  \(span.start)\n" }
-    out += "\n  Requirement:\n" + wrap(c.requirement, indent: "    ") + "\n"
+    out +=
+      "\n  Requirement:\n" + wrap(c.requirement(boundTo: s.parameters), indent: "    ") + "\n"
     switch c.evidence {
     case .documentary:
       out +=

@@ -54,10 +54,14 @@ public enum ReportBuilder {
     }
     let ledger = Report.LedgerInfo(
       path: c.ledgerPath, profile: c.profile, files: files, cellErrors: r.cellErrors.count)
+    let requirements = Dictionary(
+      s.clauses.map { ($0.id, $0.requirement(boundTo: s.parameters)) },
+      uniquingKeysWith: { a, _ in a })
     let clauses = r.clauses.map {
       Report.ClauseEntry(
         id: $0.id, section: $0.section, title: $0.title, status: $0.status,
-        severity: $0.severity, rules: $0.rules, reason: $0.reason)
+        severity: $0.severity, rules: $0.rules, reason: $0.reason,
+        requirement: requirements[$0.id])
     }
     let rules = r.rules.map {
       Report.RuleEntry(

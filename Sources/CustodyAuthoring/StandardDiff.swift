@@ -90,7 +90,14 @@ public struct StandardDiff: Sendable, Hashable {
       case (let o?, let n?):
         var d: [String] = []
         field("title", o.title, n.title, into: &d)
-        if o.requirement != n.requirement { d.append("requirement text changed") }
+        if o.requirement != n.requirement {
+          d.append("requirement text changed")
+        } else {
+          // The same words with a `{$param}` whose value changed: the text as read changed.
+          field(
+            "requirement", o.requirement(boundTo: old.parameters),
+            n.requirement(boundTo: new.parameters), into: &d)
+        }
         field("severity", o.severity.rawValue, n.severity.rawValue, into: &d)
         field(
           "effective_from", o.effectiveFrom?.description ?? "", n.effectiveFrom?.description ?? "",

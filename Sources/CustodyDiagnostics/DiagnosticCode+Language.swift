@@ -78,6 +78,11 @@ extension DiagnosticCode {
     "CUS2023",
     "an id has leading or trailing spaces, or invisible or format characters (BOM, zero-width space)",
     fix: "Retype the id: ids are compared character by character, and invisible ones print alike.")
+  public static let unknownRequirementParameter = DiagnosticCode(
+    "CUS2024", "a requirement text names a parameter the standard does not declare (`{$name}`)",
+    fix:
+      "Declare the parameter under the standard's `parameters:`, or correct the name; `{$name}` in a requirement prints the parameter's bound value."
+  )
 
   public static let exprSyntax = DiagnosticCode(
     "CUS3001", "expression syntax error",
@@ -137,7 +142,7 @@ extension DiagnosticCode {
     unknownRule, unknownSchemaTable, unknownSchemaColumn, unknownBook, unknownParameterBinding,
     missingParameter, parameterValueType, unknownStandardParameter, fileNotFound, invalidDate,
     badMessageTemplate, schemaExtendsCycle, badTestCase, wrongFileKind, rulesWalkSkipped,
-    rulesWalkLimit, identifierInvisible,
+    rulesWalkLimit, identifierInvisible, unknownRequirementParameter,
     exprSyntax, unknownField, typeMismatch, unknownFunction, wrongArity, unitMismatch,
     unknownEnumLiteral, expressionTooLong, expressionTooDeep, unknownParameter,
     unknownLookupTable, badLookup, aggregateMisplaced, badLiteral, notBoolean, nullOrdering,

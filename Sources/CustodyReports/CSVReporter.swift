@@ -5,7 +5,8 @@ import CustodyValues
 /// without evidence rows still gets one row with the evidence columns empty.
 public struct CSVReporter: Sendable {
   public static let header = [
-    "nonconformity", "clause", "rule", "severity", "waived", "summary", "evidence_total",
+    "nonconformity", "clause", "rule", "severity", "waived", "summary", "requirement",
+    "evidence_total",
     "file", "line", "entry_id", "column", "value",
   ]
 
@@ -16,7 +17,8 @@ public struct CSVReporter: Sendable {
     for nc in report.nonconformities {
       let head = [
         nc.id, nc.clause, nc.rule, nc.severity.rawValue, nc.waived ? "true" : "false", nc.summary,
-        "\(nc.evidenceTotal)",
+        // The clause's requirement with its parameters bound (empty in reports without it).
+        report.requirement(of: nc.clause) ?? "", "\(nc.evidenceTotal)",
       ]
       if nc.evidence.isEmpty {
         out += row(head + ["", "", "", "", ""])
@@ -27,7 +29,7 @@ public struct CSVReporter: Sendable {
     }
     // Ledger warnings (issue 19) as rows of their own, severity "warning".
     for warning in report.ledger.warnings ?? [] {
-      out += row(["", "", "ledger", "warning", "false", warning, "0", "", "", "", "", ""])
+      out += row(["", "", "ledger", "warning", "false", warning, "", "0", "", "", "", "", ""])
     }
     return out
   }

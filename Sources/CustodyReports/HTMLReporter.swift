@@ -102,6 +102,9 @@ public struct HTMLReporter: Sendable {
       out += "\(nc.waived ? " <span class=\"badge waived\">waived</span>" : "")</h3>\n"
       out +=
         "<p>\(e(nc.summary))</p>\n<p class=\"meta\">id \(e(nc.id)) · evidence rows \(nc.evidence.count) of \(nc.evidenceTotal)</p>\n"
+      if let requirement = report.requirement(of: nc.clause) {
+        out += "<p class=\"requirement\">Requirement: \(e(requirement))</p>\n"
+      }
       if !nc.evidence.isEmpty {
         out +=
           "<table class=\"evidence\">\n<thead><tr><th>file</th><th>line</th><th>entry</th><th>column</th><th>value</th></tr></thead>\n<tbody>\n"

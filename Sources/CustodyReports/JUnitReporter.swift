@@ -54,6 +54,9 @@ public struct JUnitReporter: Sendable {
       var body = ""
       for nc in ncs {
         body += "[\(nc.severity.rawValue)] \(nc.rule): \(nc.summary) (id \(nc.id))\n"
+        if let requirement = report.requirement(of: nc.clause) {
+          body += "  requirement: \(requirement)\n"
+        }
         for e in nc.evidence { body += "  \(evidenceLine(e))\n" }
         if nc.evidenceTotal > nc.evidence.count {
           body += "  ... \(nc.evidenceTotal - nc.evidence.count) more rows\n"

@@ -21,6 +21,9 @@ public struct MarkdownReporter: Sendable {
         "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(nc.severity.rawValue)\(nc.waived ? " (waived)" : "")\n\n"
       out +=
         "\(md(nc.summary))\n\nId `\(nc.id)`. Evidence rows: \(nc.evidence.count) of \(nc.evidenceTotal).\n\n"
+      if let requirement = report.requirement(of: nc.clause) {
+        out += "Requirement: \(md(requirement))\n\n"
+      }
       if !nc.evidence.isEmpty {
         out += "| file | line | entry | column | value |\n|---|---|---|---|---|\n"
         for e in nc.evidence {

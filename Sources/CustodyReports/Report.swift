@@ -163,10 +163,13 @@ public struct Report: Sendable, Hashable, Codable {
     /// Why: for not_evaluated / not_applicable / documentary, and positive evidence for
     /// conformant clauses (rows considered).
     public var reason: String?
+    /// The requirement text with the standard's `{$param}` bound to this run's values.
+    public var requirement: String?
     public init(
       id: String, section: String, title: String, status: ClauseStatus,
-      severity: ClauseSeverity, rules: [String], reason: String?
+      severity: ClauseSeverity, rules: [String], reason: String?, requirement: String? = nil
     ) {
+      self.requirement = requirement
       self.id = id
       self.section = section
       self.title = title

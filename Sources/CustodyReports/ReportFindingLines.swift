@@ -11,3 +11,10 @@ extension Report {
     return (lines, max(0, nc.findingsTotal - lines.count))
   }
 }
+
+extension Report {
+  /// The bound requirement text of a clause, when the report carries it.
+  public func requirement(of clauseID: String) -> String? {
+    clauses.first { $0.id == clauseID }?.requirement
+  }
+}

@@ -26,9 +26,13 @@ public struct SARIFReporter: Sendable {
       var help = "custody rule \(rule.id) (\(rule.kind) check)"
       if !titles.isEmpty { help += ", for clause \(titles)" }
       help += ". Run `custody explain \(rule.id)` for its definition."
+      // The clauses' requirements, parameters bound, when the report carries them.
+      let requirements = clauses.compactMap { c in c.requirement.map { "\(c.id): \($0)" } }
       return Descriptor(
         id: rule.id,
         shortDescription: Message(text: titles.isEmpty ? "\(rule.kind) check \(rule.id)" : titles),
+        fullDescription: requirements.isEmpty
+          ? nil : Message(text: requirements.joined(separator: "\n")),
         help: Message(text: help),
         defaultConfiguration: Configuration(level: level(severity)),
         properties: RuleProperties(
@@ -136,6 +140,7 @@ public struct SARIFReporter: Sendable {
   struct Descriptor: Encodable {
     var id: String
     var shortDescription: Message
+    var fullDescription: Message?
     var help: Message
     var defaultConfiguration: Configuration
     var properties: RuleProperties

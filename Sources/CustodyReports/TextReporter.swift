@@ -42,6 +42,9 @@ public struct TextReporter: Sendable {
         out +=
           "\n\(index + 1). [\(nc.severity.rawValue.uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
         out += "   \(t(nc.summary))\n"
+        if let requirement = report.requirement(of: nc.clause) {
+          out += "   requirement: \(t(requirement))\n"
+        }
         for e in nc.evidence {
           var line = "   - \(t(e.file)):\(e.line)"
           if let id = e.entryId { line += "  \(t(id))" }

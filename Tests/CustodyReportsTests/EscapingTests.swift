@@ -18,10 +18,11 @@ import Testing
   }
 
   @Test func csv() {
+    // summary, requirement (none here), evidence_total, the evidence row.
     let csv = CSVReporter().render(Self.hostile())
     #expect(
       csv.contains(
-        ",\"a<b>&\"\"c\"\"\n'd'\u{01}|*x*\",1,sales.csv,124,S-000123,quantity_t,\"'=1+2,\"\"q\"\"\r\nnext\"\r\n"
+        ",\"a<b>&\"\"c\"\"\n'd'\u{01}|*x*\",,1,sales.csv,124,S-000123,quantity_t,\"'=1+2,\"\"q\"\"\r\nnext\"\r\n"
       ))
   }
 

@@ -14,7 +14,7 @@ import Testing
     #expect(rows.count == 23)
     #expect(
       rows[0]
-        == "nonconformity,clause,rule,severity,waived,summary,evidence_total,file,line,entry_id,column,value"
+        == "nonconformity,clause,rule,severity,waived,summary,requirement,evidence_total,file,line,entry_id,column,value"
     )
     #expect(rows[1].hasSuffix(",1,sales.csv,124,S-000123,quantity_t,40.000"))
     // A value starting with "=" is defused; its quotes are doubled and the field is quoted.

@@ -53,6 +53,7 @@ extension CompileSession {
     let library = self.library(
       paths: decl.rulePaths.map { (Paths.resolve($0.value, relativeTo: path), $0.span) })
     let parameters = standardParameters(decl)
+    checkRequirementPlaceholders(decl, parameters: parameters)
     resolved = Resolved(decl: decl, schema: schema, library: library, parameters: parameters)
     // Without a schema every table would be unknown: stop here rather than cascade.
     guard schemaLoaded else { return nil }
@@ -115,6 +116,26 @@ extension CompileSession {
       span: decl.span)
     compiled.recordsClause = recordsClause
     return compiled
+  }
+
+  /// Every `{$name}` in a requirement text names a parameter of the standard (CUS2024).
+  func checkRequirementPlaceholders(_ decl: StandardDecl, parameters: [BoundParameter]) {
+    let names = parameters.map(\.name)
+    for c in decl.clauses {
+      for p in RequirementText.placeholders(in: c.clause.requirement) where !names.contains(p.name)
+      {
+        let span = c.requirementScalar.map {
+          SourceSpan(
+            start: $0.location(ofValueOffset: p.offset),
+            end: $0.location(ofValueOffset: p.offset + p.length))
+        }
+        bag.report(
+          .unknownRequirementParameter,
+          "the requirement of clause '\(c.clause.id)' names '{$\(p.name)}', which is not a parameter of standard '\(decl.id)'",
+          at: span ?? c.clause.span,
+          suggestions: Suggestions.closest(to: p.name, in: names))
+      }
+    }
   }
 
   func standardParameters(_ decl: StandardDecl) -> [BoundParameter] {

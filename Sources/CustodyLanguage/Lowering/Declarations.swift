@@ -68,6 +68,8 @@ struct ClauseDecl: Sendable {
   var clause: Clause
   var uses: [RuleUse]
   var documentary: Bool
+  /// The requirement as written, to place `{$name}` diagnostics.
+  var requirementScalar: YAMLScalar? = nil
 }
 
 struct StandardDecl: Sendable {

@@ -121,6 +121,8 @@ enum StandardLowering {
       provenance: c.choice("provenance", ["modelled", "inferred", "in_house"], bag: &bag).flatMap(
         Provenance.init(rawValue:)),
       references: c.strings("references", bag: &bag) ?? [], span: id.span)
-    return ClauseDecl(clause: clause, uses: uses, documentary: documentary)
+    return ClauseDecl(
+      clause: clause, uses: uses, documentary: documentary,
+      requirementScalar: c["requirement"]?.scalar)
   }
 }
