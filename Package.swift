@@ -298,3 +298,21 @@ let package = Package(
     ),
   ]
 )
+
+// .ci/run's ThreadSanitizer step sets CUSTODY_TSAN_SUBSET: the sanitized build then holds only
+// the modules below the CLI and the service, and the engine and pipeline test targets, so it
+// does not compile Hummingbird, GRDB and swift-nio a second time (most of a full build).
+if Context.environment["CUSTODY_TSAN_SUBSET"] != nil {
+  let kept: Set<String> = [
+    "CYAML", "CustodyDiagnostics", "CustodyValues", "CustodyYAML", "CustodyLanguage",
+    "CustodyLedger", "CustodyEngine", "CustodyReports", "CustodyAuthoring", "CustodySample",
+    "CustodyEngineTests", "CustodyIntegrationTests",
+  ]
+  package.targets.removeAll { !kept.contains($0.name) }
+  package.products = []
+  let used = ["swift-crypto", "swift-collections", "ZIPFoundation"]
+  package.dependencies.removeAll { dependency in
+    guard case .sourceControl(_, let location, _) = dependency.kind else { return false }
+    return !used.contains { location.hasSuffix("/" + $0) }
+  }
+}
