@@ -47,6 +47,9 @@ extension CustodyCommand {
     @Flag(help: "Byte-identical output for identical inputs (no timestamp).")
     var deterministic = false
 
+    @Flag(help: "With --format csv: the mass-balance statement instead of the non-conformities.")
+    var statement = false
+
     @Option(help: "Sign the report with this Ed25519 private key (see `custody keygen`).")
     var sign: String?
 
@@ -85,6 +88,10 @@ extension CustodyCommand {
         throw ValidationError(
           "--sign with --format \(format.rawValue) writes the signed JSON report to a file: give --output or --json-output"
         )
+      }
+      if statement && format != .csv {
+        throw ValidationError(
+          "--statement is for --format csv (every other format shows the statement in the report)")
       }
       if jsonOutput != nil && (sign == nil || format == .json) {
         throw ValidationError("--json-output is for --sign with a format other than json")
@@ -128,7 +135,10 @@ extension CustodyCommand {
         Terminal.err("signed JSON report written to \(json)\n")
       }
       let colour = output == nil && Terminal.colour(for: 1)
-      let data = try format.renderData(report, colour: colour)
+      let data =
+        statement
+        ? Data(StatementCSVReporter().render(report).utf8)
+        : try format.renderData(report, colour: colour)
       if let output {
         try write(data, to: output, refusing: inputs)
         Terminal.err("\(report.verdict): report written to \(output)\n")
