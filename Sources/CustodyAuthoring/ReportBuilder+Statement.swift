@@ -11,7 +11,7 @@ extension ReportBuilder {
       .init(id: p.id, start: p.start.description, end: p.end.description)
     }
     return r.statements.map { s in
-      Report.StatementBook(
+      var book = Report.StatementBook(
         book: s.book, rule: s.rule, accountKey: s.accountKey, lifetimeMonths: s.lifetimeMonths,
         periodsTable: s.periodsTable,
         accounts: s.accounts.map { a in
@@ -36,6 +36,8 @@ extension ReportBuilder {
             site: $0.site, period: period($0.period), copperIn: d($0.copperIn),
             copperOut: d($0.copperOut))
         })
+      book.physicalRowsUnread = s.physicalRowsUnread > 0 ? s.physicalRowsUnread : nil
+      return book
     }
   }
 }

@@ -17,6 +17,8 @@ extension Report {
     public var periodsTable: String?
     public var accounts: [Account]
     public var physical: [Physical]
+    /// Input and output rows not in `physical` because a cell could not be read (absent: 0).
+    public var physicalRowsUnread: Int?
 
     public struct Period: Sendable, Hashable, Codable {
       /// The periods table's id; absent for the run's span or a trailing span.

@@ -24,6 +24,9 @@ public struct Statement: Sendable, Hashable, Codable {
   /// Physical copper per site (the account's first key) and period, from the book's
   /// `input_totals` and `output_totals` (every row, claimed or not). Sorted by site, start.
   public var physical: [PhysicalLine]
+  /// Input and output rows whose date, site or copper could not be read: not in `physical`
+  /// (their own rules report them).
+  public var physicalRowsUnread: Int = 0
 
   public init(
     book: String, rule: String = "", accountKey: [String], lifetimeMonths: Int?,

@@ -144,6 +144,9 @@ final class BookCollector {
   }
   /// Earliest and latest day of a physical row (the statement's span includes them).
   @exclusivity(unchecked) private(set) var physicalSpan: ClosedRange<CivilDate>?
+  /// Physical rows (totals read only for the statement) whose date, site or amount could not
+  /// be read: not in the statement's physical copper.
+  @exclusivity(unchecked) private(set) var physicalUnread = 0
   /// Whether totals are posted (a percentage check reads them); looked up at the first row.
   @exclusivity(unchecked) private var postsTotals: Bool?
   /// Per source: its book order and its table's rank among the sources' tables (sort key).
@@ -246,7 +249,18 @@ final class BookCollector {
     _ c: Compiled, table: String, row: RowRef, frame: inout Frame, out: RuleOutput
   ) {
     let outcome = c.gate.admit(row, &frame)
+    // Totals that only feed the statement never make the book's rules skip or error: a row
+    // they cannot read is counted as not read in the statement's physical copper.
+    let statementOnly =
+      (c.role == .inputTotal || c.role == .outputTotal) && !(postsTotals ?? checkPostsTotals())
     guard case .judge = outcome else {
+      if statementOnly {
+        switch outcome {
+        case .unreadable, .error: physicalUnread += 1
+        default: break
+        }
+        return
+      }
       if outputs.isEmpty {
         c.gate.record(outcome, row, table: table, out: out)
       } else {
@@ -310,6 +324,10 @@ final class BookCollector {
       if firstDate.map({ date < $0 }) ?? true { firstDate = date }
       if postings.count >= threshold { spillRun() }
     } catch {
+      if statementOnly {
+        physicalUnread += 1
+        return
+      }
       if !c.excludeFailing.isEmpty || !c.unlessFailing.isEmpty {
         hasPosting[Int(c.index)] = true
         deferredErrors.append(

@@ -211,6 +211,12 @@ final class BookReplay {
       a.record(posting(p, .transferOut, moved.negated, a))
       for c in decreasing { c._withUnsafeGuaranteedRef { $0.afterDecrease(a, p) } }
       let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
+      // The sender's credits could not all be decided, so neither can what the transfer
+      // should have moved: the receiver's shortfalls are not shown either.
+      if refused.mantissa > 0, let why = undecided[Int(a.id)], undecided[Int(b.id)] == nil {
+        undecided[Int(b.id)] =
+          "transfer \(p.entryID ?? "line \(p.line)") came from \(a.shownKey.joined(separator: "/")), where \(why)"
+      }
       for c in closing { c._withUnsafeGuaranteedRef { $0.willPost(b, on: p.date) } }
       statement?.willPost(b, on: p.date)
       b.expire(on: p.date)

@@ -171,9 +171,11 @@ final class StatementBuilder {
         StatementAccount(
           account: a.shownKey, periods: s.lines, closingLots: lots, deficit: a.deficit))
     }
-    return Statement(
+    var s = Statement(
       book: book.id, accountKey: book.accountKey, lifetimeMonths: book.lifetimeMonths,
       periodsTable: periods?.source.table, accounts: accounts, physical: physicalLines())
+    s.physicalRowsUnread = collector.physicalUnread
+    return s
   }
 
   /// The physical copper per site, summed into the site's statement periods.
