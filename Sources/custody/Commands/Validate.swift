@@ -67,6 +67,17 @@ extension CustodyCommand {
     @Option(help: "Waivers file (YAML).")
     var waivers: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "The previous period's signed JSON report: its closing lots are this period's opening balances (CUA-4.7).",
+        discussion:
+          "Needs --key. A report that does not verify with the key, is unsigned or of another standard is refused (exit 2) and nothing is evaluated."
+      ))
+    var previous: String?
+
+    @Option(help: "With --previous: the public key the previous report was signed with.")
+    var key: String?
+
     @Option(help: "Date waivers are judged on, YYYY-MM-DD (default: today).")
     var asOf: String?
 
@@ -88,6 +99,9 @@ extension CustodyCommand {
         throw ValidationError(
           "--sign with --format \(format.rawValue) writes the signed JSON report to a file: give --output or --json-output"
         )
+      }
+      if (previous == nil) != (key == nil) {
+        throw ValidationError("--previous and --key go together")
       }
       if statement && format != .csv {
         throw ValidationError(
@@ -113,6 +127,7 @@ extension CustodyCommand {
       request.ledgerLimits = limits.ledgerLimits
       request.spillThreshold = memory.spillAfter
       request.spillDirectory = memory.spillDir
+      if let previous, let key { request.previous = PreviousPeriod(report: previous, key: key) }
       if Terminal.stderrIsTTY {
         Terminal.err("custody: validating \(ledger) against \(standard)...\r")
       }
@@ -127,7 +142,7 @@ extension CustodyCommand {
         }
       }
       let inputs =
-        [standard, ledger, profile, waivers, sign].compactMap { $0 }
+        [standard, ledger, profile, waivers, sign, previous, key].compactMap { $0 }
         + compiled.inputs.map(\.path) + report.ledger.files.map(\.path)
       // Only the JSON form carries the signature: another format gets its signed JSON beside.
       if sign != nil, format != .json, let json = signedJSONPath {
