@@ -25,6 +25,8 @@ public struct PreviousPeriod: Sendable, Hashable {
     public var partner: String?
     public var created: CivilDate
     public var remaining: ExactDecimal
+    /// The end of the site's last period in the previous report (the next starts a day later).
+    public var periodEnd: CivilDate?
   }
 
   /// The tables that hold the previous closing (`previous_closing`) in the ledger schema.
@@ -64,6 +66,14 @@ public struct PreviousPeriod: Sendable, Hashable {
     else {
       return refuse("the report has no mass-balance statement of site, pool and partner accounts")
     }
+    // Per site, the end of its last identified period (else of the run's span).
+    var ends: [String: CivilDate] = [:]
+    for a in book.accounts where a.account.count == 3 {
+      let last = a.periods.last { $0.period.id != nil } ?? a.periods.last
+      if let end = last.flatMap({ CivilDate.parseISO($0.period.end) }) {
+        ends[a.account[0]] = max(ends[a.account[0]] ?? end, end)
+      }
+    }
     var lots: [Lot] = []
     for a in book.accounts where a.account.count == 3 {
       if a.deficit != "0" {
@@ -78,7 +88,7 @@ public struct PreviousPeriod: Sendable, Hashable {
           Lot(
             site: a.account[0], pool: a.account[1],
             partner: a.account[2].isEmpty ? nil : a.account[2], created: created,
-            remaining: amount))
+            remaining: amount, periodEnd: ends[a.account[0]]))
       }
     }
     return .success(lots)
@@ -110,6 +120,7 @@ final class PreviousPeriodLedger: LedgerSource, @unchecked Sendable {
           "cu_t": lot.remaining.canonicalDescription, "report": report,
         ]
         if let p = lot.partner { r["partner"] = p }
+        if let e = lot.periodEnd { r["period_end"] = e.description }
         return r
       }
       if openingsAbsent {
