@@ -69,7 +69,7 @@ check = {
         "periods": periods, "max_months": {"type": ["integer", "string"]}, "contiguous": {"type": "boolean"},
         "entries": {"type": "array", "items": obj({"table": {"type": "string"}, "group": EXPR, "date": EXPR, "where": EXPR}, ["table", "group", "date"])},
         "book": {"type": "string"}, "book_params": {"type": "object"},
-        "mode": {"enum": ["continuous", "period_end", "expiry", "percentage"]},
+        "mode": {"enum": ["continuous", "period_end", "expiry", "percentage", "transfer_cover"]},
         "tolerance": {"type": ["number", "string"]},
         "keep": {"enum": ["first"]},
     },
@@ -95,7 +95,10 @@ source = obj({"table": {"type": "string"}, "label": {"type": "string"}, "where":
               "exclude_failing": {"type": "array", "items": {"type": "string"}},
               "unless_failing": {"type": "array", "items": {"type": "string"}},
               "date": EXPR, "account": {"type": "array", "items": {"type": ["string", "null"]}},
-              "amount": EXPR}, ["table", "date", "account", "amount"])
+              "amount": EXPR,
+              "copper": {**EXPR, "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."},
+              "factor": {**EXPR, "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."}},
+             ["table", "date", "account", "amount"])
 transfer = obj({"table": {"type": "string"}, "label": {"type": "string"}, "where": EXPR, "date": EXPR,
                 "unless_failing": {"type": "array", "items": {"type": "string"}},
                 "from": {"type": "array", "items": {"type": ["string", "null"]}},

@@ -16,6 +16,7 @@ if swift run custody sample --help >/dev/null 2>&1; then
     duplicate-document copper-mismatch pcl-wrong-supplier period-gap missing-conversion-factor \
     overdraft negative-period-close expired-credits stock-difference pcl-wrong-customer \
     missing-document document-mismatch unknown-claim transfer-across-entities wrong-cfp-factor site-overdraft \
+    transfer-uncovered \
     unreadable-factor-bound overlapping-suppliers overlapping-factors unreadable-origin \
     missing-supplier-document out-of-scope-claim undocumented-unknown-claim \
     unreadable-concentrate-copper systematic-unknown-claims; do

@@ -135,6 +135,9 @@ public enum Explainer {
       case .percentage:
         s +=
           "  Asserts: per period, the claimed share of output is at most the credited share of input.\n"
+      case .transferCover:
+        s +=
+          "  Asserts: every transfer moves only unexpired credits the sender holds; the rest is neither moved nor credited.\n"
       }
       return s
     }

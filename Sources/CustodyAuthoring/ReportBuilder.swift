@@ -108,6 +108,7 @@ public enum ReportBuilder {
         major: 0, minor: 0, observation: 0, findings: trueFindingCount(r), waived: 0),
       clauses: clauses, rules: rules, nonconformities: nonconformities, findings: findings,
       accounts: accounts, waivers: [])
+    report.statement = statement(r)
     Waivers.recomputeVerdict(&report)
     return report
   }

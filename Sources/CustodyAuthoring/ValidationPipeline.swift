@@ -32,6 +32,8 @@ public enum ValidationPipeline {
     public var findingLimit = 1000
     /// The standard already compiled from `standardPath` (a caller's cache); nil compiles it.
     public var compiled: CompiledStandard?
+    /// The previous period's signed report and its key (`--previous`, CUA-4.7).
+    public var previous: PreviousPeriod?
 
     public init(
       standardPath: String, ledgerPath: String, profilePath: String? = nil,
@@ -92,6 +94,14 @@ public enum ValidationPipeline {
       options: LedgerOpenOptions(limits: request.ledgerLimits))
   }
 
+  /// Whether the ledger has an opening_balances table of its own (a file in the folder, or a
+  /// profile that maps one).
+  static func hasOpeningBalances(_ request: Request, schema: LedgerSchema) -> Bool {
+    guard let t = schema.table(PreviousPeriod.openingTable) else { return false }
+    if request.profilePath != nil { return true }
+    return FileManager.default.fileExists(atPath: request.ledgerPath + "/" + t.file)
+  }
+
   public static func run(_ request: Request) -> Outcome {
     let standard: CompiledStandard
     if let given = request.compiled {
@@ -124,9 +134,21 @@ public enum ValidationPipeline {
     }
     if bag.hasErrors { return .invalidInput(bag.sorted, omitted: 0) }
 
+    // The previous period's closing, from a verified report only (refused: exit 2).
+    var previousLots: [PreviousPeriod.Lot]?
+    if let previous = request.previous {
+      switch previous.closingLots(standardID: standard.id) {
+      case .success(let lots): previousLots = lots
+      case .failure(let refusal): return .invalidInput([refusal.diagnostic], omitted: 0)
+      }
+    }
     let ledger: FolderLedger
+    let source: any LedgerSource
     do throws(LedgerError) {
       ledger = try openLedger(request, schema: standard.schema, profile: profile?.profile)
+      source = try PreviousPeriodLedger(
+        base: ledger, lots: previousLots, report: request.previous?.reportPath ?? "",
+        openingsAbsent: !hasOpeningBalances(request, schema: standard.schema))
     } catch {
       return .unreadableLedger(error.diagnostic)
     }
@@ -138,7 +160,7 @@ public enum ValidationPipeline {
         spillDirectory: request.spillDirectory))
     let result: EvaluationResult
     do {
-      result = try engine.evaluate(ledger: ledger)
+      result = try engine.evaluate(ledger: source)
     } catch let error as LedgerError {
       return .unreadableLedger(error.diagnostic)
     } catch {

@@ -69,11 +69,17 @@ extension DiagnosticCode {
       "Give --output a regular file, a new path in an existing folder, or a device or pipe to stream to."
   )
 
+  public static let previousReportRefused = DiagnosticCode(
+    "CUS9118", "the previous period's report cannot be used as the opening balances (--previous)",
+    fix:
+      "Give the previous period's signed JSON report for the same standard and the public key it was signed with (`custody verify` says what is wrong with it)."
+  )
+
   static let toolCodes: [DiagnosticCode] = [
     outputIsInput, reportWriteFailed, reportUnparseable, reportSectionChanged,
     reportSignatureInvalid, reportKeyMismatch, keyFileInvalid, reportNotSigned,
     reportInputChanged, reportInputMissing, reportContentUnexpected, keyFileExists,
     reportResultChanged, reportJSONAmbiguous, keyFilePermissions, outputWriteFailed,
-    outputPathUnsupported,
+    outputPathUnsupported, previousReportRefused,
   ]
 }

@@ -254,7 +254,8 @@ struct Assembler {
       summary: summary, clauses: clauseResults, rules: rules, nonConformities: nonConformities,
       findings: findings, accounts: accounts,
       files: ledger.files.sorted { ($0.table, $0.path) < ($1.table, $1.path) },
-      cellErrors: cellErrors)
+      cellErrors: cellErrors,
+      statements: instances.compactMap { outputs[$0.id]?.statement }.sorted { $0.book < $1.book })
   }
 
   /// The number of failing findings of `rule` under `clause`, the ones the finding cap left

@@ -30,7 +30,9 @@ public struct BalanceChart: Sendable {
   public init() {}
 
   /// The SVG element, or nil when a balance is not a decimal (the table still shows it).
-  public func svg(_ trace: Report.AccountTrace, title: String) -> String? {
+  /// `byDate`: points are placed by their step's date (the opening at the first step's),
+  /// not one step apart (the statement's chart of period closes).
+  public func svg(_ trace: Report.AccountTrace, title: String, byDate: Bool = false) -> String? {
     guard let opening = ExactDecimal(trace.opening) else { return nil }
     var balances = [opening]
     for step in trace.steps {
@@ -46,7 +48,18 @@ public struct BalanceChart: Sendable {
     let plotWidth = width - left - right
     let plotHeight = height - top - bottom
     let n = max(1, balances.count - 1)
-    func x(_ i: Int) -> String { scaled(ExactDecimal(i), ExactDecimal(n), plotWidth, offset: left) }
+    var days: [Int]?
+    if byDate {
+      let d = trace.steps.compactMap { CivilDate.parseISO($0.date).map { Int($0.dayNumber) } }
+      if d.count == trace.steps.count, let first = d.first { days = [first] + d }
+    }
+    func x(_ i: Int) -> String {
+      if let days, let first = days.first, let last = days.last, last > first {
+        return scaled(
+          ExactDecimal(days[i] - first), ExactDecimal(last - first), plotWidth, offset: left)
+      }
+      return scaled(ExactDecimal(i), ExactDecimal(n), plotWidth, offset: left)
+    }
     func y(_ v: ExactDecimal) -> String {
       let fromTop = (try? high.subtracting(v)) ?? .zero
       let range = (try? high.subtracting(low)) ?? .one

@@ -33,6 +33,7 @@ public struct HTMLReporter: Sendable {
     out += nonconformities(report)
     out += clauses(report)
     out += accounts(report)
+    out += StatementRendering.html(report.statement ?? [])
     out += inputs(report)
     out += waivers(report)
     out += footer(report)

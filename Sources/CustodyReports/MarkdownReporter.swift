@@ -86,7 +86,7 @@ public struct MarkdownReporter: Sendable {
       }
       out += "\n"
     }
-
+    out += StatementRendering.markdown(report.statement ?? [], md: md)
     if !report.waivers.isEmpty {
       out +=
         "## Waivers\n\n| id | target | status | matched | expires | approved by | reason |\n|---|---|---|---|---|---|---|\n"

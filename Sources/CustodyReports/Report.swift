@@ -2,11 +2,11 @@ import CustodyValues
 
 /// The versioned report: the one model every reporter renders and `verify` re-checks.
 ///
-/// Its JSON form is described by docs/report-schema.json (`schema_version` 2: 2 added `incomplete` verdicts and `suppressed_by`). Field names are
+/// Its JSON form is described by docs/report-schema.json (`schema_version` 3: 2 added `incomplete` verdicts and `suppressed_by`, 3 the mass-balance `statement`). Field names are
 /// snake_case in JSON. Quantities are exact decimal strings, never JSON floats, so no reader can
 /// round them.
 public struct Report: Sendable, Hashable, Codable {
-  public static let schemaVersion = 2
+  public static let schemaVersion = 3
 
   /// The verdict as printed: CONFORMANT, NON-CONFORMANT, or INCOMPLETE (no open
   /// non-conformity, but a clause could not be evaluated, so conformity is not shown).
@@ -31,6 +31,9 @@ public struct Report: Sendable, Hashable, Codable {
   public var findings: [Finding]
   public var accounts: [AccountTrace]
   public var waivers: [WaiverEntry]
+  /// The mass-balance statement of every credit book (Report+Statement.swift); absent in
+  /// reports before schema 3 and when no book was replayed.
+  public var statement: [StatementBook]?
   public var integrity: Integrity?
   public var signature: Signature?
 

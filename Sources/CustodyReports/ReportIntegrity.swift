@@ -19,6 +19,8 @@ public enum ReportSection: String, Sendable, CaseIterable, Codable {
   case findings
   case accounts
   case waivers
+  /// the mass-balance statement (schema 3)
+  case statement
 }
 
 private struct ToolSection: Encodable {
@@ -53,6 +55,7 @@ extension Report {
     case .findings: try CanonicalJSON.encode(findings, pretty: false)
     case .accounts: try CanonicalJSON.encode(accounts, pretty: false)
     case .waivers: try CanonicalJSON.encode(waivers, pretty: false)
+    case .statement: try CanonicalJSON.encode(statement, pretty: false)
     }
   }
 

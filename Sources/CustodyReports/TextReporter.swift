@@ -100,6 +100,7 @@ public struct TextReporter: Sendable {
         }
       }
     }
+    out += StatementRendering.text(report.statement ?? [], bold: bold, t: t)
     if !report.waivers.isEmpty {
       out += "\n" + bold("Waivers") + "\n"
       for w in report.waivers {

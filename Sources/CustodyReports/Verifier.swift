@@ -160,6 +160,13 @@ public enum Verifier {
     var sectionProblems: [VerificationProblem] = []
     let actual = (try? report.sectionDigests()) ?? [:]
     for section in ReportSection.allCases {
+      // Schema 2 reports have no statement: their signature covers the sections they had
+      // (a statement added to one shows as unexpected content or a changed section below).
+      if section == .statement, report.schemaVersion < 3, report.statement == nil,
+        integrity.sections[section.rawValue] == nil
+      {
+        continue
+      }
       guard let recorded = integrity.sections[section.rawValue] else {
         sectionProblems.append(.sectionDigestMissing(section))
         continue

@@ -22,6 +22,9 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   /// A 3,000 t claim on the last day that exceeds every credit of its site: breaks the
   /// site-level balance (Copper Mark) and the percentage method (ASI) as well as Cu-again's.
   case siteOverdraft = "site-overdraft"
+  /// A transfer of 100 t more than the sender's credits (issue 18): CUA-8.1 only; the
+  /// uncovered part is not moved, so neither end is overdrawn (fixture planted/cua-8.1-uncovered).
+  case transferUncovered = "transfer-uncovered"
   // One root cause each (issue 16): exactly one non-conformity, whatever else it touches.
   /// A SAG conversion factor whose `valid_from` is `2024-13-01`: no SAG factor lookup can be
   /// decided (CUA-1.3; CUA-4.2 and the balances not evaluated), never a silent pass.
@@ -68,7 +71,7 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case .missingDocument: "CUA-7.1"
     case .documentMismatch: "CUA-7.2"
     case .unknownClaim: "CUA-7.3"
-    case .transferAcrossEntities: "CUA-8.1"
+    case .transferAcrossEntities, .transferUncovered: "CUA-8.1"
     case .wrongCfpFactor: "CUA-9.1"
     case .siteOverdraft: "CUA-4.3"
     case .unreadableFactorBound, .unreadableOrigin, .unreadableConcentrateCopper: "CUA-1.3"
@@ -84,7 +87,8 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   /// it selected), sorted: never conformant, never a non-conformity.
   public var expectedNotEvaluated: [String] {
     switch self {
-    case .unreadableFactorBound: ["CUA-4.2", "CUA-4.3", "CUA-4.4"]
+    // CUA-8.1: transfers from SAG cannot be judged either (what SAG held is not known).
+    case .unreadableFactorBound: ["CUA-4.2", "CUA-4.3", "CUA-4.4", "CUA-8.1"]
     case .unreadableOrigin: ["CUA-3.1"]
     case .unreadableConcentrateCopper: ["CUA-3.4"]
     default: []
@@ -117,7 +121,8 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   /// The fixture folder under fixtures/: `planted/<clause>` for the one kind per Cu-again
   /// clause, `planted/<kind>` for kinds that serve the other standards.
   public var fixtureFolder: String {
-    self == .siteOverdraft || isRootCause
+    if self == .transferUncovered { return "planted/cua-8.1-uncovered" }
+    return self == .siteOverdraft || isRootCause
       ? "planted/\(rawValue)" : "planted/\(clause.lowercased())"
   }
 

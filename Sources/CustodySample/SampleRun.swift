@@ -376,11 +376,12 @@ struct SampleRun {
 
     let late = j >= m / 2
     let forceTransfer = plant == .transferAcrossEntities && late && !plantDone
+    let forceUncovered = plant == .transferUncovered && late && !plantDone
     let transferRate = min(1_000_000, 40_000_000 / m)
-    if forceTransfer || transferDraw < transferRate {
+    if forceTransfer || forceUncovered || transferDraw < transferRate {
       emitTransfer(
         on: date, from: transferFrom, mr: transferPoolDraw < 700_000, partner: transferPartner,
-        acrossEntities: forceTransfer)
+        acrossEntities: forceTransfer, uncovered: forceUncovered)
     }
     if plant == .periodGap && site == 0 && date == Self.gapDay { site = 1 }
 
@@ -548,7 +549,8 @@ struct SampleRun {
   /// Moves a quarter of an account's credits between the two same-entity sites (SAG, HIT);
   /// the across-entities plant sends SAG's MR credits to TAM instead.
   private mutating func emitTransfer(
-    on date: CivilDate, from fromDraw: Int, mr: Bool, partner draw: Int, acrossEntities: Bool
+    on date: CivilDate, from fromDraw: Int, mr: Bool, partner draw: Int, acrossEntities: Bool,
+    uncovered: Bool = false
   ) {
     var from = fromDraw
     var to = 1 - fromDraw
@@ -564,11 +566,17 @@ struct SampleRun {
     let partner = isMR ? 0 : draw
     let source = Self.account(site: from, pool: pool, partner: partner)
     guard balance[source] > 10_000_000_000, let w = transfers else { return }
-    let amount = balance[source] / 4_000 / 1_000 * 1_000  // micro-tonnes, whole kilograms
-    balance[source] -= amount * 1_000
-    pending.append((Self.account(site: to, pool: pool, partner: partner), amount * 1_000))
+    var amount = balance[source] / 4_000 / 1_000 * 1_000  // micro-tonnes, whole kilograms
+    var moved = amount * 1_000
+    if uncovered {
+      // All the sender's credits and 100 t more: only what it holds moves.
+      moved = balance[source]
+      amount = balance[source] / 1_000 / 1_000 * 1_000 + 100_000_000
+    }
+    balance[source] -= moved
+    pending.append((Self.account(site: to, pool: pool, partner: partner), moved))
     let id = pad("T-", w.rows + 1)
-    if acrossEntities {
+    if acrossEntities || uncovered {
       planted.append(PlantedRow(table: "transfers", entryID: id, line: w.nextLine))
       plantDone = true
     }

@@ -268,9 +268,15 @@ struct RunExecutor {
   /// Rewrites every string of the report through its JSON form, so that no path-bearing field
   /// (present or added later to the model) is missed.
   static func relative(_ report: Report, to work: URL) throws -> Report {
-    let tree = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(report))
+    // The mass-balance statement names no file, and its nesting (book, account, period) took
+    // the recursive JSONValue round trip past a worker thread's stack: it is carried over.
+    var shallow = report
+    shallow.statement = nil
+    let tree = try JSONDecoder().decode(JSONValue.self, from: try JSONEncoder().encode(shallow))
     let rewritten = tree.mapStrings { relative($0, to: work) }
-    return try JSONDecoder().decode(Report.self, from: try JSONEncoder().encode(rewritten))
+    var result = try JSONDecoder().decode(Report.self, from: try JSONEncoder().encode(rewritten))
+    result.statement = report.statement
+    return result
   }
 
   /// Today's date in UTC, the CLI's default `--as-of`.

@@ -18,7 +18,7 @@ struct CustodyCommand: ParsableCommand {
     subcommands: [
       Validate.self, Lint.self, Test.self, Inspect.self, Explain.self, Graph.self, Diff.self,
       Sample.self, Keygen.self, Verify.self,
-      Schema.self, Serve.self, Profile.self,
+      Schema.self, Serve.self, Profile.self, StatementCommand.self,
     ]
   )
 }

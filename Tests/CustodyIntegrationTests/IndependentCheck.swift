@@ -304,15 +304,18 @@ struct IndependentCheck {
         guard let amount = scaled(t["cu_t"], 6).map({ $0 * 1_000 }) else { continue }
         let from = "\(t["from_site"] ?? "")|\(t["pool"] ?? "")|\(t["partner"] ?? "")"
         let to = "\(t["to_site"] ?? "")|\(t["pool"] ?? "")|\(t["partner"] ?? "")"
+        // CUA-8.1 (issue 18): only the sender's unexpired credits move; the rest is the
+        // transfer's finding, neither moved nor credited at the receiver.
         let moved = take(from, amount, on: event.date)
-        balance[from, default: 0] -= amount
-        balance[to, default: 0] += amount
+        let covered = amount - moved.short
+        balance[from, default: 0] -= covered
+        balance[to, default: 0] += covered
         lots[to, default: []] += moved.taken.map { (nano: $0.0, expires: $0.1) }
         if undecided.contains(from) {
           // What the sender could cover is not known: nor is what the receiver holds.
-          undecided.insert(to)
-        } else if balance[from, default: 0] < 0 {
-          add("CUA-4.3", t["transfer_id"] ?? "?")
+          if moved.short > 0 { undecided.insert(to) }
+        } else if moved.short > 0 {
+          add("CUA-8.1", t["transfer_id"] ?? "?")
         }
       default:
         let d = debits[event.index]

@@ -9,6 +9,8 @@ enum CanonicalSchema {
     ColumnSchema(name: name, type: type, required: required, minimum: min)
   }
   static let tonnes = ColumnType.decimal(unit: "t", maxScale: 6)
+  /// Credits (copper x conversion factor): up to 12 decimals.
+  static let credits = ColumnType.decimal(unit: "t", maxScale: 12)
   static let percent = ColumnType.decimal(unit: "%", maxScale: 6)
   static let plain = ColumnType.decimal(unit: nil, maxScale: 6)
 
@@ -92,6 +94,22 @@ enum CanonicalSchema {
           col("from_site", required: true), col("to_site", required: true),
           col("pool", .enumeration(["PCL", "MR"]), required: true), col("partner"),
           col("cu_t", tonnes, required: true, min: 0),
+        ]),
+      TableSchema(
+        name: "opening_balances", file: "opening_balances.csv", optional: true,
+        key: ["site", "pool", "partner", "created"], entryID: "opening_id",
+        columns: [
+          col("opening_id", required: true), col("site", required: true),
+          col("pool", .enumeration(["PCL", "MR"]), required: true), col("partner"),
+          col("created", .date, required: true), col("cu_t", credits, required: true, min: 0),
+        ]),
+      TableSchema(
+        name: "previous_closing", file: "previous_closing.csv", optional: true,
+        key: ["site", "pool", "partner", "created"],
+        columns: [
+          col("site", required: true), col("pool", required: true), col("partner"),
+          col("created", .date, required: true), col("cu_t", credits, required: true, min: 0),
+          col("period_end", .date), col("report"),
         ]),
       TableSchema(
         name: "stock_counts", file: "stock_counts.csv", optional: true, key: ["site", "date"],

@@ -176,6 +176,36 @@ enum PlantedReport {
       expires: "2024-12-31", matched: 1)
   ]
 
+  /// A statement of one account over two quarters (with a transfer out, a claim covered only
+  /// in part and hostile text in the period id), and the site's physical copper.
+  static let statement: [Report.StatementBook] = [
+    .init(
+      book: "cu-again-credits", rule: "credits-never-negative",
+      accountKey: ["site", "pool", "partner"], lifetimeMonths: 24, periodsTable: "periods",
+      accounts: [
+        .init(
+          account: ["SGN", "PCL", "P-01"],
+          periods: [
+            .init(
+              period: .init(id: "SGN-2024Q1", start: "2024-01-01", end: "2024-03-31"),
+              opening: "0", credits: "14.55", creditedCopper: "15", factors: ["0.97"],
+              debits: "12", transfersIn: "0", transfersOut: "2", transfersRefused: "0",
+              expired: "0", closing: "0.55"),
+            .init(
+              period: .init(id: "SGN-2024Q2 <b>&\"", start: "2024-04-01", end: "2024-06-30"),
+              opening: "0.55", credits: "0", creditedCopper: nil, factors: [], debits: "3",
+              transfersIn: "1.25", transfersOut: "0", transfersRefused: "0.5", expired: "0",
+              closing: "-1.2"),
+          ],
+          closingLots: [], deficit: "1.2")
+      ],
+      physical: [
+        .init(
+          site: "SGN", period: .init(id: "SGN-2024Q1", start: "2024-01-01", end: "2024-03-31"),
+          copperIn: "40.125", copperOut: "31")
+      ])
+  ]
+
   /// The planted report without integrity or signature.
   static var report: Report {
     var report = Report(
@@ -184,6 +214,7 @@ enum PlantedReport {
       summary: .init(major: 1, minor: 1, observation: 0, findings: 3, waived: 1),
       clauses: clauses, rules: rules, nonconformities: nonconformities, findings: findings,
       accounts: [trace], waivers: waivers)
+    report.statement = statement
     report.run = .init(
       evidenceLimit: 20, findingLimit: 1000, asOf: "2024-04-02",
       waivers: .init(

@@ -187,7 +187,7 @@ import Testing
       .ledger: ["ledger"], .run: ["run"],
       .verdict: ["verdict", "fail_on", "summary"], .clauses: ["clauses"], .rules: ["rules"],
       .nonconformities: ["nonconformities"], .findings: ["findings"], .accounts: ["accounts"],
-      .waivers: ["waivers"],
+      .waivers: ["waivers"], .statement: ["statement"],
     ]
     #expect(Set(covered.keys) == Set(ReportSection.allCases))
     let fields = Set(object.keys).subtracting(["integrity", "signature"])

@@ -460,6 +460,9 @@ import Testing
     try v.edit(
       "rules/books/cu-again-credits.yaml", "lifetime_months: {type: integer, default: 24,",
       "lifetime_months: {type: integer, optional: true, default: 24,")
+    try v.edit(
+      "rules/transfers/transfer-covered.yaml", "lifetime_months: {type: integer, default: 24,",
+      "lifetime_months: {type: integer, optional: true, default: 24,")
     let outcome = v.run(ledger: Variant.repository + "/fixtures/planted/cua-4.5")
     let at = try v.position(
       of: "lifetime_months: $lifetime_months\n", in: "rules/books/cu-again-credits.yaml")

@@ -97,6 +97,8 @@ final class RuleOutput {
   /// `exclude_failing:`).
   @exclusivity(unchecked) var notPassedLines: [String: LineSet] = [:]
   var accounts: [AccountSummary] = []
+  /// A mass_balance check's book statement (one check per book carries it).
+  var statement: Statement?
   var firstError: String?
   /// Overrides the status computed from counts (a check with a structural problem).
   var forcedStatus: RuleResult.Status?

@@ -242,6 +242,35 @@ final class MassBalanceCheck: CheckRunner {
     }
   }
 
+  /// transfer_cover: a transfer asked to move `amount` from `a`, which held only `held`
+  /// unexpired credits; the rest is not moved (and not credited at the receiver).
+  func refusedTransfer(_ a: Account, _ p: RawPosting, amount: ExactDecimal, held: ExactDecimal) {
+    guard inWindow(p.date), let short = try? amount.subtracting(held),
+      short > spec.tolerance.magnitude
+    else { return }
+    let source = collector.source(of: p)
+    log.markFailing(source.table, p.line)
+    let to = collector.accountKeys[Int(p.to >= 0 ? p.to : p.account)].map {
+      $0.isNull ? "" : Messages.show($0)
+    }
+    let slice = a.slice(last: run.options.evidenceLimit)
+    let message =
+      "transfer \(p.entryID ?? "line \(p.line)") on \(p.date) moves \(amount) from account \(a.shownKey.joined(separator: "/")) to \(to.joined(separator: "/")), but the sender holds only \(held) unexpired credits: \(short) not moved and not credited at the receiver"
+    log.add(
+      Finding(
+        ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail,
+        message: message, location: instance.span,
+        evidence: [
+          EvidenceRow(
+            table: source.table, file: "", line: p.line, entryID: p.entryID, column: "amount",
+            value: amount.description)
+        ],
+        balance: BalanceSlice(
+          account: a.shownKey, openingBalance: slice.opening, postings: slice.postings,
+          omitted: slice.omitted, failingIndex: nil, shortfall: short),
+        date: p.date, discriminator: a.shownKey.joined(separator: "/")), group: a.key)
+  }
+
   private func emitOverdraft(_ o: Overdraft, _ out: ReplayLog) {
     let a = o.account
     let p = o.posting

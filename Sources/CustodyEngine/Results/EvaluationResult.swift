@@ -21,6 +21,8 @@ public struct EvaluationResult: Sendable, Hashable {
   public var findings: [Finding]
   /// Every credit account of every mass_balance rule, sorted by rule and account.
   public var accounts: [AccountSummary]
+  /// The mass-balance statement of every replayed book, sorted by book id.
+  public var statements: [Statement]
   /// Files read, sorted by table.
   public var files: [LedgerFileInfo]
   /// Unreadable cells, in file order (also reported as `data-integrity` findings).
@@ -30,8 +32,9 @@ public struct EvaluationResult: Sendable, Hashable {
     standardID: String, standardVersion: String, verdict: Verdict,
     summary: [ClauseSeverity: Int], clauses: [ClauseResult], rules: [RuleResult],
     nonConformities: [NonConformity], findings: [Finding], accounts: [AccountSummary],
-    files: [LedgerFileInfo], cellErrors: [CellError]
+    files: [LedgerFileInfo], cellErrors: [CellError], statements: [Statement] = []
   ) {
+    self.statements = statements
     self.standardID = standardID
     self.standardVersion = standardVersion
     self.verdict = verdict

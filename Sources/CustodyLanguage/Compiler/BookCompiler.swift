@@ -5,6 +5,7 @@ import CustodyYAML
 extension CheckCompiler {
   static let sourceKeys = [
     "table", "label", "where", "exclude_failing", "unless_failing", "date", "account", "amount",
+    "copper", "factor",
   ]
   static let transferKeys = [
     "table", "label", "where", "unless_failing", "date", "from", "to", "amount",
@@ -139,10 +140,27 @@ extension CheckCompiler {
     guard let (date, amount) = dateAndAmount(r, e),
       let account = accountExprs(r, "account", e, size: accountSize)
     else { return nil }
+    // The statement's view of a credit: optional, numeric when given.
+    var extra: [ExprNode?] = []
+    for key in ["copper", "factor"] {
+      guard let node = r[key] else {
+        extra.append(nil)
+        continue
+      }
+      guard let x = expr(node, e, what: key) else { return nil }
+      if !x.type.isNumeric {
+        bag.report(
+          .typeMismatch,
+          "`\(key)` must be a number, but '\(x.text)' is \(TypeRules.describe(x.type))",
+          at: x.span)
+        return nil
+      }
+      extra.append(x)
+    }
     return CompiledBook.Source(
       table: t.name, filter: filter, date: date, account: account, amount: amount,
       excludeFailing: excluded.map(\.value), unlessFailing: unless.map(\.value),
-      label: r.string("label", bag: &bag) ?? t.name)
+      label: r.string("label", bag: &bag) ?? t.name, copper: extra[0], factor: extra[1])
   }
 
   mutating func transfer(_ node: YAMLNode, accountSize: Int) -> CompiledBook.Transfer? {

@@ -128,6 +128,15 @@ enum Digest {
     expr(s.date, &out)
     list(s.account, &out)
     expr(s.amount, &out)
+    // Only when given, so books without them keep their digest.
+    if let c = s.copper {
+      out += "copper"
+      expr(c, &out)
+    }
+    if let f = s.factor {
+      out += "factor"
+      expr(f, &out)
+    }
   }
 
   static func period(_ p: PeriodSource?, _ out: inout String) {

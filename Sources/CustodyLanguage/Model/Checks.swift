@@ -228,6 +228,9 @@ public enum MassBalanceMode: String, Sendable, Hashable, CaseIterable {
   case expiry
   /// Per period: claimed output share <= credited input share (ASI percentage method).
   case percentage
+  /// A transfer moves only the sender's unexpired credits: the part they do not cover is a
+  /// finding, and is neither moved nor credited at the receiver.
+  case transferCover = "transfer_cover"
 }
 
 /// `kind: mass_balance`: evaluates a credit book and asserts one property of its accounts.
@@ -266,10 +269,17 @@ public struct CompiledBook: Sendable, Hashable {
     /// posted; a row they could not decide is posted.
     public var unlessFailing: [String]
     public var label: String
+    /// For the mass-balance statement, on a credit source: the copper behind a row's credits
+    /// (`copper:`, e.g. `cu_t`) and the factor that turned it into credits (`factor:`).
+    public var copper: ExprNode?
+    public var factor: ExprNode?
     public init(
       table: String, filter: ExprNode?, date: ExprNode, account: [ExprNode], amount: ExprNode,
-      excludeFailing: [String] = [], unlessFailing: [String] = [], label: String
+      excludeFailing: [String] = [], unlessFailing: [String] = [], label: String,
+      copper: ExprNode? = nil, factor: ExprNode? = nil
     ) {
+      self.copper = copper
+      self.factor = factor
       self.unlessFailing = unlessFailing
       self.table = table
       self.filter = filter

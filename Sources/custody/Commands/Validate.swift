@@ -47,6 +47,9 @@ extension CustodyCommand {
     @Flag(help: "Byte-identical output for identical inputs (no timestamp).")
     var deterministic = false
 
+    @Flag(help: "With --format csv: the mass-balance statement instead of the non-conformities.")
+    var statement = false
+
     @Option(help: "Sign the report with this Ed25519 private key (see `custody keygen`).")
     var sign: String?
 
@@ -63,6 +66,17 @@ extension CustodyCommand {
 
     @Option(help: "Waivers file (YAML).")
     var waivers: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "The previous period's signed JSON report: its closing lots are this period's opening balances (CUA-4.7).",
+        discussion:
+          "Needs --key. A report that does not verify with the key, is unsigned or of another standard is refused (exit 2) and nothing is evaluated."
+      ))
+    var previous: String?
+
+    @Option(help: "With --previous: the public key the previous report was signed with.")
+    var key: String?
 
     @Option(help: "Date waivers are judged on, YYYY-MM-DD (default: today).")
     var asOf: String?
@@ -86,6 +100,13 @@ extension CustodyCommand {
           "--sign with --format \(format.rawValue) writes the signed JSON report to a file: give --output or --json-output"
         )
       }
+      if (previous == nil) != (key == nil) {
+        throw ValidationError("--previous and --key go together")
+      }
+      if statement && format != .csv {
+        throw ValidationError(
+          "--statement is for --format csv (every other format shows the statement in the report)")
+      }
       if jsonOutput != nil && (sign == nil || format == .json) {
         throw ValidationError("--json-output is for --sign with a format other than json")
       }
@@ -106,6 +127,7 @@ extension CustodyCommand {
       request.ledgerLimits = limits.ledgerLimits
       request.spillThreshold = memory.spillAfter
       request.spillDirectory = memory.spillDir
+      if let previous, let key { request.previous = PreviousPeriod(report: previous, key: key) }
       if Terminal.stderrIsTTY {
         Terminal.err("custody: validating \(ledger) against \(standard)...\r")
       }
@@ -120,7 +142,7 @@ extension CustodyCommand {
         }
       }
       let inputs =
-        [standard, ledger, profile, waivers, sign].compactMap { $0 }
+        [standard, ledger, profile, waivers, sign, previous, key].compactMap { $0 }
         + compiled.inputs.map(\.path) + report.ledger.files.map(\.path)
       // Only the JSON form carries the signature: another format gets its signed JSON beside.
       if sign != nil, format != .json, let json = signedJSONPath {
@@ -128,7 +150,10 @@ extension CustodyCommand {
         Terminal.err("signed JSON report written to \(json)\n")
       }
       let colour = output == nil && Terminal.colour(for: 1)
-      let data = try format.renderData(report, colour: colour)
+      let data =
+        statement
+        ? Data(StatementCSVReporter().render(report).utf8)
+        : try format.renderData(report, colour: colour)
       if let output {
         try write(data, to: output, refusing: inputs)
         Terminal.err("\(report.verdict): report written to \(output)\n")

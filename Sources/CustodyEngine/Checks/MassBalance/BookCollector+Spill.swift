@@ -61,7 +61,8 @@ extension BookCollector {
       scale == RawPosting.wide
       ? mantissa >= 0 && mantissa < Int64(wideAmounts.count) : scale >= 0
     guard let role, source >= 0, Int(source) < compiled.count, account >= 0,
-      Int(account) < keys, to < keys, amountFits
+      Int(account) < keys, role == .credit ? Int(to) < creditDetails.count : to < keys,
+      amountFits
     else { throw SpillError(corrupt: "a spilled posting does not match this book") }
     return RawPosting(
       mantissa: mantissa, entryID: entryID, line: line, date: CivilDate(dayNumber: day),

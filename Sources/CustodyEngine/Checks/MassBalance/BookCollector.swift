@@ -16,7 +16,8 @@ struct RawPosting {
   var line: Int
   var date: CivilDate
   var account: Int32
-  /// The receiving account of a transfer, else -1.
+  /// The receiving account of a transfer; for a credit, its index in
+  /// `BookCollector.creditDetails` (copper and factor, for the statement); else -1.
   var to: Int32
   /// Index into `BookCollector.compiled`.
   var compiled: Int32
@@ -50,12 +51,16 @@ final class BookCollector {
     let unlessFailing: [String]
     let dateNode: ExprNode
     let amountNode: ExprNode
+    /// The statement's copper and factor of a credit row (`copper:`, `factor:`), if given.
+    let copper: Program?
+    let factor: Program?
     init(
       role: RawPosting.Role, source: Int, table: String, index: Int32, gate: RowGate,
       date: Program, account: [Program], to: [Program]?, amount: Program,
       label: String, excludeFailing: [String], unlessFailing: [String], dateNode: ExprNode,
-      amountNode: ExprNode
+      amountNode: ExprNode, copper: Program? = nil, factor: Program? = nil
     ) {
+      (self.copper, self.factor) = (copper, factor)
       (self.role, self.source, self.table, self.index, self.gate) = (
         role, source, table, index, gate
       )
@@ -90,6 +95,8 @@ final class BookCollector {
   var outputs: [RuleOutput] = []
   /// The checks reading this collector (the owner, then the ones that share it).
   var members: [Member] = []
+  /// Whether a replay made this book's statement (the first one does).
+  var statementMade = false
   /// The in-memory postings in replay order, once sorted (see `forEachOrdered`).
   private var sortedInMemory = false
   private var exclusionCache: Exclusion?
@@ -118,6 +125,30 @@ final class BookCollector {
   }
   /// The last date of any posting (a period-end replay closes periods up to it).
   @exclusivity(unchecked) private(set) var lastDate: CivilDate?
+  /// The first date of any posting (the statement's span when there are no periods).
+  @exclusivity(unchecked) private(set) var firstDate: CivilDate?
+  /// Per credit posting with a `copper:` or `factor:` (`RawPosting.to`): the copper behind its
+  /// credits and the factor applied (nil where the row does not give one).
+  @exclusivity(unchecked) private(set) var creditDetails: [CreditDetail] = []
+  struct CreditDetail {
+    var copper: ExactDecimal?
+    var factor: ExactDecimal?
+  }
+  /// Physical copper per site (first key of an `input_totals`/`output_totals` row) and day,
+  /// summed while streaming for the statement: no posting per row when no percentage check
+  /// reads the totals (a posting per shipment would be kept, sorted and replayed for nothing).
+  @exclusivity(unchecked) private(set) var physical: [Value: [Int32: PhysicalDay]] = [:]
+  struct PhysicalDay {
+    var copperIn = ExactDecimal.zero
+    var copperOut = ExactDecimal.zero
+  }
+  /// Earliest and latest day of a physical row (the statement's span includes them).
+  @exclusivity(unchecked) private(set) var physicalSpan: ClosedRange<CivilDate>?
+  /// Physical rows (totals read only for the statement) whose date, site or amount could not
+  /// be read: not in the statement's physical copper.
+  @exclusivity(unchecked) private(set) var physicalUnread = 0
+  /// Whether totals are posted (a percentage check reads them); looked up at the first row.
+  @exclusivity(unchecked) private var postsTotals: Bool?
   /// Per source: its book order and its table's rank among the sources' tables (sort key).
   private let sourceKey: [Int]
 
@@ -139,7 +170,8 @@ final class BookCollector {
           date: run.compiler.compile(s.date), account: s.account.map(run.compiler.compile),
           to: nil, amount: run.compiler.compile(s.amount), label: s.label,
           excludeFailing: s.excludeFailing, unlessFailing: s.unlessFailing, dateNode: s.date,
-          amountNode: s.amount))
+          amountNode: s.amount, copper: s.copper.map(run.compiler.compile),
+          factor: s.factor.map(run.compiler.compile)))
     }
     if let o = book.opening { add(.opening, 0, o) }
     for (i, s) in book.credits.enumerated() { add(.credit, i, s) }
@@ -217,7 +249,18 @@ final class BookCollector {
     _ c: Compiled, table: String, row: RowRef, frame: inout Frame, out: RuleOutput
   ) {
     let outcome = c.gate.admit(row, &frame)
+    // Totals that only feed the statement never make the book's rules skip or error: a row
+    // they cannot read is counted as not read in the statement's physical copper.
+    let statementOnly =
+      (c.role == .inputTotal || c.role == .outputTotal) && !(postsTotals ?? checkPostsTotals())
     guard case .judge = outcome else {
+      if statementOnly {
+        switch outcome {
+        case .unreadable, .error: physicalUnread += 1
+        default: break
+        }
+        return
+      }
       if outputs.isEmpty {
         c.gate.record(outcome, row, table: table, out: out)
       } else {
@@ -245,8 +288,19 @@ final class BookCollector {
           span: c.amountNode.span,
           expression: c.amountNode.text)
       }
+      if c.role == .inputTotal || c.role == .outputTotal {
+        addPhysical(c, date: date, amount: amount, key: keyTable.keys[Int(account)])
+        if !(postsTotals ?? checkPostsTotals()) { return }
+      }
       var to: Int32 = -1
       if let t = c.to { to = try accountID(t, &frame) }
+      if c.copper != nil || c.factor != nil {
+        // Not an error of the book where they cannot be read: the statement shows none.
+        let copper = (try? c.copper?(&frame))?.asDecimal
+        let factor = (try? c.factor?(&frame))?.asDecimal
+        to = Int32(creditDetails.count)
+        creditDetails.append(CreditDetail(copper: copper, factor: factor))
+      }
       var mantissa: Int64
       var scale: Int8
       if let m = Int64(exactly: amount.mantissa), let sc = Int8(exactly: amount.scale),
@@ -267,8 +321,13 @@ final class BookCollector {
           account: account, to: to, compiled: c.index, role: c.role, scale: scale))
       hasPosting[Int(c.index)] = true
       if lastDate.map({ $0 < date }) ?? true { lastDate = date }
+      if firstDate.map({ date < $0 }) ?? true { firstDate = date }
       if postings.count >= threshold { spillRun() }
     } catch {
+      if statementOnly {
+        physicalUnread += 1
+        return
+      }
       if !c.excludeFailing.isEmpty || !c.unlessFailing.isEmpty {
         hasPosting[Int(c.index)] = true
         deferredErrors.append(
@@ -280,6 +339,29 @@ final class BookCollector {
       } else {
         for o in outputs { o.error(error, table: table, row: row, date: c.gate.date(of: row)) }
       }
+    }
+  }
+
+  private func checkPostsTotals() -> Bool {
+    let posts = members.contains { $0.check.spec.mode == .percentage }
+    postsTotals = posts
+    return posts
+  }
+
+  private func addPhysical(_ c: Compiled, date: CivilDate, amount: ExactDecimal, key: [Value]) {
+    guard let site = key.first else { return }
+    var day = physical[site]?[date.dayNumber] ?? PhysicalDay()
+    // An overflowing sum keeps its last value; a ledger that large is reported by the book.
+    if c.role == .inputTotal {
+      day.copperIn = (try? day.copperIn.adding(amount)) ?? day.copperIn
+    } else {
+      day.copperOut = (try? day.copperOut.adding(amount)) ?? day.copperOut
+    }
+    physical[site, default: [:]][date.dayNumber] = day
+    if let s = physicalSpan {
+      physicalSpan = min(s.lowerBound, date)...max(s.upperBound, date)
+    } else {
+      physicalSpan = date...date
     }
   }
 

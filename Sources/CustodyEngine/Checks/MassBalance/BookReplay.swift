@@ -12,7 +12,7 @@ final class BookReplay {
   let checks: [MassBalanceCheck]
   /// The checks each hook can concern (most postings reach no mode's judgement), held at +0
   /// (`checks` keeps them alive): iterating the arrays retained each check per posting.
-  private let closing, increasing, decreasing: [Unmanaged<MassBalanceCheck>]
+  private let closing, increasing, decreasing, covering: [Unmanaged<MassBalanceCheck>]
   let collector: BookCollector
   let lifetimeMonths: Int?
   private let limit: Int
@@ -26,6 +26,9 @@ final class BookReplay {
   private let sources: [(label: String, table: String)]
   /// Per account: the first credit excluded only because a rule could not decide its row.
   private var undecided: [Int: String] = [:]
+  private let coverTransfers: Bool
+  /// The book's statement, when this replay makes it (the first replay of a collector).
+  private let statement: StatementBuilder?
 
   /// `checks` share `collector` and have the same credit lifetime (see `compatible`).
   init(checks: [MassBalanceCheck], collector: BookCollector, run: RunContext) {
@@ -36,6 +39,11 @@ final class BookReplay {
     closing = hooks([.periodEnd])
     increasing = hooks([.continuous])
     decreasing = hooks([.continuous, .expiry])
+    covering = hooks([.transferCover])
+    // With a transfer_cover check a transfer moves only what the sender's unexpired credits
+    // cover (the rest is that check's finding); without one, the uncovered part moves and
+    // leaves the sender overdrawn (an overdraft finding), so it never passes unseen.
+    coverTransfers = !covering.isEmpty
     self.collector = collector
     self.lifetimeMonths = checks.first?.spec.book.lifetimeMonths
     self.limit = run.options.evidenceLimit
@@ -44,6 +52,15 @@ final class BookReplay {
     self.accounts = [Account?](repeating: nil, count: collector.accountCount)
     self.accountOf = collector.accountOf
     self.sources = collector.sourceLabels
+    if collector.statementMade {
+      statement = nil
+    } else {
+      collector.statementMade = true
+      let periods = checks.lazy.compactMap { $0.spec.periods }.first.flatMap {
+        run.periodIndexes[$0]
+      }
+      statement = StatementBuilder(book: collector.book, periods: periods, collector: collector)
+    }
   }
 
   /// Whether two checks' replays build the same accounts (so one replay can serve both).
@@ -117,12 +134,21 @@ final class BookReplay {
       failure = "cannot read the book's postings back from disk (\(error))"
     }
     let sorted = MassBalanceCheck.sorted(accounts.compactMap { $0 })
+    let made = failure == nil ? statement?.finish(sorted) : nil
+    var first = true
     return checks.map { c in
       let log = c.endReplay(
         sorted, lastDate: collector.lastDate, evaluated: evaluated, error: failure)
       // Findings name their account by the key it was opened with.
       for (id, why) in undecided {
         if let a = accounts[id] { log.undecided[a.key] = why }
+      }
+      if first {
+        // The statement goes with one check's output (the report shows it once per book).
+        log.statement = made
+        log.statement?.rule = c.instance.id
+        if let why = statement?.failure { log.statementFailure = why }
+        first = false
       }
       return log
     }
@@ -133,6 +159,7 @@ final class BookReplay {
     let amount = collector.amount(of: p)
     let a = account(p.account)
     for c in closing { c._withUnsafeGuaranteedRef { $0.willPost(a, on: p.date) } }
+    statement?.willPost(a, on: p.date)
     switch p.role {
     case .opening, .credit:
       if excluded {
@@ -144,6 +171,11 @@ final class BookReplay {
       a.credits = try a.credits.adding(amount)
       try a.addLot(lot(p.date, amount))
       a.record(posting(p, p.role == .opening ? .opening : .credit, amount, a))
+      if p.role == .opening {
+        statement?.opening(a, amount)
+      } else {
+        statement?.credit(a, amount, p)
+      }
       for c in increasing { c._withUnsafeGuaranteedRef { $0.afterIncrease(a, p) } }
     case .debit:
       if excluded {
@@ -155,6 +187,7 @@ final class BookReplay {
       a.debits = try a.debits.adding(amount)
       _ = try a.take(amount, keep: false)
       a.record(posting(p, .debit, amount.negated, a))
+      statement?.debit(a, amount)
       for c in decreasing { c._withUnsafeGuaranteedRef { $0.afterDecrease(a, p) } }
     case .transfer:
       if excluded {
@@ -162,20 +195,40 @@ final class BookReplay {
         return
       }
       a.expire(on: p.date)
-      a.balance = try a.balance.subtracting(amount)
-      a.transfersOut = try a.transfersOut.adding(amount)
-      let (taken, uncovered) = try a.take(amount)
-      a.record(posting(p, .transferOut, amount.negated, a))
+      // transfer_cover: only the sender's unexpired credits move (an overdrawn sender has
+      // none: its credits first make good the deficit).
+      let held = coverTransfers ? a.available : amount
+      let moved = coverTransfers && held < amount ? held : amount
+      let refused = try amount.subtracting(moved)
+      if refused.mantissa > 0 {
+        for c in covering {
+          c._withUnsafeGuaranteedRef { $0.refusedTransfer(a, p, amount: amount, held: held) }
+        }
+      }
+      a.balance = try a.balance.subtracting(moved)
+      a.transfersOut = try a.transfersOut.adding(moved)
+      let (taken, uncovered) = try a.take(moved)
+      a.record(posting(p, .transferOut, moved.negated, a))
       for c in decreasing { c._withUnsafeGuaranteedRef { $0.afterDecrease(a, p) } }
       let b = account(p.to >= 0 ? p.to : p.account)  // every transfer source has `to:`
+      // The sender's credits could not all be decided, so neither can what the transfer
+      // should have moved: the receiver's shortfalls are not shown either.
+      if refused.mantissa > 0, let why = undecided[Int(a.id)], undecided[Int(b.id)] == nil {
+        undecided[Int(b.id)] =
+          "transfer \(p.entryID ?? "line \(p.line)") came from \(a.shownKey.joined(separator: "/")), where \(why)"
+      }
       for c in closing { c._withUnsafeGuaranteedRef { $0.willPost(b, on: p.date) } }
+      statement?.willPost(b, on: p.date)
       b.expire(on: p.date)
-      b.balance = try b.balance.adding(amount)
-      b.transfersIn = try b.transfersIn.adding(amount)
-      // Transferred credits keep their creation date and expiry.
+      b.balance = try b.balance.adding(moved)
+      b.transfersIn = try b.transfersIn.adding(moved)
+      // Transferred credits keep their creation date and expiry. Without transfer_cover, the
+      // part the sender did not hold moves as credits dated the transfer (the sender's
+      // overdraft is the finding).
       for t in taken { try b.addLot(t) }
       if uncovered > .zero { try b.addLot(lot(p.date, uncovered)) }
-      b.record(posting(p, .transferIn, amount, b))
+      b.record(posting(p, .transferIn, moved, b))
+      statement?.transfer(from: a, to: b, moved: moved, refused: refused)
       for c in increasing { c._withUnsafeGuaranteedRef { $0.afterIncrease(b, p) } }
     case .inputTotal, .outputTotal: break
     }

@@ -15,6 +15,9 @@ final class ReplayLog {
   private(set) var failing: [(table: String, line: Int)] = []
   var error: String?
   var accounts: [AccountSummary] = []
+  /// The book's statement, on the log of one check per replayed collector.
+  var statement: Statement?
+  var statementFailure: String?
   /// Accounts (by key) with a credit excluded only because a rule could not decide its row:
   /// a shortfall there is not shown (it may be that credit's), so it is an error, not a fail.
   var undecided: [[Value]: String] = [:]
@@ -60,6 +63,8 @@ final class ReplayLog {
       out.firstError = error
     }
     out.accounts = accounts
+    if let statement { out.statement = statement }
+    if let statementFailure { out.notes.append(statementFailure) }
   }
 }
 
