@@ -33,6 +33,12 @@ struct ReferenceTables {
       path: dir + "/suppliers.csv",
       header: ["supplier", "name", "due_diligence", "valid_from", "valid_to"])
     for window in world.supplierWindows {
+      if plant == .overlappingMasterWindows && window.id == world.failedSupplier {
+        // Both overlapping windows are the evidence, named by their span.
+        planted.append(
+          PlantedRow(
+            table: "suppliers", entryID: "\(window.from)..\(window.to)", line: suppliers.nextLine))
+      }
       suppliers.string(window.id)
       suppliers.string(window.name)
       suppliers.string(window.status)
@@ -51,7 +57,7 @@ struct ReferenceTables {
       partners.string(partner.name)
       partners.string(partner.agreement)
       partners.bytes(dates.bytes(partner.from))
-      partners.bytes(dates.bytes(SampleWorld.windowEnd))
+      partners.bytes(dates.bytes(partner.to))
       if partner.affiliates.isEmpty {
         partners.empty()
       } else {
@@ -125,7 +131,7 @@ struct ReferenceTables {
 
     let cfp = try CSVWriter(
       path: dir + "/cfp_factors.csv", header: ["route", "kg_co2e_per_t", "valid_from", "valid_to"])
-    for row in SampleWorld.cfp {
+    for row in world.cfp {
       cfp.string(row.route)
       cfp.integer(row.kg)
       cfp.bytes(dates.bytes(row.from))

@@ -33,7 +33,7 @@ struct SampleRun {
   private static let overdraftFrom = SampleWorld.day(2024, 5, 6)
   private static let closeFrom = SampleWorld.day(2024, 9, 21)
   private static let closeEnd = SampleWorld.day(2024, 9, 30)
-  private static let certificate = "CUA-CERT-0417"
+  private static let certificate = SampleCertificates.active
 
   private var receipts: CSVWriter?
   private var shipments: CSVWriter?
@@ -59,6 +59,23 @@ struct SampleRun {
       world.plantedSupplierWindows = [
         .init(id: "MR-01", name: "Scrap Dealer 1", status: "failed", from: g, to: g)
       ]
+    }
+    if plant == .overlappingMasterWindows {
+      // A second window of the failed dealer, whom no receipt names: only CUA-1.5 sees it.
+      world.plantedSupplierWindows = [
+        .init(
+          id: world.failedSupplier, name: "Scrap Dealer 10", status: "failed",
+          from: SampleWorld.day(2025, 1, 1), to: SampleWorld.day(2025, 3, 31))
+      ]
+    }
+    if plant == .pclAgreementEnded {
+      // MTS's one delivery is on 2024-01-01; its agreement now ends mid-2024.
+      world.partners[SampleWorld.specialPartner].to = SampleWorld.day(2024, 6, 30)
+    }
+    if plant == .residualNotConserving, let k = world.cfp.firstIndex(where: {
+      $0.route == "residual" && $0.from.year == 2025
+    }), let average = world.cfp.first(where: { $0.route == "average" && $0.from.year == 2025 }) {
+      world.cfp[k].kg = average.kg
     }
     if plant == .missingConversionFactor {
       // No factor for SAG on the planted receipt's day.
@@ -135,6 +152,8 @@ struct SampleRun {
     var reference = ReferenceTables(world: world, dates: dates, plant: plant, dir: dir)
     let (referenceRows, referencePlanted) = try reference.write(rng: &rng)
     rows.merge(referenceRows) { a, _ in a }
+    rows["certificates"] = try SampleCertificates.write(
+      world: world, dates: dates, plant: plant, dir: dir)
     planted += referencePlanted
     if let plant, planted.isEmpty {
       throw SampleError.cannotPlant(plant, reason: "no row of the right kind; use more rows")
@@ -244,6 +263,10 @@ struct SampleRun {
         site = 0
         excluded = true
         plantedHere = true
+      case .implausibleReceipt where i == plantIndex:
+        kind = .mr
+        excluded = true
+        plantedHere = true
       default: break
       }
     }
@@ -330,7 +353,9 @@ struct SampleRun {
     }
     if origin == nil { origin = originDraw < 800_000 ? "post_consumer" : "pre_consumer" }
     let grossMilli = gross.0 + grossDraw * (gross.1 - gross.0) / 1_000_000
-    let pctHundredths = pct.0 + pctDraw * (pct.1 - pct.0) / 1_000_000
+    var pctHundredths = pct.0 + pctDraw * (pct.1 - pct.0) / 1_000_000
+    // A grade keyed in ten times too high: cu_t follows it, so CUA-3.4 still agrees.
+    if plant == .implausibleReceipt && plantedHere { pctHundredths *= 10 }
     // gross_t x cu_pct / 100 in micro-tonnes, rounded half up: within 0.5 micro-t of exact.
     var cuMicro = (grossMilli * pctHundredths + 5) / 10
     if plant == .copperMismatch && plantedHere { cuMicro += 100_000 }
@@ -391,6 +416,8 @@ struct SampleRun {
     var withDocument = true
     var documentExtra: Int64 = 0
     var averageCFP = false
+    var certificate = Self.certificate
+    var issueDelay = 0
     var plantedHere = false
 
     if plant == .siteOverdraft && j == m - 1 {
@@ -495,10 +522,27 @@ struct SampleRun {
       case .wrongCfpFactor where claimed:
         averageCFP = true
         plantedHere = true
+      case .withdrawnCertificate where claimed:
+        certificate = SampleCertificates.withdrawn
+        plantedHere = true
+      case .lateDocument where claimed:
+        issueDelay = 45
+        plantedHere = true
+      case .pclAgreementEnded:
+        if case .pcl = claim {
+          customer = world.partners[SampleWorld.specialPartner].id
+          debit = false
+          plantedHere = true
+        }
+      case .unclaimedAverageCfp where !claimed:
+        averageCFP = true
+        plantedHere = true
       default: break
       }
       if plantedHere { plantDone = true }
     }
+    // Every 2025 shipment is evidence of the year whose residual does not conserve.
+    if plant == .residualNotConserving && date.year == 2025 { plantedHere = true }
     if debit {
       switch claim {
       case .pcl(let p): balance[Self.account(site: site, pool: 0, partner: p)] -= lot * 1_000
@@ -511,13 +555,14 @@ struct SampleRun {
     try writeShipment(
       entryID: entryID, date: date, site: site, customer: customer, cuMicro: lot, claim: claimText,
       documentID: documentID, withDocument: withDocument, documentExtra: documentExtra,
-      averageCFP: averageCFP, planted: plantedHere)
+      averageCFP: averageCFP, certificate: certificate, issueDelay: issueDelay,
+      planted: plantedHere)
   }
 
   private mutating func writeShipment(
     entryID: String, date: CivilDate, site: Int, customer: String, cuMicro: Int64, claim: String?,
     documentID: String, withDocument: Bool, documentExtra: Int64, averageCFP: Bool,
-    planted isPlanted: Bool
+    certificate: String = SampleRun.certificate, issueDelay: Int = 0, planted isPlanted: Bool
   ) throws {
     guard let w = shipments, let d = documents else { return }
     if isPlanted {
@@ -531,17 +576,17 @@ struct SampleRun {
     w.micro(cuMicro)
     if let claim { w.string(claim) } else { w.empty() }
     if claim != nil { w.string(documentID) } else { w.empty() }
-    let recycled = claim != nil && !averageCFP
-    w.integer(SampleWorld.cfpFactor(recycled: recycled, on: date))
+    let route = averageCFP ? "average" : claim != nil ? "recycled" : "residual"
+    w.integer(world.cfpFactor(route: route, on: date))
     w.endRow()
     guard let claim, withDocument else { return }
     d.string(documentID)
-    d.bytes(dates.bytes(date))
+    d.bytes(dates.bytes(date.addingDays(issueDelay)))
     d.string(customer)
     d.micro(cuMicro + documentExtra)
     d.string(claim)
     d.string("mass_balance")
-    d.string(Self.certificate)
+    d.string(certificate)
     d.endRow()
   }
 
