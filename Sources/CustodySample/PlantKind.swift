@@ -65,6 +65,9 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   /// The 2025 residual CFP factor equal to the average (every unclaimed 2025 shipment carries
   /// it): the claimed footprint disappears, CUA-9.2 only, citing every 2025 shipment.
   case residualNotConserving = "residual-not-conserving"
+  /// An unclaimed 30,000 t shipment from SAG that no receipt or stock covers (the stock
+  /// counts do not see it): CUA-4.8 only, citing SAG's receipts and shipments of its quarter.
+  case physicalOverdraw = "physical-overdraw"
 
   public var description: String { rawValue }
 
@@ -104,6 +107,7 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case .pclAgreementEnded: "CUA-5.1"
     case .unclaimedAverageCfp: "CUA-9.1"
     case .residualNotConserving: "CUA-9.2"
+    case .physicalOverdraw: "CUA-4.8"
     }
   }
 

@@ -7,6 +7,7 @@ struct ReferenceTables {
   let dates: DateCache
   let plant: PlantKind?
   let dir: String
+  let flows: CopperFlows
 
   private static let gapSite = 0
   private static let gapQuarter = "2024Q2"
@@ -144,13 +145,20 @@ struct ReferenceTables {
     let counts = try CSVWriter(
       path: dir + "/stock_counts.csv", header: ["site", "date", "physical_cu_t", "book_cu_t"])
     for site in 0..<SampleWorld.activeSites {
-      for quarter in SampleWorld.quarters {
-        let book = rng.int(4_000_000_000...9_000_000_000)
+      // The opening count, the day before the first period (CUA-4.8's opening stock).
+      counts.string(world.sites[site].id)
+      counts.bytes(dates.bytes(SampleWorld.start.addingDays(-1)))
+      counts.micro(flows.opening[site])
+      counts.micro(flows.opening[site])
+      counts.endRow()
+      for (qi, quarter) in SampleWorld.quarters.enumerated() {
+        // Drawn and set aside: the main stream keeps its length (the ppm draws stay aligned).
+        _ = rng.int(4_000_000_000...9_000_000_000)
+        let book = flows.book(site: site, quarter: qi)
         var ppm = rng.int(-3_000...3_000)
-        var date = quarter.end
-        if plant == .periodGap && site == Self.gapSite && quarter.id == Self.gapQuarter {
-          date = date.addingDays(-1)
-        }
+        // At the quarter's end, also when the period-gap plant ends SAG's period a day early:
+        // the count is the next period's opening stock.
+        let date = quarter.end
         if plant == .stockDifference && site == Self.stockSite && quarter.id == Self.stockQuarter {
           ppm = 8_000  // 0.8 % over book, above the 0.5 % tolerance
           planted.append(PlantedRow(table: "stock_counts", entryID: nil, line: counts.nextLine))

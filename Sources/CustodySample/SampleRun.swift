@@ -26,6 +26,8 @@ struct SampleRun {
   private var recoveryAfter = SampleWorld.start
   private var suppressUntil: CivilDate?
   private var specialCredit: Int64 = 0
+  /// Copper in and out per site and quarter, for stock counts that follow the ledger.
+  private var flows: CopperFlows
 
   /// Claims leave at least this much (2 t) in the account.
   private static let margin: Int64 = 2_000_000_000
@@ -48,6 +50,7 @@ struct SampleRun {
     n = options.receipts
     m = options.shipments
     width = max(6, String(max(n, m) + 1).count)
+    flows = CopperFlows(sites: world.sites.count, seed: options.seed)
     if plant == .overlappingFactors {
       // A second SAG factor for the planted receipt's day only: two rows cover it.
       let g = receiptDate(n / 2)
@@ -88,6 +91,9 @@ struct SampleRun {
   }
 
   private var plantIndex: Int { n / 2 }
+  /// The physical-overdraw plant's shipment and its quarter (SAG's rows of it are evidence).
+  private var overdrawShipment: Int { 3 * m / 4 }
+  private var overdrawQuarter: Int? { CopperFlows.quarter(of: shipmentDate(overdrawShipment)) }
   private func receiptDate(_ i: Int) -> CivilDate {
     SampleWorld.start.addingDays(i * SampleWorld.days / n)
   }
@@ -149,7 +155,8 @@ struct SampleRun {
       rows[name] = writer.rows
       try writer.close()
     }
-    var reference = ReferenceTables(world: world, dates: dates, plant: plant, dir: dir)
+    var reference = ReferenceTables(
+      world: world, dates: dates, plant: plant, dir: dir, flows: flows)
     let (referenceRows, referencePlanted) = try reference.write(rng: &rng)
     rows.merge(referenceRows) { a, _ in a }
     rows["certificates"] = try SampleCertificates.write(
@@ -366,8 +373,12 @@ struct SampleRun {
       balance[Self.account(site: site, pool: pool, partner: kind == .pcl ? partner : 0)] += credit
       if i == 1 { specialCredit = credit }
     }
+    flows.received(cuMicro, site: site, on: date)
     guard let w = receipts else { return }
     let entryID = pad("R-", entryNumber)
+    if plant == .physicalOverdraw && site == 0 && CopperFlows.quarter(of: date) == overdrawQuarter {
+      plantedHere = true
+    }
     if plantedHere {
       planted.append(PlantedRow(table: "receipts", entryID: entryID, line: w.nextLine))
     }
@@ -543,6 +554,19 @@ struct SampleRun {
     }
     // Every 2025 shipment is evidence of the year whose residual does not conserve.
     if plant == .residualNotConserving && date.year == 2025 { plantedHere = true }
+    var physical = true
+    if plant == .physicalOverdraw && j == overdrawShipment {
+      // 30,000 t from SAG, unclaimed, that the stock counts never see.
+      site = 0
+      claim = .none
+      claimText = nil
+      lot = 30_000_000_000
+      physical = false
+    }
+    if plant == .physicalOverdraw && site == 0 && CopperFlows.quarter(of: date) == overdrawQuarter {
+      plantedHere = true
+    }
+    if physical { flows.shipped(lot, site: site, on: date) }
     if debit {
       switch claim {
       case .pcl(let p): balance[Self.account(site: site, pool: 0, partner: p)] -= lot * 1_000
