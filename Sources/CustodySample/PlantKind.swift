@@ -117,7 +117,8 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     switch self {
     case .unreadableFactorBound: ["CUA-1.5", "CUA-4.2", "CUA-4.3", "CUA-4.4"]
     case .unreadableOrigin: ["CUA-3.1"]
-    case .unreadableConcentrateCopper: ["CUA-3.4"]
+    // Every clause reading the receipt's copper: consistency, plausibility, physical balance.
+    case .unreadableConcentrateCopper: ["CUA-3.4", "CUA-3.6", "CUA-4.8"]
     default: []
     }
   }

@@ -75,10 +75,17 @@ struct SampleRun {
       // MTS's one delivery is on 2024-01-01; its agreement now ends mid-2024.
       world.partners[SampleWorld.specialPartner].to = SampleWorld.day(2024, 6, 30)
     }
-    if plant == .residualNotConserving, let k = world.cfp.firstIndex(where: {
-      $0.route == "residual" && $0.from.year == 2025
-    }), let average = world.cfp.first(where: { $0.route == "average" && $0.from.year == 2025 }) {
+    if plant == .residualNotConserving,
+      let k = world.cfp.firstIndex(where: {
+        $0.route == "residual" && $0.from.year == 2025
+      }), let average = world.cfp.first(where: { $0.route == "average" && $0.from.year == 2025 })
+    {
       world.cfp[k].kg = average.kg
+    }
+    if plant == .siteOverdraft {
+      // The 3,000 t claim lifts 2025's claimed share to about 40 %: a residual that conserves
+      // the footprint of that year is higher (CUA-9.2 must not fail on this plant).
+      for k in world.cfp.indices where world.cfp[k].route == "residual" { world.cfp[k].kg = 6_000 }
     }
     if plant == .missingConversionFactor {
       // No factor for SAG on the planted receipt's day.
@@ -651,7 +658,9 @@ struct SampleRun {
     w.endRow()
   }
 
-  /// A claim in 2026 on the special partner's 2024-01-01 credits, which expired after 24 months.
+  /// A claim in 2026 on the special partner's 2024-01-01 credits, which expired after 24 months,
+  /// and an unclaimed 200 t shipment the same day, so that 2026's footprint is conserved
+  /// (CUA-9.2: a year of claims only cannot be).
   private mutating func emitExpiredClaim() throws {
     let date = SampleWorld.day(2026, 2, 16)
     let cu = specialCredit / 2 / 1_000_000 * 1_000
@@ -661,5 +670,9 @@ struct SampleRun {
       cuMicro: cu, claim: "PCL100/mb", documentID: pad("CD-", m + 1), withDocument: true,
       documentExtra: 0,
       averageCFP: false, planted: true)
+    try writeShipment(
+      entryID: pad("S-", m + 2), date: date, site: 2, customer: world.customers[0],
+      cuMicro: 200_000_000, claim: nil, documentID: pad("CD-", m + 2), withDocument: false,
+      documentExtra: 0, averageCFP: false, planted: false)
   }
 }
