@@ -320,7 +320,8 @@ struct IndependentCheck {
         }
         // CUA-6.1: the document's certificate is active on the date, of this standard, and
         // covers the site.
-        if let certificate = doc["certificate"], !certificate.isEmpty {
+        // A claim outside the scope is CUA-1.1 only.
+        if let certificate = doc["certificate"], !certificate.isEmpty, posted {
           let covering = certificates.filter {
             $0["certificate"] == certificate && Self.covers($0, date)
           }
