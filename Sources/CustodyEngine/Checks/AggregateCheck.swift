@@ -221,8 +221,12 @@ final class AggregateCheck: CheckRunner {
     let ordered = groups.values.sorted {
       ($0.first.source, $0.first.line) < ($1.first.source, $1.first.line)
     }
-    for g in ordered {
+    for var g in ordered {
       out.counts.evaluated += 1
+      // Evidence in a fixed order (table, entry id, line), whatever order the rows came in: a
+      // finding's id hashes its evidence. (Past the evidence cap, which rows are kept still
+      // follows the row order.)
+      g.rows.sort { ($0.table, $0.entryID ?? "", $0.line) < ($1.table, $1.entryID ?? "", $1.line) }
       var frame = Frame()
       frame.group = Array(g.keys.prefix(spec.groupBy.count))
       frame.group += zip(g.acc, allCompute).map { result($0, $1) }
