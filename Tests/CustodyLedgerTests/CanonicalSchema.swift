@@ -86,7 +86,7 @@ enum CanonicalSchema {
           col("cu_t", tonnes, min: 0), col("claim"), col("model"), col("certificate"),
         ]),
       TableSchema(
-        name: "certificates", file: "certificates.csv", key: ["certificate"],
+        name: "certificates", file: "certificates.csv", optional: true, key: ["certificate"],
         entryID: "certificate",
         columns: [
           col("certificate", required: true), col("entity", required: true),
