@@ -35,7 +35,7 @@ OUT = os.path.join(ROOT, "Tests", "Exports")
 DEST = OUT  # set per source below
 OTHER = [
     "sites.csv", "suppliers.csv", "partners.csv", "periods.csv", "conversion_factors.csv",
-    "cfp_factors.csv", "documents.csv", "transfers.csv", "stock_counts.csv",
+    "cfp_factors.csv", "documents.csv", "transfers.csv", "stock_counts.csv", "certificates.csv",
 ]
 
 

@@ -19,7 +19,9 @@ if swift run custody sample --help >/dev/null 2>&1; then
     transfer-uncovered \
     unreadable-factor-bound overlapping-suppliers overlapping-factors unreadable-origin \
     missing-supplier-document out-of-scope-claim undocumented-unknown-claim \
-    unreadable-concentrate-copper systematic-unknown-claims; do
+    unreadable-concentrate-copper systematic-unknown-claims \
+    overlapping-master-windows implausible-receipt withdrawn-certificate late-document \
+    pcl-agreement-ended unclaimed-average-cfp residual-not-conserving physical-overdraw; do
     # The folder (planted/<clause id>) is named in the expected.yaml the generator writes.
     tmp="$(mktemp -d)"
     swift run custody sample --out "$tmp" --receipts 600 --shipments 500 --seed "$SEED" --plant "$kind"

@@ -104,7 +104,7 @@ public enum Explainer {
       return s + ".\n"
     case .aggregate(let c):
       return
-        "  Rows of \(c.table) grouped by \(c.groupBy.map(\.name).joined(separator: ", "))\(c.periods != nil ? " and period" : ""); each group must satisfy:\n    \(c.assertion.text)\n"
+        "  Rows of \(([c.table] + c.also.map(\.table)).joined(separator: " and ")) grouped by \(c.groupBy.map(\.name).joined(separator: ", "))\(c.periods != nil ? " and period" : ""); each group must satisfy:\n    \(c.assertion.text)\n"
     case .periodCoverage(let c):
       var s =
         "  Periods in \(c.periods.table) per group must be \(c.contiguous ? "contiguous, " : "")non-overlapping"

@@ -28,6 +28,10 @@ struct CheckReads {
       add(
         s.table,
         [s.filter, s.periodGroup, s.periodDate] + s.groupBy.map(\.expr) + s.compute.map(\.argument))
+      for a in s.also {
+        add(
+          a.table, [a.filter, a.periodGroup, a.periodDate] + a.groupBy + a.compute.map(\.argument))
+      }
       period(s.periods)
       s.assertion.collectLookupTables(into: &indexed)
     case .periodCoverage(let s):

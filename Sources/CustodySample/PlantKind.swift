@@ -48,6 +48,29 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   /// Every MR100/mb claim written `REC50/mb` (a systematic export error, the usual first
   /// submission): CUA-7.3 only, however many rows; the bulk-findings benchmark's ledger.
   case systematicUnknownClaims = "systematic-unknown-claims"
+  // Cu-again 1.1 (issue 18): one plant per new or changed clause.
+  /// Two overlapping due-diligence windows of MR-10, a supplier no receipt uses: CUA-1.5 only.
+  case overlappingMasterWindows = "overlapping-master-windows"
+  /// A credited MR receipt whose grade reads ten times its true value (cu_pct above 100, cu_t
+  /// above gross_t): CUA-3.6 only; it creates no credits.
+  case implausibleReceipt = "implausible-receipt"
+  /// A claimed shipment whose document names the withdrawn certificate of the out-of-scope
+  /// site: CUA-6.1 only.
+  case withdrawnCertificate = "withdrawn-certificate"
+  /// A claimed shipment whose document is issued 45 days after it: CUA-7.5 only.
+  case lateDocument = "late-document"
+  /// A PCL claim to partner MTS after its agreement ended (2024-06-30): CUA-5.1 only, its
+  /// debit is not posted (fixture planted/pcl-agreement-ended).
+  case pclAgreementEnded = "pcl-agreement-ended"
+  /// An unclaimed shipment carrying the average CFP factor instead of the residual one:
+  /// CUA-9.1 only (fixture planted/unclaimed-average-cfp).
+  case unclaimedAverageCfp = "unclaimed-average-cfp"
+  /// The 2025 residual CFP factor equal to the average (every unclaimed 2025 shipment carries
+  /// it): the claimed footprint disappears, CUA-9.2 only, citing every 2025 shipment.
+  case residualNotConserving = "residual-not-conserving"
+  /// An unclaimed 30,000 t shipment from SAG that no receipt or stock covers (the stock
+  /// counts do not see it): CUA-4.8 only, citing SAG's receipts and shipments of its quarter.
+  case physicalOverdraw = "physical-overdraw"
 
   public var description: String { rawValue }
 
@@ -80,6 +103,14 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     case .missingSupplierDocument: "CUA-3.3"
     case .outOfScopeClaim: "CUA-1.1"
     case .undocumentedUnknownClaim, .systematicUnknownClaims: "CUA-7.3"
+    case .overlappingMasterWindows: "CUA-1.5"
+    case .implausibleReceipt: "CUA-3.6"
+    case .withdrawnCertificate: "CUA-6.1"
+    case .lateDocument: "CUA-7.5"
+    case .pclAgreementEnded: "CUA-5.1"
+    case .unclaimedAverageCfp: "CUA-9.1"
+    case .residualNotConserving: "CUA-9.2"
+    case .physicalOverdraw: "CUA-4.8"
     }
   }
 
@@ -88,9 +119,10 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   public var expectedNotEvaluated: [String] {
     switch self {
     // CUA-8.1: transfers from SAG cannot be judged either (what SAG held is not known).
-    case .unreadableFactorBound: ["CUA-4.2", "CUA-4.3", "CUA-4.4", "CUA-8.1"]
+    case .unreadableFactorBound: ["CUA-1.5", "CUA-4.2", "CUA-4.3", "CUA-4.4", "CUA-8.1"]
     case .unreadableOrigin: ["CUA-3.1"]
-    case .unreadableConcentrateCopper: ["CUA-3.4"]
+    // Every clause reading the receipt's copper: consistency, plausibility, physical balance.
+    case .unreadableConcentrateCopper: ["CUA-3.4", "CUA-3.6", "CUA-4.8"]
     default: []
     }
   }
@@ -103,6 +135,10 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
     switch self {
     case .negativePeriodClose: ["CUA-4.3", "CUA-4.4"]
     case .siteOverdraft: ["CUA-4.3", "CUA-4.4"]
+    // Overlapping windows are a master-data fault (CUA-1.5) as well as the ambiguous lookup
+    // they cause on the planted receipt.
+    case .overlappingSuppliers: ["CUA-1.5", "CUA-3.2"]
+    case .overlappingFactors: ["CUA-1.5", "CUA-4.2"]
     default: [clause]
     }
   }
@@ -122,7 +158,8 @@ public enum PlantKind: String, Sendable, Hashable, CaseIterable, CustomStringCon
   /// clause, `planted/<kind>` for kinds that serve the other standards.
   public var fixtureFolder: String {
     if self == .transferUncovered { return "planted/cua-8.1-uncovered" }
-    return self == .siteOverdraft || isRootCause
+    return self == .siteOverdraft || self == .pclAgreementEnded || self == .unclaimedAverageCfp
+      || isRootCause
       ? "planted/\(rawValue)" : "planted/\(clause.lowercased())"
   }
 

@@ -7,6 +7,7 @@ struct ReferenceTables {
   let dates: DateCache
   let plant: PlantKind?
   let dir: String
+  let flows: CopperFlows
 
   private static let gapSite = 0
   private static let gapQuarter = "2024Q2"
@@ -33,6 +34,12 @@ struct ReferenceTables {
       path: dir + "/suppliers.csv",
       header: ["supplier", "name", "due_diligence", "valid_from", "valid_to"])
     for window in world.supplierWindows {
+      if plant == .overlappingMasterWindows && window.id == world.failedSupplier {
+        // Both overlapping windows are the evidence, named by their span.
+        planted.append(
+          PlantedRow(
+            table: "suppliers", entryID: "\(window.from)..\(window.to)", line: suppliers.nextLine))
+      }
       suppliers.string(window.id)
       suppliers.string(window.name)
       suppliers.string(window.status)
@@ -51,7 +58,7 @@ struct ReferenceTables {
       partners.string(partner.name)
       partners.string(partner.agreement)
       partners.bytes(dates.bytes(partner.from))
-      partners.bytes(dates.bytes(SampleWorld.windowEnd))
+      partners.bytes(dates.bytes(partner.to))
       if partner.affiliates.isEmpty {
         partners.empty()
       } else {
@@ -125,7 +132,7 @@ struct ReferenceTables {
 
     let cfp = try CSVWriter(
       path: dir + "/cfp_factors.csv", header: ["route", "kg_co2e_per_t", "valid_from", "valid_to"])
-    for row in SampleWorld.cfp {
+    for row in world.cfp {
       cfp.string(row.route)
       cfp.integer(row.kg)
       cfp.bytes(dates.bytes(row.from))
@@ -138,13 +145,14 @@ struct ReferenceTables {
     let counts = try CSVWriter(
       path: dir + "/stock_counts.csv", header: ["site", "date", "physical_cu_t", "book_cu_t"])
     for site in 0..<SampleWorld.activeSites {
-      for quarter in SampleWorld.quarters {
-        let book = rng.int(4_000_000_000...9_000_000_000)
+      for (qi, quarter) in SampleWorld.quarters.enumerated() {
+        // Drawn and set aside: the main stream keeps its length (the ppm draws stay aligned).
+        _ = rng.int(4_000_000_000...9_000_000_000)
+        let book = flows.book(site: site, quarter: qi)
         var ppm = rng.int(-3_000...3_000)
-        var date = quarter.end
-        if plant == .periodGap && site == Self.gapSite && quarter.id == Self.gapQuarter {
-          date = date.addingDays(-1)
-        }
+        // At the quarter's end, also when the period-gap plant ends SAG's period a day early:
+        // the count is the next period's opening stock.
+        let date = quarter.end
         if plant == .stockDifference && site == Self.stockSite && quarter.id == Self.stockQuarter {
           ppm = 8_000  // 0.8 % over book, above the 0.5 % tolerance
           planted.append(PlantedRow(table: "stock_counts", entryID: nil, line: counts.nextLine))
@@ -155,6 +163,15 @@ struct ReferenceTables {
         counts.micro(book)
         counts.endRow()
       }
+    }
+    // The opening counts, the day before the first period (CUA-4.8's opening stock), after
+    // the quarterly ones so that those keep their lines (planted evidence cites them).
+    for site in 0..<SampleWorld.activeSites {
+      counts.string(world.sites[site].id)
+      counts.bytes(dates.bytes(SampleWorld.start.addingDays(-1)))
+      counts.micro(flows.opening[site])
+      counts.micro(flows.opening[site])
+      counts.endRow()
     }
     rows["stock_counts"] = counts.rows
     try counts.close()

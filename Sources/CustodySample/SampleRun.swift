@@ -26,6 +26,8 @@ struct SampleRun {
   private var recoveryAfter = SampleWorld.start
   private var suppressUntil: CivilDate?
   private var specialCredit: Int64 = 0
+  /// Copper in and out per site and quarter, for stock counts that follow the ledger.
+  private var flows: CopperFlows
 
   /// Claims leave at least this much (2 t) in the account.
   private static let margin: Int64 = 2_000_000_000
@@ -33,7 +35,7 @@ struct SampleRun {
   private static let overdraftFrom = SampleWorld.day(2024, 5, 6)
   private static let closeFrom = SampleWorld.day(2024, 9, 21)
   private static let closeEnd = SampleWorld.day(2024, 9, 30)
-  private static let certificate = "CUA-CERT-0417"
+  private static let certificate = SampleCertificates.active
 
   private var receipts: CSVWriter?
   private var shipments: CSVWriter?
@@ -48,6 +50,7 @@ struct SampleRun {
     n = options.receipts
     m = options.shipments
     width = max(6, String(max(n, m) + 1).count)
+    flows = CopperFlows(sites: world.sites.count, seed: options.seed)
     if plant == .overlappingFactors {
       // A second SAG factor for the planted receipt's day only: two rows cover it.
       let g = receiptDate(n / 2)
@@ -60,6 +63,30 @@ struct SampleRun {
         .init(id: "MR-01", name: "Scrap Dealer 1", status: "failed", from: g, to: g)
       ]
     }
+    if plant == .overlappingMasterWindows {
+      // A second window of the failed dealer, whom no receipt names: only CUA-1.5 sees it.
+      world.plantedSupplierWindows = [
+        .init(
+          id: world.failedSupplier, name: "Scrap Dealer 10", status: "failed",
+          from: SampleWorld.day(2025, 1, 1), to: SampleWorld.day(2025, 3, 31))
+      ]
+    }
+    if plant == .pclAgreementEnded {
+      // MTS's one delivery is on 2024-01-01; its agreement now ends mid-2024.
+      world.partners[SampleWorld.specialPartner].to = SampleWorld.day(2024, 6, 30)
+    }
+    if plant == .residualNotConserving,
+      let k = world.cfp.firstIndex(where: {
+        $0.route == "residual" && $0.from.year == 2025
+      }), let average = world.cfp.first(where: { $0.route == "average" && $0.from.year == 2025 })
+    {
+      world.cfp[k].kg = average.kg
+    }
+    if plant == .siteOverdraft {
+      // The 3,000 t claim lifts 2025's claimed share to about 40 %: a residual that conserves
+      // the footprint of that year is higher (CUA-9.2 must not fail on this plant).
+      for k in world.cfp.indices where world.cfp[k].route == "residual" { world.cfp[k].kg = 6_000 }
+    }
     if plant == .missingConversionFactor {
       // No factor for SAG on the planted receipt's day.
       let g = receiptDate(n / 2)
@@ -71,6 +98,9 @@ struct SampleRun {
   }
 
   private var plantIndex: Int { n / 2 }
+  /// The physical-overdraw plant's shipment and its quarter (SAG's rows of it are evidence).
+  private var overdrawShipment: Int { 3 * m / 4 }
+  private var overdrawQuarter: Int? { CopperFlows.quarter(of: shipmentDate(overdrawShipment)) }
   private func receiptDate(_ i: Int) -> CivilDate {
     SampleWorld.start.addingDays(i * SampleWorld.days / n)
   }
@@ -132,9 +162,12 @@ struct SampleRun {
       rows[name] = writer.rows
       try writer.close()
     }
-    var reference = ReferenceTables(world: world, dates: dates, plant: plant, dir: dir)
+    var reference = ReferenceTables(
+      world: world, dates: dates, plant: plant, dir: dir, flows: flows)
     let (referenceRows, referencePlanted) = try reference.write(rng: &rng)
     rows.merge(referenceRows) { a, _ in a }
+    rows["certificates"] = try SampleCertificates.write(
+      world: world, dates: dates, plant: plant, dir: dir)
     planted += referencePlanted
     if let plant, planted.isEmpty {
       throw SampleError.cannotPlant(plant, reason: "no row of the right kind; use more rows")
@@ -244,6 +277,10 @@ struct SampleRun {
         site = 0
         excluded = true
         plantedHere = true
+      case .implausibleReceipt where i == plantIndex:
+        kind = .mr
+        excluded = true
+        plantedHere = true
       default: break
       }
     }
@@ -330,7 +367,9 @@ struct SampleRun {
     }
     if origin == nil { origin = originDraw < 800_000 ? "post_consumer" : "pre_consumer" }
     let grossMilli = gross.0 + grossDraw * (gross.1 - gross.0) / 1_000_000
-    let pctHundredths = pct.0 + pctDraw * (pct.1 - pct.0) / 1_000_000
+    var pctHundredths = pct.0 + pctDraw * (pct.1 - pct.0) / 1_000_000
+    // A grade keyed in ten times too high: cu_t follows it, so CUA-3.4 still agrees.
+    if plant == .implausibleReceipt && plantedHere { pctHundredths *= 10 }
     // gross_t x cu_pct / 100 in micro-tonnes, rounded half up: within 0.5 micro-t of exact.
     var cuMicro = (grossMilli * pctHundredths + 5) / 10
     if plant == .copperMismatch && plantedHere { cuMicro += 100_000 }
@@ -341,8 +380,12 @@ struct SampleRun {
       balance[Self.account(site: site, pool: pool, partner: kind == .pcl ? partner : 0)] += credit
       if i == 1 { specialCredit = credit }
     }
+    flows.received(cuMicro, site: site, on: date)
     guard let w = receipts else { return }
     let entryID = pad("R-", entryNumber)
+    if plant == .physicalOverdraw && site == 0 && CopperFlows.quarter(of: date) == overdrawQuarter {
+      plantedHere = true
+    }
     if plantedHere {
       planted.append(PlantedRow(table: "receipts", entryID: entryID, line: w.nextLine))
     }
@@ -392,6 +435,8 @@ struct SampleRun {
     var withDocument = true
     var documentExtra: Int64 = 0
     var averageCFP = false
+    var certificate = Self.certificate
+    var issueDelay = 0
     var plantedHere = false
 
     if plant == .siteOverdraft && j == m - 1 {
@@ -496,10 +541,40 @@ struct SampleRun {
       case .wrongCfpFactor where claimed:
         averageCFP = true
         plantedHere = true
+      case .withdrawnCertificate where claimed:
+        certificate = SampleCertificates.withdrawn
+        plantedHere = true
+      case .lateDocument where claimed:
+        issueDelay = 45
+        plantedHere = true
+      case .pclAgreementEnded:
+        if case .pcl = claim {
+          customer = world.partners[SampleWorld.specialPartner].id
+          debit = false
+          plantedHere = true
+        }
+      case .unclaimedAverageCfp where !claimed:
+        averageCFP = true
+        plantedHere = true
       default: break
       }
       if plantedHere { plantDone = true }
     }
+    // Every 2025 shipment is evidence of the year whose residual does not conserve.
+    if plant == .residualNotConserving && date.year == 2025 { plantedHere = true }
+    var physical = true
+    if plant == .physicalOverdraw && j == overdrawShipment {
+      // 30,000 t from SAG, unclaimed, that the stock counts never see.
+      site = 0
+      claim = .none
+      claimText = nil
+      lot = 30_000_000_000
+      physical = false
+    }
+    if plant == .physicalOverdraw && site == 0 && CopperFlows.quarter(of: date) == overdrawQuarter {
+      plantedHere = true
+    }
+    if physical { flows.shipped(lot, site: site, on: date) }
     if debit {
       switch claim {
       case .pcl(let p): balance[Self.account(site: site, pool: 0, partner: p)] -= lot * 1_000
@@ -512,13 +587,14 @@ struct SampleRun {
     try writeShipment(
       entryID: entryID, date: date, site: site, customer: customer, cuMicro: lot, claim: claimText,
       documentID: documentID, withDocument: withDocument, documentExtra: documentExtra,
-      averageCFP: averageCFP, planted: plantedHere)
+      averageCFP: averageCFP, certificate: certificate, issueDelay: issueDelay,
+      planted: plantedHere)
   }
 
   private mutating func writeShipment(
     entryID: String, date: CivilDate, site: Int, customer: String, cuMicro: Int64, claim: String?,
     documentID: String, withDocument: Bool, documentExtra: Int64, averageCFP: Bool,
-    planted isPlanted: Bool
+    certificate: String = SampleRun.certificate, issueDelay: Int = 0, planted isPlanted: Bool
   ) throws {
     guard let w = shipments, let d = documents else { return }
     if isPlanted {
@@ -532,17 +608,17 @@ struct SampleRun {
     w.micro(cuMicro)
     if let claim { w.string(claim) } else { w.empty() }
     if claim != nil { w.string(documentID) } else { w.empty() }
-    let recycled = claim != nil && !averageCFP
-    w.integer(SampleWorld.cfpFactor(recycled: recycled, on: date))
+    let route = averageCFP ? "average" : claim != nil ? "recycled" : "residual"
+    w.integer(world.cfpFactor(route: route, on: date))
     w.endRow()
     guard let claim, withDocument else { return }
     d.string(documentID)
-    d.bytes(dates.bytes(date))
+    d.bytes(dates.bytes(date.addingDays(issueDelay)))
     d.string(customer)
     d.micro(cuMicro + documentExtra)
     d.string(claim)
     d.string("mass_balance")
-    d.string(Self.certificate)
+    d.string(certificate)
     d.endRow()
   }
 
@@ -590,7 +666,9 @@ struct SampleRun {
     w.endRow()
   }
 
-  /// A claim in 2026 on the special partner's 2024-01-01 credits, which expired after 24 months.
+  /// A claim in 2026 on the special partner's 2024-01-01 credits, which expired after 24 months,
+  /// and an unclaimed 200 t shipment the same day, so that 2026's footprint is conserved
+  /// (CUA-9.2: a year of claims only cannot be).
   private mutating func emitExpiredClaim() throws {
     let date = SampleWorld.day(2026, 2, 16)
     let cu = specialCredit / 2 / 1_000_000 * 1_000
@@ -600,5 +678,9 @@ struct SampleRun {
       cuMicro: cu, claim: "PCL100/mb", documentID: pad("CD-", m + 1), withDocument: true,
       documentExtra: 0,
       averageCFP: false, planted: true)
+    try writeShipment(
+      entryID: pad("S-", m + 2), date: date, site: 2, customer: world.customers[0],
+      cuMicro: 200_000_000, claim: nil, documentID: pad("CD-", m + 2), withDocument: false,
+      documentExtra: 0, averageCFP: false, planted: false)
   }
 }

@@ -92,7 +92,10 @@ import Testing
     spec.assertion = try x(
       "shipped <= 100",
       group: [("site", .string), ("shipped", .decimal(unit: "t")), ("n", .integer)])
-    for e in AggregateCheck.examples { try same(e, .aggregate(spec)) }
+    // The examples of this spec (the `also:` example has a spec of its own).
+    for e in AggregateCheck.examples where e.check == AggregateCheck.examples[0].check {
+      try same(e, .aggregate(spec))
+    }
   }
 
   @Test func periodCoverageKind() throws {

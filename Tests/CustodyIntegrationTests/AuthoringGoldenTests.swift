@@ -51,7 +51,7 @@ import Testing
   }
 
   /// Version 1.1 of the Cu-again standard: one parameter changed (stock tolerance 0.5 % ->
-  /// 0.25 %) and one clause added (CUA-1.5, documentary).
+  /// 0.25 %, which CUA-4.6 and CUA-4.8 use) and one clause added (CUA-1.6, documentary).
   static func writeVersion11() throws -> String {
     var text = try String(contentsOfFile: root + "/standards/cu-again-coc.yaml", encoding: .utf8)
     text = text.replacingOccurrences(
@@ -63,15 +63,15 @@ import Testing
       of: "stock_tolerance_pct: {type: decimal, default: 0.5,",
       with: "stock_tolerance_pct: {type: decimal, default: 0.25,")
     text = text.replacingOccurrences(
-      of: "      - id: CUA-1.4\n",
+      of: "      - id: CUA-1.5\n",
       with: """
-              - id: CUA-1.5
+              - id: CUA-1.6
                 title: Internal audit
                 requirement: The CoC system is audited internally every year.
                 severity: minor
                 provenance: inferred
                 evidence: documentary
-              - id: CUA-1.4
+              - id: CUA-1.5
 
         """)
     // Tests name fixtures relative to the shipped file; version 1.1 has none.
@@ -94,8 +94,8 @@ import Testing
     #expect(
       diff.changes.map { "\($0.kind) \($0.subject) \($0.id)" } == [
         "changed standard cu-again-coc", "changed parameter stock_tolerance_pct",
-        "added clause CUA-1.5",
-        "changed rule stock-count-within-tolerance",
+        "added clause CUA-1.6",
+        "changed rule physical-copper-balance", "changed rule stock-count-within-tolerance",
       ])
     func run(_ path: String) throws -> CustodyReports.Report {
       let outcome = ValidationPipeline.run(

@@ -218,6 +218,16 @@ enum ExampleYAML {
       for c in a.compute {
         out += "    \(c.name): \(quote("\(c.function.rawValue)(\(c.argument?.text ?? ""))"))\n"
       }
+      if !a.also.isEmpty { out += "  also:\n" }
+      for source in a.also {
+        out += "    - table: \(source.table)\n"
+        if let f = source.filter { out += "      where: \(x(f))\n" }
+        out += "      compute:\n"
+        for c in source.compute {
+          out +=
+            "        \(c.name): \(quote("\(c.function.rawValue)(\(c.argument?.text ?? ""))"))\n"
+        }
+      }
       out += "  assert: \(x(a.assertion))\n"
     case .periodCoverage(let p):
       out += "  periods:\n" + periods(p.periods, s, indent: "    ")
@@ -294,6 +304,10 @@ enum ExampleYAML {
     case .aggregate(let a):
       walk(a.filter); a.groupBy.forEach { walk($0.expr) }; walk(a.periodGroup); walk(a.periodDate)
       a.compute.forEach { walk($0.argument) }; walk(a.assertion)
+      for source in a.also {
+        walk(source.filter); source.groupBy.forEach { walk($0) }
+        source.compute.forEach { walk($0.argument) }
+      }
     case .periodCoverage(let p): for e in p.entries { walk(e.filter); walk(e.group); walk(e.date) }
     case .massBalance(let m):
       for s in m.book.credits + m.book.debits + m.book.inputTotals + m.book.outputTotals {

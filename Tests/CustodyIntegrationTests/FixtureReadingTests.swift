@@ -71,7 +71,8 @@ import Testing
       schema.tables.map(\.name) == [
         "sites", "suppliers", "partners", "periods", "conversion_factors", "cfp_factors",
         "receipts", "shipments",
-        "documents", "transfers", "opening_balances", "previous_closing", "stock_counts",
+        "documents", "certificates", "transfers", "opening_balances", "previous_closing",
+        "stock_counts",
       ])
     #expect(schema.table("transfers")?.optional == true)
     #expect(schema.table("suppliers")?.validFrom == "valid_from")

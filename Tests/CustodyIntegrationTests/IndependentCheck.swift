@@ -32,10 +32,12 @@ struct IndependentCheck {
     let sites = Dictionary(ledger.table("sites").map { ($0["site"] ?? "", $0) }) { a, _ in a }
     let inScope = { (site: String?) in sites[site ?? ""]?["in_scope"] == "true" }
     let partners = ledger.table("partners")
-    func partnerOf(_ party: String) -> Row? {
-      partners.first {
-        $0["partner"] == party
-          || ($0["affiliates"] ?? "").split(separator: ";").contains { $0 == party }
+    /// The partners whose agreement covers the date and that are, or list, the party (CUA-5.1).
+    func partnersOf(_ party: String, on date: CivilDate) -> [Row] {
+      partners.filter {
+        Self.covers($0, date)
+          && ($0["partner"] == party
+            || ($0["affiliates"] ?? "").split(separator: ";").contains { $0 == party })
       }
     }
     let receipts = ledger.table("receipts")
@@ -60,6 +62,33 @@ struct IndependentCheck {
       add("CUA-1.3", "conversion_factors.csv:\(f["#line"] ?? "?")")
     }
     let origins = ["post_consumer", "pre_consumer", "primary", "same_process", "unknown"]
+
+    // CUA-1.5: windows of one key never overlap (rows with unreadable bounds are CUA-1.3's).
+    for (table, key) in [
+      ("suppliers", "supplier"), ("partners", "partner"), ("conversion_factors", "site"),
+      ("cfp_factors", "route"), ("certificates", "certificate"),
+    ] {
+      var byKey: [String: [(from: CivilDate, to: CivilDate, row: Row)]] = [:]
+      for r in ledger.table(table) {
+        guard let from = day(r["valid_from"]), let to = day(r["valid_to"]) else { continue }
+        byKey[r[key] ?? "", default: []].append((from, to, r))
+      }
+      for list in byKey.values {
+        let sorted = list.sorted { $0.from < $1.from }
+        for (i, a) in sorted.enumerated() {
+          // The engine names a window by the table's entry id, else by its span.
+          let name = { (w: (from: CivilDate, to: CivilDate, row: Row)) in
+            table == "partners" || table == "certificates"
+              ? w.row[key] ?? "" : "\(w.from)..\(w.to)"
+          }
+          if a.to < a.from { add("CUA-1.5", name(a)) }
+          for b in sorted[(i + 1)...] where b.from <= a.to {
+            add("CUA-1.5", name(a))
+            add("CUA-1.5", name(b))
+          }
+        }
+      }
+    }
 
     // CUA-1.1 scope, CUA-1.3 unique entry ids, CUA-8.1 transfers.
     for r in receipts where !inScope(r["site"]) { add("CUA-1.1", id(r, "receipts")) }
@@ -109,12 +138,26 @@ struct IndependentCheck {
       if let gross = scaled(r["gross_t"], 3), let pct = scaled(r["cu_pct"], 2),
         let cu = scaled(r["cu_t"], 6)
       {
-        // gross x pct / 100 in units of 10^-7 t against cu in 10^-6 t; tolerance 0.001 t.
-        if abs(gross * pct - cu * 10) > 10_000 { add("CUA-3.4", rid) }
+        // gross x pct / 100 in units of 10^-7 t against cu in 10^-6 t; tolerance the larger
+        // of 0.001 t and 0.05 % of cu_t.
+        let diff = abs(gross * pct - cu * 10)
+        if diff > 10_000 && diff * 2_000 > cu * 10 { add("CUA-3.4", rid) }
+      }
+      // CUA-3.6: physically plausible; a receipt failing it creates no credits.
+      var plausible = true
+      if let gross = scaled(r["gross_t"], 3), let pct = scaled(r["cu_pct"], 2),
+        let cu = scaled(r["cu_t"], 6)
+      {
+        let primary = ["cu_concentrate", "copper_concentrate", "ore"].contains(r["material"] ?? "")
+        if gross <= 0 || pct <= 0 || pct > 10_000 || cu > gross * 1_000 || (credited && primary) {
+          add("CUA-3.6", rid)
+          plausible = false
+        }
       }
       let originReadable = origins.contains(r["origin"] ?? "")
       if !originReadable { add("CUA-1.3", rid) }
       guard credited else { continue }
+      if !plausible { ok = false }
       if !originReadable {
         ok = false
       } else if r["origin"] != "post_consumer" && r["origin"] != "pre_consumer" {
@@ -190,11 +233,46 @@ struct IndependentCheck {
       }
     }
 
-    // CUA-5.1, 7.x, 9.1 on shipments; debits feed the books.
+    // CUA-4.8: per in-scope site and period, shipped <= received + opening - closing stock,
+    // within 0.5 % of the two counts; a failing group cites its receipts and shipments.
+    var counts: [String: Int64] = [:]
+    for c in ledger.table("stock_counts") {
+      if let physical = scaled(c["physical_cu_t"], 6) {
+        counts["\(c["site"] ?? "")|\(c["date"] ?? "")"] = physical
+      }
+    }
+    for (site, list) in periodsBySite where inScope(site) {
+      for p in list {
+        func inside(_ r: Row) -> Bool {
+          guard r["site"] == site, let d = day(r["date"]) else { return false }
+          return p.start <= d && d <= p.end
+        }
+        let ins = receipts.filter(inside)
+        let outs = shipments.filter(inside)
+        let received = ins.compactMap { scaled($0["cu_t"], 6) }.reduce(0, +)
+        let shipped = outs.compactMap { scaled($0["cu_t"], 6) }.reduce(0, +)
+        let opening = counts["\(site)|\(p.start.addingDays(-1))"] ?? 0
+        let closing = counts["\(site)|\(p.end)"] ?? 0
+        if shipped * 200 > (received + opening - closing) * 200 + (opening + closing) {
+          for r in ins { add("CUA-4.8", id(r, "receipts")) }
+          for s in outs { add("CUA-4.8", id(s, "shipments")) }
+        }
+      }
+    }
+
+    // CUA-5.1, 6.1, 7.x, 9.x on shipments; debits feed the books.
     let documents = Dictionary(ledger.table("documents").map { ($0["document_id"] ?? "", $0) }) {
       a, _ in a
     }
     let cfp = ledger.table("cfp_factors")
+    let certificates = ledger.table("certificates")
+    var claimedDocuments: [String: [String]] = [:]
+    // CUA-9.2 per year: kg CO2e x 10^-6 carried (claimed x recycled + unclaimed x residual)
+    // and at the average, with the year's rows.
+    var footprint: [Int: (carried: Int64, average: Int64, rows: [String])] = [:]
+    func factor(_ route: String, _ date: CivilDate) -> Int64? {
+      scaled(cfp.first { $0["route"] == route && Self.covers($0, date) }?["kg_co2e_per_t"], 0)
+    }
     var debits: [(date: CivilDate, account: String, nano: Int64, row: String)] = []
     for s in shipments {
       let sid = id(s, "shipments")
@@ -207,10 +285,20 @@ struct IndependentCheck {
       }
       // A claim at a site outside the scope is CUA-1.1 only: its debit is not posted.
       let posted = inScope(s["site"])
-      let route = claim.isEmpty ? "average" : "recycled"
+      let route = claim.isEmpty ? "residual" : "recycled"
       let expected = cfp.first { $0["route"] == route && Self.covers($0, date) }?["kg_co2e_per_t"]
       if expected == nil || expected != s["cfp_kg_per_t"] { add("CUA-9.1", sid) }
+      if inScope(s["site"]), let carried = factor(route, date),
+        let average = factor("average", date)
+      {
+        var year = footprint[date.year] ?? (0, 0, [])
+        year.carried += cu * carried
+        year.average += cu * average
+        year.rows.append(sid)
+        footprint[date.year] = year
+      }
       guard !claim.isEmpty else { continue }
+      claimedDocuments[s["document_id"] ?? "", default: []].append(sid)
       if let doc = documents[s["document_id"] ?? ""],
         ["issue_date", "recipient", "cu_t", "claim", "certificate"].allSatisfy({
           !(doc[$0] ?? "").isEmpty
@@ -225,12 +313,36 @@ struct IndependentCheck {
       } else {
         add("CUA-7.1", sid)
       }
+      if let doc = documents[s["document_id"] ?? ""] {
+        // CUA-7.5: issued on or after the shipment, within 30 days.
+        if let issued = day(doc["issue_date"]), issued < date || date.addingDays(30) < issued {
+          add("CUA-7.5", sid)
+        }
+        // CUA-6.1: the document's certificate is active on the date, of this standard, and
+        // covers the site.
+        // A claim outside the scope is CUA-1.1 only.
+        if let certificate = doc["certificate"], !certificate.isEmpty, posted {
+          let covering = certificates.filter {
+            $0["certificate"] == certificate && Self.covers($0, date)
+          }
+          if covering.count != 1 || covering[0]["status"] != "active"
+            || covering[0]["standard"] != "cu-again-coc"
+            || !(covering[0]["sites"] ?? "").split(separator: ";").contains(where: {
+              $0 == (s["site"] ?? "")
+            })
+          {
+            add("CUA-6.1", sid)
+          }
+        }
+      }
       if claim == "MR100/mb" && posted {
         debits.append((date, "\(s["site"] ?? "")|MR|", cu * 1_000, sid))
       }
       if claim == "PCL100/mb" {
-        // A PCL claim to a customer of no partner is CUA-5.1 only: no debit either.
-        guard let partner = partnerOf(s["customer"] ?? "") else {
+        // A PCL claim to a customer of no partner with an agreement valid on the date, or of
+        // two such partners, is CUA-5.1 only: no debit either.
+        let found = partnersOf(s["customer"] ?? "", on: date)
+        guard found.count == 1, let partner = found.first else {
           add("CUA-5.1", sid)
           continue
         }
@@ -239,6 +351,12 @@ struct IndependentCheck {
             (date, "\(s["site"] ?? "")|PCL|\(partner["partner"] ?? "")", cu * 1_000, sid))
         }
       }
+    }
+    for (name, ids) in claimedDocuments where !name.isEmpty && ids.count > 1 {
+      for sid in ids { add("CUA-7.5", sid) }
+    }
+    for (_, year) in footprint where year.carried < year.average {
+      for sid in year.rows { add("CUA-9.2", sid) }
     }
     runBooks(credits: credits, debits: debits, transfers: transfers, periods: periodsBySite)
     return out.sorted { ($0.clause, $0.row) < ($1.clause, $1.row) }

@@ -31,7 +31,7 @@ import Testing
       SampleOptions(outDir: b, receipts: 400, shipments: 300, seed: 7))
     #expect(summaryA == summaryB)
     #expect(Self.files(a) == Self.files(b))
-    #expect(Self.files(a).count == 11)
+    #expect(Self.files(a).count == 12)
   }
 
   @Test func rowCountsFollowOptions() throws {
@@ -42,7 +42,9 @@ import Testing
     #expect(summary.rows["shipments"] == 400)
     #expect(summary.rows["sites"] == 4)
     #expect(summary.rows["periods"] == 32)
-    #expect(summary.rows["stock_counts"] == 24)
+    // One opening count per active site, then one per quarter.
+    #expect(summary.rows["stock_counts"] == 27)
+    #expect(summary.rows["certificates"] == 2)
     #expect(summary.planted.isEmpty)
     #expect(summary.expectedClauses.isEmpty)
     let ledger = try SampleLedger(dir: dir)

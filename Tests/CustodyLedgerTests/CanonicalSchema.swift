@@ -53,7 +53,7 @@ enum CanonicalSchema {
       TableSchema(
         name: "cfp_factors", file: "cfp_factors.csv", key: ["route"],
         columns: [
-          col("route", .enumeration(["recycled", "average"]), required: true),
+          col("route", .enumeration(["recycled", "average", "residual"]), required: true),
           col("kg_co2e_per_t", plain, required: true, min: 0),
           col("valid_from", .date, required: true), col("valid_to", .date, required: true),
         ], validFrom: "valid_from", validTo: "valid_to"),
@@ -79,6 +79,7 @@ enum CanonicalSchema {
           col("site", required: true), col("customer", required: true),
           col("product", required: true), col("cu_t", tonnes, required: true, min: 0),
           col("claim"), col("document_id"), col("cfp_kg_per_t", plain, required: true, min: 0),
+          col("partner"),
         ]),
       TableSchema(
         name: "documents", file: "documents.csv", key: ["document_id"], entryID: "document_id",
@@ -86,6 +87,15 @@ enum CanonicalSchema {
           col("document_id", required: true), col("issue_date", .date), col("recipient"),
           col("cu_t", tonnes, min: 0), col("claim"), col("model"), col("certificate"),
         ]),
+      TableSchema(
+        name: "certificates", file: "certificates.csv", optional: true, key: ["certificate"],
+        entryID: "certificate",
+        columns: [
+          col("certificate", required: true), col("entity", required: true),
+          col("sites", .list(separator: ";"), required: true), col("standard", required: true),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+          col("status", .enumeration(["active", "suspended", "withdrawn"]), required: true),
+        ], validFrom: "valid_from", validTo: "valid_to"),
       TableSchema(
         name: "transfers", file: "transfers.csv", optional: true, key: ["transfer_id"],
         entryID: "transfer_id",

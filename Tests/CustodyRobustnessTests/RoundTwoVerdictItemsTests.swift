@@ -53,7 +53,8 @@ import Testing
     let notJudged = r.findings.filter { $0.rule != "data-integrity" }
     #expect(
       notJudged.map(\.rule) == [
-        "cfp-factor-matches-route", "periods-cover-activity", "shipment-fields-present",
+        "cfp-factor-matches-route", "cfp-residual-conserves", "periods-cover-activity",
+        "physical-copper-balance", "shipment-fields-present",
       ])
     for f in notJudged {
       #expect(f.message == "1 row not judged: a cell this rule reads could not be read")
@@ -62,7 +63,7 @@ import Testing
       #expect(f.evidence.count == 1)
     }
     let blocked = r.clauses.filter { $0.status == .notEvaluated }.map(\.id)
-    #expect(blocked == ["CUA-4.1", "CUA-9.1"])
+    #expect(blocked == ["CUA-4.1", "CUA-4.8", "CUA-9.1", "CUA-9.2"])
     #expect(r.summary.findings == 1)
   }
 
@@ -74,11 +75,17 @@ import Testing
       let header = lines[0].components(separatedBy: ",")
       let cu = try! #require(header.firstIndex(of: "cu_t"))
       let pool = try! #require(header.firstIndex(of: "pool"))
+      // Gross weight and grade to match, so that the receipt stays physically plausible
+      // (CUA-3.6 would otherwise keep it out of the credits, and nothing would overflow).
+      let gross = try! #require(header.firstIndex(of: "gross_t"))
+      let pct = try! #require(header.firstIndex(of: "cu_pct"))
       var changed = 0
       for i in 1..<lines.count where changed < 200 {
         var cells = lines[i].components(separatedBy: ",")
         guard cells.count == header.count, ["MR", "PCL"].contains(cells[pool]) else { continue }
         cells[cu] = "999999999999999999999999999999.123456"
+        cells[gross] = cells[cu]
+        cells[pct] = "100"
         lines[i] = cells.joined(separator: ",")
         changed += 1
       }

@@ -12,6 +12,11 @@ import CustodyValues
 /// finding for that row, `count()` counts rows. `assert:` reads the group keys and computed
 /// names; a false assertion is one `fail` finding per group citing its rows (capped).
 ///
+/// `also:` lists more sources for the same groups: another table (or the same one with another
+/// filter) grouped by the same `group_by` and `per_period` expressions compiled on it, with
+/// aggregations of its own; a group may hold rows of any source, and a source with no row in
+/// a group sums to zero there. The assertion reads every source's computed names.
+///
 /// ```yaml
 /// check:
 ///   kind: aggregate
@@ -25,9 +30,12 @@ final class AggregateCheck: CheckRunner {
     var keys: [Value]
     var acc: [Accumulator]
     var rows: [EvidenceRow] = []
-    var lines: [Int] = []
+    /// Lines per source table (`also:` sources may read other tables).
+    var lines: [(table: String, line: Int)] = []
     var count = 0
-    var first: (Int, CivilDate?)
+    /// The group's earliest row, as (source index, line): an order that does not depend on
+    /// the order tables are streamed in.
+    var first: (source: Int, line: Int, date: CivilDate?)
     var period: PeriodIndex.Period?
   }
   struct Accumulator {
@@ -35,46 +43,94 @@ final class AggregateCheck: CheckRunner {
     var best: Value = .null
     var n = 0
   }
+  /// One table feeding the groups: the main `table:` (index 0) or an `also:` source.
+  final class Source {
+    let index: Int
+    let table: String
+    let gate: RowGate
+    let groupBy: [Program]
+    let arguments: [Program?]
+    let compute: [AggregateCheckSpec.Computed]
+    /// Where this source's aggregations start in a group's accumulators.
+    let offset: Int
+    let periodGroup: Program?
+    let periodDate: Program?
+
+    init(
+      index: Int, table: String, filter: ExprNode?, groupBy: [ExprNode],
+      periodGroup: ExprNode?, periodDate: ExprNode?, compute: [AggregateCheckSpec.Computed],
+      offset: Int, instance: RuleInstance, run: RunContext
+    ) {
+      self.index = index
+      self.table = table
+      let schema = run.schema.table(table) ?? TableSchema(name: table, file: "", columns: [])
+      gate = RowGate(
+        table: schema, instance: instance,
+        expressions: groupBy + compute.map(\.argument) + [periodGroup, periodDate],
+        filter: filter, run: run)
+      self.groupBy = groupBy.map { run.compiler.compile($0) }
+      arguments = compute.map { $0.argument.map(run.compiler.compile) }
+      self.compute = compute
+      self.offset = offset
+      self.periodGroup = periodGroup.map(run.compiler.compile)
+      self.periodDate = periodDate.map(run.compiler.compile)
+    }
+  }
   let spec: AggregateCheckSpec
   let instance: RuleInstance
   let run: RunContext
-  let gate: RowGate
-  let groupBy: [Program]
-  let arguments: [Program?]
-  let periodGroup: Program?
-  let periodDate: Program?
+  let sources: [Source]
+  let bySource: [String: [Source]]
+  /// Every aggregation, the main table's then each `also:` source's, in group-field order.
+  let allCompute: [AggregateCheckSpec.Computed]
   let assertion: Program
   var groups: [[Value]: Group] = [:]
-  var tables: [String] { [spec.table] }
+  @exclusivity(unchecked) private var last = LastTableSources<Source>()
+  var tables: [String] { Array(bySource.keys).sorted() }
 
   init(_ spec: AggregateCheckSpec, instance: RuleInstance, run: RunContext) {
     self.spec = spec
     self.instance = instance
     self.run = run
-    let table = run.schema.table(spec.table) ?? TableSchema(name: spec.table, file: "", columns: [])
-    self.gate = RowGate(
-      table: table, instance: instance,
-      expressions: spec.groupBy.map(\.expr) + spec.compute.map(\.argument) + [
-        spec.periodGroup, spec.periodDate,
-      ],
-      filter: spec.filter, run: run)
-    self.groupBy = spec.groupBy.map { run.compiler.compile($0.expr) }
-    self.arguments = spec.compute.map { $0.argument.map(run.compiler.compile) }
-    self.periodGroup = spec.periodGroup.map(run.compiler.compile)
-    self.periodDate = spec.periodDate.map(run.compiler.compile)
+    var sources = [
+      Source(
+        index: 0, table: spec.table, filter: spec.filter, groupBy: spec.groupBy.map(\.expr),
+        periodGroup: spec.periodGroup, periodDate: spec.periodDate, compute: spec.compute,
+        offset: 0, instance: instance, run: run)
+    ]
+    var offset = spec.compute.count
+    for (i, a) in spec.also.enumerated() {
+      sources.append(
+        Source(
+          index: i + 1, table: a.table, filter: a.filter, groupBy: a.groupBy,
+          periodGroup: a.periodGroup, periodDate: a.periodDate, compute: a.compute,
+          offset: offset, instance: instance, run: run))
+      offset += a.compute.count
+    }
+    self.sources = sources
+    self.bySource = Dictionary(grouping: sources, by: \.table)
+    self.allCompute = spec.compute + spec.also.flatMap(\.compute)
     self.assertion = run.compiler.compile(spec.assertion)
   }
 
   func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
-    guard gate.admitCounting(row, &frame, table: table, out: out) else { return }
+    last.forEach(table, { bySource[$0] }) { source in
+      consume(source, row: row, frame: &frame, out: out)
+    }
+  }
+
+  private func consume(_ source: Source, row: RowRef, frame: inout Frame, out: RuleOutput) {
+    let table = source.table
+    guard source.gate.admitCounting(row, &frame, table: table, out: out) else { return }
     do throws(EvaluationError) {
       var keys: [Value] = []
-      for g in groupBy { keys.append(LookupIndex.normalize(try g(&frame))) }
+      for g in source.groupBy { keys.append(LookupIndex.normalize(try g(&frame))) }
       var period: PeriodIndex.Period?
-      if let source = spec.periods, let pg = periodGroup, let pd = periodDate {
+      if let periods = spec.periods, let pg = source.periodGroup, let pd = source.periodDate {
         let g = try pg(&frame)
         let d = try pd(&frame)
-        guard let date = d.asDate, let p = run.periodIndexes[source]?.covering(g, date).first else {
+        guard let date = d.asDate, let p = run.periodIndexes[periods]?.covering(g, date).first
+        else {
           out.counts.skippedRows += 1
           return
         }
@@ -82,33 +138,40 @@ final class AggregateCheck: CheckRunner {
         keys.append(.string(p.id))
       }
       var values: [Value] = []
-      for a in arguments {
+      for a in source.arguments {
         if let a { values.append(try a(&frame)) } else { values.append(.null) }
       }
       // New sums first (a row whose value is an error changes nothing), then the group in
       // place: copying it out and back copied its list of lines on every row, quadratic in
       // the group's size.
-      var acc = groups[keys]?.acc ?? Array(repeating: Accumulator(), count: spec.compute.count)
-      for (i, c) in spec.compute.enumerated() {
-        try accumulate(&acc[i], c, values[i])
+      var acc = groups[keys]?.acc ?? Array(repeating: Accumulator(), count: allCompute.count)
+      for (i, c) in source.compute.enumerated() {
+        try accumulate(&acc[source.offset + i], c, values[i])
       }
       let evidence = EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID)
       AggregateCheck.add(
         to: &groups[
           keys,
-          default: Group(keys: keys, acc: [], first: (row.line, gate.date(of: row)), period: period)
-        ], acc, line: row.line, evidence, limit: run.options.evidenceLimit)
+          default: Group(
+            keys: keys, acc: [], first: (source.index, row.line, source.gate.date(of: row)),
+            period: period)
+        ], acc, source: source.index, table: table, line: row.line,
+        date: source.gate.date(of: row), evidence, limit: run.options.evidenceLimit)
     } catch {
-      out.error(error, table: table, row: row, date: gate.date(of: row))
+      out.error(error, table: table, row: row, date: source.gate.date(of: row))
     }
   }
 
   private static func add(
-    to group: inout Group, _ acc: [Accumulator], line: Int, _ evidence: EvidenceRow, limit: Int
+    to group: inout Group, _ acc: [Accumulator], source: Int, table: String, line: Int,
+    date: CivilDate?, _ evidence: EvidenceRow, limit: Int
   ) {
     group.acc = acc
     group.count += 1
-    group.lines.append(line)
+    group.lines.append((table, line))
+    if (source, line) < (group.first.source, group.first.line) {
+      group.first = (source, line, date)
+    }
     if group.rows.count < limit { group.rows.append(evidence) }
   }
 
@@ -155,12 +218,18 @@ final class AggregateCheck: CheckRunner {
   }
 
   func finish(_ run: any FinishContext, out: RuleOutput) {
-    let ordered = groups.values.sorted { $0.first.0 < $1.first.0 }
-    for g in ordered {
+    let ordered = groups.values.sorted {
+      ($0.first.source, $0.first.line) < ($1.first.source, $1.first.line)
+    }
+    for var g in ordered {
       out.counts.evaluated += 1
+      // Evidence in a fixed order (table, entry id, line), whatever order the rows came in: a
+      // finding's id hashes its evidence. (Past the evidence cap, which rows are kept still
+      // follows the row order.)
+      g.rows.sort { ($0.table, $0.entryID ?? "", $0.line) < ($1.table, $1.entryID ?? "", $1.line) }
       var frame = Frame()
       frame.group = Array(g.keys.prefix(spec.groupBy.count))
-      frame.group += zip(g.acc, spec.compute).map { result($0, $1) }
+      frame.group += zip(g.acc, allCompute).map { result($0, $1) }
       if let p = g.period { frame.group += [.date(p.start), .date(p.end)] }
       let label =
         zip(spec.groupBy.map(\.name), g.keys).map { "\($0) \(Messages.show($1))" }
@@ -169,8 +238,8 @@ final class AggregateCheck: CheckRunner {
         switch try assertion(&frame) {
         case .bool(true): continue
         case .bool(false):
-          for l in g.lines { out.markFailing(spec.table, l) }
-          let computed = zip(spec.compute, frame.group.dropFirst(spec.groupBy.count))
+          for l in g.lines { out.markFailing(l.table, l.line) }
+          let computed = zip(allCompute, frame.group.dropFirst(spec.groupBy.count))
             .map { "\($0.name) = \(Messages.show($1))" }.joined(separator: ", ")
           let message = Messages.message(instance, frame, run: self.run) {
             "group \(label.joined(separator: ", ")): \(Messages.explainFalse(spec.assertion, frame, run: self.run)) [\(computed)]"
@@ -179,7 +248,7 @@ final class AggregateCheck: CheckRunner {
             Finding(
               ruleID: instance.id, clauseIDs: [], severity: nil, status: .fail, message: message,
               location: spec.assertion.span, evidence: g.rows, evidenceTotal: g.count,
-              date: g.period?.end ?? g.first.1, discriminator: label.joined(separator: "|")))
+              date: g.period?.end ?? g.first.date, discriminator: label.joined(separator: "|")))
         case let v:
           throw EvaluationError(
             code: v.isNull ? .nullOperand : .unexpectedType,
@@ -192,7 +261,7 @@ final class AggregateCheck: CheckRunner {
             ruleID: instance.id, clauseIDs: [], severity: nil, status: .error, code: error.code.id,
             message: "group \(label.joined(separator: ", ")): \(error.message)",
             location: error.span,
-            evidence: g.rows, evidenceTotal: g.count, date: g.first.1,
+            evidence: g.rows, evidenceTotal: g.count, date: g.first.date,
             discriminator: label.joined(separator: "|")))
       }
     }
@@ -221,6 +290,21 @@ extension AggregateCheck {
       ["period_id": "S1-2025", "site": "S1", "start": "2025-01-01", "end": "2025-12-31"],
       ["period_id": "S2-2024", "site": "S2", "start": "2024-01-01", "end": "2024-12-31"],
     ]
+    // Shipped copper at most received copper per site and period: the receipts feed the
+    // shipments' groups through `also:`.
+    let r = ExprBuilder(schema: ExampleLedger.schema, table: "receipts")
+    let balance = CheckSpec.aggregate(
+      AggregateCheckSpec(
+        table: "shipments", filter: nil, groupBy: [(name: "site", expr: b.col("site"))],
+        periods: periods, periodGroup: b.col("site"), periodDate: b.col("date"),
+        compute: [.init(name: "shipped", function: .sum, argument: b.col("cu_t"))],
+        assertion: b.bin(.lessOrEqual, b.group(1, "shipped"), b.group(2, "received")),
+        also: [
+          .init(
+            table: "receipts", filter: nil, groupBy: [r.col("site")], periodGroup: r.col("site"),
+            periodDate: r.col("date"),
+            compute: [.init(name: "received", function: .sum, argument: r.col("cu_t"))])
+        ]))
     return [
       CheckExample(
         "at most 100 t shipped per site and period", check: spec,
@@ -233,6 +317,21 @@ extension AggregateCheck {
             ["entry_id": "S4", "date": "2024-05-01", "site": "S2", "cu_t": "100"],
           ],
         ], expect: .fail, rows: ["S1", "S2"]),
+      CheckExample(
+        "shipped within received per site and period (also: receipts)", check: balance,
+        rows: [
+          "periods": p,
+          "shipments": [
+            ["entry_id": "S1", "date": "2024-03-01", "site": "S1", "cu_t": "60"],
+            ["entry_id": "S2", "date": "2024-05-01", "site": "S2", "cu_t": "10"],
+            ["entry_id": "S3", "date": "2025-02-01", "site": "S1", "cu_t": "30"],
+          ],
+          "receipts": [
+            ["entry_id": "R1", "date": "2024-01-05", "site": "S1", "cu_t": "50"],
+            ["entry_id": "R2", "date": "2024-04-01", "site": "S2", "cu_t": "10"],
+            ["entry_id": "R3", "date": "2025-01-05", "site": "S1", "cu_t": "40"],
+          ],
+        ], expect: .fail, rows: ["S1", "R1"]),
       CheckExample(
         "a null quantity is an error for its row", check: spec,
         rows: [

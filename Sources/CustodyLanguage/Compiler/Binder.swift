@@ -256,7 +256,7 @@ struct Binder {
     case .aggregate(let s):
       var e = checker.env(nil)
       e.groupFields = s.groupBy.map { ($0.name, $0.expr.type) }
-      for c in s.compute {
+      for c in s.compute + s.also.flatMap(\.compute) {
         e.groupFields.append(
           (c.name, c.function == .count ? .integer : (c.argument?.type ?? .integer)))
       }

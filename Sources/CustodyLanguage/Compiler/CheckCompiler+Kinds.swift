@@ -8,19 +8,22 @@ extension CheckCompiler {
     let e = env(t)
     let filter = condition(r, "where", e)
     var groupBy: [(name: String, expr: ExprNode)] = []
-    for (key, node) in r.map("group_by", bag: &bag)?.pairs ?? [] {
+    let groupNodes = r.map("group_by", bag: &bag)?.pairs ?? []
+    for (key, node) in groupNodes {
       guard let n = expr(node, e, what: "group_by '\(key.value)'") else { return nil }
       groupBy.append((key.value, n))
     }
     var periods: PeriodSource?
     var periodGroup: ExprNode?
     var periodDate: ExprNode?
+    var periodReader: MappingReader?
     if let node = r["per_period"] {
       guard
         let p = MappingReader.open(
           node, what: "per_period", allowed: ["periods", "group", "date"],
           required: ["periods", "group", "date"], bag: &bag)
       else { return nil }
+      periodReader = p
       periods = periodSource(p["periods"])
       periodGroup = expr(p["group"], e, what: "per_period group")
       periodDate = expr(p["date"], e, what: "per_period date")
@@ -32,22 +35,54 @@ extension CheckCompiler {
         return nil
       }
     }
-    var compute: [AggregateCheckSpec.Computed] = []
-    var aggEnv = e
-    aggEnv.allowAggregates = true
-    for (key, node) in r.map("compute", bag: &bag)?.pairs ?? [] {
-      guard let s = node.scalar else {
+    guard let compute = aggregations(r, e) else { return nil }
+    // `also:` sources: the same group and period expressions, compiled on their own table.
+    var also: [AggregateCheckSpec.Also] = []
+    var names = Set(groupBy.map(\.name) + compute.map(\.name))
+    for node in r.list("also", bag: &bag) ?? [] {
+      guard
+        let ar = MappingReader.open(
+          node, what: "also item", allowed: ["table", "where", "compute"],
+          required: ["table", "compute"], bag: &bag),
+        let at = table(ar)
+      else { return nil }
+      let ae = env(at)
+      let aFilter = condition(ar, "where", ae)
+      var aGroup: [ExprNode] = []
+      for ((key, node), main) in zip(groupNodes, groupBy) {
+        guard let n = expr(node, ae, what: "group_by '\(key.value)' on \(at.name)") else {
+          return nil
+        }
+        if n.type != main.expr.type && n.type != .null && main.expr.type != .null {
+          bag.report(
+            .typeMismatch,
+            "group_by '\(key.value)' is \(TypeRules.describe(main.expr.type)) on \(t.name) but \(TypeRules.describe(n.type)) on \(at.name)",
+            at: node.span)
+          return nil
+        }
+        aGroup.append(n)
+      }
+      var aPeriodGroup: ExprNode?
+      var aPeriodDate: ExprNode?
+      if let p = periodReader {
+        aPeriodGroup = expr(p["group"], ae, what: "per_period group on \(at.name)")
+        aPeriodDate = expr(p["date"], ae, what: "per_period date on \(at.name)")
+        if aPeriodGroup == nil || aPeriodDate?.type != .date { return nil }
+      }
+      guard let aCompute = aggregations(ar, ae) else { return nil }
+      for c in aCompute where !names.insert(c.name).inserted {
         bag.report(
-          .wrongValueType, "compute '\(key.value)' must be an aggregation like sum(cu_t)",
-          at: node.span)
+          .duplicateID, "compute '\(c.name)' is named twice in this aggregate",
+          at: ar["compute"]?.span)
         return nil
       }
-      guard let (function, argument) = ExpressionCompiler.compileAggregate(s, in: aggEnv, bag: &bag)
-      else { return nil }
-      compute.append(.init(name: key.value, function: function, argument: argument))
+      also.append(
+        .init(
+          table: at.name, filter: aFilter, groupBy: aGroup, periodGroup: aPeriodGroup,
+          periodDate: aPeriodDate, compute: aCompute))
     }
     var fields = groupBy.map { (name: $0.name, type: $0.expr.type) }
-    for c in compute {
+    for c in compute + also.flatMap(\.compute) {
       let type: ValueType =
         c.function == .count
         ? .integer
@@ -66,7 +101,28 @@ extension CheckCompiler {
     return .aggregate(
       AggregateCheckSpec(
         table: t.name, filter: filter, groupBy: groupBy, periods: periods, periodGroup: periodGroup,
-        periodDate: periodDate, compute: compute, assertion: assertion))
+        periodDate: periodDate, compute: compute, assertion: assertion, also: also))
+  }
+
+  /// The `compute:` mapping of an aggregate (or of one of its `also:` sources) on table env `e`.
+  private mutating func aggregations(_ r: MappingReader, _ e: ExpressionEnvironment)
+    -> [AggregateCheckSpec.Computed]?
+  {
+    var compute: [AggregateCheckSpec.Computed] = []
+    var aggEnv = e
+    aggEnv.allowAggregates = true
+    for (key, node) in r.map("compute", bag: &bag)?.pairs ?? [] {
+      guard let s = node.scalar else {
+        bag.report(
+          .wrongValueType, "compute '\(key.value)' must be an aggregation like sum(cu_t)",
+          at: node.span)
+        return nil
+      }
+      guard let (function, argument) = ExpressionCompiler.compileAggregate(s, in: aggEnv, bag: &bag)
+      else { return nil }
+      compute.append(.init(name: key.value, function: function, argument: argument))
+    }
+    return compute
   }
 
   mutating func periodCoverage(_ r: MappingReader) -> CheckSpec? {

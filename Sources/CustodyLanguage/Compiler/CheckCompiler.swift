@@ -19,7 +19,7 @@ struct CheckCompiler {
     "row": ["table", "where", "assert"],
     "unique": ["table", "key", "where", "across", "keep"],
     "reference": ["table", "where", "key", "target", "target_key", "at", "assert"],
-    "aggregate": ["table", "where", "group_by", "per_period", "compute", "assert"],
+    "aggregate": ["table", "where", "group_by", "per_period", "compute", "also", "assert"],
     "period_coverage": ["periods", "max_months", "contiguous", "entries"],
     "mass_balance": ["book", "book_params", "mode", "periods", "tolerance"],
   ]

@@ -75,6 +75,17 @@ enum Digest {
         out += "\(c.name)=\(c.function.rawValue)"
         opt(c.argument, &out)
       }
+      for a in s.also {
+        out += "also:" + a.table + ";"
+        opt(a.filter, &out)
+        for g in a.groupBy { expr(g, &out) }
+        opt(a.periodGroup, &out)
+        opt(a.periodDate, &out)
+        for c in a.compute {
+          out += "\(c.name)=\(c.function.rawValue)"
+          opt(c.argument, &out)
+        }
+      }
       expr(s.assertion, &out)
     case .periodCoverage(let s):
       period(s.periods, &out)

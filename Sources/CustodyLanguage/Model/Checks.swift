@@ -37,7 +37,8 @@ public enum CheckSpec: Sendable, Hashable {
     case .row(let s): [s.table]
     case .unique(let s): s.sources.map(\.table)
     case .reference(let s): [s.table, s.target]
-    case .aggregate(let s): [s.table] + (s.periods.map { [$0.table] } ?? [])
+    case .aggregate(let s):
+      [s.table] + s.also.map(\.table) + (s.periods.map { [$0.table] } ?? [])
     case .periodCoverage(let s): [s.periods.table] + s.entries.map(\.table)
     case .massBalance(let s):
       (s.book.credits + s.book.debits).map(\.table) + s.book.transfers.map(\.table)
@@ -143,6 +144,30 @@ public struct AggregateCheckSpec: Sendable, Hashable {
       self.argument = argument
     }
   }
+  /// More rows feeding the same groups (`also:`): another table (or the same table with
+  /// another filter) whose rows are grouped by the same `group_by` and `per_period`
+  /// expressions, compiled on that table, with aggregations of their own. The physical copper
+  /// balance (CUA-4.8) sums shipments and receipts per site and period in one group.
+  public struct Also: Sendable, Hashable {
+    public var table: String
+    public var filter: ExprNode?
+    /// The main `group_by` expressions, in order, compiled on this table.
+    public var groupBy: [ExprNode]
+    public var periodGroup: ExprNode?
+    public var periodDate: ExprNode?
+    public var compute: [Computed]
+    public init(
+      table: String, filter: ExprNode?, groupBy: [ExprNode], periodGroup: ExprNode?,
+      periodDate: ExprNode?, compute: [Computed]
+    ) {
+      self.table = table
+      self.filter = filter
+      self.groupBy = groupBy
+      self.periodGroup = periodGroup
+      self.periodDate = periodDate
+      self.compute = compute
+    }
+  }
   public var table: String
   public var filter: ExprNode?
   /// Group keys: name and the expression over the row that gives it.
@@ -152,15 +177,17 @@ public struct AggregateCheckSpec: Sendable, Hashable {
   public var periodGroup: ExprNode?
   public var periodDate: ExprNode?
   public var compute: [Computed]
-  /// Over `.group` fields: group keys first (in order), then computed values, then `period`
-  /// start/end when grouped by period.
+  /// Over `.group` fields: group keys first (in order), then computed values (the main
+  /// table's, then each `also` source's), then `period` start/end when grouped by period.
   public var assertion: ExprNode
+  public var also: [Also] = []
 
   public init(
     table: String, filter: ExprNode?, groupBy: [(name: String, expr: ExprNode)],
     periods: PeriodSource?, periodGroup: ExprNode?, periodDate: ExprNode?, compute: [Computed],
-    assertion: ExprNode
+    assertion: ExprNode, also: [Also] = []
   ) {
+    self.also = also
     self.table = table
     self.filter = filter
     self.groupBy = groupBy
@@ -175,7 +202,7 @@ public struct AggregateCheckSpec: Sendable, Hashable {
     a.table == b.table && a.filter == b.filter && a.groupBy.map(\.name) == b.groupBy.map(\.name)
       && a.groupBy.map(\.expr) == b.groupBy.map(\.expr) && a.periods == b.periods
       && a.periodGroup == b.periodGroup && a.periodDate == b.periodDate && a.compute == b.compute
-      && a.assertion == b.assertion
+      && a.assertion == b.assertion && a.also == b.also
   }
 
   public func hash(into hasher: inout Hasher) {
@@ -188,6 +215,7 @@ public struct AggregateCheckSpec: Sendable, Hashable {
     hasher.combine(periods)
     hasher.combine(compute)
     hasher.combine(assertion)
+    hasher.combine(also)
   }
 }
 
