@@ -16,7 +16,7 @@ public struct MarkdownReporter: Sendable {
     if report.nonconformities.isEmpty { out += "None.\n" }
     for (index, nc) in report.nonconformities.enumerated() {
       out +=
-        "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(nc.severity)\(nc.waived ? " (waived)" : "")\n\n"
+        "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(md(report.severityName(nc.severity)))\(nc.waived ? " (waived)" : "")\n\n"
       out +=
         "\(md(nc.summary))\n\nId `\(nc.id)`. Evidence rows: \(nc.evidence.count) of \(nc.evidenceTotal).\n\n"
       if !nc.evidence.isEmpty {
@@ -43,7 +43,7 @@ public struct MarkdownReporter: Sendable {
       "\n## Clauses\n\n| clause | status | severity | title | rules | note |\n|---|---|---|---|---|---|\n"
     for c in report.clauses {
       let status = c.status == "non_conformant" ? "**\(md(c.status))**" : md(c.status)
-      out += "| \(md(c.id)) | \(status) | \(md(c.severity)) | \(md(c.title)) | "
+      out += "| \(md(c.id)) | \(status) | \(md(report.severityName(c.severity))) | \(md(c.title)) | "
       out += "\(c.rules.map(md).joined(separator: ", ")) | \(md(c.reason ?? "")) |\n"
     }
 

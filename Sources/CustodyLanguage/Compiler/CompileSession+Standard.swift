@@ -114,6 +114,7 @@ extension CompileSession {
       tests: tests,
       span: decl.span)
     compiled.recordsClause = recordsClause
+    compiled.severityLabels = decl.severityLabels
     return compiled
   }
 
