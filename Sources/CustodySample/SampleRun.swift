@@ -135,6 +135,8 @@ struct SampleRun {
     var reference = ReferenceTables(world: world, dates: dates, plant: plant, dir: dir)
     let (referenceRows, referencePlanted) = try reference.write(rng: &rng)
     rows.merge(referenceRows) { a, _ in a }
+    var awards = AwardsTable(world: world, dates: dates, dir: dir, seed: options.seed)
+    rows["awards"] = try awards.write()
     planted += referencePlanted
     if let plant, planted.isEmpty {
       throw SampleError.cannotPlant(plant, reason: "no row of the right kind; use more rows")
