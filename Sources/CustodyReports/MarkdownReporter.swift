@@ -43,7 +43,8 @@ public struct MarkdownReporter: Sendable {
       "\n## Clauses\n\n| clause | status | severity | title | rules | note |\n|---|---|---|---|---|---|\n"
     for c in report.clauses {
       let status = c.status == "non_conformant" ? "**\(md(c.status))**" : md(c.status)
-      out += "| \(md(c.id)) | \(status) | \(md(report.severityName(c.severity))) | \(md(c.title)) | "
+      out +=
+        "| \(md(c.id)) | \(status) | \(md(report.severityName(c.severity))) | \(md(c.title)) | "
       out += "\(c.rules.map(md).joined(separator: ", ")) | \(md(c.reason ?? "")) |\n"
     }
 

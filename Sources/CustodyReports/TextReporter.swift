@@ -54,7 +54,8 @@ public struct TextReporter: Sendable {
     out += bold("Clauses") + "\n"
     let idWidth = max(6, report.clauses.map(\.id.count).max() ?? 6)
     let statusWidth = 14
-    let severityWidth = max(11, report.clauses.map { report.severityName($0.severity).count }.max() ?? 11)
+    let severityWidth = max(
+      11, report.clauses.map { report.severityName($0.severity).count }.max() ?? 11)
     for clause in report.clauses {
       let status = pad(clause.status, statusWidth)
       let coloured: String

@@ -45,8 +45,9 @@ struct AwardsTable {
       path: dir + "/awards.csv",
       header: ["award", "supplier", "site_name", "status", "valid_from", "valid_to"])
     var number = 0
-    func row(_ supplier: String, _ site: String, _ status: String, _ from: CivilDate, _ to: CivilDate)
-    {
+    func row(
+      _ supplier: String, _ site: String, _ status: String, _ from: CivilDate, _ to: CivilDate
+    ) {
       number += 1
       let digits = String(number)
       w.string("CMA-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits)
