@@ -5,7 +5,9 @@ import CustodyValues
 /// `claimed <= carried + output_total x credited / input_total`, where `credited` sums the
 /// book's credits, `input_total` its `input_totals`, `output_total` its `output_totals` and
 /// `claimed` its debits in the period. The unclaimed allowance is carried forward to the next
-/// period of the account; a failing period carries nothing.
+/// period of the account; a failing period carries nothing. A posting in no period of its
+/// account leaves the rule `skipped` (its clauses `not_evaluated`) unless a period failed.
+/// Books with `transfers:` are refused at compile time (CUS2030): there are no credits to move.
 struct PercentageMode {
   let check: MassBalanceCheck
 
