@@ -48,6 +48,25 @@ public enum EditorSchemas {
     "records_clause": {
       "type": "string"
     },
+    "severity_labels": {
+      "type": "object",
+      "description": "Display names of the severity levels (e.g. Copper Mark's does not meet / partially meets).",
+      "properties": {
+        "major": {
+          "type": "string",
+          "minLength": 1
+        },
+        "minor": {
+          "type": "string",
+          "minLength": 1
+        },
+        "observation": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "additionalProperties": false
+    },
     "rules": {
       "oneOf": [
         {
