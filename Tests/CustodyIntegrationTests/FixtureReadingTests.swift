@@ -71,7 +71,7 @@ import Testing
       schema.tables.map(\.name) == [
         "sites", "suppliers", "partners", "periods", "conversion_factors", "cfp_factors",
         "receipts", "shipments",
-        "documents", "transfers", "stock_counts",
+        "documents", "transfers", "stock_counts", "awards",
       ])
     #expect(schema.table("transfers")?.optional == true)
     #expect(schema.table("suppliers")?.validFrom == "valid_from")

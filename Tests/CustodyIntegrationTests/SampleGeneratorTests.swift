@@ -31,7 +31,7 @@ import Testing
       SampleOptions(outDir: b, receipts: 400, shipments: 300, seed: 7))
     #expect(summaryA == summaryB)
     #expect(Self.files(a) == Self.files(b))
-    #expect(Self.files(a).count == 11)
+    #expect(Self.files(a).count == 12)  // 11 tables and awards.csv
   }
 
   @Test func rowCountsFollowOptions() throws {
