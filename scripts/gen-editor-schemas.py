@@ -134,7 +134,9 @@ standard_file = obj({
     "standard": {"type": "string", "pattern": ID}, "title": {"type": "string"},
     "version": {"type": ["string", "number"]}, "description": {"type": "string"},
     "effective_from": DATE, "effective_until": DATE,
-    "schema": {"type": "string"}, "records_clause": {"type": "string"}, "rules": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    "schema": {"type": "string"}, "records_clause": {"type": "string"},
+    "severity_labels": {"type": "object", "description": "Display names of the severity levels (e.g. Copper Mark's does not meet / partially meets).", "properties": {k: {"type": "string", "minLength": 1} for k in ("major", "minor", "observation")}, "additionalProperties": False},
+    "rules": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
     "references": {"type": "array", "items": reference}, "parameters": params,
     "sections": {"type": "array", "items": section}, "tests": {"type": "array", "items": std_test},
 }, ["standard", "title", "version", "schema", "sections"], "A custody chain-of-custody standard.")

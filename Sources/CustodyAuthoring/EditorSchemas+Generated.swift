@@ -3,67 +3,208 @@
 /// JSON Schemas for custody's YAML formats, keyed by format name.
 public enum EditorSchemas {
   public static let all: [(name: String, json: String)] = [
-    (
-      "standard",
-      #"""
-      {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://custody.dev/schemas/standard.schema.json",
-        "title": "A custody chain-of-custody standard.",
+    ("standard", #"""
+{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://custody.dev/schemas/standard.schema.json",
+  "title": "A custody chain-of-custody standard.",
+  "type": "object",
+  "properties": {
+    "standard": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
+    },
+    "title": {
+      "type": "string"
+    },
+    "version": {
+      "type": [
+        "string",
+        "number"
+      ]
+    },
+    "description": {
+      "type": "string"
+    },
+    "effective_from": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
+      "description": "YYYY-MM-DD"
+    },
+    "effective_until": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
+      "description": "YYYY-MM-DD"
+    },
+    "schema": {
+      "type": "string"
+    },
+    "records_clause": {
+      "type": "string"
+    },
+    "severity_labels": {
+      "type": "object",
+      "description": "Display names of the severity levels (e.g. Copper Mark's does not meet / partially meets).",
+      "properties": {
+        "major": {
+          "type": "string",
+          "minLength": 1
+        },
+        "minor": {
+          "type": "string",
+          "minLength": 1
+        },
+        "observation": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "additionalProperties": false
+    },
+    "rules": {
+      "oneOf": [
+        {
+          "type": "string"
+        },
+        {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        }
+      ]
+    },
+    "references": {
+      "type": "array",
+      "items": {
         "type": "object",
         "properties": {
-          "standard": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
+          "id": {
+            "type": "string"
           },
           "title": {
             "type": "string"
           },
-          "version": {
-            "type": [
-              "string",
-              "number"
+          "locator": {
+            "type": "string"
+          },
+          "provenance": {
+            "enum": [
+              "modelled",
+              "inferred",
+              "in_house"
             ]
           },
-          "description": {
+          "url": {
             "type": "string"
-          },
-          "effective_from": {
-            "type": [
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "title"
+        ]
+      }
+    },
+    "parameters": {
+      "type": "object",
+      "additionalProperties": {
+        "type": "object",
+        "properties": {
+          "type": {
+            "enum": [
+              "integer",
+              "decimal",
               "string",
-              "null"
-            ],
-            "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
-            "description": "YYYY-MM-DD"
+              "boolean",
+              "date",
+              "enum",
+              "list",
+              "duration"
+            ]
           },
-          "effective_until": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
-            "description": "YYYY-MM-DD"
-          },
-          "schema": {
+          "unit": {
             "type": "string"
           },
-          "records_clause": {
-            "type": "string"
+          "values": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           },
-          "rules": {
-            "oneOf": [
+          "default": {
+            "anyOf": [
               {
-                "type": "string"
+                "type": [
+                  "string",
+                  "number",
+                  "integer",
+                  "boolean",
+                  "null"
+                ]
               },
               {
                 "type": "array",
                 "items": {
-                  "type": "string"
+                  "type": [
+                    "string",
+                    "number",
+                    "integer",
+                    "boolean",
+                    "null"
+                  ]
                 }
               }
             ]
           },
-          "references": {
+          "optional": {
+            "type": "boolean",
+            "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
+          },
+          "description": {
+            "type": "string"
+          },
+          "min": {
+            "type": [
+              "number",
+              "string"
+            ]
+          },
+          "max": {
+            "type": [
+              "number",
+              "string"
+            ]
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "type"
+        ],
+        "description": "A typed parameter with an optional default."
+      }
+    },
+    "sections": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "clauses": {
             "type": "array",
             "items": {
               "type": "object",
@@ -74,8 +215,21 @@ public enum EditorSchemas {
                 "title": {
                   "type": "string"
                 },
-                "locator": {
+                "requirement": {
                   "type": "string"
+                },
+                "severity": {
+                  "enum": [
+                    "major",
+                    "minor",
+                    "observation"
+                  ]
+                },
+                "evidence": {
+                  "enum": [
+                    "documentary",
+                    "ledger"
+                  ]
                 },
                 "provenance": {
                   "enum": [
@@ -84,408 +238,295 @@ public enum EditorSchemas {
                     "in_house"
                   ]
                 },
-                "url": {
-                  "type": "string"
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "id",
-                "title"
-              ]
-            }
-          },
-          "parameters": {
-            "type": "object",
-            "additionalProperties": {
-              "type": "object",
-              "properties": {
-                "type": {
-                  "enum": [
-                    "integer",
-                    "decimal",
-                    "string",
-                    "boolean",
-                    "date",
-                    "enum",
-                    "list",
-                    "duration"
-                  ]
-                },
-                "unit": {
-                  "type": "string"
-                },
-                "values": {
+                "references": {
                   "type": "array",
                   "items": {
                     "type": "string"
                   }
                 },
-                "default": {
-                  "anyOf": [
-                    {
-                      "type": [
-                        "string",
-                        "number",
-                        "integer",
-                        "boolean",
-                        "null"
-                      ]
-                    },
-                    {
-                      "type": "array",
-                      "items": {
-                        "type": [
-                          "string",
-                          "number",
-                          "integer",
-                          "boolean",
-                          "null"
-                        ]
-                      }
-                    }
-                  ]
-                },
-                "optional": {
-                  "type": "boolean",
-                  "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
-                },
-                "description": {
-                  "type": "string"
-                },
-                "min": {
+                "effective_from": {
                   "type": [
-                    "number",
-                    "string"
-                  ]
+                    "string",
+                    "null"
+                  ],
+                  "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
+                  "description": "YYYY-MM-DD"
                 },
-                "max": {
+                "effective_until": {
                   "type": [
-                    "number",
-                    "string"
-                  ]
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "type"
-              ],
-              "description": "A typed parameter with an optional default."
-            }
-          },
-          "sections": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "id": {
-                  "type": "string"
+                    "string",
+                    "null"
+                  ],
+                  "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
+                  "description": "YYYY-MM-DD"
                 },
-                "title": {
-                  "type": "string"
-                },
-                "description": {
-                  "type": "string"
-                },
-                "clauses": {
+                "rules": {
                   "type": "array",
                   "items": {
-                    "type": "object",
-                    "properties": {
-                      "id": {
+                    "oneOf": [
+                      {
                         "type": "string"
                       },
-                      "title": {
-                        "type": "string"
-                      },
-                      "requirement": {
-                        "type": "string"
-                      },
-                      "severity": {
-                        "enum": [
-                          "major",
-                          "minor",
-                          "observation"
+                      {
+                        "type": "object",
+                        "properties": {
+                          "rule": {
+                            "type": "string"
+                          },
+                          "with": {
+                            "type": "object"
+                          }
+                        },
+                        "additionalProperties": false,
+                        "required": [
+                          "rule"
                         ]
-                      },
-                      "evidence": {
-                        "enum": [
-                          "documentary",
-                          "ledger"
-                        ]
-                      },
-                      "provenance": {
-                        "enum": [
-                          "modelled",
-                          "inferred",
-                          "in_house"
-                        ]
-                      },
-                      "references": {
-                        "type": "array",
-                        "items": {
-                          "type": "string"
-                        }
-                      },
-                      "effective_from": {
-                        "type": [
-                          "string",
-                          "null"
-                        ],
-                        "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
-                        "description": "YYYY-MM-DD"
-                      },
-                      "effective_until": {
-                        "type": [
-                          "string",
-                          "null"
-                        ],
-                        "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
-                        "description": "YYYY-MM-DD"
-                      },
-                      "rules": {
-                        "type": "array",
-                        "items": {
-                          "oneOf": [
-                            {
-                              "type": "string"
-                            },
-                            {
-                              "type": "object",
-                              "properties": {
-                                "rule": {
-                                  "type": "string"
-                                },
-                                "with": {
-                                  "type": "object"
-                                }
-                              },
-                              "additionalProperties": false,
-                              "required": [
-                                "rule"
-                              ]
-                            }
-                          ]
-                        }
-                      },
-                      "note": {
-                        "type": "string"
                       }
-                    },
-                    "additionalProperties": false,
-                    "required": [
-                      "id",
-                      "title",
-                      "requirement",
-                      "severity"
                     ]
                   }
+                },
+                "note": {
+                  "type": "string"
                 }
               },
               "additionalProperties": false,
               "required": [
                 "id",
                 "title",
-                "clauses"
-              ]
-            }
-          },
-          "tests": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "name": {
-                  "type": "string"
-                },
-                "ledger": {
-                  "type": "string"
-                },
-                "params": {
-                  "type": "object"
-                },
-                "given": {
-                  "type": "object"
-                },
-                "expect": {
-                  "type": "object"
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "name",
-                "expect"
+                "requirement",
+                "severity"
               ]
             }
           }
         },
         "additionalProperties": false,
         "required": [
-          "standard",
+          "id",
           "title",
-          "version",
-          "schema",
-          "sections"
+          "clauses"
         ]
       }
-
-      """#
-    ),
-    (
-      "rule",
-      #"""
-      {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://custody.dev/schemas/rule.schema.json",
-        "title": "A custody rule.",
+    },
+    "tests": {
+      "type": "array",
+      "items": {
         "type": "object",
         "properties": {
-          "rule": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
-          },
-          "title": {
+          "name": {
             "type": "string"
+          },
+          "ledger": {
+            "type": "string"
+          },
+          "params": {
+            "type": "object"
+          },
+          "given": {
+            "type": "object"
+          },
+          "expect": {
+            "type": "object"
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "expect"
+        ]
+      }
+    }
+  },
+  "additionalProperties": false,
+  "required": [
+    "standard",
+    "title",
+    "version",
+    "schema",
+    "sections"
+  ]
+}
+
+"""#),
+    ("rule", #"""
+{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://custody.dev/schemas/rule.schema.json",
+  "title": "A custody rule.",
+  "type": "object",
+  "properties": {
+    "rule": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
+    },
+    "title": {
+      "type": "string"
+    },
+    "description": {
+      "type": "string"
+    },
+    "params": {
+      "type": "object",
+      "additionalProperties": {
+        "type": "object",
+        "properties": {
+          "type": {
+            "enum": [
+              "integer",
+              "decimal",
+              "string",
+              "boolean",
+              "date",
+              "enum",
+              "list",
+              "duration"
+            ]
+          },
+          "unit": {
+            "type": "string"
+          },
+          "values": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "default": {
+            "anyOf": [
+              {
+                "type": [
+                  "string",
+                  "number",
+                  "integer",
+                  "boolean",
+                  "null"
+                ]
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": [
+                    "string",
+                    "number",
+                    "integer",
+                    "boolean",
+                    "null"
+                  ]
+                }
+              }
+            ]
+          },
+          "optional": {
+            "type": "boolean",
+            "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
           },
           "description": {
             "type": "string"
           },
-          "params": {
-            "type": "object",
-            "additionalProperties": {
-              "type": "object",
-              "properties": {
-                "type": {
-                  "enum": [
-                    "integer",
-                    "decimal",
-                    "string",
-                    "boolean",
-                    "date",
-                    "enum",
-                    "list",
-                    "duration"
-                  ]
-                },
-                "unit": {
-                  "type": "string"
-                },
-                "values": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "default": {
-                  "anyOf": [
-                    {
-                      "type": [
-                        "string",
-                        "number",
-                        "integer",
-                        "boolean",
-                        "null"
-                      ]
-                    },
-                    {
-                      "type": "array",
-                      "items": {
-                        "type": [
-                          "string",
-                          "number",
-                          "integer",
-                          "boolean",
-                          "null"
-                        ]
-                      }
-                    }
-                  ]
-                },
-                "optional": {
-                  "type": "boolean",
-                  "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
-                },
-                "description": {
-                  "type": "string"
-                },
-                "min": {
-                  "type": [
-                    "number",
-                    "string"
-                  ]
-                },
-                "max": {
-                  "type": [
-                    "number",
-                    "string"
-                  ]
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "type"
-              ],
-              "description": "A typed parameter with an optional default."
-            }
-          },
-          "requires": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            }
-          },
-          "unless_failing": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            }
-          },
-          "effective_from": {
+          "min": {
             "type": [
-              "string",
-              "null"
-            ],
-            "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
-            "description": "YYYY-MM-DD"
+              "number",
+              "string"
+            ]
           },
-          "effective_until": {
+          "max": {
             "type": [
-              "string",
-              "null"
-            ],
-            "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
-            "description": "YYYY-MM-DD"
-          },
-          "check": {
+              "number",
+              "string"
+            ]
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "type"
+        ],
+        "description": "A typed parameter with an optional default."
+      }
+    },
+    "requires": {
+      "type": "array",
+      "items": {
+        "type": "string"
+      }
+    },
+    "unless_failing": {
+      "type": "array",
+      "items": {
+        "type": "string"
+      }
+    },
+    "effective_from": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
+      "description": "YYYY-MM-DD"
+    },
+    "effective_until": {
+      "type": [
+        "string",
+        "null"
+      ],
+      "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
+      "description": "YYYY-MM-DD"
+    },
+    "check": {
+      "type": "object",
+      "required": [
+        "kind"
+      ],
+      "properties": {
+        "kind": {
+          "enum": [
+            "row",
+            "unique",
+            "reference",
+            "aggregate",
+            "period_coverage",
+            "mass_balance"
+          ]
+        },
+        "table": {
+          "type": "string"
+        },
+        "where": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "An expression (docs/rule-language.md#expressions)."
+        },
+        "assert": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "An expression (docs/rule-language.md#expressions)."
+        },
+        "key": {
+          "oneOf": [
+            {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 4000,
+              "description": "An expression (docs/rule-language.md#expressions)."
+            },
+            {
+              "type": "array",
+              "items": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 4000,
+                "description": "An expression (docs/rule-language.md#expressions)."
+              }
+            }
+          ]
+        },
+        "across": {
+          "type": "array",
+          "items": {
             "type": "object",
-            "required": [
-              "kind"
-            ],
             "properties": {
-              "kind": {
-                "enum": [
-                  "row",
-                  "unique",
-                  "reference",
-                  "aggregate",
-                  "period_coverage",
-                  "mass_balance"
-                ]
-              },
               "table": {
                 "type": "string"
-              },
-              "where": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 4000,
-                "description": "An expression (docs/rule-language.md#expressions)."
-              },
-              "assert": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 4000,
-                "description": "An expression (docs/rule-language.md#expressions)."
               },
               "key": {
                 "oneOf": [
@@ -506,611 +547,123 @@ public enum EditorSchemas {
                   }
                 ]
               },
-              "across": {
-                "type": "array",
-                "items": {
-                  "type": "object",
-                  "properties": {
-                    "table": {
-                      "type": "string"
-                    },
-                    "key": {
-                      "oneOf": [
-                        {
-                          "type": "string",
-                          "minLength": 1,
-                          "maxLength": 4000,
-                          "description": "An expression (docs/rule-language.md#expressions)."
-                        },
-                        {
-                          "type": "array",
-                          "items": {
-                            "type": "string",
-                            "minLength": 1,
-                            "maxLength": 4000,
-                            "description": "An expression (docs/rule-language.md#expressions)."
-                          }
-                        }
-                      ]
-                    },
-                    "where": {
-                      "type": "string",
-                      "minLength": 1,
-                      "maxLength": 4000,
-                      "description": "An expression (docs/rule-language.md#expressions)."
-                    }
-                  },
-                  "additionalProperties": false,
-                  "required": [
-                    "table",
-                    "key"
-                  ]
-                }
-              },
-              "target": {
-                "type": "string"
-              },
-              "target_key": {
-                "type": "array",
-                "items": {
-                  "type": "string"
-                }
-              },
-              "at": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 4000,
-                "description": "An expression (docs/rule-language.md#expressions)."
-              },
-              "group_by": {
-                "type": "object",
-                "additionalProperties": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                }
-              },
-              "per_period": {
-                "type": "object",
-                "properties": {
-                  "periods": {
-                    "type": "string"
-                  },
-                  "group": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 4000,
-                    "description": "An expression (docs/rule-language.md#expressions)."
-                  },
-                  "date": {
-                    "type": "string",
-                    "minLength": 1,
-                    "maxLength": 4000,
-                    "description": "An expression (docs/rule-language.md#expressions)."
-                  }
-                },
-                "additionalProperties": false
-              },
-              "compute": {
-                "type": "object",
-                "additionalProperties": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                }
-              },
-              "periods": {
-                "type": "object",
-                "properties": {
-                  "table": {
-                    "type": "string"
-                  },
-                  "group": {
-                    "type": "string"
-                  },
-                  "start": {
-                    "type": "string"
-                  },
-                  "end": {
-                    "type": "string"
-                  },
-                  "id": {
-                    "type": "string"
-                  }
-                },
-                "additionalProperties": false,
-                "required": [
-                  "table",
-                  "group",
-                  "start",
-                  "end"
-                ]
-              },
-              "max_months": {
-                "type": [
-                  "integer",
-                  "string"
-                ]
-              },
-              "contiguous": {
-                "type": "boolean"
-              },
-              "entries": {
-                "type": "array",
-                "items": {
-                  "type": "object",
-                  "properties": {
-                    "table": {
-                      "type": "string"
-                    },
-                    "group": {
-                      "type": "string",
-                      "minLength": 1,
-                      "maxLength": 4000,
-                      "description": "An expression (docs/rule-language.md#expressions)."
-                    },
-                    "date": {
-                      "type": "string",
-                      "minLength": 1,
-                      "maxLength": 4000,
-                      "description": "An expression (docs/rule-language.md#expressions)."
-                    },
-                    "where": {
-                      "type": "string",
-                      "minLength": 1,
-                      "maxLength": 4000,
-                      "description": "An expression (docs/rule-language.md#expressions)."
-                    }
-                  },
-                  "additionalProperties": false,
-                  "required": [
-                    "table",
-                    "group",
-                    "date"
-                  ]
-                }
-              },
-              "book": {
-                "type": "string"
-              },
-              "book_params": {
-                "type": "object"
-              },
-              "mode": {
-                "enum": [
-                  "continuous",
-                  "period_end",
-                  "expiry",
-                  "percentage",
-                  "transfer_cover"
-                ]
-              },
-              "tolerance": {
-                "type": [
-                  "number",
-                  "string"
-                ]
-              },
-              "keep": {
-                "enum": [
-                  "first"
-                ]
-              }
-            },
-            "additionalProperties": false
-          },
-          "message": {
-            "type": "string"
-          },
-          "tests": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "name": {
-                  "type": "string"
-                },
-                "params": {
-                  "type": "object"
-                },
-                "given": {
-                  "type": "object",
-                  "additionalProperties": {
-                    "type": "array",
-                    "items": {
-                      "type": "object"
-                    }
-                  }
-                },
-                "ledger": {
-                  "type": "string"
-                },
-                "expect": {
-                  "oneOf": [
-                    {
-                      "enum": [
-                        "pass",
-                        "fail",
-                        "error",
-                        "skipped"
-                      ]
-                    },
-                    {
-                      "type": "object"
-                    }
-                  ]
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "name",
-                "expect"
-              ]
-            }
-          }
-        },
-        "additionalProperties": false,
-        "required": [
-          "rule",
-          "title",
-          "check"
-        ]
-      }
-
-      """#
-    ),
-    (
-      "book",
-      #"""
-      {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://custody.dev/schemas/book.schema.json",
-        "title": "A credit book for mass_balance checks.",
-        "type": "object",
-        "properties": {
-          "book": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
-          },
-          "title": {
-            "type": "string"
-          },
-          "description": {
-            "type": "string"
-          },
-          "params": {
-            "type": "object",
-            "additionalProperties": {
-              "type": "object",
-              "properties": {
-                "type": {
-                  "enum": [
-                    "integer",
-                    "decimal",
-                    "string",
-                    "boolean",
-                    "date",
-                    "enum",
-                    "list",
-                    "duration"
-                  ]
-                },
-                "unit": {
-                  "type": "string"
-                },
-                "values": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "default": {
-                  "anyOf": [
-                    {
-                      "type": [
-                        "string",
-                        "number",
-                        "integer",
-                        "boolean",
-                        "null"
-                      ]
-                    },
-                    {
-                      "type": "array",
-                      "items": {
-                        "type": [
-                          "string",
-                          "number",
-                          "integer",
-                          "boolean",
-                          "null"
-                        ]
-                      }
-                    }
-                  ]
-                },
-                "optional": {
-                  "type": "boolean",
-                  "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
-                },
-                "description": {
-                  "type": "string"
-                },
-                "min": {
-                  "type": [
-                    "number",
-                    "string"
-                  ]
-                },
-                "max": {
-                  "type": [
-                    "number",
-                    "string"
-                  ]
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "type"
-              ],
-              "description": "A typed parameter with an optional default."
-            }
-          },
-          "account": {
-            "type": "array",
-            "items": {
-              "type": "string"
-            }
-          },
-          "same_day": {
-            "enum": [
-              "credits_first",
-              "debits_first"
-            ]
-          },
-          "lifetime_months": {
-            "type": [
-              "integer",
-              "string",
-              "null"
-            ]
-          },
-          "credits": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "table": {
-                  "type": "string"
-                },
-                "label": {
-                  "type": "string"
-                },
-                "where": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "exclude_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "unless_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "date": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "account": {
-                  "type": "array",
-                  "items": {
-                    "type": [
-                      "string",
-                      "null"
-                    ]
-                  }
-                },
-                "amount": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "copper": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
-                },
-                "factor": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "table",
-                "date",
-                "account",
-                "amount"
-              ]
-            }
-          },
-          "debits": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "table": {
-                  "type": "string"
-                },
-                "label": {
-                  "type": "string"
-                },
-                "where": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "exclude_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "unless_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "date": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "account": {
-                  "type": "array",
-                  "items": {
-                    "type": [
-                      "string",
-                      "null"
-                    ]
-                  }
-                },
-                "amount": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "copper": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
-                },
-                "factor": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "table",
-                "date",
-                "account",
-                "amount"
-              ]
-            }
-          },
-          "transfers": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "table": {
-                  "type": "string"
-                },
-                "label": {
-                  "type": "string"
-                },
-                "where": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "date": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "unless_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "from": {
-                  "type": "array",
-                  "items": {
-                    "type": [
-                      "string",
-                      "null"
-                    ]
-                  }
-                },
-                "to": {
-                  "type": "array",
-                  "items": {
-                    "type": [
-                      "string",
-                      "null"
-                    ]
-                  }
-                },
-                "amount": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "table",
-                "date",
-                "from",
-                "to",
-                "amount"
-              ]
-            }
-          },
-          "opening": {
-            "type": "object",
-            "properties": {
-              "table": {
-                "type": "string"
-              },
-              "label": {
-                "type": "string"
-              },
               "where": {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 4000,
                 "description": "An expression (docs/rule-language.md#expressions)."
+              }
+            },
+            "additionalProperties": false,
+            "required": [
+              "table",
+              "key"
+            ]
+          }
+        },
+        "target": {
+          "type": "string"
+        },
+        "target_key": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "at": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "An expression (docs/rule-language.md#expressions)."
+        },
+        "group_by": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          }
+        },
+        "per_period": {
+          "type": "object",
+          "properties": {
+            "periods": {
+              "type": "string"
+            },
+            "group": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 4000,
+              "description": "An expression (docs/rule-language.md#expressions)."
+            },
+            "date": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 4000,
+              "description": "An expression (docs/rule-language.md#expressions)."
+            }
+          },
+          "additionalProperties": false
+        },
+        "compute": {
+          "type": "object",
+          "additionalProperties": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          }
+        },
+        "periods": {
+          "type": "object",
+          "properties": {
+            "table": {
+              "type": "string"
+            },
+            "group": {
+              "type": "string"
+            },
+            "start": {
+              "type": "string"
+            },
+            "end": {
+              "type": "string"
+            },
+            "id": {
+              "type": "string"
+            }
+          },
+          "additionalProperties": false,
+          "required": [
+            "table",
+            "group",
+            "start",
+            "end"
+          ]
+        },
+        "max_months": {
+          "type": [
+            "integer",
+            "string"
+          ]
+        },
+        "contiguous": {
+          "type": "boolean"
+        },
+        "entries": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "table": {
+                "type": "string"
               },
-              "exclude_failing": {
-                "type": "array",
-                "items": {
-                  "type": "string"
-                }
-              },
-              "unless_failing": {
-                "type": "array",
-                "items": {
-                  "type": "string"
-                }
+              "group": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 4000,
+                "description": "An expression (docs/rule-language.md#expressions)."
               },
               "date": {
                 "type": "string",
@@ -1118,225 +671,715 @@ public enum EditorSchemas {
                 "maxLength": 4000,
                 "description": "An expression (docs/rule-language.md#expressions)."
               },
-              "account": {
-                "type": "array",
-                "items": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              },
-              "amount": {
+              "where": {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": 4000,
                 "description": "An expression (docs/rule-language.md#expressions)."
-              },
-              "copper": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 4000,
-                "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
-              },
-              "factor": {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": 4000,
-                "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
               }
             },
             "additionalProperties": false,
             "required": [
               "table",
-              "date",
-              "account",
-              "amount"
+              "group",
+              "date"
             ]
+          }
+        },
+        "book": {
+          "type": "string"
+        },
+        "book_params": {
+          "type": "object"
+        },
+        "mode": {
+          "enum": [
+            "continuous",
+            "period_end",
+            "expiry",
+            "percentage",
+            "transfer_cover"
+          ]
+        },
+        "tolerance": {
+          "type": [
+            "number",
+            "string"
+          ]
+        },
+        "keep": {
+          "enum": [
+            "first"
+          ]
+        }
+      },
+      "additionalProperties": false
+    },
+    "message": {
+      "type": "string"
+    },
+    "tests": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string"
           },
-          "input_totals": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "table": {
-                  "type": "string"
-                },
-                "label": {
-                  "type": "string"
-                },
-                "where": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "exclude_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "unless_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "date": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "account": {
-                  "type": "array",
-                  "items": {
-                    "type": [
-                      "string",
-                      "null"
-                    ]
-                  }
-                },
-                "amount": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "copper": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
-                },
-                "factor": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "table",
-                "date",
-                "account",
-                "amount"
-              ]
+          "params": {
+            "type": "object"
+          },
+          "given": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "array",
+              "items": {
+                "type": "object"
+              }
             }
           },
-          "output_totals": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "table": {
-                  "type": "string"
-                },
-                "label": {
-                  "type": "string"
-                },
-                "where": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "exclude_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "unless_failing": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  }
-                },
-                "date": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "account": {
-                  "type": "array",
-                  "items": {
-                    "type": [
-                      "string",
-                      "null"
-                    ]
-                  }
-                },
-                "amount": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "An expression (docs/rule-language.md#expressions)."
-                },
-                "copper": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
-                },
-                "factor": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 4000,
-                  "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
-                }
+          "ledger": {
+            "type": "string"
+          },
+          "expect": {
+            "oneOf": [
+              {
+                "enum": [
+                  "pass",
+                  "fail",
+                  "error",
+                  "skipped"
+                ]
               },
-              "additionalProperties": false,
-              "required": [
-                "table",
-                "date",
-                "account",
-                "amount"
-              ]
-            }
+              {
+                "type": "object"
+              }
+            ]
           }
         },
         "additionalProperties": false,
         "required": [
-          "book",
-          "account"
+          "name",
+          "expect"
         ]
       }
+    }
+  },
+  "additionalProperties": false,
+  "required": [
+    "rule",
+    "title",
+    "check"
+  ]
+}
 
-      """#
-    ),
-    (
-      "ledger-schema",
-      #"""
-      {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://custody.dev/schemas/ledger-schema.schema.json",
-        "title": "A custody ledger schema.",
+"""#),
+    ("book", #"""
+{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://custody.dev/schemas/book.schema.json",
+  "title": "A credit book for mass_balance checks.",
+  "type": "object",
+  "properties": {
+    "book": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
+    },
+    "title": {
+      "type": "string"
+    },
+    "description": {
+      "type": "string"
+    },
+    "params": {
+      "type": "object",
+      "additionalProperties": {
         "type": "object",
         "properties": {
-          "schema": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
-          },
-          "version": {
-            "type": [
+          "type": {
+            "enum": [
+              "integer",
+              "decimal",
               "string",
-              "number"
+              "boolean",
+              "date",
+              "enum",
+              "list",
+              "duration"
             ]
           },
-          "title": {
+          "unit": {
             "type": "string"
+          },
+          "values": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "default": {
+            "anyOf": [
+              {
+                "type": [
+                  "string",
+                  "number",
+                  "integer",
+                  "boolean",
+                  "null"
+                ]
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": [
+                    "string",
+                    "number",
+                    "integer",
+                    "boolean",
+                    "null"
+                  ]
+                }
+              }
+            ]
+          },
+          "optional": {
+            "type": "boolean",
+            "description": "null (~) is a meaningful value; otherwise a null default or binding is an error"
           },
           "description": {
             "type": "string"
           },
-          "extends": {
+          "min": {
+            "type": [
+              "number",
+              "string"
+            ]
+          },
+          "max": {
+            "type": [
+              "number",
+              "string"
+            ]
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "type"
+        ],
+        "description": "A typed parameter with an optional default."
+      }
+    },
+    "account": {
+      "type": "array",
+      "items": {
+        "type": "string"
+      }
+    },
+    "same_day": {
+      "enum": [
+        "credits_first",
+        "debits_first"
+      ]
+    },
+    "lifetime_months": {
+      "type": [
+        "integer",
+        "string",
+        "null"
+      ]
+    },
+    "credits": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "table": {
             "type": "string"
           },
-          "tables": {
+          "label": {
+            "type": "string"
+          },
+          "where": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "exclude_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "date": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "account": {
+            "type": "array",
+            "items": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "amount": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "copper": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
+          },
+          "factor": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "table",
+          "date",
+          "account",
+          "amount"
+        ]
+      }
+    },
+    "debits": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "table": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string"
+          },
+          "where": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "exclude_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "date": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "account": {
+            "type": "array",
+            "items": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "amount": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "copper": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
+          },
+          "factor": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "table",
+          "date",
+          "account",
+          "amount"
+        ]
+      }
+    },
+    "transfers": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "table": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string"
+          },
+          "where": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "date": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "from": {
+            "type": "array",
+            "items": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "to": {
+            "type": "array",
+            "items": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "amount": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "table",
+          "date",
+          "from",
+          "to",
+          "amount"
+        ]
+      }
+    },
+    "opening": {
+      "type": "object",
+      "properties": {
+        "table": {
+          "type": "string"
+        },
+        "label": {
+          "type": "string"
+        },
+        "where": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "An expression (docs/rule-language.md#expressions)."
+        },
+        "exclude_failing": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "unless_failing": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "date": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "An expression (docs/rule-language.md#expressions)."
+        },
+        "account": {
+          "type": "array",
+          "items": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        },
+        "amount": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "An expression (docs/rule-language.md#expressions)."
+        },
+        "copper": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
+        },
+        "factor": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 4000,
+          "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "table",
+        "date",
+        "account",
+        "amount"
+      ]
+    },
+    "input_totals": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "table": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string"
+          },
+          "where": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "exclude_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "date": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "account": {
+            "type": "array",
+            "items": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "amount": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "copper": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
+          },
+          "factor": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "table",
+          "date",
+          "account",
+          "amount"
+        ]
+      }
+    },
+    "output_totals": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "table": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string"
+          },
+          "where": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "exclude_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "unless_failing": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "date": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "account": {
+            "type": "array",
+            "items": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          },
+          "amount": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "An expression (docs/rule-language.md#expressions)."
+          },
+          "copper": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the copper behind a row's credits (the statement's credited copper)."
+          },
+          "factor": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 4000,
+            "description": "On a credit source: the factor that turned the copper into credits (shown in the statement)."
+          }
+        },
+        "additionalProperties": false,
+        "required": [
+          "table",
+          "date",
+          "account",
+          "amount"
+        ]
+      }
+    }
+  },
+  "additionalProperties": false,
+  "required": [
+    "book",
+    "account"
+  ]
+}
+
+"""#),
+    ("ledger-schema", #"""
+{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://custody.dev/schemas/ledger-schema.schema.json",
+  "title": "A custody ledger schema.",
+  "type": "object",
+  "properties": {
+    "schema": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
+    },
+    "version": {
+      "type": [
+        "string",
+        "number"
+      ]
+    },
+    "title": {
+      "type": "string"
+    },
+    "description": {
+      "type": "string"
+    },
+    "extends": {
+      "type": "string"
+    },
+    "tables": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
+          },
+          "file": {
+            "type": "string"
+          },
+          "optional": {
+            "type": "boolean"
+          },
+          "key": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "entry_id": {
+            "type": "string"
+          },
+          "valid": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "minItems": 2,
+            "maxItems": 2
+          },
+          "description": {
+            "type": "string"
+          },
+          "columns": {
             "type": "array",
             "items": {
               "type": "object",
@@ -1345,137 +1388,246 @@ public enum EditorSchemas {
                   "type": "string",
                   "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
                 },
-                "file": {
+                "type": {
+                  "enum": [
+                    "string",
+                    "decimal",
+                    "integer",
+                    "date",
+                    "boolean",
+                    "enum",
+                    "list"
+                  ]
+                },
+                "unit": {
                   "type": "string"
                 },
-                "optional": {
-                  "type": "boolean"
+                "scale": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 24
                 },
-                "key": {
+                "min": {
+                  "type": [
+                    "number",
+                    "string"
+                  ]
+                },
+                "values": {
                   "type": "array",
                   "items": {
                     "type": "string"
                   }
                 },
-                "entry_id": {
-                  "type": "string"
+                "separator": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 1
                 },
-                "valid": {
-                  "type": "array",
-                  "items": {
-                    "type": "string"
-                  },
-                  "minItems": 2,
-                  "maxItems": 2
+                "required": {
+                  "type": "boolean"
                 },
                 "description": {
                   "type": "string"
-                },
-                "columns": {
-                  "type": "array",
-                  "items": {
-                    "type": "object",
-                    "properties": {
-                      "name": {
-                        "type": "string",
-                        "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
-                      },
-                      "type": {
-                        "enum": [
-                          "string",
-                          "decimal",
-                          "integer",
-                          "date",
-                          "boolean",
-                          "enum",
-                          "list"
-                        ]
-                      },
-                      "unit": {
-                        "type": "string"
-                      },
-                      "scale": {
-                        "type": "integer",
-                        "minimum": 0,
-                        "maximum": 24
-                      },
-                      "min": {
-                        "type": [
-                          "number",
-                          "string"
-                        ]
-                      },
-                      "values": {
-                        "type": "array",
-                        "items": {
-                          "type": "string"
-                        }
-                      },
-                      "separator": {
-                        "type": "string",
-                        "minLength": 1,
-                        "maxLength": 1
-                      },
-                      "required": {
-                        "type": "boolean"
-                      },
-                      "description": {
-                        "type": "string"
-                      }
-                    },
-                    "additionalProperties": false,
-                    "required": [
-                      "name",
-                      "type"
-                    ]
-                  }
                 }
               },
               "additionalProperties": false,
               "required": [
-                "name"
+                "name",
+                "type"
               ]
             }
           }
         },
         "additionalProperties": false,
         "required": [
-          "schema",
-          "tables"
+          "name"
         ]
       }
+    }
+  },
+  "additionalProperties": false,
+  "required": [
+    "schema",
+    "tables"
+  ]
+}
 
-      """#
-    ),
-    (
-      "profile",
-      #"""
-      {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "$id": "https://custody.dev/schemas/profile.schema.json",
-        "title": "A mapping profile from another system's export to a custody ledger schema.",
+"""#),
+    ("profile", #"""
+{
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "$id": "https://custody.dev/schemas/profile.schema.json",
+  "title": "A mapping profile from another system's export to a custody ledger schema.",
+  "type": "object",
+  "properties": {
+    "profile": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
+    },
+    "title": {
+      "type": "string"
+    },
+    "description": {
+      "type": "string"
+    },
+    "delimiter": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 1
+    },
+    "date_format": {
+      "type": "string"
+    },
+    "decimal_comma": {
+      "type": "boolean"
+    },
+    "encoding": {
+      "enum": [
+        "utf-8",
+        "utf8",
+        "cp932",
+        "shift_jis",
+        "shift-jis",
+        "sjis",
+        "windows-31j",
+        "ms932",
+        "euc-jp",
+        "eucjp",
+        "windows-1252",
+        "cp1252",
+        "latin-1",
+        "latin1",
+        "iso-8859-1",
+        "utf-16",
+        "utf16"
+      ]
+    },
+    "thousands_separator": {
+      "enum": [
+        ",",
+        ".",
+        " ",
+        "'",
+        "space",
+        "apostrophe",
+        "none",
+        ""
+      ]
+    },
+    "round": {
+      "type": "boolean"
+    },
+    "tables": {
+      "type": "object",
+      "additionalProperties": {
         "type": "object",
         "properties": {
-          "profile": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.\\-]*$"
-          },
-          "title": {
+          "file": {
             "type": "string"
           },
-          "description": {
-            "type": "string"
+          "format": {
+            "enum": [
+              "csv",
+              "jsonl"
+            ]
           },
           "delimiter": {
             "type": "string",
             "minLength": 1,
             "maxLength": 1
           },
+          "columns": {
+            "type": "object",
+            "additionalProperties": {
+              "oneOf": [
+                {
+                  "type": "string"
+                },
+                {
+                  "type": "object",
+                  "properties": {
+                    "expr": {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "round": {
+                      "oneOf": [
+                        {
+                          "type": "boolean"
+                        },
+                        {
+                          "enum": [
+                            "half_even",
+                            "half_up",
+                            "down",
+                            "up",
+                            "floor",
+                            "ceiling"
+                          ]
+                        }
+                      ]
+                    }
+                  },
+                  "additionalProperties": false,
+                  "required": [
+                    "expr"
+                  ],
+                  "description": "A derived column: a number computed per row with the rule language."
+                }
+              ]
+            }
+          },
+          "units": {
+            "type": "object",
+            "additionalProperties": {
+              "enum": [
+                "t",
+                "kg",
+                "lb"
+              ]
+            }
+          },
+          "constants": {
+            "type": "object",
+            "additionalProperties": {
+              "type": [
+                "string",
+                "number",
+                "integer",
+                "boolean",
+                "null"
+              ]
+            }
+          },
+          "values": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "object",
+              "additionalProperties": {
+                "type": "string"
+              }
+            }
+          },
           "date_format": {
             "type": "string"
           },
           "decimal_comma": {
             "type": "boolean"
+          },
+          "files": {
+            "oneOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "minItems": 1
+              }
+            ]
           },
           "encoding": {
             "enum": [
@@ -1510,209 +1662,61 @@ public enum EditorSchemas {
               ""
             ]
           },
+          "thousands_separators": {
+            "type": "object",
+            "additionalProperties": {
+              "enum": [
+                ",",
+                ".",
+                " ",
+                "'",
+                "space",
+                "apostrophe",
+                "none",
+                ""
+              ]
+            }
+          },
+          "sheet": {
+            "type": "string"
+          },
+          "header_row": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 1048576
+          },
           "round": {
             "type": "boolean"
           },
-          "tables": {
+          "where": {
             "type": "object",
+            "minProperties": 1,
             "additionalProperties": {
-              "type": "object",
-              "properties": {
-                "file": {
+              "oneOf": [
+                {
                   "type": "string"
                 },
-                "format": {
-                  "enum": [
-                    "csv",
-                    "jsonl"
-                  ]
-                },
-                "delimiter": {
-                  "type": "string",
-                  "minLength": 1,
-                  "maxLength": 1
-                },
-                "columns": {
-                  "type": "object",
-                  "additionalProperties": {
-                    "oneOf": [
-                      {
-                        "type": "string"
-                      },
-                      {
-                        "type": "object",
-                        "properties": {
-                          "expr": {
-                            "type": "string",
-                            "minLength": 1
-                          },
-                          "round": {
-                            "oneOf": [
-                              {
-                                "type": "boolean"
-                              },
-                              {
-                                "enum": [
-                                  "half_even",
-                                  "half_up",
-                                  "down",
-                                  "up",
-                                  "floor",
-                                  "ceiling"
-                                ]
-                              }
-                            ]
-                          }
-                        },
-                        "additionalProperties": false,
-                        "required": [
-                          "expr"
-                        ],
-                        "description": "A derived column: a number computed per row with the rule language."
-                      }
-                    ]
-                  }
-                },
-                "units": {
-                  "type": "object",
-                  "additionalProperties": {
-                    "enum": [
-                      "t",
-                      "kg",
-                      "lb"
-                    ]
-                  }
-                },
-                "constants": {
-                  "type": "object",
-                  "additionalProperties": {
-                    "type": [
-                      "string",
-                      "number",
-                      "integer",
-                      "boolean",
-                      "null"
-                    ]
-                  }
-                },
-                "values": {
-                  "type": "object",
-                  "additionalProperties": {
-                    "type": "object",
-                    "additionalProperties": {
-                      "type": "string"
-                    }
-                  }
-                },
-                "date_format": {
-                  "type": "string"
-                },
-                "decimal_comma": {
-                  "type": "boolean"
-                },
-                "files": {
-                  "oneOf": [
-                    {
-                      "type": "string"
-                    },
-                    {
-                      "type": "array",
-                      "items": {
-                        "type": "string"
-                      },
-                      "minItems": 1
-                    }
-                  ]
-                },
-                "encoding": {
-                  "enum": [
-                    "utf-8",
-                    "utf8",
-                    "cp932",
-                    "shift_jis",
-                    "shift-jis",
-                    "sjis",
-                    "windows-31j",
-                    "ms932",
-                    "euc-jp",
-                    "eucjp",
-                    "windows-1252",
-                    "cp1252",
-                    "latin-1",
-                    "latin1",
-                    "iso-8859-1",
-                    "utf-16",
-                    "utf16"
-                  ]
-                },
-                "thousands_separator": {
-                  "enum": [
-                    ",",
-                    ".",
-                    " ",
-                    "'",
-                    "space",
-                    "apostrophe",
-                    "none",
-                    ""
-                  ]
-                },
-                "thousands_separators": {
-                  "type": "object",
-                  "additionalProperties": {
-                    "enum": [
-                      ",",
-                      ".",
-                      " ",
-                      "'",
-                      "space",
-                      "apostrophe",
-                      "none",
-                      ""
-                    ]
-                  }
-                },
-                "sheet": {
-                  "type": "string"
-                },
-                "header_row": {
-                  "type": "integer",
-                  "minimum": 1,
-                  "maximum": 1048576
-                },
-                "round": {
-                  "type": "boolean"
-                },
-                "where": {
-                  "type": "object",
-                  "minProperties": 1,
-                  "additionalProperties": {
-                    "oneOf": [
-                      {
-                        "type": "string"
-                      },
-                      {
-                        "type": "array",
-                        "items": {
-                          "type": "string"
-                        },
-                        "minItems": 1
-                      }
-                    ]
-                  }
+                {
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  },
+                  "minItems": 1
                 }
-              },
-              "additionalProperties": false
+              ]
             }
           }
         },
-        "additionalProperties": false,
-        "required": [
-          "profile"
-        ]
+        "additionalProperties": false
       }
+    }
+  },
+  "additionalProperties": false,
+  "required": [
+    "profile"
+  ]
+}
 
-      """#
-    ),
+"""#),
   ]
 }

@@ -47,7 +47,10 @@ public enum ReportBuilder {
       id: s.id, title: s.title, version: s.version, file: s.file, sha256: s.sha256,
       graphSha256: s.graphDigest,
       inputs: s.inputs.map { Report.FileDigest(path: $0.path, sha256: $0.sha256) },
-      parameters: parameters)
+      parameters: parameters,
+      severityLabels: s.severityLabels.isEmpty
+        ? nil
+        : Dictionary(uniqueKeysWithValues: s.severityLabels.map { ($0.key.rawValue, $0.value) }))
     let files = r.files.sorted { $0.table < $1.table }.map {
       Report.LedgerFile(
         table: $0.table, path: $0.path, sha256: $0.sha256, rows: $0.rows, absent: $0.absent)

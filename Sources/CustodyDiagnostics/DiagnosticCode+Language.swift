@@ -74,6 +74,13 @@ extension DiagnosticCode {
   public static let rulesWalkLimit = DiagnosticCode(
     "CUS2022", "a rules folder holds too many files or folders nested too deep",
     fix: "Name the folders that hold rules in `rules:`; custody reads at most 10,000 YAML files.")
+  /// CUS2030 (not the next free number): other branches of this session add CUS2024 onwards.
+  public static let percentageTransfers = DiagnosticCode(
+    "CUS2030",
+    "a mass_balance check in percentage mode uses a book that moves credits (`transfers:`)",
+    fix:
+      "The percentage method balances shares per account and period and has no credits to move: remove the book's `transfers:` (each account is judged on its own input), or use a credit mode (`continuous`, `period_end`, `expiry`)."
+  )
   public static let identifierInvisible = DiagnosticCode(
     "CUS2023",
     "an id has leading or trailing spaces, or invisible or format characters (BOM, zero-width space)",
@@ -143,6 +150,7 @@ extension DiagnosticCode {
     missingParameter, parameterValueType, unknownStandardParameter, fileNotFound, invalidDate,
     badMessageTemplate, schemaExtendsCycle, badTestCase, wrongFileKind, rulesWalkSkipped,
     rulesWalkLimit, identifierInvisible, unknownRequirementParameter,
+    percentageTransfers,
     exprSyntax, unknownField, typeMismatch, unknownFunction, wrongArity, unitMismatch,
     unknownEnumLiteral, expressionTooLong, expressionTooDeep, unknownParameter,
     unknownLookupTable, badLookup, aggregateMisplaced, badLiteral, notBoolean, nullOrdering,

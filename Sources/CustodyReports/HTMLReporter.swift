@@ -86,7 +86,7 @@ public struct HTMLReporter: Sendable {
       out +=
         "<tr class=\"\(e(c.status.rawValue))\"><td>\(e(c.id))</td><td><span class=\"status\">\(e(c.status.rawValue.replacingOccurrences(of: "_", with: " ")))</span></td>"
       out +=
-        "<td>\(e(c.severity.rawValue))</td><td>\(e(c.title))</td><td>\(e(c.rules.joined(separator: ", ")))</td><td>\(e(c.reason ?? ""))</td></tr>\n"
+        "<td>\(e(report.severityName(c.severity)))</td><td>\(e(c.title))</td><td>\(e(c.rules.joined(separator: ", ")))</td><td>\(e(c.reason ?? ""))</td></tr>\n"
     }
     return out + "</tbody>\n</table>\n</section>\n\n"
   }
@@ -99,7 +99,7 @@ public struct HTMLReporter: Sendable {
     for (index, nc) in report.nonconformities.enumerated() {
       out += "<article class=\"nc \(e(nc.severity.rawValue))\(nc.waived ? " waived" : "")\">\n"
       out +=
-        "<h3>\(index + 1). <span class=\"badge\">\(e(nc.severity.rawValue))</span> \(e(nc.clause)) / \(e(nc.rule))"
+        "<h3>\(index + 1). <span class=\"badge\">\(e(report.severityName(nc.severity)))</span> \(e(nc.clause)) / \(e(nc.rule))"
       out += "\(nc.waived ? " <span class=\"badge waived\">waived</span>" : "")</h3>\n"
       out +=
         "<p>\(e(nc.summary))</p>\n<p class=\"meta\">id \(e(nc.id)) · evidence rows \(nc.evidence.count) of \(nc.evidenceTotal)</p>\n"

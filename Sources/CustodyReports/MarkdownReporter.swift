@@ -18,7 +18,7 @@ public struct MarkdownReporter: Sendable {
     if report.nonconformities.isEmpty { out += "None.\n" }
     for (index, nc) in report.nonconformities.enumerated() {
       out +=
-        "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(nc.severity.rawValue)\(nc.waived ? " (waived)" : "")\n\n"
+        "### \(index + 1). \(md(nc.clause)) / \(md(nc.rule)): \(md(report.severityName(nc.severity)))\(nc.waived ? " (waived)" : "")\n\n"
       out +=
         "\(md(nc.summary))\n\nId `\(nc.id)`. Evidence rows: \(nc.evidence.count) of \(nc.evidenceTotal).\n\n"
       if let requirement = report.requirement(of: nc.clause) {
@@ -49,7 +49,8 @@ public struct MarkdownReporter: Sendable {
     for c in report.clauses {
       let status =
         c.status == .nonConformant ? "**\(md(c.status.rawValue))**" : md(c.status.rawValue)
-      out += "| \(md(c.id)) | \(status) | \(md(c.severity.rawValue)) | \(md(c.title)) | "
+      out +=
+        "| \(md(c.id)) | \(status) | \(md(report.severityName(c.severity))) | \(md(c.title)) | "
       out += "\(c.rules.map(md).joined(separator: ", ")) | \(md(c.reason ?? "")) |\n"
     }
 

@@ -57,10 +57,15 @@ public struct Report: Sendable, Hashable, Codable {
     /// Every file compiled in (standard, schema, rules, books) with its sha256.
     public var inputs: [FileDigest]
     public var parameters: [Parameter]
+    /// The standard's display names of its severity levels (`severity_labels:`); absent when
+    /// it names none. Every `severity` field keeps the level.
+    public var severityLabels: [String: String]?
     public init(
       id: String, title: String, version: String, file: String, sha256: String,
-      graphSha256: String, inputs: [FileDigest], parameters: [Parameter]
+      graphSha256: String, inputs: [FileDigest], parameters: [Parameter],
+      severityLabels: [String: String]? = nil
     ) {
+      self.severityLabels = severityLabels
       self.id = id
       self.title = title
       self.version = version

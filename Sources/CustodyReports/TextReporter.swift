@@ -40,7 +40,7 @@ public struct TextReporter: Sendable {
       for (index, nc) in report.nonconformities.enumerated() {
         let waived = nc.waived ? " [waived]" : ""
         out +=
-          "\n\(index + 1). [\(nc.severity.rawValue.uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
+          "\n\(index + 1). [\(t(report.severityName(nc.severity)).uppercased())] \(t(nc.clause)) / \(t(nc.rule))\(waived)  id \(t(nc.id))\n"
         out += "   \(t(nc.summary))\n"
         if let requirement = report.requirement(of: nc.clause) {
           out += "   requirement: \(t(requirement))\n"
@@ -65,6 +65,8 @@ public struct TextReporter: Sendable {
     out += bold("Clauses") + "\n"
     let idWidth = max(6, report.clauses.map(\.id.count).max() ?? 6)
     let statusWidth = 14
+    let severityWidth = max(
+      11, report.clauses.map { report.severityName($0.severity).count }.max() ?? 11)
     for clause in report.clauses {
       let status = pad(clause.status.rawValue, statusWidth)
       let coloured: String
@@ -75,7 +77,7 @@ public struct TextReporter: Sendable {
       case .notApplicable, .documentary: coloured = status
       }
       out +=
-        "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(clause.severity.rawValue, 11))  \(t(clause.title))"
+        "  \(pad(t(clause.id), idWidth))  \(coloured)  \(pad(t(report.severityName(clause.severity)), severityWidth))  \(t(clause.title))"
       if let reason = clause.reason, clause.status != .conformant { out += "  (\(t(reason)))" }
       out += "\n"
     }

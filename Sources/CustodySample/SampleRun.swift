@@ -168,6 +168,8 @@ struct SampleRun {
     rows.merge(referenceRows) { a, _ in a }
     rows["certificates"] = try SampleCertificates.write(
       world: world, dates: dates, plant: plant, dir: dir)
+    var awards = AwardsTable(world: world, dates: dates, dir: dir, seed: options.seed)
+    rows["awards"] = try awards.write()
     planted += referencePlanted
     if let plant, planted.isEmpty {
       throw SampleError.cannotPlant(plant, reason: "no row of the right kind; use more rows")

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct SpillThresholdTests {
   @Test(arguments: [
     (PlantKind.duplicateEntryID, "cu-again-coc", "CUA-1.3"),
-    (.duplicateDocument, "coppermark-coc-mb", "CM-2.3"), (.overdraft, "cu-again-coc", "CUA-4.3"),
+    (.duplicateDocument, "coppermark-coc-mb", "CM-2.2"), (.overdraft, "cu-again-coc", "CUA-4.3"),
     (.expiredCredits, "cu-again-coc", "CUA-4.5"),
     (.negativePeriodClose, "cu-again-coc", "CUA-4.4"), (.stockDifference, "asi-coc-mb", "ASI-8.4"),
   ])

@@ -128,5 +128,14 @@ enum CanonicalSchema {
           col("physical_cu_t", tonnes, required: true, min: 0),
           col("book_cu_t", tonnes, required: true, min: 0),
         ]),
+      TableSchema(
+        name: "awards", file: "awards.csv", optional: true, key: ["supplier"], entryID: "award",
+        columns: [
+          col("award", required: true), col("supplier", required: true), col("site_name"),
+          col(
+            "status", .enumeration(["awarded", "in_progress", "suspended", "withdrawn"]),
+            required: true),
+          col("valid_from", .date, required: true), col("valid_to", .date, required: true),
+        ], validFrom: "valid_from", validTo: "valid_to"),
     ])
 }

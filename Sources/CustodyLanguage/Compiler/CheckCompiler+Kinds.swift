@@ -217,6 +217,21 @@ extension CheckCompiler {
         bookParams[key.value] = .init(type: decl.type, value: v)
       }
     }
+    if mode == .percentage, let first = book.transfers.first {
+      // Silently ignoring the transfers would let a sender claim its own share and give credits
+      // away besides; honouring them needs a tonnage ledger the percentage method does not keep.
+      bag.report(
+        .percentageTransfers,
+        "mode percentage cannot honour the transfers of book '\(book.id)': the percentage method balances shares and has no credits to move",
+        at: r["mode"]?.span ?? r.mapping.span,
+        notes: [
+          DiagnosticNote("book '\(book.id)' moves credits here", at: first.span),
+          DiagnosticNote(
+            "remove the book's `transfers:` (each account is judged on its own input) or use a credit mode"
+          ),
+        ])
+      return nil
+    }
     guard let compiled = compileBook(book, parameters: bookParams), let mode else { return nil }
     return .massBalance(
       MassBalanceSpec(book: compiled, mode: mode, periods: periods, tolerance: tolerance))

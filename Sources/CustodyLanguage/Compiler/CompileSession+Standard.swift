@@ -115,6 +115,7 @@ extension CompileSession {
       tests: tests,
       span: decl.span)
     compiled.recordsClause = recordsClause
+    compiled.severityLabels = decl.severityLabels
     return compiled
   }
 

@@ -81,6 +81,8 @@ struct StandardDecl: Sendable {
   var schemaPath: YAMLScalar?
   /// The clause unreadable ledger cells count against (`records_clause:`).
   var recordsClause: YAMLScalar?
+  /// `severity_labels:`: display names of the severity levels.
+  var severityLabels: [ClauseSeverity: String] = [:]
   var rulePaths: [YAMLScalar]
   var references: [ExternalReference]
   var params: [ParamDecl]

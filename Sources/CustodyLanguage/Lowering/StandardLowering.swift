@@ -7,6 +7,7 @@ enum StandardLowering {
   static let keys = [
     "standard", "title", "description", "version", "effective_from", "effective_until", "schema",
     "rules", "references", "parameters", "sections", "tests", "records_clause",
+    "severity_labels",
   ]
   static let sectionKeys = ["id", "title", "description", "clauses"]
   static let clauseKeys = [
@@ -68,7 +69,7 @@ enum StandardLowering {
       sections.append(
         Section(id: sid.value, title: s.string("title", bag: &bag) ?? "", clauseIDs: ids))
     }
-    return StandardDecl(
+    var decl = StandardDecl(
       id: id, title: r.string("title", bag: &bag) ?? "",
       version: r.string("version", bag: &bag) ?? "",
       effectiveFrom: r.date("effective_from", bag: &bag),
@@ -80,6 +81,37 @@ enum StandardLowering {
       params: ParameterLowering.declarations(r.map("parameters", bag: &bag), bag: &bag),
       sections: sections, clauses: clauses, tests: r.list("tests", bag: &bag) ?? [], file: file,
       span: root.span)
+    decl.severityLabels = severityLabels(r.map("severity_labels", bag: &bag), bag: &bag)
+    return decl
+  }
+
+  /// `severity_labels: {major: does not meet, minor: partially meets}`: a display name per
+  /// level; an unknown level is CUS2005, an empty name CUS2003.
+  static func severityLabels(_ map: YAMLMapping?, bag: inout DiagnosticBag) -> [ClauseSeverity:
+    String]
+  {
+    var labels: [ClauseSeverity: String] = [:]
+    for (key, node) in map?.pairs ?? [] {
+      guard let level = ClauseSeverity(rawValue: key.value) else {
+        bag.report(
+          .invalidValue,
+          "'\(key.value)' is not a severity level (\(ClauseSeverity.allCases.map(\.rawValue).joined(separator: ", ")))",
+          at: key.span,
+          suggestions: Suggestions.closest(
+            to: key.value, in: ClauseSeverity.allCases.map(\.rawValue)))
+        continue
+      }
+      guard let s = node.scalar, !s.isNull,
+        !s.value.allSatisfy(\.isWhitespace)
+      else {
+        bag.report(
+          .wrongValueType, "the label of severity '\(key.value)' must be non-empty text",
+          at: node.span)
+        continue
+      }
+      labels[level] = s.value
+    }
+    return labels
   }
 
   static func clause(_ node: YAMLNode, section: String, bag: inout DiagnosticBag) -> ClauseDecl? {

@@ -202,6 +202,14 @@ public struct CompiledStandard: Sendable, Hashable {
   public var span: SourceSpan?
   /// The clause unreadable ledger cells count against (`records_clause:`), if any.
   public var recordsClause: String?
+  /// The standard's own names for its severity levels (`severity_labels:`, e.g. Copper Mark's
+  /// "does not meet" for major): display only; findings, verdicts and `--fail-on` keep the level.
+  public var severityLabels: [ClauseSeverity: String] = [:]
+
+  /// The standard's name for `severity`, or its level when the standard names none.
+  public func severityName(_ severity: ClauseSeverity) -> String {
+    severityLabels[severity] ?? severity.rawValue
+  }
 
   public init(
     id: String, title: String, version: String, effectiveFrom: CivilDate?,

@@ -5,7 +5,9 @@ import CustodyValues
 /// `claimed <= carried + output_total x credited / input_total`, where `credited` sums the
 /// book's credits, `input_total` its `input_totals`, `output_total` its `output_totals` and
 /// `claimed` its debits in the period. The unclaimed allowance is carried forward to the next
-/// period of the account; a failing period carries nothing.
+/// period of the account; a failing period carries nothing. A posting in no period of its
+/// account leaves the rule `skipped` (its clauses `not_evaluated`) unless a period failed.
+/// Books with `transfers:` are refused at compile time (CUS2030): there are no credits to move.
 struct PercentageMode {
   let check: MassBalanceCheck
 
@@ -47,12 +49,15 @@ struct PercentageMode {
     }
     // account id -> period index -> tally
     var tallies: [Int32: [Int: Tally]] = [:]
+    // Postings in no accounting period, per account key id: activity that cannot be judged.
+    var unperiodised: [Int32: Int] = [:]
     var failure: (any Error)?
     do throws(SpillError) {
       try check.collector.forEachOrdered { p in
         if exclusion.excludes(p) { return true }
         guard let index = period(of: p, periods) else {
           out.counts.skippedRows += 1
+          unperiodised[p.account, default: 0] += 1
           return true
         }
         out.counts.evaluated += 1
@@ -108,6 +113,28 @@ struct PercentageMode {
       return
     }
     for f in failures { emit(f, out) }
+    undecided(unperiodised, out)
+  }
+
+  /// Activity outside every accounting period of its account: no share can be computed for
+  /// it, so the balance is not shown to hold. The rule is `skipped` (its clauses
+  /// `not_evaluated`, never `not_applicable`) unless a period already failed.
+  private func undecided(_ unperiodised: [Int32: Int], _ out: RuleOutput) {
+    guard !unperiodised.isEmpty else { return }
+    var counts: [Int32: Int] = [:]
+    var byID: [Int32: Account] = [:]
+    for (keyID, n) in unperiodised {
+      let a = check.account(keyID)
+      counts[a.id, default: 0] += n
+      byID[a.id] = a
+    }
+    for a in MassBalanceCheck.sorted(Array(byID.values)) {
+      let n = counts[a.id] ?? 0
+      out.notes.append(
+        "account \(a.shownKey.joined(separator: "/")): \(n) posting\(n == 1 ? "" : "s") in no accounting period, not judged"
+      )
+    }
+    if out.counts.failed == 0 { out.forcedStatus = .skipped }
   }
 
   /// Second pass: the evidence (capped) of each failing period's claims, and every claim's
