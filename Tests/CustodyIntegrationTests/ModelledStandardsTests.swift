@@ -185,7 +185,7 @@ import Testing
     #expect(result.clause("ASI-8.3")?.status == .notEvaluated)
     #expect(Self.nonConformities(result) == ["ASI-8.1": ["R-NIB-1", "S-NIB-1"]])
     #expect(result.verdict == .nonConformant)
-    #expect(report.verdict == "non_conformant")
+    #expect(report.verdict == .nonConformant)
   }
 
   // MARK: Copper Mark CoC

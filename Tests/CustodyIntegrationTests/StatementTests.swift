@@ -76,7 +76,7 @@ import Testing
       Issue.record("the sample did not evaluate")
       return
     }
-    #expect(report.verdict == "conformant")
+    #expect(report.verdict == .conformant)
     let book = try #require(report.statement?.first { $0.book == "cu-again-credits" })
     #expect(book.accountKey == ["site", "pool", "partner"])
     #expect(book.periodsTable == "periods")

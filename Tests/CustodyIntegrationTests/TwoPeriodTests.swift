@@ -65,8 +65,8 @@ import Testing
       Issue.record("period 2 did not evaluate")
       return
     }
-    #expect(alone.clauses.first { $0.id == "CUA-4.3" }?.status == "non_conformant")
-    #expect(alone.clauses.first { $0.id == "CUA-4.7" }?.status == "not_applicable")
+    #expect(alone.clauses.first { $0.id == "CUA-4.3" }?.status == .nonConformant)
+    #expect(alone.clauses.first { $0.id == "CUA-4.7" }?.status == .notApplicable)
 
     guard
       case .evaluated(let report, _, _) = Self.run(
@@ -75,8 +75,8 @@ import Testing
       Issue.record("period 2 with --previous did not evaluate")
       return
     }
-    #expect(report.verdict == "conformant")
-    #expect(report.clauses.first { $0.id == "CUA-4.7" }?.status == "conformant")
+    #expect(report.verdict == .conformant)
+    #expect(report.clauses.first { $0.id == "CUA-4.7" }?.status == .conformant)
     // Each account opens period 2 with what it closed period 1 with.
     let p1 = try #require(
       try CanonicalJSON.decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: previous)))
