@@ -10,6 +10,7 @@ ROOT = os.path.join(os.path.dirname(__file__), "..")
 SRC = os.path.join(ROOT, "fixtures", "sample")
 OUT = os.path.join(ROOT, "fixtures", "two-period")
 CUT = "2025-01-01"
+DAY_BEFORE_CUT = "2024-12-31"
 DATED = {"receipts": "date", "shipments": "date", "transfers": "date", "stock_counts": "date",
          "periods": "start"}
 
@@ -33,6 +34,10 @@ for name in sorted(f[:-4] for f in os.listdir(SRC) if f.endswith(".csv")):
     if name in DATED:
         col = header.index(DATED[name])
         parts = ([r for r in rows if r[col] < CUT], [r for r in rows if r[col] >= CUT])
+        if name == "stock_counts":
+            # The count closing period 1 also opens period 2 (CUA-4.8 reads the count on the
+            # day before a period as its opening stock).
+            parts = (parts[0], [r for r in rows if r[col] >= DAY_BEFORE_CUT])
         if name == "shipments":
             doc = header.index("document_id")
             for i, part in enumerate(parts):

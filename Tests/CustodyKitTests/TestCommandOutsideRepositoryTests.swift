@@ -21,7 +21,7 @@ import Testing
       cwd: cwd)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr == "")
-    #expect(r.stdout == "\n64 passed, 0 failed\n")
+    #expect(r.stdout == "\n74 passed, 0 failed\n")
   }
 
   /// A rule file alone, by a relative path from the temp directory: tested through the

@@ -83,7 +83,7 @@ import Testing
     let folder = try ReadOnlyTests.readOnlyCopy(of: ReadOnlyTests.repository + "/fixtures/sample")
     defer { Robust.remove((folder as NSString).deletingLastPathComponent) }
     let before = try ReadOnlyTests.snapshot(folder)
-    #expect(before.count == 13)
+    #expect(before.count == 14)
     let ledger = try FolderLedger.open(folder: folder, schema: ReadOnlyTests.sampleSchema)
     var rows = 0
     for table in ReadOnlyTests.sampleSchema.tables {

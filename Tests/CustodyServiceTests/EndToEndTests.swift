@@ -69,7 +69,7 @@ import Testing
       "POST", "/api/v1/organisations/\(orgID)/submissions", token: clientToken, body: body,
       contentType: type)
     #expect(sample.status == 201, "\(sample.text)")
-    #expect((sample.json["files"] as? [Any])?.count == 12)
+    #expect((sample.json["files"] as? [Any])?.count == 13)
     let plantedZip = try makeZip(
       try fixtureFiles("fixtures/planted/cua-4.3").map { ("cua-4.3/\($0.0)", $0.1) })
     let planted = try await http.send(
