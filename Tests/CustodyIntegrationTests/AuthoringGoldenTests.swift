@@ -50,15 +50,15 @@ import Testing
     try Self.assertGolden(GraphRenderer.render(s, format: .mermaid), "graph-\(standard).mmd")
   }
 
-  /// Version 1.1 of the Cu-again standard: one parameter changed (stock tolerance 0.5 % ->
+  /// Version 1.2 of the Cu-again standard (the shipped one is 1.1): one parameter changed (stock tolerance 0.5 % ->
   /// 0.25 %, which CUA-4.6 and CUA-4.8 use) and one clause added (CUA-1.6, documentary).
-  static func writeVersion11() throws -> String {
+  static func writeNextVersion() throws -> String {
     var text = try String(contentsOfFile: root + "/standards/cu-again-coc.yaml", encoding: .utf8)
     text = text.replacingOccurrences(
       of: "schema: schema/custody-ledger-v1.yaml",
       with: "schema: \(root)/standards/schema/custody-ledger-v1.yaml")
     text = text.replacingOccurrences(of: "rules: [../rules]", with: "rules: [\(root)/rules]")
-    text = text.replacingOccurrences(of: "version: \"1.0\"", with: "version: \"1.1\"")
+    text = text.replacingOccurrences(of: "version: \"1.1\"", with: "version: \"1.2\"")
     text = text.replacingOccurrences(
       of: "stock_tolerance_pct: {type: decimal, default: 0.5,",
       with: "stock_tolerance_pct: {type: decimal, default: 0.25,")
@@ -74,17 +74,17 @@ import Testing
               - id: CUA-1.5
 
         """)
-    // Tests name fixtures relative to the shipped file; version 1.1 has none.
+    // Tests name fixtures relative to the shipped file; version 1.2 has none.
     if let range = text.range(of: "\ntests:") { text = String(text[..<range.lowerBound]) + "\n" }
     let dir = NSTemporaryDirectory() + "custody-diff-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let path = dir + "/cu-again-coc-1.1.yaml"
+    let path = dir + "/cu-again-coc-1.2.yaml"
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
   }
 
   @Test func diffOfTwoVersionsWithLedgerImpact() throws {
-    let newPath = try Self.writeVersion11()
+    let newPath = try Self.writeNextVersion()
     defer {
       try? FileManager.default.removeItem(atPath: (newPath as NSString).deletingLastPathComponent)
     }
@@ -113,10 +113,10 @@ import Testing
         $0.rule == "stock-count-within-tolerance" && $0.clauses == ["CUA-4.6"]
       })
     let text = diff.renderText(
-      oldLabel: "standards/cu-again-coc.yaml", newLabel: "cu-again-coc-1.1.yaml"
+      oldLabel: "standards/cu-again-coc.yaml", newLabel: "cu-again-coc-1.2.yaml"
     )
     .replacingOccurrences(of: Self.root + "/", with: "")
-    try Self.assertGolden(text, "diff-cu-again-1.0-1.1.txt")
+    try Self.assertGolden(text, "diff-cu-again-1.1-1.2.txt")
   }
 }
 
