@@ -66,6 +66,7 @@ check = {
         "at": EXPR, "group_by": {"type": "object", "additionalProperties": EXPR},
         "per_period": obj({"periods": {"type": "string"}, "group": EXPR, "date": EXPR}),
         "compute": {"type": "object", "additionalProperties": EXPR},
+        "also": {"type": "array", "items": obj({"table": {"type": "string"}, "where": EXPR, "compute": {"type": "object", "additionalProperties": EXPR}}, ["table", "compute"])},
         "periods": periods, "max_months": {"type": ["integer", "string"]}, "contiguous": {"type": "boolean"},
         "entries": {"type": "array", "items": obj({"table": {"type": "string"}, "group": EXPR, "date": EXPR, "where": EXPR}, ["table", "group", "date"])},
         "book": {"type": "string"}, "book_params": {"type": "object"},

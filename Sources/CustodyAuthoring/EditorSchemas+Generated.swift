@@ -615,6 +615,37 @@ public enum EditorSchemas {
             "description": "An expression (docs/rule-language.md#expressions)."
           }
         },
+        "also": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "properties": {
+              "table": {
+                "type": "string"
+              },
+              "where": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 4000,
+                "description": "An expression (docs/rule-language.md#expressions)."
+              },
+              "compute": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 4000,
+                  "description": "An expression (docs/rule-language.md#expressions)."
+                }
+              }
+            },
+            "additionalProperties": false,
+            "required": [
+              "table",
+              "compute"
+            ]
+          }
+        },
         "periods": {
           "type": "object",
           "properties": {
