@@ -60,8 +60,15 @@ final class StatementBuilder {
     return rows.map { StatementPeriod(id: $0.id, start: $0.start, end: $0.end) }
   }
 
-  private func state(_ a: Account) -> Open {
-    if let s = open[Int(a.id)] { return s }
+  /// The account's state, moved out of `open` (written back by the caller): while `open`
+  /// still held it, the first change to its `factors` or `lines` copied the whole container,
+  /// once per posting.
+  private func takeState(_ a: Account) -> Open {
+    let id = Int(a.id)
+    if let s = open[id] {
+      open[id] = nil
+      return s
+    }
     let l = list(for: a.key.first)
     return Open(list: l, currentEnd: l[0].end.dayNumber)
   }
@@ -70,7 +77,7 @@ final class StatementBuilder {
   @inline(__always) func willPost(_ a: Account, on date: CivilDate) {
     let id = Int(a.id)
     if let s = open[id], date.dayNumber <= s.currentEnd { return }
-    var s = state(a)
+    var s = takeState(a)
     while date.dayNumber > s.currentEnd {
       if s.cursor == s.list.count - 1, s.list[s.cursor].id != nil {
         // After the site's last period: a trailing span to the end of the run.
@@ -110,7 +117,7 @@ final class StatementBuilder {
   }
 
   private func update(_ a: Account, _ f: (inout Open) throws -> Void) {
-    var s = state(a)
+    var s = takeState(a)
     do { try f(&s) } catch {
       if failure == nil { failure = "the statement's sums overflow (\(error))" }
     }
@@ -154,7 +161,7 @@ final class StatementBuilder {
   func finish(_ sorted: [Account]) -> Statement {
     var accounts: [StatementAccount] = []
     for a in sorted {
-      var s = state(a)
+      var s = takeState(a)
       while s.cursor < s.list.count { close(a, &s) }
       open[Int(a.id)] = s
       var lots: [StatementAccount.Lot] = []
