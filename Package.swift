@@ -309,6 +309,11 @@ if Context.environment["CUSTODY_TSAN_SUBSET"] != nil {
     "CustodyEngineTests", "CustodyIntegrationTests",
   ]
   package.targets.removeAll { !kept.contains($0.name) }
+  // The subset is built only with --sanitize=thread: `Locked` then reports its lock to
+  // ThreadSanitizer (Sources/CustodyDiagnostics/Locked.swift).
+  for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.define("CUSTODY_TSAN")]
+  }
   package.products = []
   let used = ["swift-crypto", "swift-collections", "ZIPFoundation"]
   package.dependencies.removeAll { dependency in

@@ -1,9 +1,7 @@
-import Synchronization
-
 /// Source text by file path, so a renderer can quote the offending line.
 public final class SourceCache: Sendable {
   // Compilers register files (from several compile jobs at once) and renderers read them later.
-  private let lines = Mutex<[String: [Substring]]>([:])
+  private let lines = Locked<[String: [Substring]]>([:])
 
   public init() {}
 

@@ -1,7 +1,6 @@
 import CustodyDiagnostics
 import CustodyLedger
 import Dispatch
-import Synchronization
 
 /// Items made on a thread of its own, ahead of the thread that takes them, in order. At most
 /// `capacity` items wait to be taken, which bounds memory; the producer then waits for room.
@@ -25,7 +24,7 @@ final class ReadAhead<Item: Sendable>: Sendable {
     var failure: (any Error)?
     var cancelled = false
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
   /// One signal per item put in `ready`, and one when the producer ends.
   private let filled = DispatchSemaphore(value: 0)
   /// Room for items not yet taken.

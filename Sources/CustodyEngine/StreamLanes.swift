@@ -1,7 +1,6 @@
 import CustodyDiagnostics
 import CustodyLedger
 import Dispatch
-import Synchronization
 
 /// Streams tables to their checks on several threads: the reading thread only reads and hands
 /// batches of rows to lanes; each lane (a serial queue) runs its subset of the checks over every
@@ -162,7 +161,7 @@ final class TypedEntry<R: CheckRunner>: ConsumerEntry, @unchecked Sendable {
 
 /// The entries by check type (a handful), created on first use.
 private enum EntryCache {
-  private static let entries = Mutex<[ObjectIdentifier: ConsumerEntry]>([:])
+  private static let entries = Locked<[ObjectIdentifier: ConsumerEntry]>([:])
   static func entry(for type: Any.Type, make: () -> ConsumerEntry) -> ConsumerEntry {
     entries.withLock { entries in
       if let e = entries[ObjectIdentifier(type)] { return e }
@@ -219,8 +218,8 @@ private final class LaneWork: @unchecked Sendable {
 
 /// Lanes still working on one batch; the last one frees the batch's slot.
 private final class Counter: Sendable {
-  private let value: Mutex<Int>
-  init(_ value: Int) { self.value = Mutex(value) }
+  private let value: Locked<Int>
+  init(_ value: Int) { self.value = Locked(value) }
   func decrement() -> Bool {
     value.withLock {
       $0 -= 1

@@ -1,6 +1,6 @@
+import CustodyDiagnostics
 import Dispatch
 import Foundation
-import Synchronization
 
 /// The custody pipeline for programs: compile a standard (cached by the digest of every file
 /// it reads), open a ledger (with a mapping profile), evaluate, judge, build the report, and
@@ -22,11 +22,11 @@ import Synchronization
 /// the cooperative pool.
 ///
 /// `Custody` is `Sendable`: its one piece of state, the compiled-standard cache, is behind a
-/// `Mutex`.
+/// lock (`Locked`).
 public final class Custody: Sendable {
   /// The tool version written into reports.
   public let toolVersion: String
-  private let cache = Mutex<[String: CachedStandard]>([:])
+  private let cache = Locked<[String: CachedStandard]>([:])
 
   private struct CachedStandard: Sendable {
     var standard: CompiledStandard

@@ -1,6 +1,5 @@
 import CustodyDiagnostics
 import CustodyValues
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -39,7 +38,7 @@ public final class FolderLedger: LedgerSource, Sendable {
     var dateRanges: [String: ClosedRange<CivilDate>] = [:]
     var segments: [String: [(start: Int, file: String)]] = [:]
   }
-  private let record = Mutex(Record())
+  private let record = Locked(Record())
 
   public var files: [LedgerFileInfo] { record.withLock { $0.files } }
   /// Cell errors kept (the first `limits.maxCellErrors` of the ledger).

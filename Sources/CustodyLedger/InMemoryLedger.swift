@@ -1,6 +1,5 @@
 import CustodyDiagnostics
 import CustodyValues
-import Synchronization
 
 /// A ledger given as rows of text cells per table: inline `tests:` rows and check examples.
 /// Cells are read with the same `CellParser` as CSV, so a test row behaves like a file row.
@@ -16,7 +15,7 @@ public final class InMemoryLedger: LedgerSource, Sendable {
     var files: [LedgerFileInfo] = []
     var readTables: Set<String> = []
   }
-  private let record = Mutex(Record())
+  private let record = Locked(Record())
   public var cellErrors: [CellError] { record.withLock { $0.cellErrors } }
   public var files: [LedgerFileInfo] { record.withLock { $0.files } }
 

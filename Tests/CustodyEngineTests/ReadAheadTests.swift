@@ -1,5 +1,4 @@
 import CustodyDiagnostics
-import Synchronization
 import Testing
 
 @testable import CustodyEngine
@@ -33,8 +32,8 @@ import Testing
 
   /// Tells a test what the producer saw, from the producer's thread.
   final class Seen: Sendable {
-    private let puts = Mutex(0)
-    private let stoppedBy = Mutex<(any Error)?>(nil)
+    private let puts = Locked(0)
+    private let stoppedBy = Locked<(any Error)?>(nil)
     func put() { puts.withLock { $0 += 1 } }
     func stop(_ e: any Error) { stoppedBy.withLock { $0 = e } }
     var count: Int { puts.withLock { $0 } }

@@ -1,7 +1,6 @@
 import CustodyDiagnostics
 import CustodyLanguage
 import CustodyValues
-import Synchronization
 
 /// Reference tables available to `table[key]` lookups, indexed once per run.
 public final class Lookups: Sendable {
@@ -10,7 +9,7 @@ public final class Lookups: Sendable {
     var byTable: [String: LookupIndex] = [:]
     var columnIndexes: [ColumnKey: LookupIndex] = [:]
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
   public init() {}
   public var indexes: [String: LookupIndex] { state.withLock { $0.byTable } }
   public func add(_ index: LookupIndex) { state.withLock { $0.byTable[index.table] = index } }

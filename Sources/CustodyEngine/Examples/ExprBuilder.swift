@@ -1,7 +1,6 @@
 import CustodyDiagnostics
 import CustodyLanguage
 import CustodyValues
-import Synchronization
 
 /// Builds type-annotated `ExprNode` trees against a schema, for check examples and tests,
 /// without the language compiler. Node ids are unique per builder; `text` approximates the
@@ -9,7 +8,7 @@ import Synchronization
 public final class ExprBuilder: Sendable {
   public let schema: LedgerSchema
   public let table: String
-  private let next = Mutex(0)
+  private let next = Locked(0)
   private let span = SourceSpan(SourceLocation(file: "<example>", line: 1, column: 1), length: 0)
 
   public init(schema: LedgerSchema, table: String) {

@@ -3,7 +3,6 @@ import CustodyDiagnostics
 import CustodyValues
 import CustodyYAML
 import Dispatch
-import Synchronization
 
 /// One compile or lint run: the file cache, the diagnostics and the stages that ran.
 final class CompileSession {
@@ -152,8 +151,8 @@ final class CompileSession {
 
 /// Slots for results computed concurrently, guarded by a lock.
 private final class ResultBox: Sendable {
-  private let slots: Mutex<[(YAMLNode?, String, [Diagnostic])?]>
-  init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+  private let slots: Locked<[(YAMLNode?, String, [Diagnostic])?]>
+  init(count: Int) { slots = Locked(Array(repeating: nil, count: count)) }
   func set(_ i: Int, _ value: (YAMLNode?, String, [Diagnostic])) {
     slots.withLock { $0[i] = value }
   }
