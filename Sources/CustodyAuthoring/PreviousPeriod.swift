@@ -32,6 +32,17 @@ public struct PreviousPeriod: Sendable, Hashable {
   /// The tables that hold the previous closing (`previous_closing`) in the ledger schema.
   public static let closingTable = "previous_closing"
   public static let openingTable = "opening_balances"
+  /// One row per site of the previous report: the end of its last period.
+  public static let periodsTable = "previous_periods"
+
+  /// What a verified previous report hands this period.
+  public struct Closing: Sendable, Hashable {
+    /// The closing lots, in the report's account order.
+    public var lots: [Lot]
+    /// Per site, the end of its last period in the report (this period's first starts a day
+    /// later).
+    public var periodEnds: [String: CivilDate]
+  }
 
   /// The verified report's closing lots (of its statement books keyed by site, pool,
   /// partner), or the diagnostic that refuses it, naming the file.
@@ -39,8 +50,8 @@ public struct PreviousPeriod: Sendable, Hashable {
     public var diagnostic: Diagnostic
   }
 
-  public func closingLots(standardID: String) -> Result<[Lot], Refusal> {
-    func refuse(_ why: String) -> Result<[Lot], Refusal> {
+  public func closing(standardID: String) -> Result<Closing, Refusal> {
+    func refuse(_ why: String) -> Result<Closing, Refusal> {
       .failure(
         Refusal(
           diagnostic: Diagnostic(
@@ -91,14 +102,15 @@ public struct PreviousPeriod: Sendable, Hashable {
             remaining: amount, periodEnd: ends[a.account[0]]))
       }
     }
-    return .success(lots)
+    return .success(Closing(lots: lots, periodEnds: ends))
   }
 }
 
-/// The ledger as read, with the previous period's closing lots as table `previous_closing`
-/// (never read from the folder: only a verified report fills it) and, when the ledger has no
+/// The ledger as read, with the previous period's closing lots as table `previous_closing` and
+/// the end of each site's last period as table `previous_periods` (neither is ever read from
+/// the folder: only a verified report fills them) and, when the ledger has no
 /// `opening_balances` table, the same lots as its opening balances.
-final class PreviousPeriodLedger: LedgerSource, @unchecked Sendable {
+final class PreviousPeriodLedger: LedgerSource, Sendable {
   let base: any LedgerSource
   let extra: InMemoryLedger
   let replaced: Set<String>
@@ -107,13 +119,17 @@ final class PreviousPeriodLedger: LedgerSource, @unchecked Sendable {
   let reportSHA256: String
   var schema: LedgerSchema { base.schema }
 
-  init(base: any LedgerSource, lots: [PreviousPeriod.Lot]?, report: String, openingsAbsent: Bool)
-    throws(LedgerError)
-  {
+  init(
+    base: any LedgerSource, closing: PreviousPeriod.Closing?, report: String, openingsAbsent: Bool
+  ) throws(LedgerError) {
     self.base = base
     var rows: [String: [[String: String]]] = [:]
-    var replaced: Set<String> = [PreviousPeriod.closingTable]
-    if let lots {
+    var replaced: Set<String> = [PreviousPeriod.closingTable, PreviousPeriod.periodsTable]
+    if let closing {
+      let lots = closing.lots
+      rows[PreviousPeriod.periodsTable] = closing.periodEnds.sorted { $0.key < $1.key }.map {
+        ["site": $0.key, "period_end": $0.value.description, "report": report]
+      }
       rows[PreviousPeriod.closingTable] = lots.map { lot in
         var r = [
           "site": lot.site, "pool": lot.pool, "created": lot.created.description,
@@ -135,15 +151,17 @@ final class PreviousPeriodLedger: LedgerSource, @unchecked Sendable {
         }
       }
     }
+    // A schema without one of these tables (an older custody-ledger schema) just does not get it.
+    rows = rows.filter { base.schema.table($0.key) != nil }
     self.replaced = replaced
-    closingAbsent = lots == nil
+    closingAbsent = closing == nil
     reportSHA256 = Digests.sha256Hex(ofFile: report) ?? ""
     extra = try InMemoryLedger(schema: base.schema, rows: rows, origin: report)
   }
 
   func read(table: String, _ body: (consuming LedgerRow) throws -> Void) throws {
     if replaced.contains(table) {
-      if table == PreviousPeriod.closingTable && closingAbsent { return }
+      if closingAbsent && table != PreviousPeriod.openingTable { return }
       try extra.read(table: table, body)
     } else {
       try base.read(table: table, body)
@@ -158,9 +176,12 @@ final class PreviousPeriodLedger: LedgerSource, @unchecked Sendable {
       f.sha256 = reportSHA256
       list.append(f)
     }
-    if closingAbsent, let t = schema.table(PreviousPeriod.closingTable) {
-      list.append(
-        LedgerFileInfo(table: t.name, path: t.file, sha256: "", rows: 0, bytes: 0, absent: true))
+    if closingAbsent {
+      for name in [PreviousPeriod.closingTable, PreviousPeriod.periodsTable] {
+        guard let t = schema.table(name) else { continue }
+        list.append(
+          LedgerFileInfo(table: t.name, path: t.file, sha256: "", rows: 0, bytes: 0, absent: true))
+      }
     }
     return list
   }

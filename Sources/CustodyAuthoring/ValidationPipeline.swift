@@ -135,10 +135,10 @@ public enum ValidationPipeline {
     if bag.hasErrors { return .invalidInput(bag.sorted, omitted: 0) }
 
     // The previous period's closing, from a verified report only (refused: exit 2).
-    var previousLots: [PreviousPeriod.Lot]?
+    var previousClosing: PreviousPeriod.Closing?
     if let previous = request.previous {
-      switch previous.closingLots(standardID: standard.id) {
-      case .success(let lots): previousLots = lots
+      switch previous.closing(standardID: standard.id) {
+      case .success(let closing): previousClosing = closing
       case .failure(let refusal): return .invalidInput([refusal.diagnostic], omitted: 0)
       }
     }
@@ -147,7 +147,7 @@ public enum ValidationPipeline {
     do throws(LedgerError) {
       ledger = try openLedger(request, schema: standard.schema, profile: profile?.profile)
       source = try PreviousPeriodLedger(
-        base: ledger, lots: previousLots, report: request.previous?.reportPath ?? "",
+        base: ledger, closing: previousClosing, report: request.previous?.reportPath ?? "",
         openingsAbsent: !hasOpeningBalances(request, schema: standard.schema))
     } catch {
       return .unreadableLedger(error.diagnostic)

@@ -72,7 +72,7 @@ import Testing
         "sites", "suppliers", "partners", "periods", "conversion_factors", "cfp_factors",
         "receipts", "shipments",
         "documents", "certificates", "transfers", "opening_balances", "previous_closing",
-        "stock_counts", "awards",
+        "previous_periods", "stock_counts", "awards",
       ])
     #expect(schema.table("transfers")?.optional == true)
     #expect(schema.table("suppliers")?.validFrom == "valid_from")

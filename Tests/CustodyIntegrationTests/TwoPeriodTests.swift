@@ -129,6 +129,37 @@ import Testing
     #expect(nc.evidence.first?.file.hasSuffix("opening_balances.csv") == true)
   }
 
+  /// Period 1's report given again to period 1 (a replay: its closing would open the period
+  /// that produced it) is CUA-4.7 on each site's `previous_periods` row, and nothing else.
+  @Test func aReportOfTheSamePeriodIsCUA47OnEachSite() throws {
+    let keys = try Self.keys()
+    let previous = try Self.signedPeriod1(keys)
+    let p1 = try #require(
+      try CanonicalJSON.decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: previous)))
+        .statement?.first)
+    let sites = Set(p1.accounts.map { $0.account[0] })
+    #expect(sites.count >= 2)
+    guard
+      case .evaluated(let report, _, _) = Self.run(
+        Self.period1, previous: PreviousPeriod(report: previous, key: keys.publicKey))
+    else {
+      Issue.record("period 1 with its own report did not evaluate")
+      return
+    }
+    #expect(report.verdict == .nonConformant)
+    #expect(report.nonconformities.map(\.clause) == ["CUA-4.7"])
+    let nc = try #require(report.nonconformities.first)
+    #expect(nc.rule == "previous-period-adjacent")
+    #expect(nc.evidence.count == sites.count)
+    #expect(nc.evidence.allSatisfy { $0.file.hasSuffix("previous_periods.csv") })
+    let findings = report.findings.filter { $0.rule == "previous-period-adjacent" }
+    #expect(
+      Set(findings.compactMap { f in sites.first { f.message.contains("of site \($0) ended") } })
+        == sites)
+    #expect(
+      findings.allSatisfy { $0.message.contains("ended 2024-12-31") && $0.message.contains("Q4") })
+  }
+
   @Test func aTamperedUnsignedOrForeignReportIsRefused() throws {
     let keys = try Self.keys()
     let previous = try Self.signedPeriod1(keys)

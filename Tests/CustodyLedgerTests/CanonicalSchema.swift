@@ -42,7 +42,7 @@ enum CanonicalSchema {
         columns: [
           col("site", required: true), col("period", required: true),
           col("start", .date, required: true), col("end", .date, required: true),
-        ]),
+        ], validFrom: "start", validTo: "end"),
       TableSchema(
         name: "conversion_factors", file: "conversion_factors.csv", key: ["site"],
         columns: [
@@ -120,6 +120,11 @@ enum CanonicalSchema {
           col("site", required: true), col("pool", required: true), col("partner"),
           col("created", .date, required: true), col("cu_t", credits, required: true, min: 0),
           col("period_end", .date), col("report"),
+        ]),
+      TableSchema(
+        name: "previous_periods", file: "previous_periods.csv", optional: true, key: ["site"],
+        columns: [
+          col("site", required: true), col("period_end", .date, required: true), col("report"),
         ]),
       TableSchema(
         name: "stock_counts", file: "stock_counts.csv", optional: true, key: ["site", "date"],
