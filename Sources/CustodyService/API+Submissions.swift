@@ -14,12 +14,16 @@ extension API {
     var bundle: String?
     var profile: Data?
     var files: [UploadedFile] = []
+    /// The run of the organisation's previous audited period (field or query `previousRun`):
+    /// its signed report opens this period's balances (`validate --previous`, CUA-4.7).
+    var previousRun: String?
   }
 
   /// POST /organisations/{org}/submissions. Either `multipart/form-data` with fields `period`,
-  /// `bundle`, `note`, an optional `profile` file and one or more `file` parts; or a zip/tar
-  /// body (`application/zip`, `application/x-tar`) with `?period=&bundle=&note=&profile=NAME`
-  /// (NAME: the profile's file inside the archive). Creates the submission and its first run.
+  /// `bundle`, `note`, `previousRun`, an optional `profile` file and one or more `file` parts;
+  /// or a zip/tar body (`application/zip`, `application/x-tar`) with
+  /// `?period=&bundle=&note=&previousRun=&profile=NAME` (NAME: the profile's file inside the
+  /// archive). Creates the submission and its first run.
   @Sendable func createSubmission(_ request: Request, context: ServiceRequestContext) async throws
     -> Response
   {
@@ -42,7 +46,8 @@ extension API {
       var files = try await offload { try Archives.read(body, limits: limits) }
       files = Self.stripCommonFolder(files)
       upload = SubmissionUpload(
-        period: query.get("period"), note: query.get("note") ?? "", bundle: query.get("bundle"))
+        period: query.get("period"), note: query.get("note") ?? "", bundle: query.get("bundle"),
+        previousRun: query.get("previousRun"))
       if let name = query.get("profile") {
         guard let index = files.firstIndex(where: { $0.name == name }) else {
           throw Problem(
@@ -71,6 +76,7 @@ extension API {
     var upload = upload
     let limits = state.configuration.limits
     try Self.check(&upload, limits: limits)
+    let previousRun = try Self.previousRunID(upload.previousRun)
     let checked = upload
     let directory = state.directory
     // Objects first (content-addressed, so a retry or a crash before the commit leaves at worst
@@ -93,15 +99,18 @@ extension API {
           .unprocessableContent, code: "submission.unknown-bundle",
           detail: "no standard bundle \(checked.bundle!)")
       }
+      if let previousRun {
+        try Self.checkPreviousRun(db, previousRun, organisation: organisation)
+      }
       let now = Clock.now()
       try db.execute(
         sql: """
-          INSERT INTO submission (organisation_id, period, note, profile_sha256, manifest_sha256, created_by, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO submission (organisation_id, period, note, profile_sha256, manifest_sha256, created_by, created_at, previous_run_id)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           organisation, checked.period!, checked.note, stored.profile, manifest, principal.userID,
-          now,
+          now, previousRun,
         ])
       let id = db.lastInsertedRowID
       for file in stored.files {
@@ -114,6 +123,7 @@ extension API {
         "period": checked.period!, "manifest_sha256": manifest, "files": String(stored.files.count),
       ]
       if let profile = stored.profile { details["profile_sha256"] = profile }
+      if let previousRun { details["previous_run"] = String(previousRun) }
       try AuditLog.append(
         db, actor: principal.actor, action: "submission.create", object: "submission:\(id)",
         organisation: organisation, details: details)
@@ -121,6 +131,44 @@ extension API {
         db, submission: id, organisation: organisation, bundle: checked.bundle!,
         actor: principal.actor)
       return id
+    }
+  }
+
+  /// `previousRun` as given: nil when absent or empty, else a run id.
+  static func previousRunID(_ text: String?) throws -> Int64? {
+    guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+    guard let id = Int64(text), id > 0 else {
+      throw Problem(
+        .unprocessableContent, code: "submission.invalid-previous-run",
+        detail: "previousRun must be a run id (a positive integer), not '\(text.prefix(40))'")
+    }
+    return id
+  }
+
+  /// The previous period's run must be this organisation's and finished with a signed report.
+  /// A run of another organisation reads as absent (its existence is not disclosed). Whether
+  /// the report fits (same standard, no deficit, the day before this ledger's first period)
+  /// is the pipeline's to judge, as for `custody validate --previous`.
+  static func checkPreviousRun(_ db: Database, _ id: Int64, organisation: Int64) throws {
+    let row = try Row.fetchOne(
+      db,
+      sql: """
+        SELECT run.status, run.signed_sha256 FROM run
+        JOIN submission ON submission.id = run.submission_id
+        WHERE run.id = ? AND submission.organisation_id = ?
+        """, arguments: [id, organisation])
+    guard let row else {
+      throw Problem(
+        .unprocessableContent, code: "submission.unknown-previous-run",
+        detail: "previousRun: no run \(id) in this organisation")
+    }
+    let status: String = row["status"]
+    guard status == "done", (row["signed_sha256"] as String?) != nil else {
+      throw Problem(
+        .unprocessableContent, code: "submission.previous-run-unfinished",
+        detail:
+          "previousRun: run \(id) is \(status); only a finished run's signed report opens a period"
+      )
     }
   }
 
@@ -244,6 +292,7 @@ extension API {
       case "period": upload.period = text
       case "note": upload.note = text
       case "bundle": upload.bundle = text
+      case "previousRun": upload.previousRun = text
       case "profile": upload.profile = part.body
       case "file", "files", "files[]":
         guard let filename = Self.dispositionParameter(disposition, "filename") else {
@@ -286,7 +335,7 @@ extension API {
     return SubmissionResource(
       id: id, organisation: row["organisation_id"], period: row["period"], note: row["note"],
       profileSha256: row["profile_sha256"], manifestSha256: row["manifest_sha256"],
-      createdAt: row["created_at"],
+      createdAt: row["created_at"], previousRun: row["previous_run_id"],
       files: files, runs: runs)
   }
 

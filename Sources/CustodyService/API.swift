@@ -130,6 +130,8 @@ struct SubmissionResource: Codable, Sendable {
   var profileSha256: String?
   var manifestSha256: String
   var createdAt: String
+  /// The run whose signed report opened this period's balances (`previousRun` on upload).
+  var previousRun: Int64?
   var files: [FileResource]
   var runs: [RunResource]
 }

@@ -120,6 +120,11 @@ enum ServiceDatabase {
     }
     // The web pages' passwords and sessions (issue 21).
     WebSessions.registerMigrations(&migrator)
+    // A submission may name the run of its previous audited period (CUA-4.7).
+    migrator.registerMigration("v2-previous-run") { db in
+      try db.execute(
+        sql: "ALTER TABLE submission ADD COLUMN previous_run_id INTEGER REFERENCES run(id)")
+    }
     return migrator
   }
 }

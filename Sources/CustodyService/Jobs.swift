@@ -71,6 +71,8 @@ final class WorkerPool: Service, Sendable {
     var profile: String?
     var files: [(name: String, sha256: String)]
     var attempts: Int
+    /// The signed report (object sha256) of the submission's previous-period run, if named.
+    var previousSigned: String? = nil
   }
 
   /// Claims the oldest pending run in one write transaction (SQLite serialises writers, so two
@@ -82,9 +84,11 @@ final class WorkerPool: Service, Sendable {
           db,
           sql: """
             SELECT run.id, run.submission_id, run.bundle_digest, run.attempts, bundle.entry,
-                   submission.organisation_id, submission.profile_sha256
+                   submission.organisation_id, submission.profile_sha256,
+                   previous.signed_sha256 AS previous_signed
             FROM run JOIN bundle ON bundle.digest = run.bundle_digest
                      JOIN submission ON submission.id = run.submission_id
+                     LEFT JOIN run AS previous ON previous.id = submission.previous_run_id
             WHERE run.status = 'pending' ORDER BY run.id LIMIT 1
             """)
       else { return nil }
@@ -112,7 +116,8 @@ final class WorkerPool: Service, Sendable {
       ).map { (name: $0["name"] as String, sha256: $0["sha256"] as String) }
       return Job(
         run: id, submission: submission, organisation: organisation, bundle: row["bundle_digest"],
-        entry: row["entry"], profile: row["profile_sha256"], files: files, attempts: attempts + 1)
+        entry: row["entry"], profile: row["profile_sha256"], files: files, attempts: attempts + 1,
+        previousSigned: row["previous_signed"])
     }
   }
 
@@ -227,10 +232,19 @@ struct RunExecutor {
         state.logger.notice("run held", metadata: ["run": "\(job.run)", "while": "\(hold)"])
         while FileManager.default.fileExists(atPath: hold) { Thread.sleep(forTimeInterval: 0.02) }
       }
-      let request = ValidationPipeline.Request(
+      var request = ValidationPipeline.Request(
         standardPath: work.appendingPathComponent(job.entry).path, ledgerPath: ledger.path,
         profilePath: profilePath, asOf: Self.today, deterministic: true,
         toolVersion: state.configuration.toolVersion, sources: SourceCache())
+      // `validate --previous previous.json --key previous.pub`: the previous run's signed
+      // report, checked against the service's own public key like any other.
+      if let previous = job.previousSigned {
+        let report = work.appendingPathComponent("previous.json")
+        let key = work.appendingPathComponent("previous.pub")
+        try FileManager.default.copyItem(at: directory.objectURL(previous), to: report)
+        try FileManager.default.copyItem(at: directory.publicKey, to: key)
+        request.previous = PreviousPeriod(report: report.path, key: key.path)
+      }
       switch ValidationPipeline.run(request) {
       case .invalidInput(let diagnostics, _):
         let first = diagnostics.first

@@ -260,6 +260,10 @@ import Testing
           ["_csrf": csrf, "period": "2025", "bundle": world.digest, "extra": "x"], ledger, 400,
           "upload.multipart"
         ),
+        (
+          ["_csrf": csrf, "period": "2025", "bundle": world.digest, "previousRun": "999999"],
+          ledger, 422, "submission.unknown-previous-run"
+        ),
       ]
     for item in cases {
       let reply = try await upload(item.fields, item.files)
@@ -286,6 +290,20 @@ import Testing
     #expect(done.status == 200)
     #expect(!done.text.contains("http-equiv=\"refresh\""))
     #expect(done.text.contains("<dd>2025-Q4 (submission "))
+
+    // A finished run is offered as the next submission's opening balances, and taken.
+    let form = try await client.get("/organisations/\(a)")
+    #expect(form.text.contains("<option value=\"\(runID)\">run \(runID) · 2025-Q4 · "))
+    let next = try await upload(
+      ["_csrf": csrf, "period": "2026-Q1", "bundle": world.digest, "previousRun": String(runID)],
+      ledger)
+    #expect(next.status == 303, "\(next.text.prefix(400))")
+    let previous = try await world.database().read { db in
+      try Int.fetchOne(
+        db, sql: "SELECT previous_run_id FROM submission WHERE organisation_id = ? AND period = ?",
+        arguments: [a, "2026-Q1"])
+    }
+    #expect(previous == runID)
   }
 
   @Test func sessionsExpireAndLogOut() async throws {

@@ -258,12 +258,18 @@ struct WebPages: Sendable {
       var digest: String
       var label: String
     }
+    /// A finished run whose signed report can open the new submission's balances.
+    struct PreviousRunOption {
+      var id: Int64
+      var label: String
+    }
     var id: Int64
     var name: String
     var slug: String
     var timeline: [Period]
     var submissions: [Submission]
     var bundles: [BundleOption]
+    var previousRuns: [PreviousRunOption]
     var hasBundles: Bool
     var csrf: String
     var suggestedPeriod: String
@@ -344,6 +350,15 @@ struct WebPages: Sendable {
           })
       },
       bundles: bundles.reversed().map { .init(digest: $0.digest, label: $0.label) },
+      previousRuns: submissions.flatMap { submission in
+        submission.runs.filter { $0.status == "done" }.map {
+          run -> OrganisationView.PreviousRunOption in
+          let verdict: String = WebLabels.verdict(run.verdict) ?? run.verdict ?? ""
+          let standard: String = bundleLabel[run.bundle] ?? String(run.bundle.prefix(12))
+          return .init(
+            id: run.id, label: "run \(run.id) · \(submission.period) · \(verdict) · \(standard)")
+        }
+      },
       hasBundles: !bundles.isEmpty, csrf: session.csrf,
       suggestedPeriod: String(
         ReportingPeriod.calendar.component(.year, from: today) - 1))
@@ -385,6 +400,7 @@ struct WebPages: Sendable {
         case "period": upload.period = text.trimmingCharacters(in: .whitespaces)
         case "bundle": upload.bundle = text
         case "note": upload.note = text
+        case "previousRun": upload.previousRun = text
         case "profile":
           // A file input left empty still sends a part, without a file name or bytes.
           if let name = part.filename, !name.isEmpty, !part.data.isEmpty {

@@ -169,6 +169,11 @@ enum WebTemplates {
     <select id="bundle" name="bundle" required>
     {{#bundles}}<option value="{{digest}}">{{label}}</option>{{/bundles}}
     </select></div>
+    <div class="field"><label for="previousRun">Opening balances <span class="hint">(the previous audited period's run, whose signed report opens this one; Cu-again CUA-4.7)</span></label>
+    <select id="previousRun" name="previousRun">
+    <option value="">none: the first audited period</option>
+    {{#previousRuns}}<option value="{{id}}">{{label}}</option>{{/previousRuns}}
+    </select></div>
     <div class="field"><label for="note">Note <span class="hint">(optional)</span></label>
     <textarea id="note" name="note" rows="3" maxlength="10000"></textarea></div>
     <div><button type="submit">Upload and validate</button></div>
