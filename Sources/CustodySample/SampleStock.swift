@@ -8,14 +8,31 @@ import CustodyValues
 struct CopperFlows {
   /// Net copper (received - shipped) per site and quarter of SampleWorld.quarters.
   private(set) var net: [[Int64]]
-  /// Book stock per site on the day before the ledger starts (the opening count).
-  let opening: [Int64]
+  /// The drawn opening stock per site (20,000 to 30,000 t).
+  private let drawn: [Int64]
 
   init(sites: Int, seed: UInt64) {
     net = Array(repeating: Array(repeating: 0, count: SampleWorld.quarters.count), count: sites)
     // A separate stream: the main one must give the same receipts and shipments as before.
     var side = SplitMix64(seed: seed ^ 0x5107_C0DE_0000_0048)
-    opening = (0..<sites).map { _ in side.int(20_000_000_000...30_000_000_000) }
+    drawn = (0..<sites).map { _ in side.int(20_000_000_000...30_000_000_000) }
+  }
+
+  /// Book stock per site on the day before the ledger starts (the opening count): the drawn
+  /// stock, or, where a site ships more than it receives for longer than that stock lasts (a
+  /// large sample: shipments grow with their count faster than the copper received), the
+  /// deepest shortfall plus the drawn stock, so no count is ever negative and CUA-4.8 holds.
+  /// Samples whose stock never ran out keep the drawn stock, byte for byte.
+  var opening: [Int64] {
+    drawn.indices.map { site in
+      var running: Int64 = 0
+      var lowest: Int64 = 0
+      for q in net[site].indices {
+        running += net[site][q]
+        lowest = min(lowest, running)
+      }
+      return drawn[site] + lowest >= 0 ? drawn[site] : drawn[site] - lowest
+    }
   }
 
   /// The quarter of SampleWorld.quarters holding `date`, nil outside 2024-2025.
