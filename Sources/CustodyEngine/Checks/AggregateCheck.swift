@@ -30,8 +30,9 @@ final class AggregateCheck: CheckRunner {
     var keys: [Value]
     var acc: [Accumulator]
     var rows: [EvidenceRow] = []
-    /// Lines per source table (`also:` sources may read other tables).
-    var lines: [(table: String, line: Int)] = []
+    /// The group's rows as (source index, line): `also:` sources may read other tables. (An
+    /// index, not the table's name: no reference to count per row.)
+    var lines: [(source: Int32, line: Int)] = []
     var count = 0
     /// The group's earliest row, as (source index, line): an order that does not depend on
     /// the order tables are streamed in.
@@ -51,10 +52,19 @@ final class AggregateCheck: CheckRunner {
     let groupBy: [Program]
     let arguments: [Program?]
     let compute: [AggregateCheckSpec.Computed]
+    /// `compute`'s functions and whether each counts rows (`count()`), read per row: copying a
+    /// `Computed` per row retained and released its expression tree (a tenth of a 1M-row run).
+    let functions: [AggregateFunction]
+    let countsRows: [Bool]
     /// Where this source's aggregations start in a group's accumulators.
     let offset: Int
     let periodGroup: Program?
     let periodDate: Program?
+    /// Per-row scratch, reused so that a row allocates nothing: the group keys being looked
+    /// up, and this source's accumulators as the row would leave them. A check runs in one
+    /// lane, so one row at a time touches them.
+    @exclusivity(unchecked) var keys: [Value] = []
+    @exclusivity(unchecked) var updated: [Accumulator]
 
     init(
       index: Int, table: String, filter: ExprNode?, groupBy: [ExprNode],
@@ -71,9 +81,12 @@ final class AggregateCheck: CheckRunner {
       self.groupBy = groupBy.map { run.compiler.compile($0) }
       arguments = compute.map { $0.argument.map(run.compiler.compile) }
       self.compute = compute
+      functions = compute.map(\.function)
+      countsRows = compute.map { $0.argument == nil }
       self.offset = offset
       self.periodGroup = periodGroup.map(run.compiler.compile)
       self.periodDate = periodDate.map(run.compiler.compile)
+      updated = Array(repeating: Accumulator(), count: compute.count)
     }
   }
   let spec: AggregateCheckSpec
@@ -84,7 +97,11 @@ final class AggregateCheck: CheckRunner {
   /// Every aggregation, the main table's then each `also:` source's, in group-field order.
   let allCompute: [AggregateCheckSpec.Computed]
   let assertion: Program
-  var groups: [[Value]: Group] = [:]
+  /// `per_period:`'s periods, resolved once (not a dictionary lookup per row).
+  let periodIndex: PeriodIndex?
+  /// Group keys -> index in `groups`; groups in order of creation, changed in place.
+  @exclusivity(unchecked) var groupIndex: [[Value]: Int] = [:]
+  @exclusivity(unchecked) var groups: [Group] = []
   @exclusivity(unchecked) private var last = LastTableSources<Source>()
   var tables: [String] { Array(bySource.keys).sorted() }
 
@@ -111,6 +128,7 @@ final class AggregateCheck: CheckRunner {
     self.bySource = Dictionary(grouping: sources, by: \.table)
     self.allCompute = spec.compute + spec.also.flatMap(\.compute)
     self.assertion = run.compiler.compile(spec.assertion)
+    periodIndex = spec.periods.flatMap { run.periodIndexes[$0] }
   }
 
   func consume(table: String, row: RowRef, frame: inout Frame, out: RuleOutput) {
@@ -123,83 +141,91 @@ final class AggregateCheck: CheckRunner {
     let table = source.table
     guard source.gate.admitCounting(row, &frame, table: table, out: out) else { return }
     do throws(EvaluationError) {
-      var keys: [Value] = []
-      for g in source.groupBy { keys.append(LookupIndex.normalize(try g(&frame))) }
+      source.keys.removeAll(keepingCapacity: true)
+      for g in source.groupBy { source.keys.append(LookupIndex.normalize(try g(&frame))) }
       var period: PeriodIndex.Period?
-      if let periods = spec.periods, let pg = source.periodGroup, let pd = source.periodDate {
+      if spec.periods != nil, let pg = source.periodGroup, let pd = source.periodDate {
         let g = try pg(&frame)
         let d = try pd(&frame)
-        guard let date = d.asDate, let p = run.periodIndexes[periods]?.covering(g, date).first
-        else {
+        guard let date = d.asDate, let p = periodIndex?.firstCovering(g, date) else {
           out.counts.skippedRows += 1
           return
         }
         period = p
-        keys.append(.string(p.id))
+        source.keys.append(.string(p.id))
       }
-      var values: [Value] = []
-      for a in source.arguments {
-        if let a { values.append(try a(&frame)) } else { values.append(.null) }
+      // This source's new sums first, from the group's current ones (a row whose value is an
+      // error changes nothing), then written into the group in place. Nothing is allocated or
+      // copied per row (copying the group's accumulators and lines once made every row
+      // allocate, and a 1M-row aggregate a third of a run).
+      let index = groupIndex[source.keys]
+      for i in source.arguments.indices {
+        var v = Value.null
+        if let argument = source.arguments[i] { v = try argument(&frame) }
+        var a = index.map { groups[$0].acc[source.offset + i] } ?? Accumulator()
+        try accumulate(&a, source, i, v)
+        source.updated[i] = a
       }
-      // New sums first (a row whose value is an error changes nothing), then the group in
-      // place: copying it out and back copied its list of lines on every row, quadratic in
-      // the group's size.
-      var acc = groups[keys]?.acc ?? Array(repeating: Accumulator(), count: allCompute.count)
-      for (i, c) in source.compute.enumerated() {
-        try accumulate(&acc[source.offset + i], c, values[i])
+      let slot: Int
+      if let index {
+        slot = index
+      } else {
+        slot = groups.count
+        groupIndex[source.keys] = slot
+        groups.append(
+          Group(
+            keys: source.keys, acc: Array(repeating: Accumulator(), count: allCompute.count),
+            first: (source.index, row.line, source.gate.date(of: row)), period: period))
       }
-      let evidence = EvidenceRow(table: table, file: "", line: row.line, entryID: row.entryID)
       AggregateCheck.add(
-        to: &groups[
-          keys,
-          default: Group(
-            keys: keys, acc: [], first: (source.index, row.line, source.gate.date(of: row)),
-            period: period)
-        ], acc, source: source.index, table: table, line: row.line,
-        date: source.gate.date(of: row), evidence, limit: run.options.evidenceLimit)
+        to: &groups[slot], source: source, row: row, limit: run.options.evidenceLimit)
     } catch {
       out.error(error, table: table, row: row, date: source.gate.date(of: row))
     }
   }
 
-  private static func add(
-    to group: inout Group, _ acc: [Accumulator], source: Int, table: String, line: Int,
-    date: CivilDate?, _ evidence: EvidenceRow, limit: Int
-  ) {
-    group.acc = acc
+  private static func add(to group: inout Group, source: Source, row: RowRef, limit: Int) {
+    for (i, a) in source.updated.enumerated() { group.acc[source.offset + i] = a }
     group.count += 1
-    group.lines.append((table, line))
-    if (source, line) < (group.first.source, group.first.line) {
-      group.first = (source, line, date)
+    group.lines.append((Int32(source.index), row.line))
+    if (source.index, row.line) < (group.first.source, group.first.line) {
+      group.first = (source.index, row.line, source.gate.date(of: row))
     }
-    if group.rows.count < limit { group.rows.append(evidence) }
+    if group.rows.count < limit {
+      group.rows.append(
+        EvidenceRow(table: source.table, file: "", line: row.line, entryID: row.entryID))
+    }
   }
 
-  private func accumulate(_ a: inout Accumulator, _ c: AggregateCheckSpec.Computed, _ v: Value)
+  /// Adds `v` to `a` for aggregation `i` of `source`.
+  private func accumulate(_ a: inout Accumulator, _ source: Source, _ i: Int, _ v: Value)
     throws(EvaluationError)
   {
-    if c.function == .count {
-      if c.argument == nil || !v.isNull { a.n += 1 }
+    let function = source.functions[i]
+    if function == .count {
+      if source.countsRows[i] || !v.isNull { a.n += 1 }
       return
     }
-    let node = c.argument ?? spec.assertion
+    // The expression is looked up only to name it in an error.
+    func node() -> ExprNode { source.compute[i].argument ?? spec.assertion }
     if v.isNull {
+      let node = node()
       throw EvaluationError(
-        .nullOperand, "\(c.function.rawValue)(\(node.text)) of a null value", at: node)
+        .nullOperand, "\(function.rawValue)(\(node.text)) of a null value", at: node)
     }
     a.n += 1
-    switch c.function {
+    switch function {
     case .sum, .avg:
       guard let d = v.asDecimal else {
-        throw EvaluationError(.unexpectedType, "\(c.function.rawValue) of \(v.literal)", at: node)
+        throw EvaluationError(.unexpectedType, "\(function.rawValue) of \(v.literal)", at: node())
       }
       do throws(ExactDecimal.ArithmeticError) { a.sum = try a.sum.adding(d) } catch {
-        throw EvaluationError(.arithmeticOverflow, "\(error)", at: node)
+        throw EvaluationError(.arithmeticOverflow, "\(error)", at: node())
       }
     case .min, .max:
       if a.best.isNull {
         a.best = v
-      } else if let cmp = ValueOps.compare(v, a.best), (c.function == .min) == (cmp < 0), cmp != 0 {
+      } else if let cmp = ValueOps.compare(v, a.best), (function == .min) == (cmp < 0), cmp != 0 {
         a.best = v
       }
     case .count: break
@@ -218,7 +244,7 @@ final class AggregateCheck: CheckRunner {
   }
 
   func finish(_ run: any FinishContext, out: RuleOutput) {
-    let ordered = groups.values.sorted {
+    let ordered = groups.sorted {
       ($0.first.source, $0.first.line) < ($1.first.source, $1.first.line)
     }
     for var g in ordered {
@@ -238,7 +264,7 @@ final class AggregateCheck: CheckRunner {
         switch try assertion(&frame) {
         case .bool(true): continue
         case .bool(false):
-          for l in g.lines { out.markFailing(l.table, l.line) }
+          for l in g.lines { out.markFailing(sources[Int(l.source)].table, l.line) }
           let computed = zip(allCompute, frame.group.dropFirst(spec.groupBy.count))
             .map { "\($0.name) = \(Messages.show($1))" }.joined(separator: ", ")
           let message = Messages.message(instance, frame, run: self.run) {

@@ -92,6 +92,14 @@ final class PeriodIndex {
     return out.reversed()
   }
 
+  /// The earliest-starting period of `group` covering `date`: `covering(group, date).first`
+  /// without building the list (the aggregate check's per-row path).
+  func firstCovering(_ group: Value, _ date: CivilDate) -> Period? {
+    var found: Int?
+    visitCovering(group, date) { found = $0 }  // latest start first: the last is the earliest
+    return found.map { flat[$0] }
+  }
+
   /// Groups in a deterministic order.
   var groups: [Value] { byGroup.keys.sorted(by: Value.orderedBefore) }
 }
