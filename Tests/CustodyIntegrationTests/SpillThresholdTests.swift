@@ -7,12 +7,24 @@ import Testing
 /// non-conformity, results (findings, evidence, counts, accounts, their order) must be the
 /// same however small the threshold.
 @Suite(.serialized) struct SpillThresholdTests {
-  @Test(arguments: [
-    (PlantKind.duplicateEntryID, "cu-again-coc", "CUA-1.3"),
-    (.duplicateDocument, "coppermark-coc-mb", "CM-2.2"), (.overdraft, "cu-again-coc", "CUA-4.3"),
-    (.expiredCredits, "cu-again-coc", "CUA-4.5"),
-    (.negativePeriodClose, "cu-again-coc", "CUA-4.4"), (.stockDifference, "asi-coc-mb", "ASI-8.4"),
-  ])
+  // Under ThreadSanitizer (scripts/tsan.sh) a spilled unique key and a spilled book, each
+  // merged on another thread and on the replay's own: the paths with more than one thread.
+  #if CUSTODY_TSAN
+    static let cases = [
+      (PlantKind.duplicateEntryID, "cu-again-coc", "CUA-1.3"),
+      (.overdraft, "cu-again-coc", "CUA-4.3"),
+    ]
+  #else
+    static let cases = [
+      (PlantKind.duplicateEntryID, "cu-again-coc", "CUA-1.3"),
+      (.duplicateDocument, "coppermark-coc-mb", "CM-2.2"), (.overdraft, "cu-again-coc", "CUA-4.3"),
+      (.expiredCredits, "cu-again-coc", "CUA-4.5"),
+      (.negativePeriodClose, "cu-again-coc", "CUA-4.4"),
+      (.stockDifference, "asi-coc-mb", "ASI-8.4"),
+    ]
+  #endif
+
+  @Test(arguments: cases)
   func resultsDoNotDependOnTheSpillThreshold(
     plant: PlantKind, standard: String, clause: String
   ) throws {

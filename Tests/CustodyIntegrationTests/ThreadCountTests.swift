@@ -8,17 +8,27 @@ import Testing
 /// (16 x 4,096), so the reader waits for the lanes; and the shipments are read while the lanes
 /// still judge receipts (the book and period coverage read both tables, each in one lane).
 @Suite(.serialized) struct ThreadCountTests {
-  @Test(arguments: [PlantKind.duplicateEntryID, .overdraft, .missingConversionFactor])
+  // Under ThreadSanitizer (scripts/tsan.sh, which runs code 5 to 15 times slower) one plant on
+  // one and four lanes: the same size of ledger, so the same waits between reader and lanes.
+  #if CUSTODY_TSAN
+    static let plants = [PlantKind.overdraft]
+    static let threads = [1, 4]
+  #else
+    static let plants = [PlantKind.duplicateEntryID, .overdraft, .missingConversionFactor]
+    static let threads = [1, 2, 4]
+  #endif
+
+  @Test(arguments: plants)
   func resultsDoNotDependOnThreads(plant: PlantKind) throws {
     let rows = 40_000
     let results = try GeneratedLedgerRuns.evaluate(
       plant: plant, rows: rows, seed: 11, standard: "cu-again-coc",
-      options: [1, 2, 4].map { EngineOptions(evidenceLimit: 50, threads: $0) })
+      options: Self.threads.map { EngineOptions(evidenceLimit: 50, threads: $0) })
     // The plant is found (so the comparison is not between empty results) ...
     #expect(results[0].nonConformities.map(\.clause).contains(plant.clause))
     #expect(results[0].rules.contains { $0.counts.evaluated >= rows })
     // ... and every thread count gives the same result, findings in the same order.
-    #expect(results[1] == results[0])
-    #expect(results[2] == results[0])
+    #expect(results.count == Self.threads.count)
+    for result in results.dropFirst() { #expect(result == results[0]) }
   }
 }
