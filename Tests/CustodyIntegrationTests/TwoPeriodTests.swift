@@ -44,6 +44,25 @@ import Testing
     return ValidationPipeline.run(request)
   }
 
+  /// The report of a run that must have evaluated (recorded as an issue, and thrown, if not).
+  static func evaluated(
+    _ ledger: String, previous: PreviousPeriod? = nil, _ what: String
+  ) throws -> Report {
+    let outcome = run(ledger, previous: previous)
+    guard case .evaluated(let report, _, _) = outcome else {
+      Issue.record("\(what) did not evaluate: \(outcome)")
+      throw CocoaError(.fileReadUnknown)
+    }
+    return report
+  }
+
+  /// The first statement book of a report written as JSON.
+  static func statement(ofReport path: String) throws -> Report.StatementBook {
+    try #require(
+      try CanonicalJSON.decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        .statement?.first)
+  }
+
   /// Period 1 validated and signed, written as JSON into the keys' folder.
   static func signedPeriod1(_ keys: Keys, standard: String = "standards/cu-again-coc.yaml")
     throws -> String
@@ -61,26 +80,17 @@ import Testing
     let keys = try Self.keys()
     let previous = try Self.signedPeriod1(keys)
     // Alone, period 2 opens at zero and is overdrawn: the openings are what makes it pass.
-    guard case .evaluated(let alone, _, _) = Self.run(Self.period2) else {
-      Issue.record("period 2 did not evaluate")
-      return
-    }
+    let alone = try Self.evaluated(Self.period2, "period 2")
     #expect(alone.clauses.first { $0.id == "CUA-4.3" }?.status == .nonConformant)
     #expect(alone.clauses.first { $0.id == "CUA-4.7" }?.status == .notApplicable)
 
-    guard
-      case .evaluated(let report, _, _) = Self.run(
-        Self.period2, previous: PreviousPeriod(report: previous, key: keys.publicKey))
-    else {
-      Issue.record("period 2 with --previous did not evaluate")
-      return
-    }
+    let report = try Self.evaluated(
+      Self.period2, previous: PreviousPeriod(report: previous, key: keys.publicKey),
+      "period 2 with --previous")
     #expect(report.verdict == .conformant)
     #expect(report.clauses.first { $0.id == "CUA-4.7" }?.status == .conformant)
     // Each account opens period 2 with what it closed period 1 with.
-    let p1 = try #require(
-      try CanonicalJSON.decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: previous)))
-        .statement?.first)
+    let p1 = try Self.statement(ofReport: previous)
     let p2 = try #require(report.statement?.first)
     for a in p1.accounts {
       let closing = try #require(a.periods.last?.closing)
@@ -94,9 +104,7 @@ import Testing
   @Test func changedOpeningBalanceIsCUA47OnItsRow() throws {
     let keys = try Self.keys()
     let previous = try Self.signedPeriod1(keys)
-    let p1 = try #require(
-      try CanonicalJSON.decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: previous)))
-        .statement?.first)
+    let p1 = try Self.statement(ofReport: previous)
     let ledger = keys.dir + "/period-2"
     try FileManager.default.copyItem(atPath: Self.period2, toPath: ledger)
     var csv = "opening_id,site,pool,partner,created,cu_t\n"
@@ -115,13 +123,9 @@ import Testing
     }
     #expect(!changed.isEmpty)
     try csv.write(toFile: ledger + "/opening_balances.csv", atomically: true, encoding: .utf8)
-    guard
-      case .evaluated(let report, _, _) = Self.run(
-        ledger, previous: PreviousPeriod(report: previous, key: keys.publicKey))
-    else {
-      Issue.record("period 2 with an opening table did not evaluate")
-      return
-    }
+    let report = try Self.evaluated(
+      ledger, previous: PreviousPeriod(report: previous, key: keys.publicKey),
+      "period 2 with an opening table")
     #expect(report.nonconformities.map(\.clause) == ["CUA-4.7"])
     let nc = try #require(report.nonconformities.first)
     #expect(nc.rule == "opening-balances-match")
@@ -134,18 +138,12 @@ import Testing
   @Test func aReportOfTheSamePeriodIsCUA47OnEachSite() throws {
     let keys = try Self.keys()
     let previous = try Self.signedPeriod1(keys)
-    let p1 = try #require(
-      try CanonicalJSON.decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: previous)))
-        .statement?.first)
+    let p1 = try Self.statement(ofReport: previous)
     let sites = Set(p1.accounts.map { $0.account[0] })
     #expect(sites.count >= 2)
-    guard
-      case .evaluated(let report, _, _) = Self.run(
-        Self.period1, previous: PreviousPeriod(report: previous, key: keys.publicKey))
-    else {
-      Issue.record("period 1 with its own report did not evaluate")
-      return
-    }
+    let report = try Self.evaluated(
+      Self.period1, previous: PreviousPeriod(report: previous, key: keys.publicKey),
+      "period 1 with its own report")
     #expect(report.verdict == .nonConformant)
     #expect(report.nonconformities.map(\.clause) == ["CUA-4.7"])
     let nc = try #require(report.nonconformities.first)
