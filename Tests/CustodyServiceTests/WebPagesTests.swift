@@ -304,6 +304,13 @@ import Testing
         arguments: [a, "2026-Q1"])
     }
     #expect(previous == runID)
+    let nextRun = try #require(next.header("Location"))
+    let nextPage = try await client.get(nextRun)
+    #expect(
+      nextPage.text.contains(
+        "<dt>Opening balances</dt><dd>from the signed report of <a href=\"/runs/\(runID)\">run \(runID)</a>"
+      ))
+    #expect(!done.text.contains("<dt>Opening balances</dt>"))
   }
 
   @Test func sessionsExpireAndLogOut() async throws {

@@ -22,6 +22,8 @@ extension WebPages {
     var organisationName: String
     var submission: Int64
     var period: String
+    /// The run whose signed report opened this period's balances (`previousRun`).
+    var previousRun: Int64?
     var status: String
     var finishedAt: String?
     var waiting: Bool
@@ -269,7 +271,8 @@ extension WebPages {
     let waiting = run.status == "pending" || run.status == "running"
     let view = RunView(
       id: run.id, organisationID: run.organisation, organisationName: organisationName,
-      submission: submission.id, period: submission.period, status: run.status,
+      submission: submission.id, period: submission.period, previousRun: submission.previousRun,
+      status: run.status,
       finishedAt: WebLabels.time(run.finishedAt), waiting: waiting, error: run.error,
       standardID: bundle.standard, standardTitle: bundle.title, standardVersion: bundle.version,
       effectiveFrom: bundle.effectiveFrom, bundle: bundle.digest, inputs: inputs,

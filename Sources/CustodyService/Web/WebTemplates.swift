@@ -188,6 +188,7 @@ enum WebTemplates {
     <dl class="facts">
     <dt>Organisation</dt><dd>{{organisationName}}</dd>
     <dt>Period</dt><dd>{{period}} (submission {{submission}})</dd>
+    {{#previousRun}}<dt>Opening balances</dt><dd>from the signed report of <a href="/runs/{{previousRun}}">run {{previousRun}}</a> (CUA-4.7)</dd>{{/previousRun}}
     <dt>Status</dt><dd><span class="badge {{status}}">{{status}}</span>{{#finishedAt}} · finished {{finishedAt}}{{/finishedAt}}</dd>
     </dl>
     {{#waiting}}<p class="notice no-print" role="status">This run is {{status}}. The page reloads every 2 seconds until it is done.</p>{{/waiting}}
