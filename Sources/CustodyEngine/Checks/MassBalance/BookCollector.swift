@@ -350,18 +350,23 @@ final class BookCollector {
 
   private func addPhysical(_ c: Compiled, date: CivilDate, amount: ExactDecimal, key: [Value]) {
     guard let site = key.first else { return }
-    var day = physical[site]?[date.dayNumber] ?? PhysicalDay()
-    // An overflowing sum keeps its last value; a ledger that large is reported by the book.
-    if c.role == .inputTotal {
-      day.copperIn = (try? day.copperIn.adding(amount)) ?? day.copperIn
-    } else {
-      day.copperOut = (try? day.copperOut.adding(amount)) ?? day.copperOut
-    }
-    physical[site, default: [:]][date.dayNumber] = day
+    // Changed in place: one lookup of the site and of the day, no copy of the day out and back.
+    Self.add(
+      amount, input: c.role == .inputTotal,
+      to: &physical[site, default: [:]][date.dayNumber, default: PhysicalDay()])
     if let s = physicalSpan {
       physicalSpan = min(s.lowerBound, date)...max(s.upperBound, date)
     } else {
       physicalSpan = date...date
+    }
+  }
+
+  /// An overflowing sum keeps its last value; a ledger that large is reported by the book.
+  private static func add(_ amount: ExactDecimal, input: Bool, to day: inout PhysicalDay) {
+    if input {
+      day.copperIn = (try? day.copperIn.adding(amount)) ?? day.copperIn
+    } else {
+      day.copperOut = (try? day.copperOut.adding(amount)) ?? day.copperOut
     }
   }
 
