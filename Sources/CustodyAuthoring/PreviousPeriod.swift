@@ -25,8 +25,6 @@ public struct PreviousPeriod: Sendable, Hashable {
     public var partner: String?
     public var created: CivilDate
     public var remaining: ExactDecimal
-    /// The end of the site's last period in the previous report (the next starts a day later).
-    public var periodEnd: CivilDate?
   }
 
   /// The tables that hold the previous closing (`previous_closing`) in the ledger schema.
@@ -99,7 +97,7 @@ public struct PreviousPeriod: Sendable, Hashable {
           Lot(
             site: a.account[0], pool: a.account[1],
             partner: a.account[2].isEmpty ? nil : a.account[2], created: created,
-            remaining: amount, periodEnd: ends[a.account[0]]))
+            remaining: amount))
       }
     }
     return .success(Closing(lots: lots, periodEnds: ends))
@@ -136,7 +134,6 @@ final class PreviousPeriodLedger: LedgerSource, Sendable {
           "cu_t": lot.remaining.canonicalDescription, "report": report,
         ]
         if let p = lot.partner { r["partner"] = p }
-        if let e = lot.periodEnd { r["period_end"] = e.description }
         return r
       }
       if openingsAbsent {
@@ -161,7 +158,8 @@ final class PreviousPeriodLedger: LedgerSource, Sendable {
 
   func read(table: String, _ body: (consuming LedgerRow) throws -> Void) throws {
     if replaced.contains(table) {
-      if closingAbsent && table != PreviousPeriod.openingTable { return }
+      // Without a report only the two report tables are replaced, and they are empty.
+      if closingAbsent { return }
       try extra.read(table: table, body)
     } else {
       try base.read(table: table, body)

@@ -148,7 +148,8 @@ import Testing
     #expect(report.nonconformities.map(\.clause) == ["CUA-4.7"])
     let nc = try #require(report.nonconformities.first)
     #expect(nc.rule == "previous-period-adjacent")
-    #expect(nc.evidence.count == sites.count)
+    // One row per site of the report, in site order after the header: every one cited.
+    #expect(nc.evidence.map(\.line) == Array(2..<(2 + sites.count)))
     #expect(nc.evidence.allSatisfy { $0.file.hasSuffix("previous_periods.csv") })
     let findings = report.findings.filter { $0.rule == "previous-period-adjacent" }
     #expect(

@@ -119,7 +119,7 @@ enum CanonicalSchema {
         columns: [
           col("site", required: true), col("pool", required: true), col("partner"),
           col("created", .date, required: true), col("cu_t", credits, required: true, min: 0),
-          col("period_end", .date), col("report"),
+          col("report"),
         ]),
       TableSchema(
         name: "previous_periods", file: "previous_periods.csv", optional: true, key: ["site"],

@@ -95,6 +95,23 @@ import Testing
       #expect(reply.header("Content-Type") == "application/problem+json")
       #expect(reply.json["code"] as? String == code, "\(value)")
     }
+    // A run that failed (its ledger lacks sites.csv) has no signed report to open a period.
+    let (brokenBody, brokenType) = multipart(
+      fields: ["period": "2023", "bundle": digest],
+      files: try fixtureFiles("fixtures/two-period/period-1").filter { $0.0 != "sites.csv" }.map {
+        (field: "file", name: $0.0, data: $0.1)
+      })
+    let broken = try firstRun(
+      try await http.send(
+        "POST", "/api/v1/organisations/\(orgA)/submissions", token: admin, body: brokenBody,
+        contentType: brokenType))
+    #expect(try await http.waitForRun(broken, token: admin)["status"] as? String == "failed")
+    let unfinished = try await submit(
+      orgA, "fixtures/two-period/period-2", period: "2025", previousRun: String(broken))
+    #expect(unfinished.status == 422, "\(unfinished.text)")
+    #expect(unfinished.json["code"] as? String == "submission.previous-run-unfinished")
+    #expect((unfinished.json["detail"] as? String)?.contains("run \(broken) is failed") == true)
+
     let listed = try await http.send(
       "GET", "/api/v1/organisations/\(orgB)/submissions", token: admin)
     #expect((listed.json["items"] as? [Any])?.isEmpty == true)
